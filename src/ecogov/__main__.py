@@ -1,0 +1,3 @@
+from ecogov.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""Reads of the registry: jurisdictions, units and their names."""
+
+import re
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ecogov.org.models import DutyItem, Jurisdiction, Unit, UnitName
+
+
+class JurisdictionNotFound(LookupError):
+    pass
+
+
+def jurisdiction_subtree_ids(jurisdiction_id: int) -> set[int]:
+    """The area and every area below it (one query per level: five at most)."""
+    found = {jurisdiction_id}
+    frontier = [jurisdiction_id]
+    while frontier:
+        frontier = list(
+            Jurisdiction.objects.filter(parent__in=frontier)
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+        found.update(frontier)
+    return found
+
+
+def jurisdiction_ancestor_ids(jurisdiction_id: int) -> list[int]:
+    """The areas above, nearest first."""
+    ancestors: list[int] = []
+    parent_id = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("parent", flat=True)
+    current = parent_id.first()
+    while current is not None and current not in ancestors:
+        ancestors.append(current)
+        current = Jurisdiction.objects.filter(pk=current).values_list("parent", flat=True).first()
+    return ancestors
+
+
+def jurisdiction_path(jurisdiction: Jurisdiction) -> list[Jurisdiction]:
+    """From the root down to the area itself."""
+    ids = [jurisdiction.pk, *jurisdiction_ancestor_ids(jurisdiction.pk)]
+    by_id = Jurisdiction.objects.in_bulk(ids)
+    return [by_id[pk] for pk in reversed(ids)]
+
+
+def jurisdiction_label(jurisdiction: Jurisdiction) -> str:
+    return " › ".join(area.name for area in jurisdiction_path(jurisdiction))
+
+
+def jurisdiction_find(text: str) -> Jurisdiction:
+    """Find an area by its name or by a path: "城中区", "西宁市/城中区", "西宁市 › 城中区".
+
+    Raises JurisdictionNotFound with a message saying what to do.
+    """
+    names = [part for part in re.split(r"\s*[/›>]\s*|\s+", text.strip()) if part]
+    if not names:
+        raise JurisdictionNotFound("no jurisdiction name given")
+    candidates = list(Jurisdiction.objects.filter(name=names[-1]))
+    if len(names) == 1 and not candidates:
+        # "西宁市城中区" written as one word.
+        candidates = [
+            area
+            for area in Jurisdiction.objects.filter(name__in=_suffixes(names[0]))
+            if "".join(a.name for a in jurisdiction_path(area)).endswith(names[0])
+        ]
+    matching = [
+        area
+        for area in candidates
+        if _ends_with([a.name for a in jurisdiction_path(area)], names)
+    ]
+    if len(matching) == 1:
+        return matching[0]
+    if not matching:
+        raise JurisdictionNotFound(
+            f"no jurisdiction named {text!r}; list them with 'ecogov jurisdictions list' "
+            "or add one with 'ecogov jurisdictions add'"
+        )
+    labels = ", ".join(jurisdiction_label(area) for area in matching)
+    raise JurisdictionNotFound(f"{text!r} is ambiguous ({labels}); give the path, e.g. 市/区")
+
+
+def _suffixes(word: str) -> list[str]:
+    return [word[i:] for i in range(len(word))]
+
+
+def _ends_with(path: list[str], names: list[str]) -> bool:
+    return len(names) <= len(path) and path[-len(names) :] == names
+
+
+def jurisdiction_tree(root_ids: set[int] | None = None) -> list[tuple[Jurisdiction, int]]:
+    """Areas in depth-first order with their depth and ``unit_count``, for display."""
+    areas = Jurisdiction.objects.annotate(unit_count=Count("units"))
+    if root_ids is not None:
+        areas = areas.filter(pk__in=root_ids)
+    areas = list(areas)
+    children: dict[int | None, list[Jurisdiction]] = {}
+    ids = {area.pk for area in areas}
+    for area in areas:
+        parent = area.parent_id if area.parent_id in ids else None
+        children.setdefault(parent, []).append(area)
+    ordered: list[tuple[Jurisdiction, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for area in children.get(parent, []):
+            ordered.append((area, depth))
+            walk(area.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def unit_with_names(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+    return queryset.select_related("jurisdiction", "parent").prefetch_related(
+        Prefetch("other_names", queryset=UnitName.objects.order_by("kind", "name")),
+        Prefetch("duties", queryset=DutyItem.objects.order_by("source", "number")),
+    )
+
+
+def unit_find(jurisdiction: Jurisdiction, name: str) -> Unit | None:
+    """A unit of the area by its current name, an alias or a former name."""
+    name = name.strip()
+    return (
+        Unit.objects.filter(jurisdiction=jurisdiction)
+        .filter(Q(name=name) | Q(other_names__name=name))
+        .distinct()
+        .first()
+    )
+
+
+def unit_search(queryset: QuerySet[Unit], text: str) -> QuerySet[Unit]:
+    """Units whose name, alias, former name or duty text contains ``text``."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(name__icontains=text)
+        | Q(other_names__name__icontains=text)
+        | Q(duties__text__icontains=text)
+    ).distinct()
+
+
+def unit_names(unit: Unit) -> list[str]:
+    """Every other name of the unit, aliases first."""
+    names = sorted(unit.other_names.all(), key=lambda n: (n.kind != UnitName.Kind.ALIAS, n.name))
+    return [n.name for n in names]
+
+
+def unit_summary(unit: Unit) -> dict:
+    """The shape printed by ``ecogov units list --json``."""
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "aliases": unit_names(unit),
+        "duties": [duty.text for duty in unit.duties.all()],
+    }

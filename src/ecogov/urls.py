@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from ecogov.accounts import views as people
+from ecogov.api import api
+from ecogov.org import views as org
+from ecogov.web import views as web
+
+admin.site.site_header = _("EcoGov back office")
+admin.site.site_title = _("EcoGov back office")
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/"),
+        name="password_change",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jurisdictions/", org.jurisdiction_list, name="jurisdiction_list"),
+    path("jurisdictions/<int:pk>/", org.jurisdiction_detail, name="jurisdiction_detail"),
+    path("units/", org.unit_list, name="unit_list"),
+    path("units/<int:pk>/", org.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", org.unit_edit, name="unit_edit"),
+    path("people/", people.person_list, name="person_list"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,34 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecogov import access
+
+# The modules of EcoGov in the order of the work; those without a URL are still to come.
+MODULES = (
+    ("units", _("Member units and duties"), "unit_list"),
+    ("jurisdictions", _("Jurisdictions"), "jurisdiction_list"),
+    ("people", _("People"), "person_list"),
+    ("grid", _("Grids and patrols"), None),
+    ("cases", _("Cases"), None),
+    ("plans", _("Plans, tasks and targets"), None),
+    ("meetings", _("Coordination meetings"), None),
+    ("ledgers", _("Rectification ledgers"), None),
+    ("monitoring", _("Online monitoring"), None),
+    ("assessment", _("Assessment and notices"), None),
+    ("disclosure", _("Public disclosure"), None),
+)
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    section = getattr(request, "section", "")
+    modules = [
+        {"key": key, "label": label, "url": reverse(url) if url else None, "active": key == section}
+        for key, label, url in MODULES
+    ]
+    return {
+        "modules": modules,
+        "is_admin": access.is_admin(request.user),
+        "can_see_history": access.can_see_history(request.user),
+    }

@@ -1,0 +1,57 @@
+"""The audit trail of an object as people read it: who, when, what changed.
+
+The records come from django-simple-history; every registered model keeps them forever.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalChanges
+
+from ecogov.accounts.models import User
+from ecogov.org.models import DutyItem, Unit, UnitName
+
+LIMIT = 500
+
+_ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+
+
+def _describe(record) -> dict:
+    changes = []
+    if record.history_type == "~" and (previous := record.prev_record) is not None:
+        meta = record.instance._meta
+        for change in record.diff_against(previous).changes:
+            label = meta.get_field(change.field).verbose_name
+            changes.append(f"{label}: {change.old or '—'} → {change.new or '—'}")
+    user = record.history_user
+    return {
+        "when": record.history_date,
+        "who": str(user) if user else _("system"),
+        "what": str(_ACTIONS.get(record.history_type, record.history_type)),
+        "object": f"{record.instance._meta.verbose_name}: {record.instance}",
+        "changes": changes,
+        "reason": record.history_change_reason or "",
+    }
+
+
+def _records(obj) -> list[HistoricalChanges]:
+    if isinstance(obj, Unit):
+        sources = [
+            Unit.history.filter(id=obj.pk),
+            UnitName.history.filter(unit_id=obj.pk),
+            DutyItem.history.filter(unit_id=obj.pk),
+        ]
+    elif isinstance(obj, User):
+        sources = [User.history.filter(id=obj.pk)]
+    else:
+        sources = [type(obj).history.filter(id=obj.pk)]
+    records = [
+        record
+        for source in sources
+        for record in source.select_related("history_user").order_by("-history_date")[:LIMIT]
+    ]
+    records.sort(key=lambda record: record.history_date, reverse=True)
+    return records[:LIMIT]
+
+
+def history_entries(obj) -> list[dict]:
+    return [_describe(record) for record in _records(obj)]

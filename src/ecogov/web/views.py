@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from ecogov import access
+from ecogov.accounts.models import User
+from ecogov.org.models import DutyItem, Jurisdiction, Unit
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "unit_count": access.scope(user, Unit).count(),
+        "duty_count": access.scope(user, DutyItem).count(),
+        "people_count": access.scope(user, User).count(),
+        "jurisdictions": access.scope(user, Jurisdiction)
+        .filter(level__gte=Jurisdiction.Level.COUNTY)
+        .annotate(unit_count=Count("units"))
+        .filter(unit_count__gt=0),
+    }
+    return render(request, "web/home.html", context)
