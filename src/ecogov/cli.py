@@ -1,9 +1,9 @@
 """The ``ecogov`` command: Django's management commands and EcoGov's own.
 
-    ecogov migrate
-    ecogov runserver
-    ecogov units import seed.txt --jurisdiction 城中区
-    ecogov units list --json
+ecogov migrate
+ecogov runserver
+ecogov units import seed.txt --jurisdiction 城中区
+ecogov units list --json
 """
 
 import os

@@ -3,7 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ecogov import access
@@ -89,7 +89,7 @@ def person_create(request, payload: PersonIn):
     if data["password"]:
         validate_password(data["password"])
     person = user_create(unit=unit, by=request.user, **data)
-    return 201, _out(person)
+    return Status(201, _out(person))
 
 
 @router.patch("/{person_id}", response=PersonOut)

@@ -15,7 +15,9 @@ PERSON_CONTACT_FIELDS = ("name", "phone", "position", "email")
 PERSON_DEFINING_FIELDS = ("role", "unit", "is_active")
 
 # Roles whose work is tied to a unit: an account with one of them needs a unit.
-UNIT_ROLES = frozenset({Role.DISPATCHER, Role.LIAISON, Role.GRID_WORKER, Role.LEADER, Role.INSPECTOR})
+UNIT_ROLES = frozenset(
+    {Role.DISPATCHER, Role.LIAISON, Role.GRID_WORKER, Role.LEADER, Role.INSPECTOR}
+)
 
 
 def _check_role(role: str, unit: Unit | None) -> None:
@@ -39,7 +41,8 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("The user name %(name)s is taken.") % {"name": username})
     user = User(username=username, role=role, unit=unit, **fields)
-    user.is_staff = role == Role.ADMINISTRATOR
+    # The administrator role is the back office's superuser; no other role enters it.
+    user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
     if password:
         user.set_password(password)
     else:
@@ -59,8 +62,7 @@ def user_update(*, user: User, by=None, reason: str = "", **fields) -> User:
     for key in changed:
         setattr(user, key, fields[key])
     _check_role(user.role, user.unit)
-    # Only administrators use the back office (Django admin).
-    user.is_staff = user.role == Role.ADMINISTRATOR or user.is_superuser
+    user.is_staff = user.is_superuser = user.role == Role.ADMINISTRATOR
     audited_save(user, by=by, reason=reason)
     return user
 
@@ -107,7 +109,7 @@ def token_authenticate(key: str) -> User | None:
     if token is None or (token.expires is not None and token.expires <= now):
         return None
     # Claim the update only when the stored time is older than a minute: no write per request.
-    ApiToken.objects.filter(pk=token.pk).exclude(last_used__gt=now - timezone.timedelta(minutes=1)).update(
-        last_used=now
-    )
+    ApiToken.objects.filter(pk=token.pk).exclude(
+        last_used__gt=now - timezone.timedelta(minutes=1)
+    ).update(last_used=now)
     return token.user

@@ -234,11 +234,7 @@ def _mentions(
         line = lines[i].strip()
         if not line:
             continue
-        if (
-            paragraphs
-            and paragraphs[-1][1][-1] not in _TERMINAL
-            and not _SUBHEADING.match(line)
-        ):
+        if paragraphs and paragraphs[-1][1][-1] not in _TERMINAL and not _SUBHEADING.match(line):
             paragraphs[-1] = (paragraphs[-1][0], paragraphs[-1][1] + line)
         else:
             paragraphs.append((i + 1, line))
@@ -321,7 +317,9 @@ def parse_duty_list(text: str) -> DutyListDocument:
                 duties[name].append(clause)
 
     warnings = tuple(
-        f"「{name}」 has no duty clause in the document" for name, items in duties.items() if not items
+        f"「{name}」 has no duty clause in the document"
+        for name, items in duties.items()
+        if not items
     )
     title, issuer, doc_number, date = _metadata(lines)
     units = tuple(

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ecogov import access
@@ -151,7 +151,13 @@ def unit_patch(request, unit_id: int, payload: UnitPatch):
 @router.post("/units/{unit_id}/rename", response=UnitDetailOut)
 def unit_rename_endpoint(request, unit_id: int, payload: RenameIn):
     unit = access.obtain(request.user, Unit, unit_id, MANAGE)
-    unit_rename(unit=unit, new_name=payload.new_name, until=payload.until, note=payload.note, by=request.user)
+    unit_rename(
+        unit=unit,
+        new_name=payload.new_name,
+        until=payload.until,
+        note=payload.note,
+        by=request.user,
+    )
     return unit_detail(request, unit_id)
 
 
@@ -161,7 +167,7 @@ def unit_alias_add(request, unit_id: int, payload: NameIn):
     name = unit_add_name(
         unit=unit, name=payload.name, kind=UnitName.Kind.ALIAS, note=payload.note, by=request.user
     )
-    return 201, name
+    return Status(201, name)
 
 
 @router.get("/units/{unit_id}/duties", response=list[DutyOut])
@@ -173,7 +179,9 @@ def unit_duties(request, unit_id: int):
 @router.post("/units/{unit_id}/duties", response={201: DutyOut})
 def duty_create(request, unit_id: int, payload: DutyIn):
     unit = access.obtain(request.user, Unit, unit_id, MANAGE)
-    return 201, duty_item_create(unit=unit, text=payload.text, source=payload.source, by=request.user)
+    return Status(
+        201, duty_item_create(unit=unit, text=payload.text, source=payload.source, by=request.user)
+    )
 
 
 @router.get("/duties/{duty_id}", response=DutyOut)
@@ -191,7 +199,7 @@ def duty_patch(request, duty_id: int, payload: DutyPatch):
 def duty_delete(request, duty_id: int):
     item = access.obtain(request.user, DutyItem, duty_id, MANAGE)
     duty_item_delete(item=item, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/units/{unit_id}/history", response=list[HistoryOut])
@@ -200,4 +208,3 @@ def unit_history(request, unit_id: int):
     if not access.can_see_history(request.user):
         raise PermissionDenied(_("Only administrators and discipline inspectors read the history."))
     return history_entries(unit)
-

@@ -64,9 +64,7 @@ def jurisdiction_find(text: str) -> Jurisdiction:
             if "".join(a.name for a in jurisdiction_path(area)).endswith(names[0])
         ]
     matching = [
-        area
-        for area in candidates
-        if _ends_with([a.name for a in jurisdiction_path(area)], names)
+        area for area in candidates if _ends_with([a.name for a in jurisdiction_path(area)], names)
     ]
     if len(matching) == 1:
         return matching[0]

@@ -119,9 +119,7 @@ def unit_rename(
     old_name = unit.name
     # The new name may have been recorded as an alias before the rename was official.
     UnitName.objects.filter(unit=unit, name=new_name).delete()
-    former = UnitName(
-        unit=unit, name=old_name, kind=UnitName.Kind.FORMER, until=until, note=note
-    )
+    former = UnitName(unit=unit, name=old_name, kind=UnitName.Kind.FORMER, until=until, note=note)
     audited_save(former, by=by, reason=note)
     unit.name = new_name
     audited_save(unit, by=by, reason=note or _("renamed from %(old)s") % {"old": old_name})
@@ -147,7 +145,9 @@ def unit_add_name(
 @transaction.atomic
 def duty_item_create(*, unit: Unit, text: str, source: str = "", by=None) -> DutyItem:
     last = DutyItem.objects.filter(unit=unit, source=source).order_by("-number").first()
-    item = DutyItem(unit=unit, text=text.strip(), source=source, number=(last.number + 1) if last else 1)
+    item = DutyItem(
+        unit=unit, text=text.strip(), source=source, number=(last.number + 1) if last else 1
+    )
     audited_save(item, by=by)
     return item
 
@@ -237,4 +237,3 @@ def duty_list_import(
             audited_delete(item, by=by, reason=reason)
             report.duties_removed += 1
     return report
-

@@ -12,7 +12,11 @@ from ecogov.org.models import DutyItem, Unit, UnitName
 
 LIMIT = 500
 
-_ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+_ACTIONS = {
+    "+": gettext_lazy("created"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
 
 
 def _describe(record) -> dict:

@@ -7,58 +7,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'level 1 (district)'), (2, 'level 2 (township / street)'), (3, 'level 3 (village / community)')], verbose_name='level')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.CharField(blank=True, max_length=40, verbose_name='code')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='org.jurisdiction', verbose_name='jurisdiction')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='grid.grid', verbose_name='parent grid')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='org.unit', verbose_name='responsible unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "level 1 (district)"),
+                            (2, "level 2 (township / street)"),
+                            (3, "level 3 (village / community)"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("code", models.CharField(blank=True, max_length=40, verbose_name="code")),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="org.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="grid.grid",
+                        verbose_name="parent grid",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="org.unit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid',
-                'verbose_name_plural': 'grids',
-                'ordering': ['jurisdiction', 'level', 'name'],
+                "verbose_name": "grid",
+                "verbose_name_plural": "grids",
+                "ordering": ["jurisdiction", "level", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGrid',
+            name="HistoricalGrid",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'level 1 (district)'), (2, 'level 2 (township / street)'), (3, 'level 3 (village / community)')], verbose_name='level')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.CharField(blank=True, max_length=40, verbose_name='code')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.jurisdiction', verbose_name='jurisdiction')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='grid.grid', verbose_name='parent grid')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='responsible unit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "level 1 (district)"),
+                            (2, "level 2 (township / street)"),
+                            (3, "level 3 (village / community)"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("code", models.CharField(blank=True, max_length=40, verbose_name="code")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="grid.grid",
+                        verbose_name="parent grid",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical grid',
-                'verbose_name_plural': 'historical grids',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical grid",
+                "verbose_name_plural": "historical grids",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'parent', 'name'), name='grid_unique'),
+            model_name="grid",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "parent", "name"), name="grid_unique"
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,193 +15,512 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'province'), (2, 'city'), (3, 'district / county'), (4, 'township / street'), (5, 'village / community')], verbose_name='level')),
-                ('code', models.CharField(blank=True, max_length=12, verbose_name='division code')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.jurisdiction', verbose_name='parent area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "province"),
+                            (2, "city"),
+                            (3, "district / county"),
+                            (4, "township / street"),
+                            (5, "village / community"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=12, verbose_name="division code")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.jurisdiction",
+                        verbose_name="parent area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jurisdiction',
-                'verbose_name_plural': 'jurisdictions',
-                'ordering': ['level', 'code', 'name'],
+                "verbose_name": "jurisdiction",
+                "verbose_name_plural": "jurisdictions",
+                "ordering": ["level", "code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalJurisdiction',
+            name="HistoricalJurisdiction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'province'), (2, 'city'), (3, 'district / county'), (4, 'township / street'), (5, 'village / community')], verbose_name='level')),
-                ('code', models.CharField(blank=True, max_length=12, verbose_name='division code')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.jurisdiction', verbose_name='parent area')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "province"),
+                            (2, "city"),
+                            (3, "district / county"),
+                            (4, "township / street"),
+                            (5, "village / community"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=12, verbose_name="division code")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.jurisdiction",
+                        verbose_name="parent area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical jurisdiction',
-                'verbose_name_plural': 'historical jurisdictions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical jurisdiction",
+                "verbose_name_plural": "historical jurisdictions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('government_office', 'government office'), ('party_organ', 'party organ'), ('department', 'government department'), ('centre', 'public service centre'), ('court', 'court'), ('procuratorate', 'procuratorate'), ('police', 'police'), ('discipline_commission', 'discipline commission'), ('township_government', 'township government'), ('street_office', 'street office'), ('other', 'other')], default='other', max_length=32, verbose_name='kind')),
-                ('contact_section', models.CharField(blank=True, max_length=100, verbose_name='contact section')),
-                ('member', models.CharField(blank=True, max_length=100, verbose_name='member')),
-                ('member_position', models.CharField(blank=True, max_length=100, verbose_name="member's position")),
-                ('liaison', models.CharField(blank=True, max_length=100, verbose_name='liaison')),
-                ('liaison_phone', models.CharField(blank=True, max_length=40, verbose_name="liaison's phone")),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source document')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='org.jurisdiction', verbose_name='jurisdiction')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government_office", "government office"),
+                            ("party_organ", "party organ"),
+                            ("department", "government department"),
+                            ("centre", "public service centre"),
+                            ("court", "court"),
+                            ("procuratorate", "procuratorate"),
+                            ("police", "police"),
+                            ("discipline_commission", "discipline commission"),
+                            ("township_government", "township government"),
+                            ("street_office", "street office"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "contact_section",
+                    models.CharField(blank=True, max_length=100, verbose_name="contact section"),
+                ),
+                ("member", models.CharField(blank=True, max_length=100, verbose_name="member")),
+                (
+                    "member_position",
+                    models.CharField(blank=True, max_length=100, verbose_name="member's position"),
+                ),
+                ("liaison", models.CharField(blank=True, max_length=100, verbose_name="liaison")),
+                (
+                    "liaison_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="liaison's phone"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="source document"),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="org.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member unit',
-                'verbose_name_plural': 'member units',
-                'ordering': ['jurisdiction', 'order', 'name'],
+                "verbose_name": "member unit",
+                "verbose_name_plural": "member units",
+                "ordering": ["jurisdiction", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalUnitName',
+            name="HistoricalUnitName",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('alias', 'alias'), ('former', 'former name')], max_length=8, verbose_name='kind')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='used until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("alias", "alias"), ("former", "former name")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("until", models.DateField(blank=True, null=True, verbose_name="used until")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical other name',
-                'verbose_name_plural': 'historical other names',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical other name",
+                "verbose_name_plural": "historical other names",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalUnit',
+            name="HistoricalUnit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('government_office', 'government office'), ('party_organ', 'party organ'), ('department', 'government department'), ('centre', 'public service centre'), ('court', 'court'), ('procuratorate', 'procuratorate'), ('police', 'police'), ('discipline_commission', 'discipline commission'), ('township_government', 'township government'), ('street_office', 'street office'), ('other', 'other')], default='other', max_length=32, verbose_name='kind')),
-                ('contact_section', models.CharField(blank=True, max_length=100, verbose_name='contact section')),
-                ('member', models.CharField(blank=True, max_length=100, verbose_name='member')),
-                ('member_position', models.CharField(blank=True, max_length=100, verbose_name="member's position")),
-                ('liaison', models.CharField(blank=True, max_length=100, verbose_name='liaison')),
-                ('liaison_phone', models.CharField(blank=True, max_length=40, verbose_name="liaison's phone")),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source document')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.jurisdiction', verbose_name='jurisdiction')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government_office", "government office"),
+                            ("party_organ", "party organ"),
+                            ("department", "government department"),
+                            ("centre", "public service centre"),
+                            ("court", "court"),
+                            ("procuratorate", "procuratorate"),
+                            ("police", "police"),
+                            ("discipline_commission", "discipline commission"),
+                            ("township_government", "township government"),
+                            ("street_office", "street office"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "contact_section",
+                    models.CharField(blank=True, max_length=100, verbose_name="contact section"),
+                ),
+                ("member", models.CharField(blank=True, max_length=100, verbose_name="member")),
+                (
+                    "member_position",
+                    models.CharField(blank=True, max_length=100, verbose_name="member's position"),
+                ),
+                ("liaison", models.CharField(blank=True, max_length=100, verbose_name="liaison")),
+                (
+                    "liaison_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="liaison's phone"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="source document"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical member unit',
-                'verbose_name_plural': 'historical member units',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical member unit",
+                "verbose_name_plural": "historical member units",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDutyItem',
+            name="HistoricalDutyItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('text', models.TextField(verbose_name='text')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source document')),
-                ('section', models.CharField(blank=True, max_length=100, verbose_name='section')),
-                ('line', models.PositiveIntegerField(blank=True, null=True, verbose_name='line in the source')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="source document"),
+                ),
+                ("section", models.CharField(blank=True, max_length=100, verbose_name="section")),
+                (
+                    "line",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="line in the source"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical duty item',
-                'verbose_name_plural': 'historical duty items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical duty item",
+                "verbose_name_plural": "historical duty items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='DutyItem',
+            name="DutyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('text', models.TextField(verbose_name='text')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source document')),
-                ('section', models.CharField(blank=True, max_length=100, verbose_name='section')),
-                ('line', models.PositiveIntegerField(blank=True, null=True, verbose_name='line in the source')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="source document"),
+                ),
+                ("section", models.CharField(blank=True, max_length=100, verbose_name="section")),
+                (
+                    "line",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="line in the source"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty item',
-                'verbose_name_plural': 'duty items',
-                'ordering': ['unit', 'source', 'number'],
+                "verbose_name": "duty item",
+                "verbose_name_plural": "duty items",
+                "ordering": ["unit", "source", "number"],
             },
         ),
         migrations.CreateModel(
-            name='UnitName',
+            name="UnitName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('alias', 'alias'), ('former', 'former name')], max_length=8, verbose_name='kind')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='used until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='other_names', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("alias", "alias"), ("former", "former name")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("until", models.DateField(blank=True, null=True, verbose_name="used until")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="other_names",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'other name',
-                'verbose_name_plural': 'other names',
-                'ordering': ['unit', 'kind', 'until', 'name'],
+                "verbose_name": "other name",
+                "verbose_name_plural": "other names",
+                "ordering": ["unit", "kind", "until", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='jurisdiction',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='jurisdiction_unique_name'),
+            model_name="jurisdiction",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="jurisdiction_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jurisdiction',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('name',), name='jurisdiction_unique_root_name'),
+            model_name="jurisdiction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("name",),
+                name="jurisdiction_unique_root_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'name'), name='unit_unique_name'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "name"), name="unit_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dutyitem',
-            constraint=models.UniqueConstraint(fields=('unit', 'source', 'number'), name='dutyitem_unique_number'),
+            model_name="dutyitem",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "source", "number"), name="dutyitem_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitname',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='unitname_unique'),
+            model_name="unitname",
+            constraint=models.UniqueConstraint(fields=("unit", "name"), name="unitname_unique"),
         ),
     ]

@@ -44,4 +44,6 @@ class Command(BaseCommand):
                 )
             )
         else:
-            self.stdout.write(f"administrator {username!r} created (password from ECOGOV_ADMIN_PASSWORD)")
+            self.stdout.write(
+                f"administrator {username!r} created (password from ECOGOV_ADMIN_PASSWORD)"
+            )

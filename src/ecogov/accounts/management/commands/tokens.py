@@ -29,7 +29,9 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no active user {options['username']!r}")
             expires = (
-                timezone.now() + datetime.timedelta(days=options["days"]) if options["days"] else None
+                timezone.now() + datetime.timedelta(days=options["days"])
+                if options["days"]
+                else None
             )
             _token, key = token_create(user=user, name=options["name"], expires=expires)
             self.stdout.write(key)
@@ -37,7 +39,9 @@ class Command(BaseCommand):
         elif action == "list":
             for token in ApiToken.objects.filter(user__username=options["username"]):
                 state = "revoked" if token.revoked else "active"
-                self.stdout.write(f"eg_{token.prefix}… {token.name} {state} last used {token.last_used}")
+                self.stdout.write(
+                    f"eg_{token.prefix}… {token.name} {state} last used {token.last_used}"
+                )
         else:
             tokens = ApiToken.objects.filter(prefix=options["prefix"], revoked=None)
             if tokens.count() != 1:

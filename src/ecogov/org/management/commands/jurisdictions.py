@@ -60,7 +60,10 @@ class Command(BaseCommand):
         parent = find_jurisdiction(options["parent"]) if options["parent"] else None
         try:
             area = jurisdiction_create(
-                name=options["name"], level=LEVELS[options["level"]], parent=parent, code=options["code"]
+                name=options["name"],
+                level=LEVELS[options["level"]],
+                parent=parent,
+                code=options["code"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None

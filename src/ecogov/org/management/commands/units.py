@@ -33,9 +33,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
 
-        imp = actions.add_parser("import", help="import the member units and duty list of a document")
+        imp = actions.add_parser(
+            "import", help="import the member units and duty list of a document"
+        )
         imp.add_argument("path")
-        imp.add_argument("--jurisdiction", help="area name or path (default: the document's issuer)")
+        imp.add_argument(
+            "--jurisdiction", help="area name or path (default: the document's issuer)"
+        )
         imp.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
         imp.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -63,7 +67,7 @@ class Command(BaseCommand):
         try:
             document = parse_duty_list(read_text(path))
         except DutyListError as error:
-            raise CommandError(f"{path}, line {error.line}: {error.message}; nothing imported")
+            raise CommandError(f"{path}, line {error.line}: {error.message}; nothing imported") from None
         except UnreadableFile as error:
             raise CommandError(f"{error}; nothing imported") from None
         if jurisdiction:

@@ -1,0 +1,27 @@
+import pytest
+from django.test import Client
+
+from ecogov.testing import make_personas
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 takes a quarter of a second by design; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def personas(db):
+    return make_personas()
+
+
+@pytest.fixture
+def client_for():
+    """A browser-like client signed in as a persona (CSRF checks on, as in production)."""
+
+    def make(user) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        return client
+
+    return make
