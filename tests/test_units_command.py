@@ -132,7 +132,7 @@ def test_the_sample_loads_twice_without_change():
 
 def test_alias_and_rename_refuse_a_name_in_use():
     sample_load()
-    with pytest.raises(CommandError, match="already belongs to 区生态环境局"):
+    with pytest.raises(CommandError, match="已属于 区生态环境局"):
         run("units", "alias", "区财政局", "区生态环境局", "--jurisdiction", "城中区")
     with pytest.raises(CommandError, match="no unit named"):
         run("units", "rename", "区教育局", "区教体局", "--jurisdiction", "城中区")
