@@ -1,0 +1,73 @@
+"""Settings come from the environment; production passes Django's deployment checks."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+
+def ecogov(*args, env: dict, tmp_path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DEBUG")}
+    clean.update({"ECOGOV_VAR_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "ecogov", *args], env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {
+    "ECOGOV_ENV": "production",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "ecogov.example.gov.cn",
+}
+
+
+def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
+    result = ecogov("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = ecogov("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
+    result = ecogov("check", env={**PRODUCTION, "ALLOWED_HOSTS": ""}, tmp_path=tmp_path)
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_a_bad_environment_value_is_named(tmp_path):
+    result = ecogov("check", env={"ECOGOV_ENV": "staging"}, tmp_path=tmp_path)
+    assert "ECOGOV_ENV=staging" in result.stderr
+
+
+def test_development_works_with_no_environment_at_all(tmp_path):
+    result = ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ecogov.sqlite3").exists()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_console_script_runs_the_product_commands(tmp_path):
+    assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
+    assert "23 units created" in ecogov("sample", "load", env={}, tmp_path=tmp_path).stdout
+    rows = json.loads(ecogov("units", "list", "--json", env={}, tmp_path=tmp_path).stdout)
+    assert len(rows) == 23
+
+
+def test_ensureadmin_prints_a_generated_password_once(tmp_path):
+    assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
+    first = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": ""}, tmp_path=tmp_path).stdout
+    assert "password:" in first
+    second = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": ""}, tmp_path=tmp_path).stdout
+    assert "password:" not in second and "exists" in second
+
+
+def test_ensureadmin_refuses_a_weak_password(tmp_path):
+    assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
+    result = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": "123"}, tmp_path=tmp_path)
+    assert result.returncode != 0 and "too weak" in result.stderr
