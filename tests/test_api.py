@@ -232,4 +232,6 @@ def test_history_through_the_api(personas, client_for):
         client_for(personas.ian).get(f"/api/units/{personas.bureau.pk}/history").status_code == 200
     )
     entries = client_for(personas.ada).get(f"/api/units/{personas.bureau.pk}/history").json()
-    assert entries and all(entry["reason"].startswith("导入自 城中政办〔2021〕18号") for entry in entries)
+    assert entries and all(
+        entry["reason"].startswith("导入自 城中政办〔2021〕18号") for entry in entries
+    )

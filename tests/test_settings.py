@@ -8,10 +8,15 @@ import sys
 
 
 def ecogov(*args, env: dict, tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DEBUG")}
+    inherited = ("SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     clean.update({"ECOGOV_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
-        [sys.executable, "-m", "ecogov", *args], env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ecogov", *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -67,7 +67,9 @@ class Command(BaseCommand):
         try:
             document = parse_duty_list(read_text(path))
         except DutyListError as error:
-            raise CommandError(f"{path}, line {error.line}: {error.message}; nothing imported") from None
+            raise CommandError(
+                f"{path}, line {error.line}: {error.message}; nothing imported"
+            ) from None
         except UnreadableFile as error:
             raise CommandError(f"{error}; nothing imported") from None
         if jurisdiction:

@@ -1,0 +1,168 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright.
+
+Screenshots land in var/screenshots/ for a person to look at. Every request the pages
+make is checked to stay on the server: the product must work on an intranet.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from ecogov.testing import PASSWORD, make_personas
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(settings.VAR_DIR) / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.getenv("ECOGOV_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (ECOGOV_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Chromium is not installed: apt install chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM in the test
+    # thread (fixtures) is still used synchronously.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def people(transactional_db):
+    return make_personas()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    contexts = []
+    outside: list[str] = []
+    server = urlparse(live_server.url).netloc
+
+    def make(user=None, *, language="zh-hans", mobile=False):
+        context = browser.new_context(
+            locale="zh-CN" if language == "zh-hans" else "en-US",
+            viewport={"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900},
+            extra_http_headers={"Accept-Language": "zh-CN" if language == "zh-hans" else "en"},
+        )
+        contexts.append(context)
+        page = context.new_page()
+
+        def guard(route):
+            if urlparse(route.request.url).netloc != server:
+                outside.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        page.route("**/*", guard)
+        if user is not None:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", PASSWORD)
+            page.click("button.primary")
+            page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert outside == [], f"pages tried to reach outside the server: {outside}"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_signing_in_and_reading_the_duty_lists_in_chinese(people, page_for, live_server):
+    page = page_for()
+    page.goto(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "登录"
+    shot(page, "login-zh")
+    page.fill("#id_username", "dora")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+    assert "欢迎" in page.locator("h1").inner_text()
+    assert page.evaluate("typeof window.htmx") == "object"
+    shot(page, "home-zh")
+
+    page.click("nav.modules >> text=成员单位与职责")
+    assert page.locator("#unit-rows tr").count() == 23
+    shot(page, "units-zh")
+
+    # The search box filters as one types, through htmx, without reloading the page.
+    page.evaluate("window.notReloaded = true")
+    page.fill("input[name=q]", "扬尘")
+    page.wait_for_function("document.querySelectorAll('#unit-rows tr').length < 23")
+    names = page.locator("#unit-rows tr td:nth-child(2)").all_inner_texts()
+    assert "区城乡建设局" in names and "区财政局" not in names
+    assert page.evaluate("window.notReloaded") is True
+    assert "q=" in page.url
+
+    page.click("text=区城乡建设局")
+    assert page.locator("h1").inner_text().startswith("区城乡建设局")
+    assert page.locator("ol.duties li").count() == 8
+    shot(page, "unit-zh")
+
+
+def test_the_pages_read_in_english(people, page_for, live_server):
+    page = page_for(people.dora)
+    page.click("button[value=en]")
+    page.wait_for_selector("text=Member units and duties")
+    page.goto(f"{live_server.url}/units/{people.bureau.pk}/")
+    assert page.locator("h2", has_text="Duty list").count() == 1
+    assert "government department" in page.locator("h1").inner_text()
+    shot(page, "unit-en")
+    page.goto(f"{live_server.url}/jurisdictions/")
+    shot(page, "jurisdictions-en")
+
+
+def test_the_inspector_reads_the_history(people, page_for, live_server):
+    page = page_for(people.ian)
+    page.goto(f"{live_server.url}/units/{people.bureau.pk}/")
+    assert page.locator("#history tbody tr").count() >= 12
+    shot(page, "unit-history-zh")
+
+
+def test_a_liaison_edits_his_unit_and_is_refused_another(people, page_for, live_server):
+    page = page_for(people.liam)
+    page.goto(f"{live_server.url}/units/{people.construction.pk}/")
+    page.click("text=编辑联系信息")
+    page.fill("#id_liaison", "李四")
+    page.fill("#id_liaison_phone", "0971-8888888")
+    shot(page, "unit-edit-zh")
+    page.click("button.primary")
+    page.wait_for_selector("text=单位联系信息已保存。")
+    assert "李四" in page.locator("dl.facts").inner_text()
+    response = page.goto(f"{live_server.url}/units/{people.health.pk}/edit/")
+    assert response.status == 403
+
+
+def test_a_grid_worker_on_a_phone(people, page_for, live_server):
+    page = page_for(people.gary, mobile=True)
+    page.goto(f"{live_server.url}/units/?q=总寨")
+    assert page.locator("#unit-rows tr").count() == 1
+    shot(page, "units-mobile-zh")
