@@ -166,3 +166,10 @@ def test_a_grid_worker_on_a_phone(people, page_for, live_server):
     page.goto(f"{live_server.url}/units/?q=总寨")
     assert page.locator("#unit-rows tr").count() == 1
     shot(page, "units-mobile-zh")
+
+
+def test_the_api_documentation_works_offline(people, page_for, live_server):
+    page = page_for(people.dora)
+    page.goto(f"{live_server.url}/api/docs")
+    page.wait_for_selector("text=/api/units", timeout=15000)
+    shot(page, "api-docs")
