@@ -171,5 +171,8 @@ def test_a_grid_worker_on_a_phone(people, page_for, live_server):
 def test_the_api_documentation_works_offline(people, page_for, live_server):
     page = page_for(people.dora)
     page.goto(f"{live_server.url}/api/docs")
-    page.wait_for_selector("text=/api/units", timeout=15000)
+    page.wait_for_selector(".opblock", timeout=15000)
+    assert "EcoGov API" in page.locator(".info .title").inner_text()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/units" in [path.replace("\u200b", "") for path in paths]
     shot(page, "api-docs")
