@@ -30,6 +30,8 @@ def test_a_deleted_duty_is_kept_in_the_history_forever(personas):
     assert not DutyItem.objects.filter(pk=pk).exists()
     record = DutyItem.history.get(id=pk, history_type="-")
     assert (record.text, record.history_user) == (text, personas.dora)
+    (entry,) = [e for e in history_entries(personas.bureau) if e["what"] == "删除"]
+    assert entry["changes"] == [text] and entry["reason"] == "职责调整"
 
 
 def test_changes_to_people_are_recorded_without_their_password(personas):

@@ -26,6 +26,9 @@ def _describe(record) -> dict:
         for change in record.diff_against(previous).changes:
             label = meta.get_field(change.field).verbose_name
             changes.append(f"{label}: {change.old or '—'} → {change.new or '—'}")
+    elif record.history_type in "+-" and getattr(record, "text", ""):
+        # A duty clause created or deleted: its wording is what an inspector needs.
+        changes.append(record.text)
     user = record.history_user
     return {
         "when": record.history_date,
