@@ -235,3 +235,73 @@ def test_history_through_the_api(personas, client_for):
     assert entries and all(
         entry["reason"].startswith("导入自 城中政办〔2021〕18号") for entry in entries
     )
+
+
+@pytest.mark.parametrize(
+    "method, path, data",
+    [
+        ("patch", "/api/people/{liam}", {"name": None}),
+        ("patch", "/api/people/{liam}", {"phone": "\ud800"}),
+        ("patch", "/api/people/{liam}", {"phone": "1\u0000"}),
+        ("patch", "/api/units/{construction}", {"liaison_phone": None}),
+        ("patch", "/api/units/{construction}", {"liaison": "a\u0000"}),
+        ("patch", "/api/units/{construction}", {"liaison": "\udfff"}),
+    ],
+)
+def test_bad_text_gets_a_4xx_and_changes_nothing(personas, method, path, data):
+    path = path.format(liam=personas.liam.pk, construction=personas.construction.pk)
+    client, csrf = csrf_client(personas.liam)
+    before = (
+        list(User.objects.values_list("name", "phone")),
+        list(Unit.objects.values_list("liaison")),
+    )
+    body = json.dumps(data, ensure_ascii=True)  # lone surrogates survive only as \\u escapes
+    response = getattr(client, method)(path, body, content_type="application/json", **csrf)
+    assert response.status_code == 422, response.content
+    after = (
+        list(User.objects.values_list("name", "phone")),
+        list(Unit.objects.values_list("liaison")),
+    )
+    assert after == before
+
+
+def test_the_dispatcher_cannot_store_a_nul_in_a_duty(personas):
+    client, csrf = csrf_client(personas.dora)
+    url = f"/api/units/{personas.construction.pk}/duties"
+    response = call(client, "post", url, {"text": "ab\u0000c"}, **csrf)
+    assert response.status_code == 422
+    response = call(
+        client,
+        "post",
+        f"/api/units/{personas.construction.pk}/aliases",
+        {"name": "a\u0000b"},
+        **csrf,
+    )
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/people?unit_id=1000000000000000000000000000000",
+        "/api/units?jurisdiction_id=9223372036854775808",
+        "/api/units/99999999999999999999999",
+        "/api/units?q=%00",
+        "/units/?q=%00",
+    ],
+)
+def test_odd_queries_get_an_answer_not_a_crash(personas, client_for, path):
+    response = client_for(personas.liam).get(path)
+    assert response.status_code in (200, 404, 422), response.status_code
+
+
+def test_user_names_are_unique_whatever_their_case(personas):
+    client, csrf = csrf_client(personas.ada)
+    response = call(
+        client,
+        "post",
+        "/api/people",
+        {"username": "LIAM", "role": "leader", "unit_id": personas.bureau.pk},
+        **csrf,
+    )
+    assert response.status_code == 422

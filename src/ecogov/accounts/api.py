@@ -10,6 +10,7 @@ from ecogov import access
 from ecogov.access import CHANGE, MANAGE
 from ecogov.accounts.models import Role, User
 from ecogov.accounts.services import PERSON_CONTACT_FIELDS, user_create, user_update
+from ecogov.apitypes import Id, patch_fields
 from ecogov.org.models import Unit
 
 router = Router(tags=["people"])
@@ -34,7 +35,7 @@ class PersonIn(Schema):
     password: str | None = Field(None, min_length=8)
     name: str = ""
     role: Role
-    unit_id: int | None = None
+    unit_id: Id | None = None
     position: str = ""
     phone: str = ""
     email: str = ""
@@ -46,7 +47,7 @@ class PersonPatch(Schema):
     position: str | None = None
     email: str | None = None
     role: Role | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     is_active: bool | None = None
 
 
@@ -62,7 +63,7 @@ def me(request):
 
 @router.get("", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
-def person_list(request, unit_id: int | None = None):
+def person_list(request, unit_id: Id | None = None):
     people = access.scope(request.user, User).select_related("unit").prefetch_related("grids")
     if unit_id is not None:
         people = people.filter(unit_id=unit_id)
@@ -70,11 +71,11 @@ def person_list(request, unit_id: int | None = None):
 
 
 @router.get("/{person_id}", response=PersonOut)
-def person_detail(request, person_id: int):
+def person_detail(request, person_id: Id):
     return _out(access.obtain(request.user, User.objects.select_related("unit"), person_id))
 
 
-def _unit(request, unit_id: int | None) -> Unit | None:
+def _unit(request, unit_id: Id | None) -> Unit | None:
     if unit_id is None:
         return None
     return access.obtain(request.user, Unit, unit_id)
@@ -93,8 +94,8 @@ def person_create(request, payload: PersonIn):
 
 
 @router.patch("/{person_id}", response=PersonOut)
-def person_patch(request, person_id: int, payload: PersonPatch):
-    fields = payload.dict(exclude_unset=True)
+def person_patch(request, person_id: Id, payload: PersonPatch):
+    fields = patch_fields(payload, nullable=("unit_id",))
     defining = set(fields) - set(PERSON_CONTACT_FIELDS)
     person = access.obtain(request.user, User, person_id, MANAGE if defining else CHANGE)
     if "unit_id" in fields:

@@ -38,7 +38,7 @@ def user_create(
     **fields,
 ) -> User:
     _check_role(role, unit)
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The user name %(name)s is taken.") % {"name": username})
     user = User(username=username, role=role, unit=unit, **fields)
     # The administrator role is the back office's superuser; no other role enters it.

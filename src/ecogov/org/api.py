@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from ecogov import access
 from ecogov.access import CHANGE, MANAGE
+from ecogov.apitypes import Id, patch_fields
 from ecogov.org.models import DutyItem, Jurisdiction, Unit, UnitName
 from ecogov.org.selectors import unit_search, unit_with_names
 from ecogov.org.services import (
@@ -121,13 +122,13 @@ def jurisdiction_list(request):
 
 
 @router.get("/jurisdictions/{jurisdiction_id}", response=JurisdictionOut)
-def jurisdiction_detail(request, jurisdiction_id: int):
+def jurisdiction_detail(request, jurisdiction_id: Id):
     return access.obtain(request.user, Jurisdiction, jurisdiction_id)
 
 
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
-def unit_list(request, jurisdiction_id: int | None = None, q: str = ""):
+def unit_list(request, jurisdiction_id: Id | None = None, q: str = ""):
     units = access.scope(request.user, Unit)
     if jurisdiction_id is not None:
         units = units.filter(jurisdiction_id=jurisdiction_id)
@@ -135,13 +136,13 @@ def unit_list(request, jurisdiction_id: int | None = None, q: str = ""):
 
 
 @router.get("/units/{unit_id}", response=UnitDetailOut)
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     return _unit_out(access.obtain(request.user, unit_with_names(Unit.objects.all()), unit_id))
 
 
 @router.patch("/units/{unit_id}", response=UnitDetailOut)
-def unit_patch(request, unit_id: int, payload: UnitPatch):
-    fields = payload.dict(exclude_unset=True)
+def unit_patch(request, unit_id: Id, payload: UnitPatch):
+    fields = patch_fields(payload, nullable=())
     defining = set(fields) - set(UNIT_CONTACT_FIELDS)
     unit = access.obtain(request.user, Unit, unit_id, MANAGE if defining else CHANGE)
     unit_update(unit=unit, by=request.user, **fields)
@@ -149,7 +150,7 @@ def unit_patch(request, unit_id: int, payload: UnitPatch):
 
 
 @router.post("/units/{unit_id}/rename", response=UnitDetailOut)
-def unit_rename_endpoint(request, unit_id: int, payload: RenameIn):
+def unit_rename_endpoint(request, unit_id: Id, payload: RenameIn):
     unit = access.obtain(request.user, Unit, unit_id, MANAGE)
     unit_rename(
         unit=unit,
@@ -162,7 +163,7 @@ def unit_rename_endpoint(request, unit_id: int, payload: RenameIn):
 
 
 @router.post("/units/{unit_id}/aliases", response={201: NameOut})
-def unit_alias_add(request, unit_id: int, payload: NameIn):
+def unit_alias_add(request, unit_id: Id, payload: NameIn):
     unit = access.obtain(request.user, Unit, unit_id, MANAGE)
     name = unit_add_name(
         unit=unit, name=payload.name, kind=UnitName.Kind.ALIAS, note=payload.note, by=request.user
@@ -171,13 +172,13 @@ def unit_alias_add(request, unit_id: int, payload: NameIn):
 
 
 @router.get("/units/{unit_id}/duties", response=list[DutyOut])
-def unit_duties(request, unit_id: int):
+def unit_duties(request, unit_id: Id):
     unit = access.obtain(request.user, Unit, unit_id)
     return unit.duties.order_by("source", "number")
 
 
 @router.post("/units/{unit_id}/duties", response={201: DutyOut})
-def duty_create(request, unit_id: int, payload: DutyIn):
+def duty_create(request, unit_id: Id, payload: DutyIn):
     unit = access.obtain(request.user, Unit, unit_id, MANAGE)
     return Status(
         201, duty_item_create(unit=unit, text=payload.text, source=payload.source, by=request.user)
@@ -185,25 +186,25 @@ def duty_create(request, unit_id: int, payload: DutyIn):
 
 
 @router.get("/duties/{duty_id}", response=DutyOut)
-def duty_detail(request, duty_id: int):
+def duty_detail(request, duty_id: Id):
     return access.obtain(request.user, DutyItem, duty_id)
 
 
 @router.patch("/duties/{duty_id}", response=DutyOut)
-def duty_patch(request, duty_id: int, payload: DutyPatch):
+def duty_patch(request, duty_id: Id, payload: DutyPatch):
     item = access.obtain(request.user, DutyItem, duty_id, MANAGE)
     return duty_item_update(item=item, text=payload.text, by=request.user)
 
 
 @router.delete("/duties/{duty_id}", response={204: None})
-def duty_delete(request, duty_id: int):
+def duty_delete(request, duty_id: Id):
     item = access.obtain(request.user, DutyItem, duty_id, MANAGE)
     duty_item_delete(item=item, by=request.user)
     return Status(204, None)
 
 
 @router.get("/units/{unit_id}/history", response=list[HistoryOut])
-def unit_history(request, unit_id: int):
+def unit_history(request, unit_id: Id):
     unit = access.obtain(request.user, Unit, unit_id)
     if not access.can_see_history(request.user):
         raise PermissionDenied(_("Only administrators and discipline inspectors read the history."))

@@ -127,7 +127,8 @@ def unit_find(jurisdiction: Jurisdiction, name: str) -> Unit | None:
 
 def unit_search(queryset: QuerySet[Unit], text: str) -> QuerySet[Unit]:
     """Units whose name, alias, former name or duty text contains ``text``."""
-    text = text.strip()
+    # What a database cannot compare (NUL, lone surrogates) cannot match anything stored.
+    text = text.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8").strip()
     if not text:
         return queryset
     return queryset.filter(

@@ -17,8 +17,31 @@ UNIT_CONTACT_FIELDS = ("contact_section", "member", "member_position", "liaison"
 UNIT_DEFINING_FIELDS = ("name", "kind", "parent", "order", "is_active")
 
 
+def _check_text(instance: Model) -> None:
+    """Refuse text no database stores faithfully: NUL characters and lone surrogates."""
+    errors = {}
+    for model_field in instance._meta.concrete_fields:
+        value = getattr(instance, model_field.attname)
+        if isinstance(value, str):
+            if "\x00" in value:
+                errors[model_field.name] = _("Text may not contain NUL characters.")
+            elif not _encodable(value):
+                errors[model_field.name] = _("Text must be valid Unicode.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def audited_save(instance: Model, *, by=None, reason: str = "") -> None:
     """Validate and save; the history row records ``by`` and ``reason``."""
+    _check_text(instance)
     instance.full_clean()
     if by is not None and by.is_authenticated:
         instance._history_user = by
