@@ -176,3 +176,17 @@ def test_the_api_documentation_works_offline(people, page_for, live_server):
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/units" in [path.replace("\u200b", "") for path in paths]
     shot(page, "api-docs")
+
+
+def test_the_dispatcher_adds_and_removes_a_duty_clause(people, page_for, live_server):
+    page = page_for(people.dora)
+    page.goto(f"{live_server.url}/units/{people.construction.pk}/")
+    page.fill("#id_text", "负责督促建筑工地安装扬尘在线监测设备。")
+    page.click("text=添加职责条目")
+    page.wait_for_selector("text=职责条目已添加。")
+    assert page.locator("ol.duties li").count() == 9
+    shot(page, "unit-manage-zh")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("ol.duties li", has_text="扬尘在线监测").locator("button").click()
+    page.wait_for_selector("text=职责条目已删除")
+    assert page.locator("ol.duties li").count() == 8

@@ -139,3 +139,69 @@ def test_the_jurisdiction_tree(personas, client_for):
 def test_the_back_office_is_for_administrators(personas, client_for):
     assert client_for(personas.ada).get("/admin/org/unit/").status_code == 200
     assert client_for(personas.dora).get("/admin/org/unit/").status_code == 302
+
+
+def post(client, path, data):
+    client.get("/")
+    return client.post(path, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+
+def test_the_dispatcher_maintains_a_duty_list_through_the_pages(personas, client_for):
+    client = client_for(personas.dora)
+    unit = personas.construction
+    response = post(
+        client, f"/units/{unit.pk}/duties/", {"text": "负责建筑工地扬尘在线监测设备安装的督促。"}
+    )
+    assert response.status_code == 302
+    item = unit.duties.get(text="负责建筑工地扬尘在线监测设备安装的督促。")
+    assert item.source == "" and item.number == 1
+    post(client, f"/duties/{item.pk}/edit/", {"text": "负责建筑工地扬尘监测。"})
+    item.refresh_from_db()
+    assert item.text == "负责建筑工地扬尘监测。"
+    post(client, f"/duties/{item.pk}/delete/", {"reason": "并入第3条"})
+    assert not unit.duties.filter(pk=item.pk).exists()
+    post(client, f"/units/{unit.pk}/aliases/", {"name": "区建设局"})
+    post(
+        client, f"/units/{unit.pk}/rename/", {"new_name": "区住房和城乡建设局", "note": "机构改革"}
+    )
+    unit.refresh_from_db()
+    assert unit.name == "区住房和城乡建设局"
+    assert set(unit.other_names.values_list("name", flat=True)) == {"区建设局", "区城乡建设局"}
+    page = client_for(personas.ian).get(f"/units/{unit.pk}/").content.decode()
+    assert "负责建筑工地扬尘监测。" in page and "并入第3条" in page and "机构改革" in page
+
+
+def test_a_rename_to_a_name_in_use_is_refused_with_a_message(personas, client_for):
+    client = client_for(personas.dora)
+    response = post(
+        client, f"/units/{personas.construction.pk}/rename/", {"new_name": "区卫生健康局"}
+    )
+    assert response.status_code == 200
+    assert "已属于 区卫生健康局" in response.content.decode()
+    assert Unit.objects.get(pk=personas.construction.pk).name == "区城乡建设局"
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/units/{unit}/duties/", {"text": "负责一切。"}),
+        ("/duties/{duty}/edit/", {"text": "无。"}),
+        ("/duties/{duty}/delete/", {}),
+        ("/units/{unit}/rename/", {"new_name": "区建设局"}),
+        ("/units/{unit}/aliases/", {"name": "区建设局"}),
+    ],
+)
+def test_only_the_dispatcher_of_the_district_manages_duties(personas, client_for, path, data):
+    unit = personas.construction
+    path = path.format(unit=unit.pk, duty=unit.duties.first().pk)
+    before = list(unit.duties.values_list("text", flat=True)), unit.other_names.count()
+    for user, refused in (
+        (personas.liam, 403),
+        (personas.lena, 403),
+        (personas.ian, 403),
+        (personas.oscar, 404),
+    ):
+        assert post(client_for(user), path, data).status_code == refused, (user, path)
+    unit.refresh_from_db()
+    assert (list(unit.duties.values_list("text", flat=True)), unit.other_names.count()) == before
+    assert unit.name == "区城乡建设局"
