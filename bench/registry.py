@@ -7,19 +7,17 @@ the machines are shared and noisy. Writes docs/benchmarks.md.
 """
 
 import os
-import platform
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["ECOGOV_VAR_DIR"] = tempfile.mkdtemp(prefix="ecogov-bench-")
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecogov.settings")
 
 import django  # noqa: E402
+from _report import machine, median_time, write_section  # noqa: E402
 
 django.setup()
 
@@ -36,18 +34,7 @@ from ecogov.org.sample import DUTY_LIST  # noqa: E402
 from ecogov.org.selectors import unit_with_names  # noqa: E402
 from ecogov.testing import make_personas  # noqa: E402
 
-SECTION = "## Foundation (issue 2): duty-list parsing and access scoping"
-
-
-def best_of(function, *, number: int, repeat: int = 7) -> float:
-    """Seconds per call: the median of ``repeat`` runs of ``number`` calls."""
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            function()
-        runs.append((time.perf_counter() - start) / number)
-    return statistics.median(runs)
+SECTION = "Foundation (issue 2): duty-list parsing and access scoping"
 
 
 def main() -> None:
@@ -55,8 +42,8 @@ def main() -> None:
     people = make_personas()
     text = read_text(DUTY_LIST)
 
-    parse = best_of(lambda: parse_duty_list(text), number=50)
-    decode = best_of(lambda: read_text(DUTY_LIST).splitlines(), number=50)
+    parse = median_time(lambda: parse_duty_list(text), number=50)
+    decode = median_time(lambda: read_text(DUTY_LIST).splitlines(), number=50)
 
     def scoped():
         return list(unit_with_names(access.scope(people.liam, Unit)))
@@ -64,8 +51,8 @@ def main() -> None:
     def unscoped():
         return list(unit_with_names(Unit.objects.filter(jurisdiction=people.district)))
 
-    scoped_time = best_of(scoped, number=30)
-    unscoped_time = best_of(unscoped, number=30)
+    scoped_time = median_time(scoped, number=30)
+    unscoped_time = median_time(unscoped, number=30)
 
     rows = [
         ("parse seed 000 (23 units, 104 clauses)", parse, "read + decode + split lines", decode),
@@ -77,13 +64,9 @@ def main() -> None:
         ),
     ]
     lines = [
-        SECTION,
-        "",
         "Reproduce with `.venv/bin/python bench/registry.py` (after `make setup`).",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},"
-        f" {platform.system()} {platform.release()}; SQLite.",
-        "Figures are medians of 7 runs; the ratio compares with a baseline measured in the same"
-        " run, which is what to compare between machines.",
+        f"Machine: {machine()}; SQLite. Medians of 7 runs; the ratio compares with a baseline",
+        "measured in the same run, which is what to compare between machines.",
         "",
         "| what | time | baseline | baseline time | ratio |",
         "|---|---|---|---|---|",
@@ -92,21 +75,7 @@ def main() -> None:
         lines.append(
             f"| {name} | {value * 1e3:.2f} ms | {base_name} | {base * 1e3:.3f} ms | {value / base:.1f}× |"
         )
-    section = "\n".join(lines) + "\n"
-    write_section(ROOT / "docs" / "benchmarks.md", section)
-    sys.stdout.write(section)
-
-
-def write_section(target: Path, section: str) -> None:
-    """Replace this benchmark's section of the file, keeping the others."""
-    text = target.read_text(encoding="utf-8") if target.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    target.write_text(text, encoding="utf-8")
+    sys.stdout.write(write_section(SECTION, "\n".join(lines)))
 
 
 if __name__ == "__main__":

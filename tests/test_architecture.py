@@ -4,11 +4,15 @@ import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import ecogov.domain
+import ecogov.standards
 
 
-def test_domain_imports_no_django():
-    modules = [f"ecogov.domain.{m.name}" for m in pkgutil.iter_modules(ecogov.domain.__path__)]
+@pytest.mark.parametrize("package", [ecogov.domain, ecogov.standards])
+def test_kernels_import_no_django(package):
+    modules = [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
     assert modules
     code = (
         "import importlib, sys\n"
