@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ecogov.org",
     "ecogov.accounts",
     "ecogov.grid",
+    "ecogov.holidays",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,34 @@
+from django.db.models import Count, Max
+
+from ecogov.holidays.models import CalendarDay, CalendarYear
+from ecogov.standards.workdays import HolidayTable, WorkCalendar, table_from
+
+_cache: dict[tuple, WorkCalendar] = {}
+
+
+def holiday_table() -> HolidayTable:
+    days = CalendarDay.objects.values_list("date", "kind")
+    return table_from(
+        holidays=[day for day, kind in days if kind == CalendarDay.Kind.HOLIDAY],
+        workdays=[day for day, kind in days if kind == CalendarDay.Kind.WORKDAY],
+        complete_years=CalendarYear.objects.values_list("year", flat=True),
+    )
+
+
+def work_calendar() -> WorkCalendar:
+    """The calendar deadlines use: the package plus the administrator's table.
+
+    Rebuilt only when the table changed (its size or last history entry moved), so that
+    every process sees an administrator's entry at its next deadline computation.
+    """
+    key = (
+        CalendarDay.objects.aggregate(n=Count("pk"))["n"],
+        CalendarDay.history.aggregate(last=Max("history_date"))["last"],
+        CalendarYear.objects.aggregate(n=Count("pk"))["n"],
+        CalendarYear.history.aggregate(last=Max("history_date"))["last"],
+    )
+    calendar = _cache.get(key)
+    if calendar is None:
+        _cache.clear()
+        calendar = _cache[key] = WorkCalendar(holiday_table())
+    return calendar
