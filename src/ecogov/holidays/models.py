@@ -32,7 +32,9 @@ class CalendarYear(models.Model):
 
     year = models.PositiveIntegerField(_("year"), unique=True)
     source = models.CharField(
-        _("source"), max_length=200, help_text=_("the State Council notice, e.g. 国办发明电〔2026〕×号")
+        _("source"),
+        max_length=200,
+        help_text=_("the State Council notice, e.g. 国办发明电〔2026〕×号"),
     )
 
     history = HistoricalRecords()

@@ -41,7 +41,9 @@ class Command(BaseCommand):
                 ]
                 years = list(CalendarYear.objects.values("year", "source"))
                 if options["json"]:
-                    self.stdout.write(json.dumps({"days": days, "complete_years": years}, ensure_ascii=False))
+                    self.stdout.write(
+                        json.dumps({"days": days, "complete_years": years}, ensure_ascii=False)
+                    )
                 else:
                     for day in days:
                         self.stdout.write(f"{day['date']} {day['kind']} {day['name']}")
