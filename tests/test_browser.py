@@ -190,3 +190,12 @@ def test_the_dispatcher_adds_and_removes_a_duty_clause(people, page_for, live_se
     page.locator("ol.duties li", has_text="扬尘在线监测").locator("button").click()
     page.wait_for_selector("text=职责条目已删除")
     assert page.locator("ol.duties li").count() == 8
+
+
+def test_the_back_office_in_chinese(people, page_for, live_server):
+    page = page_for(people.ada)
+    page.goto(f"{live_server.url}/admin/")
+    assert "工作日历" in page.content() and "成员单位" in page.content()
+    shot(page, "admin-zh")
+    page.goto(f"{live_server.url}/admin/holidays/calendarday/add/")
+    shot(page, "admin-holiday-zh")

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ecogov.accounts.models import ApiToken, User
+
+# Roles are EcoGov's own (User.role, enforced in ecogov.access), not Django groups.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
