@@ -10,7 +10,7 @@ from ecogov import access
 from ecogov.access import CHANGE, MANAGE
 from ecogov.accounts.models import Role, User
 from ecogov.accounts.services import PERSON_CONTACT_FIELDS, user_create, user_update
-from ecogov.apitypes import Id, patch_fields
+from ecogov.apitypes import Id, InputSchema, patch_fields
 from ecogov.org.models import Unit
 
 router = Router(tags=["people"])
@@ -30,7 +30,7 @@ class PersonOut(Schema):
     grid_ids: list[int] = Field(..., alias="grid_id_list")
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     username: str = Field(..., min_length=2, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str | None = Field(None, min_length=8)
     name: str = ""
@@ -41,7 +41,7 @@ class PersonIn(Schema):
     email: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     name: str | None = None
     phone: str | None = None
     position: str | None = None

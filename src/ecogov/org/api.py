@@ -9,7 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from ecogov import access
 from ecogov.access import CHANGE, MANAGE
-from ecogov.apitypes import Id, patch_fields
+from ecogov.apitypes import Id, InputSchema, patch_fields
 from ecogov.org.models import DutyItem, Jurisdiction, Unit, UnitName
 from ecogov.org.selectors import unit_search, unit_with_names
 from ecogov.org.services import (
@@ -70,7 +70,7 @@ class UnitDetailOut(UnitOut):
     duties: list[DutyOut] = Field(..., alias="duties_list")
 
 
-class UnitPatch(Schema):
+class UnitPatch(InputSchema):
     contact_section: str | None = None
     member: str | None = None
     member_position: str | None = None
@@ -81,23 +81,23 @@ class UnitPatch(Schema):
     is_active: bool | None = None
 
 
-class RenameIn(Schema):
+class RenameIn(InputSchema):
     new_name: str = Field(..., min_length=2, max_length=100)
     until: datetime.date | None = None
     note: str = ""
 
 
-class NameIn(Schema):
+class NameIn(InputSchema):
     name: str = Field(..., min_length=2, max_length=100)
     note: str = ""
 
 
-class DutyIn(Schema):
+class DutyIn(InputSchema):
     text: str = Field(..., min_length=2)
     source: str = ""
 
 
-class DutyPatch(Schema):
+class DutyPatch(InputSchema):
     text: str = Field(..., min_length=2)
 
 
