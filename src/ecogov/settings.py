@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ecogov.accounts",
     "ecogov.grid",
     "ecogov.holidays",
+    "ecogov.plans",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

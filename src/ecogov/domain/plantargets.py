@@ -1,0 +1,32 @@
+"""The targets of a plan: those of its objectives section and those inside its tasks.
+
+A goal stated in the objectives and again inside a task (seed 004: forest cover
+31.48 % in §二 and in task 3) is one target, which belongs to the task.
+"""
+
+from ecogov.domain.plandoc import PlanDocument
+from ecogov.domain.targets import Target, extract_targets
+
+
+def _key(target: Target) -> tuple:
+    return (target.indicator, target.op, target.value, target.reference, target.year)
+
+
+def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
+    """(target, task number or None) in document order, each goal once."""
+    in_tasks: list[tuple[Target, str | None]] = []
+    seen: set[tuple] = set()
+    for task in document.tasks:
+        # A goal inside a task that names no year is due by the task's deadline.
+        year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
+        for target in extract_targets(task.text, default_year=year):
+            if _key(target) not in seen:
+                seen.add(_key(target))
+                in_tasks.append((target, task.number))
+    general: list[tuple[Target, str | None]] = []
+    for _line, paragraph in document.goals:
+        for target in extract_targets(paragraph):
+            if _key(target) not in seen:
+                seen.add(_key(target))
+                general.append((target, None))
+    return general + in_tasks

@@ -1,0 +1,146 @@
+"""Plans (实施方案), their numbered tasks and their targets.
+
+Glossary: 责任单位/牵头单位 lead unit; 配合单位 supporting unit; 监管部门 supervising
+unit; 完成时限 deadline; 持续推进 ongoing; 目标 target.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Plan(models.Model):
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=100, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    source = models.CharField(_("source file"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["jurisdiction", "-date", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "title"], name="plan_unique_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    number = models.CharField(_("number"), max_length=30)
+    order = models.PositiveIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    section = models.CharField(_("section"), max_length=200, blank=True)
+    # The month a deadline falls in (its first day), or ongoing (持续推进), or none.
+    deadline = models.DateField(_("deadline (month)"), null=True, blank=True)
+    ongoing = models.BooleanField(_("ongoing"), default=False)
+    line = models.PositiveIntegerField(_("line in the source"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def deadline_label(self) -> str | None:
+        if self.ongoing:
+            return "ongoing"
+        return self.deadline.strftime("%Y-%m") if self.deadline else None
+
+
+class TaskUnit(models.Model):
+    """A unit named by a task, as written, and the registry's unit when it is known."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead unit")
+        SUPPORT = "support", _("supporting unit")
+        SUPERVISING = "supervising", _("supervising unit")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="units"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("name as written"), max_length=200)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_roles",
+    )
+    order = models.PositiveIntegerField(_("order"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task unit")
+        verbose_name_plural = _("task units")
+        ordering = ["task", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "role", "name"], name="taskunit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number} {self.get_role_display()}: {self.name}"
+
+
+class Target(models.Model):
+    class Op(models.TextChoices):
+        AT_LEAST = ">=", "≥"
+        AT_MOST = "<=", "≤"
+        EQUAL = "==", "="
+        ABOVE = ">", ">"
+        BELOW = "<", "<"
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets"
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+    )
+    order = models.PositiveIntegerField(_("order"))
+    indicator = models.CharField(_("indicator"), max_length=200)
+    op = models.CharField(_("comparison"), max_length=2, choices=Op.choices)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    text = models.TextField(_("wording"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "order"]
+
+    def __str__(self):
+        return self.text

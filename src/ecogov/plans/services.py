@@ -1,0 +1,226 @@
+"""Importing plans: the document's tasks, units and targets into the registry."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ecogov.domain.plandoc import ONGOING, PlanDocument
+from ecogov.domain.targets import Target as ParsedTarget
+from ecogov.domain.unitnames import guess_kind
+from ecogov.org.models import Jurisdiction, Unit
+from ecogov.org.selectors import unit_find
+from ecogov.org.services import audited_delete, audited_save, unit_create
+from ecogov.plans.models import Plan, Target, Task, TaskUnit
+
+ROLES = ("lead", "support", "supervising")
+
+
+@dataclass
+class Resolution:
+    """Each name the plan uses, and the registry's unit for it (None when unknown)."""
+
+    units: dict[str, Unit | None] = field(default_factory=dict)
+
+    def display(self, name: str) -> str:
+        unit = self.units.get(name)
+        return unit.name if unit is not None else name
+
+    @property
+    def unresolved(self) -> list[str]:
+        return [name for name, unit in self.units.items() if unit is None]
+
+
+def plan_unit_names(document: PlanDocument) -> list[str]:
+    names: list[str] = []
+    for task in document.tasks:
+        for role in ROLES:
+            names.extend(name for name in getattr(task, role) if name not in names)
+    return names
+
+
+def plan_resolve(
+    *, document: PlanDocument, jurisdiction: Jurisdiction | None, create_units: bool, by=None
+) -> Resolution:
+    """Find every unit of the plan in the registry; register the unknown ones on request."""
+    resolution = Resolution()
+    for name in plan_unit_names(document):
+        unit = unit_find(jurisdiction, name) if jurisdiction is not None else None
+        if unit is None and create_units and jurisdiction is not None:
+            unit = unit_create(
+                jurisdiction=jurisdiction,
+                name=name,
+                kind=guess_kind(name),
+                source=document.title[:200],
+                by=by,
+                reason=_("named by the plan %(title)s") % {"title": document.title},
+            )
+        resolution.units[name] = unit
+    return resolution
+
+
+def _deadline(value: str | None) -> tuple[datetime.date | None, bool]:
+    if value == ONGOING:
+        return None, True
+    if value:
+        year, month = value.split("-")
+        return datetime.date(int(year), int(month), 1), False
+    return None, False
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    document: PlanDocument,
+    targets: list[tuple[ParsedTarget, str | None]],
+    jurisdiction: Jurisdiction,
+    resolution: Resolution,
+    source: str = "",
+    by=None,
+) -> Plan:
+    """Create or update the plan of this title in this area, its tasks, units and targets.
+
+    Re-importing updates in place: tasks are matched by number and targets by
+    indicator, year and task, so what later work attached to them (reports, measured
+    values) stays attached. What the document no longer holds is deleted, and the
+    history keeps it.
+    """
+    reason = _("imported from %(source)s") % {"source": source or document.title}
+    plan = Plan.objects.filter(jurisdiction=jurisdiction, title=document.title).first()
+    fields = {
+        "issuer": document.issuer or "",
+        "doc_number": document.doc_number or "",
+        "date": document.date,
+        "source": source[:200],
+    }
+    if plan is None:
+        plan = Plan(jurisdiction=jurisdiction, title=document.title, **fields)
+        audited_save(plan, by=by, reason=reason)
+    elif any(getattr(plan, key) != value for key, value in fields.items()):
+        for key, value in fields.items():
+            setattr(plan, key, value)
+        audited_save(plan, by=by, reason=reason)
+
+    existing = {task.number: task for task in plan.tasks.all()}
+    tasks_by_number: dict[str, Task] = {}
+    for order, parsed in enumerate(document.tasks, start=1):
+        deadline, ongoing = _deadline(parsed.deadline)
+        wanted = {
+            "order": order,
+            "title": parsed.title[:200],
+            "text": parsed.text,
+            "section": parsed.section[:200],
+            "deadline": deadline,
+            "ongoing": ongoing,
+            "line": parsed.line,
+        }
+        task = existing.pop(parsed.number, None)
+        if task is None:
+            task = Task(plan=plan, number=parsed.number, **wanted)
+            audited_save(task, by=by, reason=reason)
+        elif any(getattr(task, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(task, key, value)
+            audited_save(task, by=by, reason=reason)
+        tasks_by_number[parsed.number] = task
+        _sync_units(task, parsed, resolution, by=by, reason=reason)
+    for task in existing.values():
+        audited_delete(task, by=by, reason=reason)
+
+    _sync_targets(plan, targets, tasks_by_number, by=by, reason=reason)
+    return plan
+
+
+def _sync_units(task: Task, parsed, resolution: Resolution, *, by, reason: str) -> None:
+    existing = {(link.role, link.name): link for link in task.units.all()}
+    for role in ROLES:
+        for order, name in enumerate(getattr(parsed, role), start=1):
+            unit = resolution.units.get(name)
+            link = existing.pop((role, name), None)
+            if link is None:
+                audited_save(
+                    TaskUnit(task=task, role=role, name=name, unit=unit, order=order),
+                    by=by,
+                    reason=reason,
+                )
+            elif (link.unit_id, link.order) != (unit.pk if unit else None, order):
+                link.unit, link.order = unit, order
+                audited_save(link, by=by, reason=reason)
+    for link in existing.values():
+        audited_delete(link, by=by, reason=reason)
+
+
+def _sync_targets(
+    plan: Plan, targets, tasks_by_number: dict[str, Task], *, by, reason: str
+) -> None:
+    existing: dict[tuple, Target] = {}
+    for target in plan.targets.select_related("task"):
+        existing.setdefault(
+            (target.indicator, target.year, target.task.number if target.task else None), target
+        )
+    for order, (parsed, task_number) in enumerate(targets, start=1):
+        wanted = {
+            "order": order,
+            "op": parsed.op,
+            "value": parsed.value,
+            "reference": parsed.reference or "",
+            "unit": parsed.unit or "",
+            "text": parsed.text,
+            "task": tasks_by_number.get(task_number) if task_number else None,
+        }
+        target = existing.pop((parsed.indicator[:200], parsed.year, task_number), None)
+        if target is None:
+            target = Target(plan=plan, indicator=parsed.indicator[:200], year=parsed.year, **wanted)
+            audited_save(target, by=by, reason=reason)
+        elif any(getattr(target, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(target, key, value)
+            audited_save(target, by=by, reason=reason)
+    for target in existing.values():
+        audited_delete(target, by=by, reason=reason)
+
+
+def plan_report(
+    document: PlanDocument, targets: list[tuple[ParsedTarget, str | None]], resolution: Resolution
+) -> dict:
+    """The shape printed by ``ecogov plan import --json``."""
+    return {
+        "plan": {
+            "title": document.title,
+            "issuer": document.issuer,
+            "doc_number": document.doc_number,
+            "date": document.date.isoformat() if document.date else None,
+        },
+        "tasks": [
+            {
+                "number": task.number,
+                "title": task.title,
+                "text": task.text,
+                "lead": [resolution.display(name) for name in task.lead],
+                "support": [resolution.display(name) for name in task.support],
+                "supervising": [resolution.display(name) for name in task.supervising],
+                "deadline": task.deadline,
+            }
+            for task in document.tasks
+        ],
+        "targets": [
+            {
+                "indicator": target.indicator,
+                "op": target.op,
+                "value": _number(target.value),
+                "reference": target.reference,
+                "unit": target.unit,
+                "year": target.year,
+                "task": task_number,
+            }
+            for target, task_number in targets
+        ],
+        "unresolved_units": resolution.unresolved,
+    }
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

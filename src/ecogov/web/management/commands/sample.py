@@ -1,0 +1,29 @@
+"""ecogov sample load — the sample data: Chengzhong District (Xining) with its member units
+and 2024–2026 action plan, and Wuhai City's 2022 plan (idempotent)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ecogov.org.sample import sample_load
+from ecogov.plans.sample import plans_sample_load
+
+
+class Command(BaseCommand):
+    help = "Load the sample district (Chengzhong District, Xining) and the sample plans."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("load")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        _district, report = sample_load()
+        self.stdout.write(
+            f"sample district 青海省 › 西宁市 › 城中区: {len(report.units_created)} units created, "
+            f"{len(report.units_found)} already there, {report.duties_added} duties added"
+        )
+        for plan in plans_sample_load():
+            self.stdout.write(
+                f"sample plan {plan.title} ({plan.jurisdiction}): {plan.tasks.count()} tasks, "
+                f"{plan.targets.count()} targets"
+            )
