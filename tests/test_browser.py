@@ -199,3 +199,26 @@ def test_the_back_office_in_chinese(people, page_for, live_server):
     shot(page, "admin-zh")
     page.goto(f"{live_server.url}/admin/holidays/calendarday/add/")
     shot(page, "admin-holiday-zh")
+
+
+def test_the_task_ledger_and_a_report(people, page_for, live_server):
+    from ecogov.plans.sample import plans_sample_load
+
+    plans_sample_load()
+    page = page_for(people.liam)
+    page.click("nav.modules >> text=计划、任务与目标")
+    shot(page, "plans-zh")
+    page.click("text=城中区巩固提升生态环境保护成效三年行动实施方案（2024—2026年）")
+    assert page.locator("#ledger-rows tr").count() == 23
+    shot(page, "plan-ledger-zh")
+    page.select_option("select[name=status]", "lagging")
+    page.wait_for_function("document.querySelectorAll('#ledger-rows tr').length < 23")
+    page.goto(f"{live_server.url}/tasks/")
+    first = page.locator("#ledger-rows tr").first
+    assert first.get_attribute("class") == "mine"
+    page.click("text=加快推进湟河流域治污设施建设")
+    page.fill("#id_text", "完成 30 处混错接点位整治")
+    page.fill("#id_percent", "40")
+    page.click("text=提交")
+    page.wait_for_selector("text=进度报告已提交。")
+    shot(page, "task-zh")

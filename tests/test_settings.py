@@ -60,7 +60,9 @@ def test_development_works_with_no_environment_at_all(tmp_path):
 def test_the_console_script_runs_the_product_commands(tmp_path):
     assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
     assert "23 units created" in ecogov("sample", "load", env={}, tmp_path=tmp_path).stdout
-    listed = ecogov("units", "list", "--json", "--jurisdiction", "城中区", env={}, tmp_path=tmp_path)
+    listed = ecogov(
+        "units", "list", "--json", "--jurisdiction", "城中区", env={}, tmp_path=tmp_path
+    )
     rows = json.loads(listed.stdout)
     assert len(rows) == 23
 

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ecogov.accounts.api import router as people_router
 from ecogov.accounts.services import token_authenticate
 from ecogov.org.api import router as org_router
+from ecogov.plans.api import router as plans_router
 
 
 class TokenAuth(HttpBearer):
@@ -32,12 +33,13 @@ class ActiveSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="EcoGov API",
     version="1",
-    description="Jurisdictions, member units, duty lists and people of EcoGov.",
+    description="Jurisdictions, member units, duty lists, people, plans and tasks of EcoGov.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
 api.add_router("/", org_router)
 api.add_router("/people", people_router)
+api.add_router("/", plans_router)
 
 
 @api.exception_handler(Http404)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ecogov.accounts import views as people
 from ecogov.api import api
 from ecogov.org import views as org
+from ecogov.plans import views as plans
 from ecogov.web import views as web
 
 admin.site.site_header = _("EcoGov back office")
@@ -38,6 +39,10 @@ urlpatterns = [
     path("people/", people.person_list, name="person_list"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("tasks/", plans.task_list, name="task_list"),
+    path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

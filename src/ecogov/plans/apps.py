@@ -6,3 +6,11 @@ class PlansConfig(AppConfig):
     name = "ecogov.plans"
     label = "plans"
     verbose_name = _("Plans, tasks and targets")
+
+    def ready(self):
+        from ecogov.plans.models import Task, TaskReport, TaskUnit
+        from ecogov.plans.rules import register
+        from ecogov.web.history import register_parts
+
+        register()
+        register_parts(Task, [(TaskUnit, "task_id"), (TaskReport, "task_id")])

@@ -4,7 +4,10 @@ Glossary: 责任单位/牵头单位 lead unit; 配合单位 supporting unit; 监
 unit; 完成时限 deadline; 持续推进 ongoing; 目标 target.
 """
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +24,8 @@ class Plan(models.Model):
     doc_number = models.CharField(_("document number"), max_length=100, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     source = models.CharField(_("source file"), max_length=200, blank=True)
+    # Monthly dispatch counts from the month after the plan entered EcoGov.
+    imported_on = models.DateField(_("imported on"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -34,6 +39,9 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.pk])
 
 
 class Task(models.Model):
@@ -49,6 +57,8 @@ class Task(models.Model):
     deadline = models.DateField(_("deadline (month)"), null=True, blank=True)
     ongoing = models.BooleanField(_("ongoing"), default=False)
     line = models.PositiveIntegerField(_("line in the source"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence of completion"), blank=True)
 
     history = HistoricalRecords()
 
@@ -62,6 +72,9 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("task_detail", args=[self.pk])
 
     @property
     def deadline_label(self) -> str | None:
@@ -144,3 +157,53 @@ class Target(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class TaskReport(models.Model):
+    """A unit's progress report on a task for one month of the monthly dispatch (月调度)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="task_reports"
+    )
+    period = models.DateField(_("month"), help_text=_("the first day of the month reported on"))
+    text = models.TextField(_("progress"))
+    percent = models.DecimalField(
+        _("percent complete"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    milestone = models.CharField(_("milestone reached"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["task", "period", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "period"], name="taskreport_unique_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent__isnull=True)
+                | models.Q(percent__gte=0, percent__lte=100),
+                name="taskreport_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number} {self.period:%Y-%m} {self.unit}"

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from ecogov.domain.unitnames import guess_kind
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.selectors import unit_find
 from ecogov.org.services import audited_delete, audited_save, unit_create
-from ecogov.plans.models import Plan, Target, Task, TaskUnit
+from ecogov.plans.models import Plan, Target, Task, TaskReport, TaskUnit
 
 ROLES = ("lead", "support", "supervising")
 
@@ -224,3 +225,50 @@ def _number(value):
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+@transaction.atomic
+def task_report_file(
+    *,
+    task: Task,
+    unit: Unit,
+    period: datetime.date,
+    text: str,
+    percent=None,
+    milestone: str = "",
+    by=None,
+    today: datetime.date | None = None,
+) -> TaskReport:
+    """File (or correct) a unit's progress report on a task for one month."""
+    today = today or datetime.date.today()
+    period = period.replace(day=1)
+    if period > today.replace(day=1):
+        raise ValidationError(_("A report cannot be filed for a month that has not begun."))
+    if not task.units.filter(
+        unit=unit, role__in=(TaskUnit.Role.LEAD, TaskUnit.Role.SUPPORT)
+    ).exists():
+        raise ValidationError(
+            _("%(unit)s is neither a lead nor a supporting unit of this task.") % {"unit": unit}
+        )
+    if task.completed_on is not None and not task.ongoing:
+        raise ValidationError(_("The task is done; no more reports are needed."))
+    report = TaskReport.objects.filter(task=task, unit=unit, period=period).first() or TaskReport(
+        task=task, unit=unit, period=period
+    )
+    report.text, report.percent, report.milestone = text.strip(), percent, milestone.strip()
+    report.reported_by = by if by is not None and by.is_authenticated else None
+    audited_save(report, by=by)
+    return report
+
+
+@transaction.atomic
+def task_complete(*, task: Task, evidence: str, by=None, on: datetime.date | None = None) -> Task:
+    """Mark a task done with the evidence of its completion (验收销号 needs evidence)."""
+    if task.ongoing:
+        raise ValidationError(_("An ongoing task (持续推进) reports forever; it is never done."))
+    if not evidence.strip():
+        raise ValidationError(_("Say what shows that the task is done."))
+    task.completed_on = on or datetime.date.today()
+    task.evidence = evidence.strip()
+    audited_save(task, by=by, reason=_("completed"))
+    return task

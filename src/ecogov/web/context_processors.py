@@ -10,7 +10,7 @@ MODULES = (
     ("people", _("People"), "person_list"),
     ("grid", _("Grids and patrols"), None),
     ("cases", _("Cases"), None),
-    ("plans", _("Plans, tasks and targets"), None),
+    ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("meetings", _("Coordination meetings"), None),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), None),

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
 
-from ecogov.accounts.models import User
 from ecogov.org.models import DutyItem, Unit, UnitName
 
 LIMIT = 500
@@ -40,17 +39,18 @@ def _describe(record) -> dict:
     }
 
 
+# The parts whose history shows with their whole: a unit's names and duties, a task's
+# units and reports. Apps add theirs with register_parts().
+_PARTS: dict[type, list[tuple[type, str]]] = {Unit: [(UnitName, "unit_id"), (DutyItem, "unit_id")]}
+
+
+def register_parts(model: type, parts: list[tuple[type, str]]) -> None:
+    _PARTS.setdefault(model, []).extend(parts)
+
+
 def _records(obj) -> list[HistoricalChanges]:
-    if isinstance(obj, Unit):
-        sources = [
-            Unit.history.filter(id=obj.pk),
-            UnitName.history.filter(unit_id=obj.pk),
-            DutyItem.history.filter(unit_id=obj.pk),
-        ]
-    elif isinstance(obj, User):
-        sources = [User.history.filter(id=obj.pk)]
-    else:
-        sources = [type(obj).history.filter(id=obj.pk)]
+    sources = [type(obj).history.filter(id=obj.pk)]
+    sources += [part.history.filter(**{field: obj.pk}) for part, field in _PARTS.get(type(obj), [])]
     records = [
         record
         for source in sources

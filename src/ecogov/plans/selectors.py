@@ -1,0 +1,87 @@
+"""Reads of plans: the task ledger with each task's status."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ecogov.domain.taskstatus import Report, task_status
+from ecogov.plans.models import Task, TaskReport, TaskUnit
+
+STATUS_LABELS = {
+    "not_started": _("not started"),
+    "on_track": _("on track"),
+    "lagging": _("lagging"),
+    "overdue": _("overdue"),
+    "done": _("done"),
+}
+
+
+@dataclass
+class LedgerRow:
+    task: Task
+    status: str
+    lead: list[TaskUnit] = field(default_factory=list)
+    support: list[TaskUnit] = field(default_factory=list)
+    supervising: list[TaskUnit] = field(default_factory=list)
+    last_report: TaskReport | None = None
+    mine: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def task_status_of(task: Task, *, today: datetime.date) -> str:
+    """The status of one task whose reports are loaded (prefetched or not)."""
+    reports = [Report(r.period, r.percent, r.milestone) for r in task.reports.all()]
+    return task_status(
+        deadline=task.deadline,
+        ongoing=task.ongoing,
+        completed=task.completed_on is not None,
+        reports=reports,
+        today=today,
+        started=task.plan.imported_on,
+    )
+
+
+def ledger(
+    tasks: QuerySet[Task],
+    *,
+    today: datetime.date,
+    unit_id: int | None = None,
+    role: str | None = None,
+    status: str | None = None,
+    first_for_unit: int | None = None,
+) -> list[LedgerRow]:
+    """Tasks with their units, last report and status; a liaison's own tasks first."""
+    if unit_id is not None:
+        links = TaskUnit.objects.filter(unit_id=unit_id)
+        if role:
+            links = links.filter(role=role)
+        tasks = tasks.filter(pk__in=links.values("task_id"))
+    tasks = tasks.select_related("plan").prefetch_related(
+        Prefetch(
+            "units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "order")
+        ),
+        Prefetch("reports", queryset=TaskReport.objects.select_related("unit").order_by("period")),
+    )
+    rows = []
+    for task in tasks.distinct().order_by("plan", "order"):
+        links = list(task.units.all())
+        reports = list(task.reports.all())
+        row = LedgerRow(
+            task=task,
+            status=task_status_of(task, today=today),
+            lead=[link for link in links if link.role == TaskUnit.Role.LEAD],
+            support=[link for link in links if link.role == TaskUnit.Role.SUPPORT],
+            supervising=[link for link in links if link.role == TaskUnit.Role.SUPERVISING],
+            last_report=reports[-1] if reports else None,
+            mine=first_for_unit is not None
+            and any(link.unit_id == first_for_unit for link in links),
+        )
+        if status is None or row.status == status:
+            rows.append(row)
+    rows.sort(key=lambda row: not row.mine)  # stable: own tasks first, then plan order
+    return rows

@@ -1,0 +1,150 @@
+"""Pages of plans: the plans, the task ledger, a task with its reports."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ecogov import access
+from ecogov.access import CHANGE
+from ecogov.accounts.models import Role
+from ecogov.domain.taskstatus import STATUSES
+from ecogov.org.models import Unit
+from ecogov.plans.forms import CompleteForm, ReportForm
+from ecogov.plans.models import Plan, Task, TaskUnit
+from ecogov.plans.selectors import STATUS_LABELS, ledger, task_status_of
+from ecogov.plans.services import task_complete, task_report_file
+from ecogov.web.history import history_entries
+
+
+def _today() -> datetime.date:
+    return datetime.date.today()
+
+
+@login_required
+def plan_list(request):
+    request.section = "plans"
+    plans = (
+        access.scope(request.user, Plan)
+        .select_related("jurisdiction")
+        .annotate(
+            task_count=Count("tasks", distinct=True), target_count=Count("targets", distinct=True)
+        )
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def _ledger_context(request, tasks, *, plan=None):
+    user = request.user
+    unit_id = request.GET.get("unit") or None
+    role = request.GET.get("role") or None
+    status = request.GET.get("status") or None
+    rows = ledger(
+        tasks,
+        today=_today(),
+        unit_id=int(unit_id) if unit_id and unit_id.isdigit() else None,
+        role=role if role in TaskUnit.Role.values else None,
+        status=status if status in STATUSES else None,
+        first_for_unit=user.unit_id if user.role == Role.LIAISON else None,
+    )
+    units = (
+        access.scope(user, Unit)
+        .filter(task_roles__task__in=tasks)
+        .distinct()
+        .order_by("order", "name")
+    )
+    return {
+        "plan": plan,
+        "rows": rows,
+        "units": units,
+        "roles": TaskUnit.Role.choices,
+        "statuses": list(STATUS_LABELS.items()),
+        "selected": {"unit": unit_id, "role": role, "status": status},
+    }
+
+
+@login_required
+def plan_detail(request, pk: int):
+    request.section = "plans"
+    plan = access.obtain(request.user, Plan, pk)
+    context = _ledger_context(request, plan.tasks.all(), plan=plan)
+    context["targets"] = plan.targets.select_related("task")
+    template = (
+        "plans/ledger_rows.html" if request.headers.get("HX-Request") else "plans/plan_detail.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def task_list(request):
+    request.section = "plans"
+    context = _ledger_context(request, access.scope(request.user, Task))
+    template = (
+        "plans/ledger_rows.html" if request.headers.get("HX-Request") else "plans/task_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request, pk: int):
+    request.section = "plans"
+    user = request.user
+    task = access.obtain(user, Task.objects.select_related("plan"), pk)
+    can_report = access.can(user, CHANGE, task)
+    reporting_units = Unit.objects.filter(
+        task_roles__task=task, task_roles__role__in=(TaskUnit.Role.LEAD, TaskUnit.Role.SUPPORT)
+    ).distinct()
+    if user.role == Role.LIAISON:
+        reporting_units = reporting_units.filter(pk=user.unit_id)
+    report_form = ReportForm(units=reporting_units, initial={"period": _today().replace(day=1)})
+    complete_form = CompleteForm()
+    if request.method == "POST":
+        if not can_report:
+            access.obtain(user, Task, pk, CHANGE)  # raises PermissionDenied
+        action = request.POST.get("action")
+        form = (
+            ReportForm(request.POST, units=reporting_units)
+            if action == "report"
+            else CompleteForm(request.POST)
+        )
+        if form.is_valid():
+            try:
+                if action == "report":
+                    data = form.cleaned_data
+                    task_report_file(
+                        task=task, unit=data["unit"], period=data["period"], text=data["text"],
+                        percent=data["percent"], milestone=data["milestone"], by=user,
+                    )  # fmt: skip
+                    messages.success(request, _("The progress report was filed."))
+                else:
+                    task_complete(task=task, evidence=form.cleaned_data["evidence"], by=user)
+                    messages.success(request, _("The task is marked done."))
+                return redirect(task)
+            except ValidationError as error:
+                form.add_error(None, error)
+        if action == "report":
+            report_form = form
+        else:
+            complete_form = form
+    status = task_status_of(task, today=_today())
+    context = {
+        "task": task,
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "links": task.units.select_related("unit").order_by("role", "order"),
+        "reports": task.reports.select_related("unit", "reported_by").order_by(
+            "-period", "unit__order"
+        ),
+        "targets": task.targets.all(),
+        "can_report": can_report and reporting_units.exists(),
+        "report_form": report_form,
+        "complete_form": complete_form,
+        "history": history_entries(task) if access.can_see_history(user) else None,
+    }
+    return render(request, "plans/task_detail.html", context)

@@ -1,0 +1,194 @@
+"""The task ledger through pages and API, and who may report on which task."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from ecogov.plans.models import Task, TaskReport
+from ecogov.plans.sample import plans_sample_load
+
+
+@pytest.fixture
+def plans(personas):
+    return plans_sample_load()
+
+
+def csrf_client(user) -> tuple[Client, dict]:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/")
+    return client, {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+
+
+def task(number: str) -> Task:
+    return Task.objects.get(plan__jurisdiction__name="城中区", number=number)
+
+
+def test_the_plan_page_shows_the_ledger_and_the_targets(plans, personas, client_for):
+    page = client_for(personas.lena).get(plans[0].get_absolute_url()).content.decode()
+    assert "扎实推进“三北”工程建设" in page and "2026-12" in page
+    assert "森林覆盖率" in page and "31.48" in page
+    assert client_for(personas.lena).get("/plans/").status_code == 200
+
+
+def test_the_outsider_sees_no_plan_of_chengzhong(plans, personas, client_for):
+    client = client_for(personas.oscar)
+    assert client.get(plans[0].get_absolute_url()).status_code == 404
+    assert client.get(task("3").get_absolute_url()).status_code == 404
+    assert client.get(f"/api/tasks/{task('3').pk}").status_code == 404
+    assert "三北" not in client.get("/tasks/").content.decode()
+
+
+def test_a_liaison_sees_his_units_tasks_first(plans, personas, client_for):
+    page = client_for(personas.liam).get("/tasks/").content.decode()
+    # 区城乡建设局 leads task 10 (seed 004): it comes before task 1, which it does not lead
+    assert page.index("加快推进湟河流域治污设施建设") < page.index("提高政治站位")
+    rows = client_for(personas.liam).get("/api/tasks").json()
+    assert rows[0]["number"] in {"7(3)", "8", "10", "11(1)", "12", "13", "15"}  # leads or supports
+
+
+def test_filters(plans, personas, client_for):
+    client = client_for(personas.dora)
+    leads = client.get(f"/api/tasks?unit_id={personas.construction.pk}&role=lead").json()
+    assert {row["number"] for row in leads} == {"8", "10", "11(1)", "12"}
+    supports = client.get(f"/api/tasks?unit_id={personas.construction.pk}&role=support").json()
+    assert {row["number"] for row in supports} == {"7(3)", "13", "15"}
+    assert client.get("/api/tasks?status=bogus").status_code == 422
+    rows = client.get(f"/tasks/?unit={personas.construction.pk}&role=lead", HTTP_HX_REQUEST="true")
+    assert (
+        "<html" not in rows.content.decode()
+        and "加快推进湟河流域治污设施建设" in rows.content.decode()
+    )
+
+
+def test_a_lead_units_liaison_reports_progress(plans, personas):
+    client, csrf = csrf_client(personas.liam)
+    body = {
+        "unit_id": personas.construction.pk,
+        "period": "2026-11-01",
+        "text": "完成 30 处混错接点位整治",
+        "percent": "40",
+    }
+    response = client.post(
+        f"/api/tasks/{task('10').pk}/reports",
+        json.dumps(body),
+        content_type="application/json",
+        **csrf,
+    )
+    assert response.status_code == 201, response.content
+    report = TaskReport.objects.get()
+    assert (report.unit, report.reported_by, str(report.percent)) == (
+        personas.construction,
+        personas.liam,
+        "40.0",
+    )
+
+
+@pytest.mark.parametrize(
+    "number, unit, expected",
+    [
+        ("1", "construction", 403),  # 区城乡建设局 is no lead unit of task 1
+        ("10", "health", 403),  # a liaison reports for his own unit only
+    ],
+)
+def test_a_liaison_cannot_report_for_others(plans, personas, number, unit, expected):
+    client, csrf = csrf_client(personas.liam)
+    body = {"unit_id": getattr(personas, unit).pk, "period": "2026-11-01", "text": "冒名填报"}
+    response = client.post(
+        f"/api/tasks/{task(number).pk}/reports",
+        json.dumps(body),
+        content_type="application/json",
+        **csrf,
+    )
+    assert response.status_code == expected
+    assert not TaskReport.objects.exists()
+
+
+def test_reports_for_future_months_and_by_strangers_are_refused(plans, personas):
+    client, csrf = csrf_client(personas.dora)
+    body = {"unit_id": personas.health.pk, "period": "2026-11-01", "text": "代报"}
+    response = client.post(
+        f"/api/tasks/{task('10').pk}/reports",
+        json.dumps(body),
+        content_type="application/json",
+        **csrf,
+    )
+    assert response.status_code == 422  # 区卫生健康局 has no part in task 10
+    body = {"unit_id": personas.construction.pk, "period": "2099-01-01", "text": "提前报"}
+    response = client.post(
+        f"/api/tasks/{task('10').pk}/reports",
+        json.dumps(body),
+        content_type="application/json",
+        **csrf,
+    )
+    assert response.status_code == 422
+    assert not TaskReport.objects.exists()
+
+
+def test_done_needs_evidence_and_ongoing_tasks_are_never_done(plans, personas):
+    client, csrf = csrf_client(personas.dora)
+    url = f"/api/tasks/{task('5').pk}/complete"
+    assert (
+        client.post(
+            url, json.dumps({"evidence": ""}), content_type="application/json", **csrf
+        ).status_code
+        == 422
+    )
+    done = client.post(
+        url,
+        json.dumps({"evidence": "验收意见 城中环验〔2024〕3号"}),
+        content_type="application/json",
+        **csrf,
+    )
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    ongoing = client.post(
+        f"/api/tasks/{task('1').pk}/complete",
+        json.dumps({"evidence": "x" * 5}),
+        content_type="application/json",
+        **csrf,
+    )
+    assert ongoing.status_code == 422
+
+
+def test_reporting_through_the_task_page(plans, personas, client_for):
+    client = client_for(personas.liam)
+    url = task("10").get_absolute_url()
+    page = client.get(url)
+    assert "填报本月进展" in page.content.decode()
+    token = (
+        client.cookies["csrftoken"].value
+        if "csrftoken" in client.cookies
+        else page.context["csrf_token"]
+    )
+    response = client.post(
+        url,
+        {
+            "action": "report",
+            "unit": personas.construction.pk,
+            "period": "2026-11",
+            "text": "已完成排查",
+            "percent": "20",
+            "milestone": "",
+            "csrfmiddlewaretoken": str(token),
+        },
+    )
+    assert response.status_code == 302
+    assert TaskReport.objects.get().text == "已完成排查"
+    other = client_for(personas.liam).post(
+        task("1").get_absolute_url(), {"action": "report", "text": "x"}
+    )
+    assert other.status_code == 403
+
+
+def test_the_task_history_shows_reports_to_inspectors(plans, personas, client_for):
+    client, csrf = csrf_client(personas.liam)
+    body = {"unit_id": personas.construction.pk, "period": "2026-11-01", "text": "进展顺利"}
+    client.post(
+        f"/api/tasks/{task('10').pk}/reports",
+        json.dumps(body),
+        content_type="application/json",
+        **csrf,
+    )
+    page = client_for(personas.ian).get(task("10").get_absolute_url()).content.decode()
+    assert 'id="history"' in page and "进度报告" in page
