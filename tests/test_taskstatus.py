@@ -12,9 +12,7 @@ MARCH = D(2026, 3, 1)
 IMPORTED = D(2025, 12, 15)  # dispatching began in December
 
 
-def status(
-    today, reports=(), deadline=None, ongoing=False, completed=False, started=IMPORTED
-):
+def status(today, reports=(), deadline=None, ongoing=False, completed=False, started=IMPORTED):
     return task_status(
         deadline=deadline,
         ongoing=ongoing,

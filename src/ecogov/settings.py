@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "ninja",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +203,24 @@ LOGGING = {
 # Map tiles are off by default: intranets have no internet. An intranet tile server
 # can be configured, e.g. ECOGOV_MAP_TILES=https://tiles.example.gov/{z}/{x}/{y}.png
 ECOGOV_MAP_TILES = os.getenv("ECOGOV_MAP_TILES", "")
+
+# Background and scheduled jobs (monthly dispatch, reminders): huey, run by
+# `ecogov run_huey`. SQLite storage under var/ by default; Redis in production with
+# HUEY_REDIS_URL=redis://…
+_HUEY_REDIS_URL = os.getenv("HUEY_REDIS_URL", "")
+HUEY = {
+    "name": "ecogov",
+    "huey_class": "huey.RedisHuey" if _HUEY_REDIS_URL else "huey.SqliteHuey",
+    "immediate": envbool("HUEY_IMMEDIATE", "False"),
+    "utc": False,  # crontab times are local (Asia/Shanghai): dispatch runs at 01:10 local
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
+if _HUEY_REDIS_URL:
+    HUEY["url"] = _HUEY_REDIS_URL
+else:
+    HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
+
+# Monthly dispatch (seed 004 §四.(三) 月调度): a month's progress is due on this working
+# day of the following month; reminders go out this many working days before it.
+ECOGOV_DISPATCH_DUE_WORKDAY = int(os.getenv("ECOGOV_DISPATCH_DUE_WORKDAY", "3"))
+ECOGOV_DISPATCH_REMIND_BEFORE = int(os.getenv("ECOGOV_DISPATCH_REMIND_BEFORE", "2"))

@@ -54,23 +54,27 @@ def task_status(
     reports: list[Report],
     today: datetime.date,
     started: datetime.date | None = None,
+    last_due: datetime.date | None = None,
 ) -> str:
     """The status on ``today``. ``deadline`` is the first day of the deadline month.
 
     ``started`` is when dispatching began for the task (the plan's import): a month
-    closed before it cannot be missed.
+    closed before it cannot be missed. ``last_due`` is the day the reports on the
+    month that last closed are due: until then, that month's report is not missing.
     """
     if completed and not ongoing:
         return DONE
     if deadline is not None and not ongoing and today > month_end(deadline):
         return OVERDUE
-    last_closed = previous_month(today)
+    required = previous_month(today)
+    if last_due is not None and today <= last_due:
+        required = previous_month(required)
     ordered = sorted(reports, key=lambda report: report.period)
     if not ordered:
-        if started is not None and month_start(started) > last_closed:
-            return NOT_STARTED  # no month has closed since dispatching began
+        if started is not None and month_start(started) > required:
+            return NOT_STARTED  # no report has fallen due since dispatching began
         return LAGGING if started is not None else NOT_STARTED
-    if ordered[-1].period < last_closed:
+    if ordered[-1].period < required:
         return LAGGING
     if len(ordered) >= 2 and not _progressed(ordered[-2], ordered[-1]):
         return LAGGING

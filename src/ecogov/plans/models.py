@@ -207,3 +207,62 @@ class TaskReport(models.Model):
 
     def __str__(self):
         return f"{self.task.number} {self.period:%Y-%m} {self.unit}"
+
+
+class Dispatch(models.Model):
+    """One month of the monthly dispatch (月调度) of a plan: reports on that month are due
+    on ``due_on``, a working day of the following month."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="dispatches"
+    )
+    period = models.DateField(_("month"))
+    opened_on = models.DateField(_("opened on"))
+    due_on = models.DateField(_("reports due on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("monthly dispatch")
+        verbose_name_plural = _("monthly dispatches")
+        ordering = ["plan", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period"], name="dispatch_unique_month")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.period:%Y-%m}"
+
+
+class Reminder(models.Model):
+    """A reminder to a unit whose reports of a dispatch are missing; sent once per kind."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("report due soon")
+        OVERDUE = "overdue", _("report overdue")
+
+    dispatch = models.ForeignKey(
+        Dispatch,
+        verbose_name=_("monthly dispatch"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    tasks = models.ManyToManyField(Task, verbose_name=_("tasks"), related_name="reminders")
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_on", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispatch", "unit", "kind"], name="reminder_once_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dispatch} {self.unit} {self.get_kind_display()}"

@@ -3,11 +3,14 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ecogov.domain.taskstatus import Report, task_status
+from ecogov.domain.taskstatus import Report, month_end, previous_month, task_status
+from ecogov.holidays.selectors import work_calendar
 from ecogov.plans.models import Task, TaskReport, TaskUnit
+from ecogov.standards.workdays import CalendarUnknown, WorkCalendar
 
 STATUS_LABELS = {
     "not_started": _("not started"),
@@ -33,7 +36,20 @@ class LedgerRow:
         return STATUS_LABELS[self.status]
 
 
-def task_status_of(task: Task, *, today: datetime.date) -> str:
+def due_date(period: datetime.date, calendar: WorkCalendar) -> datetime.date:
+    """When reports on the month ``period`` are due: a working day of the next month."""
+    return calendar.add_workdays(month_end(period), settings.ECOGOV_DISPATCH_DUE_WORKDAY)
+
+
+def last_due(today: datetime.date) -> datetime.date | None:
+    """When the reports on the month that last closed are due (None if no calendar knows)."""
+    try:
+        return due_date(previous_month(today), work_calendar())
+    except CalendarUnknown:
+        return None
+
+
+def task_status_of(task: Task, *, today: datetime.date, due: datetime.date | None = None) -> str:
     """The status of one task whose reports are loaded (prefetched or not)."""
     reports = [Report(r.period, r.percent, r.milestone) for r in task.reports.all()]
     return task_status(
@@ -43,6 +59,7 @@ def task_status_of(task: Task, *, today: datetime.date) -> str:
         reports=reports,
         today=today,
         started=task.plan.imported_on,
+        last_due=due,
     )
 
 
@@ -68,12 +85,13 @@ def ledger(
         Prefetch("reports", queryset=TaskReport.objects.select_related("unit").order_by("period")),
     )
     rows = []
+    due = last_due(today)
     for task in tasks.distinct().order_by("plan", "order"):
         links = list(task.units.all())
         reports = list(task.reports.all())
         row = LedgerRow(
             task=task,
-            status=task_status_of(task, today=today),
+            status=task_status_of(task, today=today, due=due),
             lead=[link for link in links if link.role == TaskUnit.Role.LEAD],
             support=[link for link in links if link.role == TaskUnit.Role.SUPPORT],
             supervising=[link for link in links if link.role == TaskUnit.Role.SUPERVISING],
