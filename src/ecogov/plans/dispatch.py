@@ -106,10 +106,15 @@ def _remind(dispatch: Dispatch, unit: Unit, kind: str, tasks: list[Task], today)
     return reminder
 
 
-def reminders_for(unit: Unit, *, today: datetime.date):
-    """Reminders a unit still has to act on: those of dispatches with reports missing."""
-    reminders = Reminder.objects.filter(unit=unit).select_related("dispatch", "dispatch__plan")
-    return [r for r in reminders if unit in dispatch_missing(r.dispatch)]
+def reminders_for(unit: Unit, *, today: datetime.date) -> list[Reminder]:
+    """The latest reminder of each dispatch whose reports the unit still owes."""
+    latest: dict[int, Reminder] = {}
+    reminders = Reminder.objects.filter(unit=unit, sent_on__lte=today).select_related(
+        "dispatch", "dispatch__plan"
+    )
+    for reminder in reminders.order_by("sent_on"):
+        latest[reminder.dispatch_id] = reminder
+    return [r for r in latest.values() if unit in dispatch_missing(r.dispatch)]
 
 
 @dataclass

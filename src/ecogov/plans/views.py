@@ -1,11 +1,13 @@
 """Pages of plans: the plans, the task ledger, a task with its reports."""
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,8 +15,10 @@ from django.views.decorators.http import require_http_methods
 from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
-from ecogov.domain.taskstatus import STATUSES
+from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.org.models import Unit
+from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
+from ecogov.plans.exports import dispatch_document, ledger_workbook, progress_import
 from ecogov.plans.forms import CompleteForm, ReportForm
 from ecogov.plans.models import Plan, Task, TaskUnit
 from ecogov.plans.selectors import STATUS_LABELS, ledger, task_status_of
@@ -74,6 +78,13 @@ def plan_detail(request, pk: int):
     plan = access.obtain(request.user, Plan, pk)
     context = _ledger_context(request, plan.tasks.all(), plan=plan)
     context["targets"] = plan.targets.select_related("task")
+    context["dispatches"] = plan.dispatches.all()[:12]
+    context["last_period"] = previous_month(_today())
+    context["import_units"] = (
+        Unit.objects.filter(pk=request.user.unit_id)
+        if request.user.role == Role.LIAISON
+        else context["units"]
+    )
     template = (
         "plans/ledger_rows.html" if request.headers.get("HX-Request") else "plans/plan_detail.html"
     )
@@ -148,3 +159,124 @@ def task_detail(request, pk: int):
         "history": history_entries(task) if access.can_see_history(user) else None,
     }
     return render(request, "plans/task_detail.html", context)
+
+
+def _period(text: str | None) -> datetime.date:
+    """ "2026-11" → 2026-11-01; the month that last closed by default."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-")[:2])
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return previous_month(_today())
+
+
+def _ledger_rows(request, plan: Plan):
+    return ledger(plan.tasks.all(), today=_today())
+
+
+@login_required
+def plan_export(request, pk: int):
+    plan = access.obtain(request.user, Plan, pk)
+    period = _period(request.GET.get("period"))
+    unit_id = request.GET.get("unit", "")
+    unit = access.obtain(request.user, Unit, unit_id) if unit_id.isdigit() else None
+    data = ledger_workbook(plan, _ledger_rows(request, plan), period=period, unit=unit)
+    name = f"任务台账-{period:%Y-%m}" + (f"-{unit.name}" if unit else "") + ".xlsx"
+    return _download(data, name, XLSX)
+
+
+@login_required
+def plan_dispatch_report(request, pk: int):
+    plan = access.obtain(request.user, Plan, pk)
+    period = _period(request.GET.get("period"))
+    dispatch = plan.dispatches.filter(period=period).first()
+    missing = dispatch_missing(dispatch) if dispatch else {}
+    data = dispatch_document(
+        plan,
+        _ledger_rows(request, plan),
+        period=period,
+        missing=missing,
+        due=dispatch.due_on if dispatch else None,
+    )
+    return _download(data, f"月调度情况-{period:%Y-%m}.docx", DOCX)
+
+
+@login_required
+@require_http_methods(["POST"])
+def plan_progress_import(request, pk: int):
+    plan = access.obtain(request.user, Plan, pk)
+    unit = access.obtain(request.user, Unit, request.POST.get("unit", ""))
+    user = request.user
+    allowed = (
+        access.is_admin(user)
+        or (user.role == Role.DISPATCHER and access.can(user, access.MANAGE, plan))
+        or (user.role == Role.LIAISON and user.unit_id == unit.pk)
+    )
+    if not allowed:
+        raise PermissionDenied(_("You may import progress for your own unit only."))
+    upload = request.FILES.get("file")
+    period = _period(request.POST.get("period"))
+    if upload is None:
+        messages.error(request, _("Choose the Excel file to import."))
+        return redirect(plan.get_absolute_url() + "#dispatch")
+    try:
+        result = progress_import(plan=plan, unit=unit, period=period, data=upload.read(), by=user)
+    except ValidationError as error:
+        messages.error(
+            request, _("Nothing was imported: %(errors)s") % {"errors": "；".join(error.messages)}
+        )
+    else:
+        messages.success(
+            request,
+            _("%(filed)d reports filed, %(unchanged)d unchanged.")
+            % {"filed": len(result.filed), "unchanged": result.unchanged},
+        )
+    return redirect(plan.get_absolute_url() + "#dispatch")
+
+
+@login_required
+def plan_supervision(request, pk: int):
+    request.section = "plans"
+    plan = access.obtain(request.user, Plan, pk)
+    today = _today()
+    year = (
+        int(request.GET.get("year", today.year))
+        if request.GET.get("year", "").isdigit()
+        else today.year
+    )
+    quarter = request.GET.get("quarter", "")
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
+    end = month_end(datetime.date(year, quarter * 3, 1))
+    entries = supervision_list(plan, quarter_end=min(end, today))
+    return render(
+        request,
+        "plans/supervision.html",
+        {
+            "plan": plan,
+            "entries": entries,
+            "year": year,
+            "quarter": quarter,
+            "end": min(end, today),
+            "labels": STATUS_LABELS,
+        },  # fmt: skip
+    )
+
+
+@login_required
+def plan_ranking(request, pk: int):
+    request.section = "plans"
+    plan = access.obtain(request.user, Plan, pk)
+    today = _today()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    rows = annual_ranking(plan, year=year, today=today)
+    return render(request, "plans/ranking.html", {"plan": plan, "rows": rows, "year": year})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
@@ -5,6 +7,7 @@ from django.shortcuts import render
 from ecogov import access
 from ecogov.accounts.models import User
 from ecogov.org.models import DutyItem, Jurisdiction, Unit
+from ecogov.plans.dispatch import reminders_for
 
 
 @login_required
@@ -18,5 +21,6 @@ def home(request):
         .filter(level__gte=Jurisdiction.Level.COUNTY)
         .annotate(unit_count=Count("units"))
         .filter(unit_count__gt=0),
+        "reminders": reminders_for(user.unit, today=datetime.date.today()) if user.unit_id else [],
     }
     return render(request, "web/home.html", context)

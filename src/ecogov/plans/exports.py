@@ -1,0 +1,226 @@
+"""The ledger as Excel and the monthly dispatch report as Word: what the offices exchange.
+
+The Excel layout is the one the offices use (序号, 任务内容, 责任单位, 配合单位,
+完成时限, 进展情况, 状态). A unit fills in 进展情况 and sends the sheet back;
+``progress_import`` reads it with the same layout, so that exporting and importing
+again changes nothing, and refuses a sheet with wrong rows, naming them.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from zipfile import BadZipFile
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ecogov.org.models import Unit
+from ecogov.plans.models import Plan, TaskReport
+from ecogov.plans.selectors import LedgerRow
+from ecogov.plans.services import task_report_file
+
+HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态")
+HEADER_ROW = 3  # row 1: title, row 2: plan, month and unit; row 3: the header
+WIDTHS = (8, 60, 28, 28, 12, 50, 10)
+
+
+def _names(links) -> str:
+    return "、".join(link.unit.name if link.unit else link.name for link in links)
+
+
+def _deadline(row: LedgerRow) -> str:
+    task = row.task
+    if task.ongoing:
+        return "持续推进"
+    return f"{task.deadline:%Y年%m月}" if task.deadline else ""
+
+
+def _progress(row: LedgerRow, period: datetime.date, unit: Unit | None) -> str:
+    reports = [
+        r
+        for r in row.task.reports.all()
+        if r.period == period and (unit is None or r.unit_id == unit.pk)
+    ]
+    if unit is not None:
+        return reports[0].text if reports else ""
+    return "\n".join(f"{report.unit.name}：{report.text}" for report in reports)
+
+
+def ledger_workbook(
+    plan: Plan, rows: list[LedgerRow], *, period: datetime.date, unit: Unit | None = None
+) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "任务台账"
+    sheet.append([f"{plan.title}任务台账"])
+    sheet.append([f"月份：{period:%Y-%m}" + (f"　单位：{unit.name}" if unit else "")])
+    sheet.append(list(HEADER))
+    thin = Side(style="thin", color="999999")
+    for row in rows:
+        sheet.append(
+            [
+                row.task.number,
+                row.task.title,
+                _names(row.lead),
+                _names(row.support),
+                _deadline(row),
+                _progress(row, period, unit),
+                str(row.status_label),
+            ]
+        )
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[chr(64 + column)].width = width
+        header = sheet.cell(row=HEADER_ROW, column=column)
+        header.font = Font(bold=True)
+        header.fill = PatternFill("solid", fgColor="E8F3EC")
+    for cells in sheet.iter_rows(min_row=HEADER_ROW, max_row=sheet.max_row):
+        for cell in cells:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    # Printed as the offices print ledgers: landscape, all columns on the page width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportResult:
+    filed: list[str] = field(default_factory=list)  # task numbers whose report was filed or changed
+    unchanged: int = 0
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+@transaction.atomic
+def progress_import(
+    *,
+    plan: Plan,
+    unit: Unit,
+    period: datetime.date,
+    data: bytes,
+    by=None,
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """File the 进展情况 a unit wrote into an exported ledger; all rows or none."""
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
+        raise ValidationError(
+            _("This is not an Excel workbook (.xlsx): %(error)s") % {"error": error}
+        ) from None
+    rows = list(sheet.iter_rows(values_only=True))
+    if (
+        len(rows) < HEADER_ROW
+        or tuple(_text(v) for v in rows[HEADER_ROW - 1][: len(HEADER)]) != HEADER
+    ):
+        raise ValidationError(
+            _("Row %(row)d must be the header %(header)s, as in the exported ledger.")
+            % {"row": HEADER_ROW, "header": "、".join(HEADER)}
+        )
+    tasks = {task.number: task for task in plan.tasks.all()}
+    errors: list[str] = []
+    wanted = []
+    for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        cells = [_text(v) for v in row[: len(HEADER)]] + [""] * (len(HEADER) - len(row))
+        if not any(cells):
+            continue
+        task = tasks.get(cells[0])
+        if task is None:
+            errors.append(
+                _("row %(row)d: no task numbered %(number)s in this plan")
+                % {"row": number, "number": cells[0] or "—"}
+            )
+        elif cells[1] != task.title:
+            errors.append(_("row %(row)d: task %(number)s is %(title)s, not %(given)s") % {
+                "row": number, "number": task.number, "title": task.title, "given": cells[1][:30]})  # fmt: skip
+        elif cells[5]:
+            wanted.append((number, task, cells[5]))
+    if errors:
+        raise ValidationError(errors)
+    result = ImportResult()
+    existing = {
+        r.task_id: r for r in TaskReport.objects.filter(task__plan=plan, unit=unit, period=period)
+    }
+    for number, task, text in wanted:
+        report = existing.get(task.pk)
+        if report is not None and report.text == text:
+            result.unchanged += 1
+            continue
+        try:
+            task_report_file(
+                task=task, unit=unit, period=period, text=text, by=by, today=today,
+                percent=report.percent if report else None, milestone=report.milestone if report else "",
+            )  # fmt: skip
+        except ValidationError as error:
+            raise ValidationError(
+                [f"row {number}: {message}" for message in error.messages]
+            ) from None
+        result.filed.append(task.number)
+    return result
+
+
+def dispatch_document(
+    plan: Plan,
+    rows: list[LedgerRow],
+    *,
+    period: datetime.date,
+    missing: dict,
+    due: datetime.date | None,
+) -> bytes:
+    """The monthly dispatch report (月调度情况), as Word."""
+    import docx  # only reports need it
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    style = document.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(11)
+    document.add_heading(f"{plan.title}\n{period:%Y年%m月}调度情况", level=1)
+    counts: dict[str, int] = {}
+    for row in rows:
+        label = str(row.status_label)
+        counts[label] = counts.get(label, 0) + 1
+    summary = "，".join(f"{label}{count}项" for label, count in counts.items())
+    due_text = f"报送截止日期为{due:%Y年%m月%d日}。" if due else ""
+    document.add_paragraph(f"本方案共{len(rows)}项任务，{summary}。{due_text}")
+    if missing:
+        document.add_heading("未按时报送进展的单位", level=2)
+        for unit, tasks in missing.items():
+            numbers = "、".join(task.number for task in tasks)
+            document.add_paragraph(f"{unit.name}：第{numbers}项", style="List Bullet")
+    document.add_heading("任务进展", level=2)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ("序号", "任务", "责任单位", "进展情况", "状态"), strict=True
+    ):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        cells[0].text = row.task.number
+        cells[1].text = row.task.title
+        cells[2].text = _names(row.lead)
+        cells[3].text = _progress(row, period, None)
+        cells[4].text = str(row.status_label)
+    for column, width in enumerate((Cm(1.4), Cm(5), Cm(3.8), Cm(5), Cm(1.8))):
+        for cell in table.columns[column].cells:
+            cell.width = width
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
