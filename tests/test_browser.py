@@ -222,3 +222,24 @@ def test_the_task_ledger_and_a_report(people, page_for, live_server):
     page.click("text=提交")
     page.wait_for_selector("text=进度报告已提交。")
     shot(page, "task-zh")
+
+
+def test_a_target_chart(people, page_for, live_server):
+    import datetime
+    from decimal import Decimal
+
+    from ecogov.plans.models import Target
+    from ecogov.plans.sample import plans_sample_load
+    from ecogov.plans.services import target_value_record
+
+    plans_sample_load()
+    target = Target.objects.get(plan__jurisdiction__name="城中区", indicator="森林覆盖率")
+    for year, value in ((2023, "28.4"), (2024, "29.0"), (2025, "29.9")):
+        target_value_record(
+            target=target, date=datetime.date(year, 12, 31), value=Decimal(value), source="统计公报"
+        )
+    page = page_for(people.dora)
+    page.goto(f"{live_server.url}{target.get_absolute_url()}")
+    page.wait_for_selector("#target-chart[data-ready=true] canvas")
+    assert "进展一般" in page.locator(".progress-badge").inner_text()
+    shot(page, "target-zh")

@@ -192,3 +192,48 @@ def test_the_task_history_shows_reports_to_inspectors(plans, personas, client_fo
     )
     page = client_for(personas.ian).get(task("10").get_absolute_url()).content.decode()
     assert 'id="history"' in page and "进度报告" in page
+
+
+def forest_target():
+    from ecogov.plans.models import Target
+
+    return Target.objects.get(plan__jurisdiction__name="城中区", indicator="森林覆盖率")
+
+
+def test_measured_values_answer_will_we_make_it(plans, personas, client_for):
+    target = forest_target()
+    client = client_for(personas.dora)
+    client.get("/")
+    token = client.cookies["csrftoken"].value
+    for date, value in (("2024-12-31", "29.0"), ("2025-12-31", "30.3")):
+        response = client.post(
+            target.get_absolute_url(),
+            {"date": date, "value": value, "source": "统计公报", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+    page = client.get(target.get_absolute_url()).content.decode()
+    assert "进展显著" in page and "chart-data" in page and "统计公报" in page
+
+
+def test_only_the_dispatcher_or_the_lead_units_liaison_records_values(plans, personas, client_for):
+    target = forest_target()  # task 3, led by 区自然资源和林业局
+    for user in (personas.liam, personas.lena, personas.ian):
+        client = client_for(user)
+        assert (
+            client.post(
+                target.get_absolute_url(), {"date": "2025-12-31", "value": "30"}
+            ).status_code
+            == 403
+        )
+    assert client_for(personas.oscar).get(target.get_absolute_url()).status_code == 404
+    assert not target.values.exists()
+
+
+def test_a_qualitative_goal_takes_no_values(plans, personas, client_for):
+    from ecogov.plans.models import Target
+
+    target = Target.objects.get(plan__jurisdiction__name="城中区", reference="III类")
+    response = client_for(personas.dora).post(
+        target.get_absolute_url(), {"date": "2025-12-31", "value": "3"}
+    )
+    assert response.status_code == 403

@@ -47,6 +47,7 @@ urlpatterns = [
     path("plans/<int:pk>/supervision/", plans.plan_supervision, name="plan_supervision"),
     path("plans/<int:pk>/ranking/", plans.plan_ranking, name="plan_ranking"),
     path("tasks/", plans.task_list, name="task_list"),
+    path("targets/<int:pk>/", plans.target_detail, name="target_detail"),
     path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -28,3 +28,14 @@ class CompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. the acceptance document, its number and date"),
     )
+
+
+class TargetValueForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=6)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=200,
+        help_text=_("e.g. the statistical bulletin"),
+    )

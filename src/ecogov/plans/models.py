@@ -158,6 +158,41 @@ class Target(models.Model):
     def __str__(self):
         return self.text
 
+    def get_absolute_url(self):
+        return reverse("target_detail", args=[self.pk])
+
+
+class TargetValue(models.Model):
+    """A measured value of a target's indicator: entered, imported, later fed by monitoring."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="values"
+    )
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measured value")
+        verbose_name_plural = _("measured values")
+        ordering = ["target", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "date"], name="targetvalue_unique_date")
+        ]
+
+    def __str__(self):
+        return f"{self.target.indicator} {self.date}: {self.value}"
+
 
 class TaskReport(models.Model):
     """A unit's progress report on a task for one month of the monthly dispatch (月调度)."""
@@ -183,6 +218,7 @@ class TaskReport(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("reported by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

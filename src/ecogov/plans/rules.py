@@ -11,7 +11,7 @@ from django.db.models import Q
 from ecogov import access
 from ecogov.access import MANAGE, NOTHING, VIEW, home_jurisdictions
 from ecogov.accounts.models import Role
-from ecogov.plans.models import Plan, Target, Task, TaskReport, TaskUnit
+from ecogov.plans.models import Plan, Target, TargetValue, Task, TaskReport, TaskUnit
 
 
 def _area(prefix: str):
@@ -33,9 +33,24 @@ def _task_rule(user, action: str) -> Q:
     return Q(plan__jurisdiction__in=home, units__role=TaskUnit.Role.LEAD, units__unit=user.unit_id)
 
 
+def _target_rule(user, action: str) -> Q:
+    """Measured values are entered by the dispatcher or the lead unit of the target's task."""
+    home = home_jurisdictions(user)
+    if action == VIEW or user.role == Role.DISPATCHER:
+        return Q(plan__jurisdiction__in=home)
+    if action == MANAGE or not user.unit_id or user.role != Role.LIAISON:
+        return NOTHING
+    return Q(
+        plan__jurisdiction__in=home,
+        task__units__role=TaskUnit.Role.LEAD,
+        task__units__unit=user.unit_id,
+    )
+
+
 def register() -> None:
     access.register(Plan, _area("jurisdiction"))
-    access.register(Target, _area("plan__jurisdiction"))
+    access.register(Target, _target_rule)
+    access.register(TargetValue, _area("target__plan__jurisdiction"))
     access.register(Task, _task_rule)
     access.register(TaskUnit, _area("task__plan__jurisdiction"))
     access.register(TaskReport, _area("task__plan__jurisdiction"))

@@ -21,6 +21,16 @@ STATUS_LABELS = {
 }
 
 
+PROGRESS_LABELS = {
+    "target_achieved": _("target achieved"),
+    "substantial_progress": _("substantial progress"),
+    "moderate_progress": _("moderate progress"),
+    "limited_progress": _("limited progress"),
+    "moving_away": _("moving away from the target"),
+    "not_enough_data": _("not enough data"),
+}
+
+
 @dataclass
 class LedgerRow:
     task: Task

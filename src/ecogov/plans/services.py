@@ -13,7 +13,7 @@ from ecogov.domain.unitnames import guess_kind
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.selectors import unit_find
 from ecogov.org.services import audited_delete, audited_save, unit_create
-from ecogov.plans.models import Plan, Target, Task, TaskReport, TaskUnit
+from ecogov.plans.models import Plan, Target, TargetValue, Task, TaskReport, TaskUnit
 
 ROLES = ("lead", "support", "supervising")
 
@@ -272,3 +272,22 @@ def task_complete(*, task: Task, evidence: str, by=None, on: datetime.date | Non
     task.evidence = evidence.strip()
     audited_save(task, by=by, reason=_("completed"))
     return task
+
+
+@transaction.atomic
+def target_value_record(
+    *, target: Target, date: datetime.date, value, source: str = "", by=None
+) -> TargetValue:
+    """Record (or correct) the measured value of a target on a day."""
+    if target.value is None:
+        raise ValidationError(_("This goal is qualitative (%(reference)s): it has no measured values.") % {
+            "reference": target.reference})  # fmt: skip
+    entry = TargetValue.objects.filter(target=target, date=date).first() or TargetValue(
+        target=target, date=date
+    )
+    if entry.pk is not None and entry.value == value and entry.source == source:
+        return entry
+    entry.value, entry.source = value, source
+    entry.entered_by = by if by is not None and by.is_authenticated else None
+    audited_save(entry, by=by)
+    return entry

@@ -15,14 +15,15 @@ from django.views.decorators.http import require_http_methods
 from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
+from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.org.models import Unit
 from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
 from ecogov.plans.exports import dispatch_document, ledger_workbook, progress_import
-from ecogov.plans.forms import CompleteForm, ReportForm
-from ecogov.plans.models import Plan, Task, TaskUnit
-from ecogov.plans.selectors import STATUS_LABELS, ledger, task_status_of
-from ecogov.plans.services import task_complete, task_report_file
+from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
+from ecogov.plans.models import Plan, Target, Task, TaskUnit
+from ecogov.plans.selectors import PROGRESS_LABELS, STATUS_LABELS, ledger, task_status_of
+from ecogov.plans.services import target_value_record, task_complete, task_report_file
 from ecogov.web.history import history_entries
 
 
@@ -280,3 +281,54 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_detail(request, pk: int):
+    request.section = "plans"
+    user = request.user
+    target = access.obtain(user, Target.objects.select_related("plan", "task"), pk)
+    can_record = target.value is not None and access.can(user, CHANGE, target)
+    form = TargetValueForm(request.POST or None)
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied(_("You may not record values of this target."))
+        if form.is_valid():
+            try:
+                target_value_record(target=target, by=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The value was recorded."))
+                return redirect(target)
+    values = list(target.values.order_by("date"))
+    measured = progress(
+        [(v.date, v.value) for v in values],
+        op=target.op,
+        target=target.value,
+        target_year=target.year,
+    )
+    chart = {
+        "values": [[v.date.isoformat(), float(v.value)] for v in values],
+        "trend": [[day.isoformat(), round(value, 4)] for day, value in measured.trend],
+        "target": float(target.value) if target.value is not None else None,
+        "targetYear": target.year,
+        "unit": target.unit,
+        "labels": {
+            "measured": str(_("measured")),
+            "trend": str(_("trend")),
+            "target": str(_("target")),
+        },
+    }
+    context = {
+        "target": target,
+        "values": values,
+        "progress": measured,
+        "progress_label": PROGRESS_LABELS[measured.status],
+        "chart": chart,
+        "form": form,
+        "can_record": can_record,
+        "history": history_entries(target) if access.can_see_history(user) else None,
+    }
+    return render(request, "plans/target_detail.html", context)
