@@ -27,8 +27,11 @@ setup: $(VENV)/.installed
 	$(BIN)/ecogov sample load
 	$(BIN)/ecogov ensureadmin
 
+# The job consumer (monthly dispatch, reminders) runs beside the server and stops with it.
 run: setup
-	@echo "EcoGov: http://$(HOST):$(PORT)/ (sign in as admin)"
+	@echo "EcoGov: http://$(HOST):$(PORT)/ (sign in as admin); scheduled jobs: ecogov run_huey"
+	@$(BIN)/ecogov run_huey --quiet & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/ecogov runserver $(HOST):$(PORT)
 
 browser:

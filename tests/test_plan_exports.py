@@ -161,3 +161,36 @@ def test_the_home_page_reminds_a_liaison(plan, personas, client_for):
     assert Reminder.objects.filter(unit=personas.construction).exists()
     page = client_for(personas.liam).get("/").content.decode()
     assert "2026-10" in page and "2026-11-04" in page
+
+
+def test_target_values_round_trip_through_excel(plan, personas):
+    from decimal import Decimal
+
+    from ecogov.plans.exports import target_values_import, target_values_workbook
+    from ecogov.plans.models import Target
+    from ecogov.plans.services import target_value_record
+
+    target = Target.objects.get(plan=plan, indicator="森林覆盖率")
+    target_value_record(
+        target=target, date=datetime.date(2024, 12, 31), value=Decimal("29.0"), source="公报"
+    )
+    data = target_values_workbook(target)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    assert tuple(cell.value for cell in sheet[3]) == ("日期", "数值", "来源")
+    sheet.append(["2025-12-31", 30.1, "统计公报"])
+    out = io.BytesIO()
+    book.save(out)
+    result = target_values_import(target=target, data=out.getvalue(), by=personas.dora)
+    assert result.filed == ["2025-12-31"] and result.unchanged == 1
+    again = target_values_import(
+        target=target, data=target_values_workbook(target), by=personas.dora
+    )
+    assert again.filed == [] and again.unchanged == 2
+    sheet.append(["明年", "很多", ""])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(Exception) as error:
+        target_values_import(target=target, data=out.getvalue())
+    assert "第 6 行" in " ".join(error.value.messages)
+    assert target.values.count() == 2

@@ -237,3 +237,10 @@ def test_a_qualitative_goal_takes_no_values(plans, personas, client_for):
         target.get_absolute_url(), {"date": "2025-12-31", "value": "3"}
     )
     assert response.status_code == 403
+
+
+def test_tasks_due_by_a_month(plans, personas, client_for):
+    rows = client_for(personas.dora).get("/api/tasks?due_by=2025-06-30").json()
+    assert {row["number"] for row in rows} == {"5"}  # the only task due by June 2025 (2024-12)
+    page = client_for(personas.dora).get(f"/plans/{plans[0].pk}/?due=2025-12").content.decode()
+    assert "统筹推进西宁市" in page and "提高政治站位" not in page

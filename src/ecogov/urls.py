@@ -48,6 +48,7 @@ urlpatterns = [
     path("plans/<int:pk>/ranking/", plans.plan_ranking, name="plan_ranking"),
     path("tasks/", plans.task_list, name="task_list"),
     path("targets/<int:pk>/", plans.target_detail, name="target_detail"),
+    path("targets/<int:pk>/values.xlsx", plans.target_export, name="target_export"),
     path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -124,6 +124,7 @@ def task_list(
     unit_id: Id | None = None,
     role: TaskUnit.Role | None = None,
     status: str | None = None,
+    due_by: datetime.date | None = None,
 ):
     if status is not None and status not in STATUSES:
         raise ValidationError(
@@ -140,6 +141,7 @@ def task_list(
         role=role,
         status=status,
         first_for_unit=request.user.unit_id if request.user.role == Role.LIAISON else None,
+        due_by=due_by.replace(day=1) if due_by else None,
     )
     return [_task_out(row.task, row.status) for row in rows]
 

@@ -9,6 +9,7 @@ again changes nothing, and refuses a sheet with wrong rows, naming them.
 import datetime
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ecogov.org.models import Unit
 from ecogov.plans.models import Plan, TaskReport
 from ecogov.plans.selectors import LedgerRow
-from ecogov.plans.services import task_report_file
+from ecogov.plans.services import target_value_record, task_report_file
 
 HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态")
 HEADER_ROW = 3  # row 1: title, row 2: plan, month and unit; row 3: the header
@@ -224,3 +225,90 @@ def dispatch_document(
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+VALUES_HEADER = ("日期", "数值", "来源")
+
+
+def target_values_workbook(target) -> bytes:
+    """A target's measured values: the same layout is imported back."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "实测值"
+    sheet.append(
+        [
+            f"{target.indicator}（{target.get_op_display()} {target.value.normalize() if target.value is not None else target.reference} {target.unit}）"
+        ]
+    )
+    sheet.append([target.text])
+    sheet.append(list(VALUES_HEADER))
+    for entry in target.values.order_by("date"):
+        sheet.append([entry.date, entry.value, entry.source])
+    for column, width in zip("ABC", (14, 14, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=1, max_col=1):
+        row[0].number_format = "yyyy-mm-dd"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def target_values_import(*, target, data: bytes, by=None) -> ImportResult:
+    """Record the values of a sheet laid out as ``target_values_workbook``; all rows or none."""
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
+        raise ValidationError(
+            _("This is not an Excel workbook (.xlsx): %(error)s") % {"error": error}
+        ) from None
+    rows = list(sheet.iter_rows(values_only=True))
+    if len(rows) < HEADER_ROW or tuple(_text(v) for v in rows[HEADER_ROW - 1][:3]) != VALUES_HEADER:
+        raise ValidationError(
+            _("Row %(row)d must be the header %(header)s, as in the exported ledger.")
+            % {"row": HEADER_ROW, "header": "、".join(VALUES_HEADER)}
+        )
+    errors, wanted = [], []
+    for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        cells = list(row[:3]) + [None] * (3 - len(row[:3]))
+        if not any(_text(cell) for cell in cells):
+            continue
+        day = cells[0]
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        elif not isinstance(day, datetime.date):
+            try:
+                day = datetime.date.fromisoformat(_text(day))
+            except ValueError:
+                errors.append(
+                    _("row %(row)d: %(value)s is not a date (YYYY-MM-DD)")
+                    % {"row": number, "value": _text(day) or "—"}
+                )
+                continue
+        try:
+            value = Decimal(_text(cells[1]))
+        except InvalidOperation:
+            errors.append(
+                _("row %(row)d: %(value)s is not a number")
+                % {"row": number, "value": _text(cells[1]) or "—"}
+            )
+            continue
+        if not value.is_finite():
+            errors.append(
+                _("row %(row)d: %(value)s is not a number")
+                % {"row": number, "value": _text(cells[1])}
+            )
+            continue
+        wanted.append((day, value, _text(cells[2])[:200]))
+    if errors:
+        raise ValidationError(errors)
+    result = ImportResult()
+    existing = {entry.date: entry for entry in target.values.all()}
+    for day, value, source in wanted:
+        entry = existing.get(day)
+        if entry is not None and entry.value == value and entry.source == source:
+            result.unchanged += 1
+            continue
+        target_value_record(target=target, date=day, value=value, source=source, by=by)
+        result.filed.append(day.isoformat())
+    return result

@@ -81,8 +81,14 @@ def ledger(
     role: str | None = None,
     status: str | None = None,
     first_for_unit: int | None = None,
+    due_by: datetime.date | None = None,
 ) -> list[LedgerRow]:
-    """Tasks with their units, last report and status; a liaison's own tasks first."""
+    """Tasks with their units, last report and status; a liaison's own tasks first.
+
+    ``due_by`` keeps the tasks whose deadline month is that month or earlier.
+    """
+    if due_by is not None:
+        tasks = tasks.filter(deadline__lte=due_by, ongoing=False)
     if unit_id is not None:
         links = TaskUnit.objects.filter(unit_id=unit_id)
         if role:

@@ -19,7 +19,13 @@ from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.org.models import Unit
 from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
-from ecogov.plans.exports import dispatch_document, ledger_workbook, progress_import
+from ecogov.plans.exports import (
+    dispatch_document,
+    ledger_workbook,
+    progress_import,
+    target_values_import,
+    target_values_workbook,
+)
 from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
 from ecogov.plans.models import Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import PROGRESS_LABELS, STATUS_LABELS, ledger, task_status_of
@@ -49,6 +55,7 @@ def _ledger_context(request, tasks, *, plan=None):
     unit_id = request.GET.get("unit") or None
     role = request.GET.get("role") or None
     status = request.GET.get("status") or None
+    due = request.GET.get("due") or ""
     rows = ledger(
         tasks,
         today=_today(),
@@ -56,6 +63,7 @@ def _ledger_context(request, tasks, *, plan=None):
         role=role if role in TaskUnit.Role.values else None,
         status=status if status in STATUSES else None,
         first_for_unit=user.unit_id if user.role == Role.LIAISON else None,
+        due_by=_period(due) if due else None,
     )
     units = (
         access.scope(user, Unit)
@@ -69,7 +77,7 @@ def _ledger_context(request, tasks, *, plan=None):
         "units": units,
         "roles": TaskUnit.Role.choices,
         "statuses": list(STATUS_LABELS.items()),
-        "selected": {"unit": unit_id, "role": role, "status": status},
+        "selected": {"unit": unit_id, "role": role, "status": status, "due": due},
     }
 
 
@@ -290,10 +298,24 @@ def target_detail(request, pk: int):
     user = request.user
     target = access.obtain(user, Target.objects.select_related("plan", "task"), pk)
     can_record = target.value is not None and access.can(user, CHANGE, target)
-    form = TargetValueForm(request.POST or None)
+    form = TargetValueForm(None if "file" in request.FILES else request.POST or None)
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied(_("You may not record values of this target."))
+        if "file" in request.FILES:
+            try:
+                result = target_values_import(
+                    target=target, data=request.FILES["file"].read(), by=user
+                )
+            except ValidationError as error:
+                messages.error(
+                    request,
+                    _("Nothing was imported: %(errors)s") % {"errors": "；".join(error.messages)},
+                )
+            else:
+                messages.success(request, _("%(filed)d values recorded, %(unchanged)d unchanged.") % {
+                    "filed": len(result.filed), "unchanged": result.unchanged})  # fmt: skip
+            return redirect(target)
         if form.is_valid():
             try:
                 target_value_record(target=target, by=user, **form.cleaned_data)
@@ -332,3 +354,9 @@ def target_detail(request, pk: int):
         "history": history_entries(target) if access.can_see_history(user) else None,
     }
     return render(request, "plans/target_detail.html", context)
+
+
+@login_required
+def target_export(request, pk: int):
+    target = access.obtain(request.user, Target, pk)
+    return _download(target_values_workbook(target), f"{target.indicator[:40]}-实测值.xlsx", XLSX)
