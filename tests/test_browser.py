@@ -222,6 +222,12 @@ def test_the_task_ledger_and_a_report(people, page_for, live_server):
     page.click("text=提交")
     page.wait_for_selector("text=进度报告已提交。")
     shot(page, "task-zh")
+    plan = page.locator(".crumbs a").nth(1).get_attribute("href")
+    page.goto(f"{live_server.url}{plan}supervision/?year=2026&quarter=3")
+    assert page.locator("h1").inner_text().startswith("2026 年第 3 季度督办清单")
+    shot(page, "supervision-zh")
+    page.goto(f"{live_server.url}{plan}ranking/?year=2026")
+    shot(page, "ranking-zh")
 
 
 def test_a_target_chart(people, page_for, live_server):

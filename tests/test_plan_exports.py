@@ -194,3 +194,16 @@ def test_target_values_round_trip_through_excel(plan, personas):
         target_values_import(target=target, data=out.getvalue())
     assert "第 6 行" in " ".join(error.value.messages)
     assert target.values.count() == 2
+
+
+def test_a_unit_of_which_nothing_was_due_has_no_score_and_ranks_last(plan):
+    from ecogov.plans.dispatch import annual_ranking
+
+    ranking = annual_ranking(plan, year=2026, today=datetime.date(2026, 1, 15))
+    assert ranking and all(row.score is None for row in ranking)
+    dispatch_run(
+        today=datetime.date(2026, 2, 2), calendar=WorkCalendar()
+    )  # January's dispatch opens
+    ranking = annual_ranking(plan, year=2026, today=datetime.date(2026, 2, 20))
+    scored = [row for row in ranking if row.score is not None]
+    assert scored and ranking[: len(scored)] == scored  # the scored units come first

@@ -154,17 +154,21 @@ class RankingRow:
     overdue: int = 0
 
     @property
-    def on_time_rate(self) -> float:
-        return self.on_time / self.expected if self.expected else 1.0
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None
 
     @property
-    def completion_rate(self) -> float:
-        return self.done / self.due_tasks if self.due_tasks else 1.0
+    def completion_rate(self) -> float | None:
+        return self.done / self.due_tasks if self.due_tasks else None
 
     @property
-    def score(self) -> float:
-        """Half on-time reporting, half completion of the tasks due, 5 points per overdue task."""
-        return round(50 * self.on_time_rate + 50 * self.completion_rate - 5 * self.overdue, 1)
+    def score(self) -> float | None:
+        """On-time reporting and completion of the tasks due, equally weighted (out of 100),
+        minus 5 points per overdue task; None when the year asked nothing of the unit yet."""
+        parts = [rate for rate in (self.on_time_rate, self.completion_rate) if rate is not None]
+        if not parts:
+            return None
+        return round(100 * sum(parts) / len(parts) - 5 * self.overdue, 1)
 
 
 def annual_ranking(plan: Plan, *, year: int, today: datetime.date) -> list[RankingRow]:
@@ -194,9 +198,13 @@ def annual_ranking(plan: Plan, *, year: int, today: datetime.date) -> list[Ranki
             if filed is not None and filed <= dispatch.due_on:
                 row.on_time += 1
         if task.deadline and task.deadline.year == year and not task.ongoing:
-            row.due_tasks += 1
+            # A task counts once it is done or its deadline month has passed.
             if task.completed_on:
+                row.due_tasks += 1
                 row.done += 1
             elif end > month_end(task.deadline):
+                row.due_tasks += 1
                 row.overdue += 1
-    return sorted(rows.values(), key=lambda row: (-row.score, row.unit.order))
+    return sorted(
+        rows.values(), key=lambda row: (row.score is None, -(row.score or 0), row.unit.order)
+    )
