@@ -72,8 +72,14 @@ def test_only_administrators_manage_people(personas):
 
 
 def test_a_grid_worker_sees_his_grid_and_a_dispatcher_all_grids_of_the_district(personas):
-    assert list(access.scope(personas.gary, type(personas.grid))) == [personas.grid]
-    assert list(access.scope(personas.dora, type(personas.grid))) == [personas.grid]
+    Grid = type(personas.grid)
+    mine = set(access.scope(personas.gary, Grid).values_list("name", flat=True))
+    assert mine == {"总寨镇", "总寨镇第1网格", "总寨镇第2网格", "总寨镇第3网格", "总寨镇第4网格"}
+    assert (
+        access.scope(personas.dora, Grid).count()
+        == Grid.objects.filter(jurisdiction=personas.district).count()
+        == 34
+    )
     assert not access.scope(personas.lily, type(personas.grid)).exists()
     assert not access.scope(personas.oscar, type(personas.grid)).exists()
 

@@ -249,3 +249,12 @@ def test_a_target_chart(people, page_for, live_server):
     page.wait_for_selector("#target-chart[data-ready=true] canvas")
     assert "进展一般" in page.locator(".progress-badge").inner_text()
     shot(page, "target-zh")
+
+
+def test_the_grid_map_works_without_tiles(people, page_for, live_server):
+    page = page_for(people.dora)
+    page.click("nav.modules >> text=网格与巡查")
+    page.wait_for_selector("#grid-map[data-ready=true] path.leaflet-interactive")
+    assert page.locator("#grid-map path.leaflet-interactive").count() == 34
+    assert page.locator("#grid-map img.leaflet-tile").count() == 0  # no base map: nothing fetched
+    shot(page, "grid-map-zh")

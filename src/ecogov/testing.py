@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ecogov.accounts.models import Role, User
 from ecogov.accounts.services import user_create
 from ecogov.grid.models import Grid
+from ecogov.grid.sample import grid_sample_load
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.sample import sample_load
 from ecogov.org.selectors import unit_find
@@ -62,9 +63,10 @@ def make_personas() -> Personas:
     construction = unit_find(district, "区城乡建设局")
     health = unit_find(district, "区卫生健康局")
     township = unit_find(district, "总寨镇政府")
-    grid = Grid.objects.create(
-        jurisdiction=district, level=Grid.Level.TOWNSHIP, name="总寨镇", unit=township
-    )
+    grid_sample_load(district)
+    grid = Grid.objects.get(jurisdiction=district, name="总寨镇")
+    grid.unit = township
+    grid.save()
     gary = make_person("gary", Role.GRID_WORKER, township, name="Gary 网格员", phone="13800000003")
     gary.grids.add(grid)
     return Personas(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecogov.accounts import views as people
 from ecogov.api import api
+from ecogov.grid import views as grid
 from ecogov.org import views as org
 from ecogov.plans import views as plans
 from ecogov.web import views as web
@@ -39,6 +40,8 @@ urlpatterns = [
     path("people/", people.person_list, name="person_list"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("grids/", grid.grid_map, name="grid_map"),
+    path("grids/<int:pk>/", grid.grid_detail, name="grid_detail"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),

@@ -1,10 +1,13 @@
 """The three-level environmental supervision grid (seed 002 §三).
 
-Only the tree is here so far, because accounts and access rules refer to grids; the
-boundaries, the five fixes and patrols come with the grid issue.
+Glossary: 网格 grid; 五定 five fixes (定区域 area, 定人员 people, 定职责 duties,
+定任务 tasks, 定奖惩 rewards and penalties); 网格长 grid leader; 网格员 grid worker;
+监督员 supervisor; 责任状 responsibility contract.
 """
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,6 +43,14 @@ class Grid(models.Model):
         on_delete=models.PROTECT,
         related_name="grids",
     )
+    # The boundary as a GeoJSON Polygon or MultiPolygon in WGS 84 longitude/latitude.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    # The five fixes (seed 002 §三.(二)); the people are the grid's members below.
+    area_description = models.TextField(_("area (定区域)"), blank=True)
+    duties = models.TextField(_("duties (定职责)"), blank=True)
+    # [{"what": "重点企业", "every_days": 30}, …]: what must be patrolled how often.
+    patrol_tasks = models.JSONField(_("tasks (定任务)"), default=list, blank=True)
+    rewards_penalties = models.TextField(_("rewards and penalties (定奖惩)"), blank=True)
 
     history = HistoricalRecords()
 
@@ -53,3 +64,64 @@ class Grid(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("grid_detail", args=[self.pk])
+
+
+class GridMember(models.Model):
+    """A person of a grid (定人员), and whether their phone may be published."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("grid leader")
+        WORKER = "worker", _("grid worker")
+        SUPERVISOR = "supervisor", _("supervisor")
+
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="grid_roles",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    publish_phone = models.BooleanField(_("phone may be published"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grid member")
+        verbose_name_plural = _("grid members")
+        ordering = ["grid", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "user", "role"], name="gridmember_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.grid} {self.get_role_display()} {self.user}"
+
+
+class ResponsibilityContract(models.Model):
+    """A responsibility contract (责任状) signed between a grid and the grid above it."""
+
+    upper = models.ForeignKey(
+        Grid, verbose_name=_("upper grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    lower = models.ForeignKey(
+        Grid, verbose_name=_("lower grid"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    signed_on = models.DateField(_("signed on"))
+    file = models.FileField(_("file"), upload_to="contracts/%Y/", blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsibility contract")
+        verbose_name_plural = _("responsibility contracts")
+        ordering = ["-signed_on"]
+
+    def __str__(self):
+        return f"{self.upper} – {self.lower} {self.signed_on}"

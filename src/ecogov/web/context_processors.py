@@ -8,7 +8,7 @@ MODULES = (
     ("units", _("Member units and duties"), "unit_list"),
     ("jurisdictions", _("Jurisdictions"), "jurisdiction_list"),
     ("people", _("People"), "person_list"),
-    ("grid", _("Grids and patrols"), None),
+    ("grid", _("Grids and patrols"), "grid_map"),
     ("cases", _("Cases"), None),
     ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("meetings", _("Coordination meetings"), None),

@@ -4,6 +4,7 @@ and 2024–2026 action plan, and Wuhai City's 2022 plan (idempotent)."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ecogov.grid.sample import grid_sample_load
 from ecogov.org.sample import sample_load
 from ecogov.plans.sample import plans_sample_load
 
@@ -17,10 +18,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        _district, report = sample_load()
+        district, report = sample_load()
+        grids = grid_sample_load(district)
         self.stdout.write(
             f"sample district 青海省 › 西宁市 › 城中区: {len(report.units_created)} units created, "
-            f"{len(report.units_found)} already there, {report.duties_added} duties added"
+            f"{len(report.units_found)} already there, {report.duties_added} duties added; "
+            f"grid: {len(grids.created)} created, {grids.unchanged} unchanged"
         )
         for plan in plans_sample_load():
             self.stdout.write(

@@ -1,0 +1,47 @@
+"""Reads of grids: the spatial index and point lookup."""
+
+from django.db.models import Max
+
+from ecogov.domain.gridgeo import GridIndex, geometry_from_geojson
+from ecogov.grid.models import Grid, GridMember
+
+_cache: dict[tuple, GridIndex] = {}
+
+
+def grid_index() -> GridIndex:
+    """The index of every grid with a boundary, rebuilt when a grid changed."""
+    key = (Grid.objects.count(), Grid.history.aggregate(last=Max("history_date"))["last"])
+    index = _cache.get(key)
+    if index is None:
+        grids = (
+            Grid.objects.exclude(boundary=None)
+            .order_by("level", "pk")
+            .values_list("pk", "level", "boundary")
+        )
+        index = GridIndex(
+            [(pk, level, geometry_from_geojson(boundary)) for pk, level, boundary in grids]
+        )
+        _cache.clear()
+        _cache[key] = index
+    return index
+
+
+def grid_chain(lon: float, lat: float) -> list[Grid]:
+    """The grids containing a point, level 1 first."""
+    located = grid_index().locate(lon, lat)
+    grids = Grid.objects.in_bulk([item.key for item in located])
+    return [grids[item.key] for item in located if item.key in grids]
+
+
+def grid_workers(grids: list[Grid]) -> list[str]:
+    """The grid workers of the most local grid that has any."""
+    for grid in reversed(grids):
+        names = [
+            str(member.user)
+            for member in GridMember.objects.filter(
+                grid=grid, role=GridMember.Role.WORKER
+            ).select_related("user")
+        ]
+        if names:
+            return names
+    return []
