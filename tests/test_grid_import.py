@@ -187,3 +187,24 @@ def test_the_grid_pages_are_scoped(personas, client_for):
     assert client_for(personas.oscar).get(personas.grid.get_absolute_url()).status_code == 404
     page = client_for(personas.gary).get(personas.grid.get_absolute_url()).content.decode()
     assert "总寨镇第1网格" in page
+
+
+@pytest.mark.django_db
+def test_the_public_grid_page_shows_only_published_phones(personas, client):
+    from ecogov.grid.models import GridMember
+
+    village = Grid.objects.get(name="总寨镇第1网格")
+    GridMember.objects.create(
+        grid=village, user=personas.gary, role=GridMember.Role.WORKER, publish_phone=True
+    )
+    GridMember.objects.create(
+        grid=village, user=personas.lily, role=GridMember.Role.SUPERVISOR, publish_phone=False
+    )
+    page = client.get("/public/grids/?lon=101.72&lat=36.52").content.decode()
+    assert "总寨镇第1网格" in page and "城中区" in page
+    assert "Gary 网格员" in page and personas.gary.phone in page
+    assert "Lily 联络员" in page and personas.lily.phone not in page
+    assert "gary" not in page.replace("Gary", "")  # no user names, no e-mail
+    assert client.get("/public/grids/?lon=abc&lat=1").status_code == 200
+    assert "没有网格" in client.get("/public/grids/?lon=0&lat=0").content.decode()
+    assert client.get("/public/grids/999999/").status_code == 404

@@ -4,10 +4,14 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.grid.models import Grid
+from ecogov.grid.public import public_grid
+from ecogov.grid.selectors import grid_chain
 
 
 @login_required
@@ -67,3 +71,29 @@ def _depth_first(grids: list[Grid]) -> list[Grid]:
 
     walk(None)
     return ordered
+
+
+def public_grid_page(request, pk: int | None = None):
+    """No sign-in: who is responsible for a place and how to reach them."""
+    chain = []
+    error = ""
+    lon, lat = request.GET.get("lon", ""), request.GET.get("lat", "")
+    if pk is not None:
+        grid = Grid.objects.filter(pk=pk).first()
+        if grid is None:
+            raise Http404(_("No such grid."))
+        chain = [public_grid(grid)]
+    elif lon and lat:
+        try:
+            chain = [public_grid(grid) for grid in grid_chain(float(lon), float(lat))]
+        except ValueError:
+            error = _("Give the longitude and latitude as numbers, e.g. 101.78 and 36.60.")
+        else:
+            if not chain:
+                error = _("This place lies in no grid of EcoGov.")
+    grids = Grid.objects.order_by("jurisdiction", "level", "name").only("pk", "name", "level")
+    return render(
+        request,
+        "grid/public.html",
+        {"chain": chain, "error": error, "lon": lon, "lat": lat, "grids": grids},
+    )
