@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ecogov.grid",
     "ecogov.holidays",
     "ecogov.plans",
+    "ecogov.sources",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

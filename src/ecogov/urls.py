@@ -8,6 +8,7 @@ from ecogov.api import api
 from ecogov.grid import views as grid
 from ecogov.org import views as org
 from ecogov.plans import views as plans
+from ecogov.sources import views as sources
 from ecogov.web import views as web
 
 admin.site.site_header = _("EcoGov back office")
@@ -44,6 +45,10 @@ urlpatterns = [
     path("public/grids/<int:pk>/", grid.public_grid_page, name="public_grid"),
     path("grids/", grid.grid_map, name="grid_map"),
     path("grids/<int:pk>/", grid.grid_detail, name="grid_detail"),
+    path("sources/", sources.source_list, name="source_list"),
+    path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
+    path("sources/export.xlsx", sources.source_export, name="source_export"),
+    path("sources/import/", sources.source_import, name="source_import"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),

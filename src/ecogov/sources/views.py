@@ -1,0 +1,113 @@
+"""Pages of the pollution-source base."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ecogov import access
+from ecogov.access import CHANGE
+from ecogov.accounts.models import Role
+from ecogov.grid.selectors import grid_chain
+from ecogov.org.models import Jurisdiction
+from ecogov.sources.models import Source, SourceType
+from ecogov.sources.services import sources_import, sources_workbook
+from ecogov.web.history import history_entries
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _sources(request):
+    sources = access.scope(request.user, Source).select_related("type", "grid", "grid__parent")
+    type_code = request.GET.get("type", "")
+    if type_code:
+        sources = sources.filter(type__code=type_code)
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    if query:
+        sources = sources.filter(name__icontains=query)
+    if request.GET.get("key") == "1":
+        sources = sources.filter(key=True)
+    return sources.order_by("type__order", "name")
+
+
+@login_required
+def source_list(request):
+    request.section = "grid"
+    can_import = request.user.role in (Role.DISPATCHER, Role.LIAISON, Role.ADMINISTRATOR)
+    context = {
+        "sources": _sources(request),
+        "types": SourceType.objects.all(),
+        "selected": {
+            "type": request.GET.get("type", ""),
+            "q": request.GET.get("q", ""),
+            "key": request.GET.get("key", ""),
+        },
+        "can_import": can_import,
+    }
+    return render(request, "sources/source_list.html", context)
+
+
+@login_required
+def source_detail(request, pk: int):
+    request.section = "grid"
+    source = access.obtain(
+        request.user, Source.objects.select_related("type", "grid", "jurisdiction"), pk
+    )
+    chain = grid_chain(float(source.lon), float(source.lat)) if source.lon is not None else []
+    context = {
+        "source": source,
+        "chain": chain,
+        "can_change": access.can(request.user, CHANGE, source),
+        "history": history_entries(source) if access.can_see_history(request.user) else None,
+    }
+    return render(request, "sources/source_detail.html", context)
+
+
+@login_required
+def source_export(request):
+    response = HttpResponse(sources_workbook(_sources(request)), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('污染源.xlsx')}"
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def source_import(request):
+    user = request.user
+    if not user.unit_id and not access.is_admin(user):
+        raise PermissionDenied(_("Only staff of a unit import sources."))
+    if user.role not in (Role.DISPATCHER, Role.LIAISON) and not access.is_admin(user):
+        raise PermissionDenied(_("Only the dispatcher and township liaisons import sources."))
+    area = user.unit.jurisdiction if user.unit_id else Jurisdiction.objects.filter(level=3).first()
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the Excel file to import."))
+        return redirect("source_list")
+    try:
+        result = sources_import(data=upload.read(), jurisdiction=area, by=user)
+        changed = Source.objects.filter(jurisdiction=area, name__in=result.created + result.updated)
+        if changed.exclude(pk__in=access.scope(user, Source, CHANGE)).exists():
+            # A township may not place or change sources outside its own grids.
+            raise ValidationError(
+                _("Some rows concern sources outside your grids; nothing was imported.")
+            )
+    except ValidationError as error:
+        messages.error(
+            request, _("Nothing was imported: %(errors)s") % {"errors": "；".join(error.messages)}
+        )
+        return redirect("source_list")
+    messages.success(
+        request,
+        _("%(created)d sources created, %(updated)d updated, %(unchanged)d unchanged.")
+        % {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": result.unchanged,
+        },
+    )
+    return redirect("source_list")
