@@ -61,11 +61,13 @@ def page_for(browser, live_server):
     outside: list[str] = []
     server = urlparse(live_server.url).netloc
 
-    def make(user=None, *, language="zh-hans", mobile=False):
+    def make(user=None, *, language="zh-hans", mobile=False, position=None):
         context = browser.new_context(
             locale="zh-CN" if language == "zh-hans" else "en-US",
             viewport={"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900},
             extra_http_headers={"Accept-Language": "zh-CN" if language == "zh-hans" else "en"},
+            geolocation=position,
+            permissions=["geolocation"] if position else [],
         )
         contexts.append(context)
         page = context.new_page()
@@ -77,6 +79,7 @@ def page_for(browser, live_server):
             return route.continue_()
 
         page.route("**/*", guard)
+        page.ecogov_context = context
         if user is not None:
             page.goto(f"{live_server.url}/accounts/login/")
             page.fill("#id_username", user.username)
@@ -258,3 +261,57 @@ def test_the_grid_map_works_without_tiles(people, page_for, live_server):
     assert page.locator("#grid-map path.leaflet-interactive").count() == 34
     assert page.locator("#grid-map img.leaflet-tile").count() == 0  # no base map: nothing fetched
     shot(page, "grid-map-zh")
+
+
+def test_a_grid_worker_patrols_from_a_phone_and_the_township_sees_it(
+    people, page_for, live_server, tmp_path
+):
+    import base64
+
+    from ecogov.accounts.models import Role
+    from ecogov.patrols.models import Finding, Patrol
+    from ecogov.sources.sample import sources_sample_load
+    from ecogov.testing import make_person
+
+    sources_sample_load(people.district)
+    photo = tmp_path / "site.png"
+    photo.write_bytes(
+        base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        )
+    )
+    page = page_for(people.gary, mobile=True, position={"longitude": 101.72, "latitude": 36.52})
+    page.goto(f"{live_server.url}/patrol/")
+    cards = page.locator(".due-card")
+    assert cards.count() > 0
+    shot(page, "patrol-due-mobile")
+    cards.first.click()
+    page.wait_for_selector("text=101.720000, 36.520000")
+    page.set_input_files("#photos", str(photo))
+    page.check("input[name=finding][value=yes]")
+    page.fill("#note", "夜间露天烧烤，油烟扰民")
+    shot(page, "patrol-form-mobile")
+    page.click("text=保存巡查")
+    page.wait_for_url(f"{live_server.url}/patrol/")
+    patrol = Patrol.objects.get()
+    assert (patrol.finding, patrol.photos.count(), str(patrol.lon)) == (True, 1, "101.720000")
+    assert Finding.objects.get().to_grid.name == "总寨镇"
+
+    # The same on a phone without network: the patrol waits, then is sent once.
+    page.locator(".due-card").nth(1).click()
+    page.ecogov_context.set_offline(True)
+    page.fill("#note", "离线记录")
+    page.click("text=保存巡查")
+    page.wait_for_selector("text=无网络：巡查已保存在本机，网络恢复后自动发送。")
+    assert Patrol.objects.count() == 1
+    page.ecogov_context.set_offline(False)
+    page.evaluate("window.ecogovPatrolQueue.flush()")
+    page.wait_for_function("window.ecogovPatrolQueue.load().length === 0")
+    page.evaluate("window.ecogovPatrolQueue.flush()")  # a second flush sends nothing twice
+    assert Patrol.objects.count() == 2
+
+    officer = make_person("tina", Role.LIAISON, people.township, name="Tina 镇联络员")
+    desk = page_for(officer)
+    desk.goto(f"{live_server.url}/patrols/")
+    assert "夜间露天烧烤，油烟扰民" in desk.content() and "离线记录" in desk.content()
+    shot(desk, "patrols-township")

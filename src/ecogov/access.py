@@ -116,7 +116,14 @@ def _grid_rule(user: User, action: str) -> Q:
     if action == MANAGE:
         return NOTHING
     if user.role == Role.LIAISON and user.unit_id:
-        return Q(unit=user.unit_id, jurisdiction__in=home)
+        # A township's grid and the village grids below it.
+        unit = user.unit_id
+        own = Q(unit=unit) | Q(parent__unit=unit) | Q(parent__parent__unit=unit)
+        return (
+            own & Q(jurisdiction__in=home)
+            if action == VIEW
+            else Q(unit=unit, jurisdiction__in=home)
+        )
     if user.role == Role.GRID_WORKER and action == VIEW:
         own = list(user.grids.values_list("pk", flat=True))
         return Q(pk__in=own) | Q(parent__in=own) | Q(parent__parent__in=own)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ecogov.holidays",
     "ecogov.plans",
     "ecogov.sources",
+    "ecogov.patrols",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -170,6 +171,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Audit history is kept forever: nothing in EcoGov deletes historical records.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

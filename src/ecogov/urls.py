@@ -7,6 +7,7 @@ from ecogov.accounts import views as people
 from ecogov.api import api
 from ecogov.grid import views as grid
 from ecogov.org import views as org
+from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.sources import views as sources
 from ecogov.web import views as web
@@ -45,6 +46,11 @@ urlpatterns = [
     path("public/grids/<int:pk>/", grid.public_grid_page, name="public_grid"),
     path("grids/", grid.grid_map, name="grid_map"),
     path("grids/<int:pk>/", grid.grid_detail, name="grid_detail"),
+    path("patrol/", patrols.due_list, name="patrol_due"),
+    path("patrol/<int:source_id>/", patrols.patrol_form, name="patrol_form"),
+    path("patrol/submit/", patrols.patrol_submit, name="patrol_submit"),
+    path("patrols/", patrols.patrol_list, name="patrol_list"),
+    path("patrols/photos/<int:pk>/", patrols.patrol_photo, name="patrol_photo"),
     path("sources/", sources.source_list, name="source_list"),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("sources/export.xlsx", sources.source_export, name="source_export"),

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from ecogov.org.models import Jurisdiction
 from ecogov.org.sample import SAMPLE_DIR
+from ecogov.sources.catalog import ensure_default_types
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.services import source_save
 
 
 def sources_sample_load(district: Jurisdiction) -> int:
     """Create the sample sources that are missing (idempotent); returns how many."""
+    ensure_default_types(SourceType)  # a test database flushed between tests lost them
     types = {t.code: t for t in SourceType.objects.all()}
     existing = set(Source.objects.filter(jurisdiction=district).values_list("name", flat=True))
     created = 0

@@ -1,24 +1,10 @@
-"""The source types the seeds name (000 各镇办, 002 §三.(三), 003)."""
-
 from django.db import migrations
 
-TYPES = (
-    ("industrial_enterprise", "工业企业"),
-    ("construction_site", "建筑工地"),
-    ("restaurant", "餐饮单位"),
-    ("medical_institution", "医疗机构"),
-    ("entertainment_venue", "娱乐场所"),
-    ("river_outfall", "河道排污口"),
-    ("livestock_farm", "畜禽养殖场"),
-    ("drinking_water_source", "饮用水水源地"),
-    ("hazardous_waste_unit", "危险废物产生和经营单位"),
-)
+from ecogov.sources.catalog import ensure_default_types
 
 
 def create(apps, schema_editor):
-    SourceType = apps.get_model("sources", "SourceType")
-    for order, (code, name) in enumerate(TYPES, start=1):
-        SourceType.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    ensure_default_types(apps.get_model("sources", "SourceType"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,90 @@
+"""Patrols of pollution sources by grid workers (seed 002 §三.(四) 巡查 → 上报), and the
+findings they report to the upper grid."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Patrol(models.Model):
+    # Generated on the phone: a submission retried after a lost answer is stored once.
+    client_id = models.UUIDField(_("submission id"), unique=True, default=uuid.uuid4)
+    source = models.ForeignKey(
+        "sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="patrols"
+    )
+    grid = models.ForeignKey(
+        "grid.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrols"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("patrolled by"),
+        on_delete=models.PROTECT,
+        related_name="patrols",
+    )
+    patrolled_at = models.DateTimeField(_("patrolled at"))
+    lon = models.DecimalField(
+        _("longitude"), max_digits=10, decimal_places=6, null=True, blank=True
+    )
+    lat = models.DecimalField(_("latitude"), max_digits=10, decimal_places=6, null=True, blank=True)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)  # {"item": true/false}
+    finding = models.BooleanField(_("problem found"), default=False)
+    note = models.TextField(_("what was seen"), blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-patrolled_at"]
+
+    def __str__(self):
+        return f"{self.source} {self.patrolled_at:%Y-%m-%d %H:%M}"
+
+
+class PatrolPhoto(models.Model):
+    patrol = models.ForeignKey(
+        Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(_("photo"), upload_to="patrols/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.image.name
+
+
+class Finding(models.Model):
+    """A problem found on patrol, reported to the upper grid; the case workflow takes it
+    over when it arrives (issue 6)."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported to the upper grid")
+        TAKEN_OVER = "taken_over", _("taken over as a case")
+
+    patrol = models.OneToOneField(
+        Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="report"
+    )
+    to_grid = models.ForeignKey(
+        "grid.Grid",
+        verbose_name=_("reported to"),
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REPORTED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self):
+        return f"{self.patrol} → {self.to_grid}"
