@@ -148,3 +148,20 @@ def test_the_township_officer_sees_the_patrols_of_the_township(township, persona
     assert client_for(officer).get(f"/patrols/photos/{photo.pk}/").status_code == 200
     assert client_for(personas.oscar).get(f"/patrols/photos/{photo.pk}/").status_code == 404
     assert "渣土未覆盖" not in client_for(personas.oscar).get("/patrols/").content.decode()
+
+
+def test_the_grid_api_is_scoped(township, personas, client_for):
+    gary = client_for(personas.gary)
+    names = {grid["name"] for grid in gary.get("/api/grids").json()}
+    assert names == {"总寨镇", "总寨镇第1网格", "总寨镇第2网格", "总寨镇第3网格", "总寨镇第4网格"}
+    chain = gary.get("/api/grids/locate?lon=101.72&lat=36.52").json()
+    assert [grid["name"] for grid in chain] == [
+        "总寨镇",
+        "总寨镇第1网格",
+    ]  # 城中区 is not his to see
+    assert gary.get("/api/grids/locate?lon=500&lat=0").status_code == 422
+    assert {s["id"] for s in gary.get("/api/sources").json()} == {s.pk for s in township}
+    assert len(gary.get("/api/patrols/due").json()) == township.count()
+    other = Source.objects.exclude(grid__parent__name="总寨镇").first()
+    assert gary.get(f"/api/sources/{other.pk}").status_code == 404
+    assert client_for(personas.oscar).get("/api/grids").json() == []

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from ecogov.accounts.api import router as people_router
 from ecogov.accounts.services import token_authenticate
+from ecogov.grid.api import router as grid_router
 from ecogov.org.api import router as org_router
 from ecogov.plans.api import router as plans_router
 
@@ -33,13 +34,14 @@ class ActiveSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="EcoGov API",
     version="1",
-    description="Jurisdictions, member units, duty lists, people, plans and tasks of EcoGov.",
+    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources and patrols of EcoGov.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
 api.add_router("/", org_router)
 api.add_router("/people", people_router)
 api.add_router("/", plans_router)
+api.add_router("/", grid_router)
 
 
 @api.exception_handler(Http404)

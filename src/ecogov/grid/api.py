@@ -1,0 +1,121 @@
+"""API of grids, pollution sources and patrols (role-checked like the pages)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from ecogov import access
+from ecogov.apitypes import Id
+from ecogov.grid.models import Grid
+from ecogov.grid.selectors import grid_chain
+from ecogov.patrols.models import Patrol
+from ecogov.patrols.services import patrols_due
+from ecogov.sources.models import Source
+
+router = Router(tags=["grids"])
+
+
+class GridOut(Schema):
+    id: int
+    name: str
+    level: int
+    code: str
+    parent_id: int | None
+    unit_id: int | None
+
+
+class GridDetailOut(GridOut):
+    boundary: dict | None
+    area_description: str
+    duties: str
+    patrol_tasks: list
+    rewards_penalties: str
+
+
+class SourceOut(Schema):
+    id: int
+    name: str
+    type: str = Field(..., alias="type.code")
+    uscc: str
+    address: str
+    lon: Decimal | None
+    lat: Decimal | None
+    grid_id: int | None
+    key: bool
+    status: str
+
+
+class PatrolOut(Schema):
+    id: int
+    source_id: int
+    grid_id: int
+    worker_id: int
+    patrolled_at: datetime.datetime
+    finding: bool
+    note: str
+
+
+class DueOut(Schema):
+    source_id: int
+    source: str
+    last: datetime.date | None
+    due_on: datetime.date
+    overdue: bool
+
+
+@router.get("/grids", response=list[GridOut])
+def grid_list(request, level: int | None = None):
+    grids = access.scope(request.user, Grid)
+    return grids.filter(level=level) if level else grids
+
+
+@router.get("/grids/locate", response=list[GridOut])
+def grid_locate(request, lon: float, lat: float):
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValidationError(_("Longitude must lie within ±180 and latitude within ±90."))
+    visible = set(access.scope(request.user, Grid).values_list("pk", flat=True))
+    return [grid for grid in grid_chain(lon, lat) if grid.pk in visible]
+
+
+@router.get("/grids/{grid_id}", response=GridDetailOut)
+def grid_detail(request, grid_id: Id):
+    return access.obtain(request.user, Grid, grid_id)
+
+
+@router.get("/sources", response=list[SourceOut])
+def source_list(request, type: str | None = None, grid_id: Id | None = None):
+    sources = access.scope(request.user, Source).select_related("type")
+    if type:
+        sources = sources.filter(type__code=type)
+    if grid_id:
+        sources = sources.filter(grid_id=grid_id)
+    return sources
+
+
+@router.get("/sources/{source_id}", response=SourceOut)
+def source_detail(request, source_id: Id):
+    return access.obtain(request.user, Source.objects.select_related("type"), source_id)
+
+
+@router.get("/patrols", response=list[PatrolOut])
+def patrol_list(request, source_id: Id | None = None):
+    patrols = access.scope(request.user, Patrol)
+    return patrols.filter(source_id=source_id)[:500] if source_id else patrols[:500]
+
+
+@router.get("/patrols/due", response=list[DueOut])
+def patrol_due(request):
+    return [
+        {
+            "source_id": item.source.pk,
+            "source": item.source.name,
+            "last": item.last,
+            "due_on": item.due_on,
+            "overdue": item.overdue,
+        }  # fmt: skip
+        for item in patrols_due(request.user, today=timezone.localdate())
+    ]
