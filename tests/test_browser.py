@@ -298,6 +298,8 @@ def test_a_grid_worker_patrols_from_a_phone_and_the_township_sees_it(
     assert Finding.objects.get().to_grid.name == "总寨镇"
 
     # The same on a phone without network: the patrol waits, then is sent once.
+    refusals = []
+    page.on("dialog", lambda dialog: (refusals.append(dialog.message), dialog.dismiss()))
     page.locator(".due-card").nth(1).click()
     page.ecogov_context.set_offline(True)
     page.fill("#note", "离线记录")
@@ -313,6 +315,7 @@ def test_a_grid_worker_patrols_from_a_phone_and_the_township_sees_it(
             break
         page.wait_for_timeout(100)
     page.evaluate("window.ecogovPatrolQueue.flush()")  # a second flush sends nothing twice
+    assert refusals == []
     assert Patrol.objects.count() == 2
 
     officer = make_person("tina", Role.LIAISON, people.township, name="Tina 镇联络员")

@@ -165,3 +165,22 @@ def test_the_grid_api_is_scoped(township, personas, client_for):
     other = Source.objects.exclude(grid__parent__name="总寨镇").first()
     assert gary.get(f"/api/sources/{other.pk}").status_code == 404
     assert client_for(personas.oscar).get("/api/grids").json() == []
+
+
+def test_a_racing_duplicate_is_answered_as_stored(township, personas, monkeypatch):
+    """Two sends of one patrol at once: the second finds no row, then collides."""
+    from ecogov.patrols import services
+
+    client_id = uuid.uuid4()
+    first, _ = record(personas.gary, township[0], client_id=client_id)
+    real_filter = services.Patrol.objects.filter
+
+    def blind_filter(*args, **kwargs):  # the racing request looked before the first committed
+        if kwargs.get("client_id") == client_id:
+            return services.Patrol.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(services.Patrol.objects, "filter", blind_filter)
+    again, created = record(personas.gary, township[0], client_id=client_id)
+    assert (again, created) == (first, False)
+    assert Patrol.objects.count() == 1
