@@ -154,7 +154,9 @@ def patrol_record(
     except (IntegrityError, ValidationError) as error:
         # The same submission arrived twice at once (a retry racing the first send): the
         # other request stored it, and this one answers as if it had.
-        if isinstance(error, ValidationError) and "client_id" not in getattr(error, "message_dict", {}):
+        if isinstance(error, ValidationError) and "client_id" not in getattr(
+            error, "message_dict", {}
+        ):
             raise
         return Patrol.objects.get(client_id=client_id), False
     for photo in photos:

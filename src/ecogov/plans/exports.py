@@ -10,19 +10,18 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ecogov.org.models import Unit
 from ecogov.plans.models import Plan, TaskReport
 from ecogov.plans.selectors import LedgerRow
 from ecogov.plans.services import target_value_record, task_report_file
+from ecogov.spreadsheets import cell_text, sheet_rows
 
 HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态")
 HEADER_ROW = 3  # row 1: title, row 2: plan, month and unit; row 3: the header
@@ -104,8 +103,7 @@ class ImportResult:
     unchanged: int = 0
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+_text = cell_text
 
 
 @transaction.atomic
@@ -119,13 +117,7 @@ def progress_import(
     today: datetime.date | None = None,
 ) -> ImportResult:
     """File the 进展情况 a unit wrote into an exported ledger; all rows or none."""
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
-        raise ValidationError(
-            _("This is not an Excel workbook (.xlsx): %(error)s") % {"error": error}
-        ) from None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = sheet_rows(data)
     if (
         len(rows) < HEADER_ROW
         or tuple(_text(v) for v in rows[HEADER_ROW - 1][: len(HEADER)]) != HEADER
@@ -256,13 +248,7 @@ def target_values_workbook(target) -> bytes:
 @transaction.atomic
 def target_values_import(*, target, data: bytes, by=None) -> ImportResult:
     """Record the values of a sheet laid out as ``target_values_workbook``; all rows or none."""
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
-        raise ValidationError(
-            _("This is not an Excel workbook (.xlsx): %(error)s") % {"error": error}
-        ) from None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = sheet_rows(data)
     if len(rows) < HEADER_ROW or tuple(_text(v) for v in rows[HEADER_ROW - 1][:3]) != VALUES_HEADER:
         raise ValidationError(
             _("Row %(row)d must be the header %(header)s, as in the exported ledger.")

@@ -3,19 +3,18 @@
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ecogov.grid.selectors import grid_chain
 from ecogov.org.models import Jurisdiction
 from ecogov.org.services import audited_save
 from ecogov.sources.models import Source, SourceType
+from ecogov.spreadsheets import cell_text, sheet_rows
 from ecogov.standards.uscc import InvalidCode, validate
 
 SOURCE_FIELDS = ("type", "name", "uscc", "address", "lon", "lat", "key", "status", "attributes")
@@ -107,8 +106,7 @@ class SourceImport:
     unchanged: int = 0
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+_text = cell_text
 
 
 def _decimal(value, row: int, label: str, errors: list[str]):
@@ -128,13 +126,7 @@ def _decimal(value, row: int, label: str, errors: list[str]):
 @transaction.atomic
 def sources_import(*, data: bytes, jurisdiction: Jurisdiction, by=None) -> SourceImport:
     """Create or update sources from a sheet laid out as ``sources_workbook``; all rows or none."""
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
-        raise ValidationError(
-            _("This is not an Excel workbook (.xlsx): %(error)s") % {"error": error}
-        ) from None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = sheet_rows(data)
     if not rows or tuple(_text(v) for v in rows[0][: len(HEADER)]) != HEADER:
         raise ValidationError(
             _("The first row must be the header %(header)s.") % {"header": "、".join(HEADER)}
