@@ -77,8 +77,8 @@ def test_the_due_list_puts_never_patrolled_and_overdue_first(township, personas)
     due = patrols_due(personas.gary, today=today)
     assert {item.source for item in due} == set(township)
     overdue = next(item for item in due if item.source == first)
-    assert (
-        overdue.overdue and overdue.last == (timezone.now() - datetime.timedelta(days=200)).date()
+    assert overdue.overdue and overdue.last == timezone.localdate(
+        timezone.now() - datetime.timedelta(days=200)
     )
     assert [item.due_on for item in due] == sorted(item.due_on for item in due)
 

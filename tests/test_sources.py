@@ -119,3 +119,16 @@ def test_source_pages(sources, personas, client_for):
     assert "示例1号餐饮店" in listing and "示例1号工业企业" not in listing
     export = client_for(personas.dora).get("/sources/export.xlsx")
     assert export.status_code == 200
+
+
+def test_an_account_without_a_unit_cannot_import_into_a_guessed_district(
+    sources, personas, client_for
+):
+    out = io.BytesIO(sources_workbook([]))
+    out.name = "sources.xlsx"
+    client = client_for(personas.ada)
+    client.get("/")
+    response = client.post(
+        "/sources/import/", {"file": out, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    )
+    assert response.status_code == 403

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov import access
@@ -75,13 +77,14 @@ def patrols_due(user, *, today: datetime.date) -> list[Due]:
         .filter(status=Source.Status.ACTIVE)
         .select_related("type", "grid", "grid__parent", "grid__parent__parent")
     )
-    last = {}
-    for source_id, day in Patrol.objects.filter(source__in=sources).values_list(
-        "source_id", "patrolled_at"
-    ):
-        day = day.date()
-        if source_id not in last or day > last[source_id]:
-            last[source_id] = day
+    # One row per source: the latest patrol, computed by the database.
+    latest = (
+        Patrol.objects.filter(source__in=sources)
+        .values("source_id")
+        .annotate(last=Max("patrolled_at"))
+        .values_list("source_id", "last")
+    )
+    last = {source_id: timezone.localtime(moment).date() for source_id, moment in latest}
     due = []
     for source in sources:
         seen = last.get(source.pk)

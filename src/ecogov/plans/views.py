@@ -179,7 +179,7 @@ def _period(text: str | None) -> datetime.date:
         return previous_month(_today())
 
 
-def _ledger_rows(request, plan: Plan):
+def _ledger_rows(plan: Plan):
     return ledger(plan.tasks.all(), today=_today())
 
 
@@ -189,7 +189,7 @@ def plan_export(request, pk: int):
     period = _period(request.GET.get("period"))
     unit_id = request.GET.get("unit", "")
     unit = access.obtain(request.user, Unit, unit_id) if unit_id.isdigit() else None
-    data = ledger_workbook(plan, _ledger_rows(request, plan), period=period, unit=unit)
+    data = ledger_workbook(plan, _ledger_rows(plan), period=period, unit=unit)
     name = f"任务台账-{period:%Y-%m}" + (f"-{unit.name}" if unit else "") + ".xlsx"
     return _download(data, name, XLSX)
 
@@ -202,7 +202,7 @@ def plan_dispatch_report(request, pk: int):
     missing = dispatch_missing(dispatch) if dispatch else {}
     data = dispatch_document(
         plan,
-        _ledger_rows(request, plan),
+        _ledger_rows(plan),
         period=period,
         missing=missing,
         due=dispatch.due_on if dispatch else None,

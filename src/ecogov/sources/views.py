@@ -14,7 +14,6 @@ from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
 from ecogov.grid.selectors import grid_chain
-from ecogov.org.models import Jurisdiction
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.services import sources_import, sources_workbook
 from ecogov.web.history import history_entries
@@ -79,11 +78,17 @@ def source_export(request):
 @require_http_methods(["POST"])
 def source_import(request):
     user = request.user
-    if not user.unit_id and not access.is_admin(user):
-        raise PermissionDenied(_("Only staff of a unit import sources."))
+    if not user.unit_id:
+        # Sources are imported into the importer's jurisdiction; an account without a
+        # unit has none, and guessing one would put sources in the wrong district.
+        raise PermissionDenied(
+            _(
+                "Sources are imported into your unit's jurisdiction: use an account that belongs to a unit."
+            )
+        )
     if user.role not in (Role.DISPATCHER, Role.LIAISON) and not access.is_admin(user):
         raise PermissionDenied(_("Only the dispatcher and township liaisons import sources."))
-    area = user.unit.jurisdiction if user.unit_id else Jurisdiction.objects.filter(level=3).first()
+    area = user.unit.jurisdiction
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose the Excel file to import."))
