@@ -1,11 +1,14 @@
-"""Reading the Excel sheets that offices send back: one place for what can go wrong."""
+"""The Excel sheets offices exchange: reading what they send back (one place for what can
+go wrong) and writing tables they print."""
 
 import io
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 
@@ -22,3 +25,50 @@ def sheet_rows(data: bytes) -> list[tuple]:
 
 def cell_text(value) -> str:
     return "" if value is None else str(value).strip()
+
+
+def table_workbook(
+    *,
+    sheet_title: str,
+    header: tuple[str, ...],
+    rows,
+    widths: tuple[int, ...],
+    title: str = "",
+    subtitle: str = "",
+) -> bytes:
+    """One sheet holding a table: optional title and subtitle rows, a bold shaded header, borders,
+    frozen header, printed landscape on the page width (how the offices print ledgers)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title
+    if title:
+        sheet.append([title])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A1"].alignment = Alignment(horizontal="center")
+    if subtitle:
+        sheet.append([subtitle])
+    header_row = sheet.max_row + 1 if title or subtitle else 1
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    thin = Side(style="thin", color="999999")
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        cell = sheet.cell(row=header_row, column=column)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8F3EC")
+    for cells in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row):
+        for cell in cells:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

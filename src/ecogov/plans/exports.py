@@ -15,13 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from ecogov.org.models import Unit
 from ecogov.plans.models import Plan, TaskReport
 from ecogov.plans.selectors import LedgerRow
 from ecogov.plans.services import target_value_record, task_report_file
-from ecogov.spreadsheets import cell_text, sheet_rows
+from ecogov.spreadsheets import cell_text, sheet_rows, table_workbook
 
 HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态")
 HEADER_ROW = 3  # row 1: title, row 2: plan, month and unit; row 3: the header
@@ -53,15 +52,12 @@ def _progress(row: LedgerRow, period: datetime.date, unit: Unit | None) -> str:
 def ledger_workbook(
     plan: Plan, rows: list[LedgerRow], *, period: datetime.date, unit: Unit | None = None
 ) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "任务台账"
-    sheet.append([f"{plan.title}任务台账"])
-    sheet.append([f"月份：{period:%Y-%m}" + (f"　单位：{unit.name}" if unit else "")])
-    sheet.append(list(HEADER))
-    thin = Side(style="thin", color="999999")
-    for row in rows:
-        sheet.append(
+    return table_workbook(
+        sheet_title="任务台账",
+        title=f"{plan.title}任务台账",
+        subtitle=f"月份：{period:%Y-%m}" + (f"　单位：{unit.name}" if unit else ""),
+        header=HEADER,
+        rows=(
             [
                 row.task.number,
                 row.task.title,
@@ -71,30 +67,10 @@ def ledger_workbook(
                 _progress(row, period, unit),
                 str(row.status_label),
             ]
-        )
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[chr(64 + column)].width = width
-        header = sheet.cell(row=HEADER_ROW, column=column)
-        header.font = Font(bold=True)
-        header.fill = PatternFill("solid", fgColor="E8F3EC")
-    for cells in sheet.iter_rows(min_row=HEADER_ROW, max_row=sheet.max_row):
-        for cell in cells:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    # Printed as the offices print ledgers: landscape, all columns on the page width.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            for row in rows
+        ),
+        widths=WIDTHS,
+    )
 
 
 @dataclass

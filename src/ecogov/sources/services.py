@@ -1,20 +1,17 @@
 """Writes to the pollution-source base, and its Excel exchange."""
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from ecogov.grid.selectors import grid_chain
 from ecogov.org.models import Jurisdiction
 from ecogov.org.services import audited_save
 from ecogov.sources.models import Source, SourceType
-from ecogov.spreadsheets import cell_text, sheet_rows
+from ecogov.spreadsheets import cell_text, sheet_rows, table_workbook
 from ecogov.standards.uscc import InvalidCode, validate
 
 SOURCE_FIELDS = ("type", "name", "uscc", "address", "lon", "lat", "key", "status", "attributes")
@@ -77,26 +74,24 @@ STATUS_NAMES = {
 
 
 def sources_workbook(sources) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "污染源"
-    sheet.append(list(HEADER))
     names = {value: name for name, value in STATUS_NAMES.items()}
-    for source in sources:
-        sheet.append([
-            source.name, source.type.name, source.uscc, source.address,
+    rows = (
+        [
+            source.name,
+            source.type.name,
+            source.uscc,
+            source.address,
             float(source.lon) if source.lon is not None else None,
             float(source.lat) if source.lat is not None else None,
-            "是" if source.key else "否", names[source.status], source.attributes.get("permit", ""),
-        ])  # fmt: skip
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8F3EC")
-    for column, width in zip("ABCDEFGHI", (30, 14, 22, 36, 12, 12, 6, 8, 22), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            "是" if source.key else "否",
+            names[source.status],
+            source.attributes.get("permit", ""),
+        ]  # fmt: skip
+        for source in sources
+    )
+    return table_workbook(
+        sheet_title="污染源", header=HEADER, rows=rows, widths=(30, 14, 22, 36, 12, 12, 6, 8, 22)
+    )
 
 
 @dataclass
