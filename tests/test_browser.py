@@ -323,3 +323,48 @@ def test_a_grid_worker_patrols_from_a_phone_and_the_township_sees_it(
     desk.goto(f"{live_server.url}/patrols/")
     assert "夜间露天烧烤，油烟扰民" in desk.content() and "离线记录" in desk.content()
     shot(desk, "patrols-township")
+
+
+def test_the_township_evaluates_its_grid_for_the_quarter(people, page_for, live_server):
+    from django.utils import timezone
+
+    from ecogov.accounts.models import Role
+    from ecogov.patrols.models import GridEvaluation
+    from ecogov.patrols.sample import patrols_sample_load
+    from ecogov.sources.sample import sources_sample_load
+    from ecogov.testing import make_person
+
+    sources_sample_load(people.district)
+    patrols_sample_load(people.district)
+    officer = make_person("tina", Role.LIAISON, people.township, name="Tina 镇联络员")
+    page = page_for(officer)
+    page.goto(f"{live_server.url}/grids/")
+    page.click("text=网格季度评价")
+    # The last finished quarter, with the sample's evaluations of the villages.
+    assert page.locator("tr[data-grid='总寨镇第1网格'] .grade").count() == 2
+    shot(page, "evaluation-overview-zh")
+    today = timezone.localdate()
+    current = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    page.select_option("select[name=quarter]", current)
+    page.wait_for_url(f"**quarter={current}")
+    page.locator("tr[data-grid='总寨镇'] >> text=评价").first.click()
+    assert page.locator("#fig-due").inner_text().isdigit()
+    page.fill("#score", "88")
+    page.fill("#remarks", "本季度巡查基本到位，个别排口巡查不及时。")
+    shot(page, "evaluation-form-zh")
+    with page.expect_navigation():
+        page.click("form button.primary")
+    shot(page, "evaluation-saved-zh")
+    shot(page, "evaluation-saved-zh")
+    assert page.locator("tr[data-grid='总寨镇'] .grade").first.inner_text() == "88 良好"
+    evaluation = GridEvaluation.objects.get(grid__name="总寨镇", kind="self", evaluator=officer)
+    assert evaluation.figures["due"] == int(evaluation.figures["due"]) > 0
+    page.goto(f"{live_server.url}{evaluation.grid.get_absolute_url()}")
+    assert "88 良好" in page.locator("#evaluations").inner_text()
+    shot(page, "grid-detail-evaluations-zh")
+    from ecogov.patrols.models import Patrol
+
+    source = Patrol.objects.filter(grid__parent__name="总寨镇").first().source
+    page.goto(f"{live_server.url}{source.get_absolute_url()}")
+    assert page.locator("#patrols tbody tr").count() == source.patrols.count()
+    shot(page, "source-patrols-zh")

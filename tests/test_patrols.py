@@ -184,3 +184,16 @@ def test_a_racing_duplicate_is_answered_as_stored(township, personas, monkeypatc
     again, created = record(personas.gary, township[0], client_id=client_id)
     assert (again, created) == (first, False)
     assert Patrol.objects.count() == 1
+
+
+def test_key_sources_are_patrolled_at_least_monthly(township, personas):
+    for code, key, days in (
+        ("river_outfall", True, 7),
+        ("river_outfall", False, 7),
+        ("restaurant", True, 30),
+        ("restaurant", False, 90),
+    ):
+        source = Source.objects.filter(type__code=code, grid__isnull=False).first()
+        source.key = key
+        source.grid.patrol_tasks = []
+        assert every_days(source) == days, (code, key)

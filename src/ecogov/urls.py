@@ -7,6 +7,7 @@ from ecogov.accounts import views as people
 from ecogov.api import api
 from ecogov.grid import views as grid
 from ecogov.org import views as org
+from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.sources import views as sources
@@ -46,6 +47,13 @@ urlpatterns = [
     path("public/grids/<int:pk>/", grid.public_grid_page, name="public_grid"),
     path("grids/", grid.grid_map, name="grid_map"),
     path("grids/<int:pk>/", grid.grid_detail, name="grid_detail"),
+    path("grids/evaluation/", evaluation.evaluation_overview, name="evaluation_overview"),
+    path("grids/evaluation/export.xlsx", evaluation.evaluation_export, name="evaluation_export"),
+    path(
+        "grids/<int:pk>/evaluation/<int:year>/<int:quarter>/<str:kind>/",
+        evaluation.evaluation_form,
+        name="evaluation_form",
+    ),
     path("patrol/", patrols.due_list, name="patrol_due"),
     path("patrol/<int:source_id>/", patrols.patrol_form, name="patrol_form"),
     path("patrol/submit/", patrols.patrol_submit, name="patrol_submit"),

@@ -6,13 +6,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id
+from ecogov.apitypes import Id, InputSchema
 from ecogov.grid.models import Grid
 from ecogov.grid.selectors import grid_chain
-from ecogov.patrols.models import Patrol
+from ecogov.patrols.evaluation import evaluation_save
+from ecogov.patrols.models import GridEvaluation, Patrol
 from ecogov.patrols.services import patrols_due
 from ecogov.sources.models import Source
 
@@ -119,3 +120,49 @@ def patrol_due(request):
         }  # fmt: skip
         for item in patrols_due(request.user, today=timezone.localdate())
     ]
+
+
+class EvaluationOut(Schema):
+    id: int
+    grid_id: int
+    year: int
+    quarter: int
+    kind: str
+    score: int
+    grade: str
+    remarks: str
+    improvements: str
+    figures: dict
+    evaluator_id: int
+    evaluated_at: datetime.datetime
+
+
+class EvaluationIn(InputSchema):
+    year: int
+    quarter: int
+    kind: str = Field(..., description="self or upper")
+    score: int = Field(..., ge=0, le=100)
+    remarks: str = ""
+    improvements: str = ""
+
+
+@router.get("/grid-evaluations", response=list[EvaluationOut])
+def evaluation_list(
+    request, year: int | None = None, quarter: int | None = None, grid_id: Id | None = None
+):
+    evaluations = access.scope(request.user, GridEvaluation)
+    if year:
+        evaluations = evaluations.filter(year=year)
+    if quarter:
+        evaluations = evaluations.filter(quarter=quarter)
+    if grid_id:
+        evaluations = evaluations.filter(grid_id=grid_id)
+    return evaluations[:1000]
+
+
+@router.post("/grids/{grid_id}/evaluations", response={201: EvaluationOut})
+def evaluation_create(request, grid_id: Id, payload: EvaluationIn):
+    """Record or correct the grid's evaluation of a quarter (self, or by the upper grid)."""
+    grid = access.obtain(request.user, Grid, grid_id)
+    evaluation = evaluation_save(user=request.user, grid=grid, **payload.dict())
+    return Status(201, evaluation)

@@ -45,3 +45,20 @@ def grid_workers(grids: list[Grid]) -> list[str]:
         if names:
             return names
     return []
+
+
+def depth_first(grids: list[Grid]) -> list[Grid]:
+    """Each grid followed by the grids below it, for the indented list."""
+    visible = {grid.pk for grid in grids}
+    children: dict[int | None, list[Grid]] = {}
+    for grid in grids:
+        children.setdefault(grid.parent_id if grid.parent_id in visible else None, []).append(grid)
+    ordered: list[Grid] = []
+
+    def walk(parent: int | None) -> None:
+        for grid in children.get(parent, []):
+            ordered.append(grid)
+            walk(grid.pk)
+
+    walk(None)
+    return ordered

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ecogov import access
 from ecogov.grid.models import Grid
 from ecogov.grid.public import public_grid
-from ecogov.grid.selectors import grid_chain
+from ecogov.grid.selectors import depth_first, grid_chain
+from ecogov.patrols.models import GridEvaluation
 
 
 @login_required
@@ -34,7 +35,7 @@ def grid_map(request):
     context = {
         "geojson": {"type": "FeatureCollection", "features": features},
         "tiles": settings.ECOGOV_MAP_TILES,
-        "grids": _depth_first(list(grids)),
+        "grids": depth_first(list(grids)),
     }
     return render(request, "grid/map.html", context)
 
@@ -52,25 +53,11 @@ def grid_detail(request, pk: int):
         "contracts": grid.contracts.select_related("upper").all(),
         "patrol_tasks": grid.patrol_tasks,
         "boundary": json.dumps(grid.boundary) if grid.boundary else "",
+        "evaluations": access.scope(request.user, GridEvaluation)
+        .filter(grid=grid)
+        .select_related("evaluator")[:8],
     }
     return render(request, "grid/grid_detail.html", context)
-
-
-def _depth_first(grids: list[Grid]) -> list[Grid]:
-    """Each grid followed by the grids below it, for the indented list."""
-    visible = {grid.pk for grid in grids}
-    children: dict[int | None, list[Grid]] = {}
-    for grid in grids:
-        children.setdefault(grid.parent_id if grid.parent_id in visible else None, []).append(grid)
-    ordered: list[Grid] = []
-
-    def walk(parent: int | None) -> None:
-        for grid in children.get(parent, []):
-            ordered.append(grid)
-            walk(grid.pk)
-
-    walk(None)
-    return ordered
 
 
 def public_grid_page(request, pk: int | None = None):

@@ -88,3 +88,61 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.patrol} → {self.to_grid}"
+
+
+class GridEvaluation(models.Model):
+    """A quarterly evaluation of a grid's operation (seed 002 §三.(五).5 评价): the grid
+    evaluates itself, and the grid above evaluates it; results are reported level by level.
+
+    ``figures`` keeps the quarter's figures as the evaluator saw them, so a late patrol
+    does not change what was scored.
+    """
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("self-evaluation")
+        UPPER = "upper", _("evaluation by the upper grid")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("excellent")
+        GOOD = "good", _("good")
+        PASS = "pass", _("pass")
+        FAIL = "fail", _("fail")
+
+    grid = models.ForeignKey(
+        "grid.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), choices=[(q, str(q)) for q in (1, 2, 3, 4)]
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    score = models.PositiveSmallIntegerField(_("score"))
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    remarks = models.TextField(_("remarks"), blank=True)
+    improvements = models.TextField(_("improvement measures"), blank=True)
+    figures = models.JSONField(_("figures of the quarter"), default=dict)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evaluated_at = models.DateTimeField(_("evaluated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grid evaluation")
+        verbose_name_plural = _("grid evaluations")
+        ordering = ["-year", "-quarter", "grid"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "year", "quarter", "kind"], name="gridevaluation_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="gridevaluation_score_max"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grid} {self.year}Q{self.quarter} {self.get_kind_display()}"

@@ -10,7 +10,8 @@ from django.db.models import Q
 from ecogov import access
 from ecogov.access import JURISDICTION_WIDE_ROLES, NOTHING, VIEW, home_jurisdictions
 from ecogov.accounts.models import Role
-from ecogov.patrols.models import Finding, Patrol
+from ecogov.grid.models import Grid
+from ecogov.patrols.models import Finding, GridEvaluation, Patrol
 
 
 def _grids(prefix: str, grid_ids) -> Q:
@@ -36,6 +37,15 @@ def _rule(prefix: str, area: str):
     return rule
 
 
+def _evaluation_rule(user, action: str) -> Q:
+    """Evaluations are seen by whoever sees the grid; they are written through
+    ``evaluation_save``, which checks who evaluates whom."""
+    if action != VIEW:
+        return NOTHING
+    return Q(grid__in=access.scope(user, Grid).values("pk"))
+
+
 def register() -> None:
     access.register(Patrol, _rule("grid", "grid__jurisdiction"))
     access.register(Finding, _rule("patrol__grid", "to_grid__jurisdiction"))
+    access.register(GridEvaluation, _evaluation_rule)

@@ -57,9 +57,9 @@ def every_days(source: Source) -> int:
             if task.get("type") == source.type.code or (task.get("key") and source.key):
                 return task["every_days"]
         grid = grid.parent
-    if source.key:
-        return KEY_EVERY_DAYS
-    return TYPE_EVERY_DAYS.get(source.type.code, DEFAULT_EVERY_DAYS)
+    default = TYPE_EVERY_DAYS.get(source.type.code, DEFAULT_EVERY_DAYS)
+    # A key source is patrolled at least monthly; a weekly outfall stays weekly.
+    return min(default, KEY_EVERY_DAYS) if source.key else default
 
 
 @dataclass
@@ -91,6 +91,18 @@ def patrols_due(user, *, today: datetime.date) -> list[Due]:
         due_on = seen + datetime.timedelta(days=every_days(source)) if seen else today
         due.append(Due(source, seen, due_on, due_on < today))
     return sorted(due, key=lambda item: (item.due_on, item.source.name))
+
+
+PATROLLING_ROLES = (Role.GRID_WORKER, Role.LIAISON, Role.DISPATCHER)
+
+
+def may_patrol(user, source: Source) -> bool:
+    """Grid workers and township officers record patrols of the sources of their grids."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role not in PATROLLING_ROLES and not access.is_admin(user):
+        return False
+    return access.scope(user, Source).filter(pk=source.pk).exists()
 
 
 def _image_kind(head: bytes) -> str | None:
@@ -126,11 +138,9 @@ def patrol_record(
         if existing.worker_id != worker.pk:
             raise PermissionDenied(_("This submission belongs to someone else."))
         return existing, False
-    if worker.role not in (Role.GRID_WORKER, Role.LIAISON, Role.DISPATCHER) and not access.is_admin(
-        worker
-    ):
+    if worker.role not in PATROLLING_ROLES and not access.is_admin(worker):
         raise PermissionDenied(_("Only grid workers and township officers record patrols."))
-    if not access.scope(worker, Source).filter(pk=source.pk).exists():
+    if not may_patrol(worker, source):
         raise PermissionDenied(_("This source is not in your grids."))
     if source.grid is None:
         raise ValidationError(_("The source has no location in a grid; correct its file first."))

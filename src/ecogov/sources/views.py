@@ -14,6 +14,8 @@ from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
 from ecogov.grid.selectors import grid_chain
+from ecogov.patrols.models import Patrol
+from ecogov.patrols.services import every_days, may_patrol
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.services import sources_import, sources_workbook
 from ecogov.web.history import history_entries
@@ -62,6 +64,12 @@ def source_detail(request, pk: int):
         "source": source,
         "chain": chain,
         "can_change": access.can(request.user, CHANGE, source),
+        "patrols": access.scope(request.user, Patrol)
+        .filter(source=source)
+        .select_related("worker")
+        .prefetch_related("photos")[:50],
+        "every_days": every_days(source),
+        "may_patrol": may_patrol(request.user, source),
         "history": history_entries(source) if access.can_see_history(request.user) else None,
     }
     return render(request, "sources/source_detail.html", context)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from ecogov.grid.sample import grid_sample_load
 from ecogov.org.sample import sample_load
+from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.sample import sources_sample_load
 
@@ -22,10 +23,12 @@ class Command(BaseCommand):
         district, report = sample_load()
         grids = grid_sample_load(district)
         sources = sources_sample_load(district)
+        patrols = patrols_sample_load(district)
         self.stdout.write(
             f"sample district 青海省 › 西宁市 › 城中区: {len(report.units_created)} units created, "
             f"{len(report.units_found)} already there, {report.duties_added} duties added; "
-            f"grid: {len(grids.created)} created, {grids.unchanged} unchanged; {sources} sample sources added"
+            f"grid: {len(grids.created)} created, {grids.unchanged} unchanged; {sources} sample sources added, "
+            f"{patrols} sample patrols added"
         )
         for plan in plans_sample_load():
             self.stdout.write(
