@@ -119,11 +119,10 @@ def _grid_rule(user: User, action: str) -> Q:
         # A township's grid and the village grids below it.
         unit = user.unit_id
         own = Q(unit=unit) | Q(parent__unit=unit) | Q(parent__parent__unit=unit)
-        return (
-            own & Q(jurisdiction__in=home)
-            if action == VIEW
-            else Q(unit=unit, jurisdiction__in=home)
-        )
+        if action == VIEW:
+            return own & Q(jurisdiction__in=home)
+        # Its five fixes, people and contracts, and those of the village grids below.
+        return (Q(unit=unit) | Q(parent__unit=unit)) & Q(jurisdiction__in=home)
     if user.role == Role.GRID_WORKER and action == VIEW:
         own = list(user.grids.values_list("pk", flat=True))
         return Q(pk__in=own) | Q(parent__in=own) | Q(parent__parent__in=own)

@@ -47,6 +47,15 @@ urlpatterns = [
     path("public/grids/<int:pk>/", grid.public_grid_page, name="public_grid"),
     path("grids/", grid.grid_map, name="grid_map"),
     path("grids/<int:pk>/", grid.grid_detail, name="grid_detail"),
+    path("grids/<int:pk>/edit/", grid.grid_edit, name="grid_edit"),
+    path("grids/<int:pk>/members/", grid.grid_member_add, name="grid_member_add"),
+    path(
+        "grids/<int:pk>/members/<int:member_id>/remove/",
+        grid.grid_member_remove,
+        name="grid_member_remove",
+    ),
+    path("grids/<int:pk>/contracts/", grid.grid_contract_add, name="grid_contract_add"),
+    path("contracts/<int:pk>/file/", grid.grid_contract_file, name="grid_contract_file"),
     path("grids/evaluation/", evaluation.evaluation_overview, name="evaluation_overview"),
     path("grids/evaluation/export.xlsx", evaluation.evaluation_export, name="evaluation_export"),
     path(

@@ -1,18 +1,27 @@
 """Pages of grids: the map and a grid's page with its five fixes."""
 
+import datetime
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from ecogov import access
-from ecogov.grid.models import Grid
+from ecogov.access import CHANGE
+from ecogov.accounts.models import User
+from ecogov.grid.models import Grid, GridMember, ResponsibilityContract
 from ecogov.grid.public import public_grid
 from ecogov.grid.selectors import depth_first, grid_chain
+from ecogov.grid.services import contract_add, grid_fixes_update, member_add
+from ecogov.org.services import audited_delete
 from ecogov.patrols.models import GridEvaluation
+from ecogov.sources.models import SourceType
 
 
 @login_required
@@ -53,6 +62,7 @@ def grid_detail(request, pk: int):
         "contracts": grid.contracts.select_related("upper").all(),
         "patrol_tasks": grid.patrol_tasks,
         "boundary": json.dumps(grid.boundary) if grid.boundary else "",
+        "can_change": access.can(request.user, CHANGE, grid),
         "evaluations": access.scope(request.user, GridEvaluation)
         .filter(grid=grid)
         .select_related("evaluator")[:8],
@@ -84,3 +94,123 @@ def public_grid_page(request, pk: int | None = None):
         "grid/public.html",
         {"chain": chain, "error": error, "lon": lon, "lat": lat, "grids": grids},
     )
+
+
+def _intervals_from(post, types) -> list[dict]:
+    """The 定任务 entries from the form: one interval per source type, and one for key
+    sources; a blank field keeps the default."""
+    tasks = []
+    for code, name in [("key", _("key sources")), *((t.code, t.name) for t in types)]:
+        value = post.get(f"every-{code}", "").strip()
+        if not value:
+            continue
+        if not value.isdigit():
+            raise ValidationError(_("A patrol interval is a number of days from 1 to 366."))
+        task = {"what": str(name), "every_days": int(value)}
+        task.update({"key": True} if code == "key" else {"type": code})
+        tasks.append(task)
+    return tasks
+
+
+@login_required
+def grid_edit(request, pk: int):
+    """The five fixes, people and contracts of a grid, for its unit's officer or the bureau."""
+    request.section = "grid"
+    grid = access.obtain(request.user, Grid.objects.select_related("parent", "unit"), pk, CHANGE)
+    types = list(SourceType.objects.order_by("pk"))
+    error = ""
+    if request.method == "POST":
+        try:
+            grid_fixes_update(
+                grid=grid, by=request.user,
+                area_description=request.POST.get("area_description", ""),
+                duties=request.POST.get("duties", ""),
+                rewards_penalties=request.POST.get("rewards_penalties", ""),
+                patrol_tasks=_intervals_from(request.POST, types),
+            )  # fmt: skip
+        except ValidationError as failure:
+            error = "; ".join(failure.messages)
+        else:
+            messages.success(request, _("The five fixes were saved."))
+            return redirect(grid)
+    current = {
+        ("key" if task.get("key") else task.get("type")): task.get("every_days")
+        for task in grid.patrol_tasks or []
+        if isinstance(task, dict)
+    }
+    context = {
+        "grid": grid,
+        "error": error,
+        "intervals": [("key", _("key sources"), current.get("key"))]
+        + [(t.code, t.name, current.get(t.code)) for t in types],
+        "members": grid.members.select_related("user").order_by("role"),
+        "people": access.scope(request.user, User).filter(is_active=True).order_by("name"),
+        "roles": GridMember.Role.choices,
+        "contracts": grid.contracts.select_related("upper"),
+    }
+    return render(request, "grid/grid_edit.html", context, status=422 if error else 200)
+
+
+def _refused(request, grid, failure: ValidationError):
+    messages.error(request, "; ".join(failure.messages))
+    return redirect("grid_edit", grid.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def grid_member_add(request, pk: int):
+    grid = access.obtain(request.user, Grid, pk, CHANGE)
+    person = access.scope(request.user, User).filter(pk=request.POST.get("person") or 0).first()
+    role = request.POST.get("role", "")
+    if person is None or role not in GridMember.Role.values:
+        return _refused(request, grid, ValidationError(_("Choose a person and a role.")))
+    try:
+        member_add(
+            grid=grid, user=person, role=role, by=request.user,
+            publish_phone=request.POST.get("publish_phone") == "on",
+        )  # fmt: skip
+    except ValidationError as failure:
+        return _refused(request, grid, failure)
+    messages.success(request, _("%(person)s was added to the grid.") % {"person": person})
+    return redirect("grid_edit", grid.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def grid_member_remove(request, pk: int, member_id: int):
+    grid = access.obtain(request.user, Grid, pk, CHANGE)
+    member = GridMember.objects.filter(grid=grid, pk=member_id).first()
+    if member is None:
+        raise Http404(_("No such member of this grid."))
+    audited_delete(member, by=request.user)
+    messages.success(request, _("%(person)s was removed from the grid.") % {"person": member.user})
+    return redirect("grid_edit", grid.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def grid_contract_add(request, pk: int):
+    grid = access.obtain(request.user, Grid.objects.select_related("parent"), pk, CHANGE)
+    try:
+        signed_on = datetime.date.fromisoformat(request.POST.get("signed_on", ""))
+    except ValueError:
+        return _refused(request, grid, ValidationError(_("Give the date it was signed.")))
+    try:
+        contract_add(
+            lower=grid, signed_on=signed_on, file=request.FILES.get("file"),
+            note=request.POST.get("note", ""), by=request.user,
+        )  # fmt: skip
+    except ValidationError as failure:
+        return _refused(request, grid, failure)
+    messages.success(request, _("The responsibility contract was filed."))
+    return redirect("grid_edit", grid.pk)
+
+
+@login_required
+def grid_contract_file(request, pk: int):
+    """A contract's file, to whoever may see the lower grid (uploads are not served openly)."""
+    contract = ResponsibilityContract.objects.filter(pk=pk).exclude(file="").first()
+    if contract is None:
+        raise Http404(_("No such file."))
+    access.obtain(request.user, Grid, contract.lower_id)
+    return FileResponse(contract.file.open("rb"), as_attachment=True)

@@ -144,11 +144,20 @@ def quarter_figures(grids, *, year: int, quarter: int, today: datetime.date) -> 
 
 
 def acting_grids(user) -> frozenset[int]:
-    """The grids the user answers for: those of their unit (or, for the bureau, all of
-    the jurisdiction), those they lead, and the village grids they work on."""
+    """The grids the user answers for: those whose responsible unit is theirs (a
+    township's officer, the bureau for the district grid), those they lead (定人员), and
+    the village grids they work on. Administrators act for every grid."""
     if not (user.is_authenticated and user.is_active):
         return frozenset()
-    ids = set(access.scope(user, Grid, access.CHANGE).values_list("pk", flat=True))
+    if access.is_admin(user):
+        return frozenset(Grid.objects.values_list("pk", flat=True))
+    ids = set()
+    if user.unit_id and user.role in (Role.LIAISON, Role.DISPATCHER):
+        ids.update(
+            Grid.objects.filter(
+                unit=user.unit_id, jurisdiction__in=access.home_jurisdictions(user)
+            ).values_list("pk", flat=True)
+        )
     ids.update(
         GridMember.objects.filter(user=user, role=GridMember.Role.LEADER).values_list(
             "grid_id", flat=True
