@@ -1,0 +1,239 @@
+"""Which unit must handle a complaint, by the jurisdiction's duty lists (no Django).
+
+The router compares a complaint with every duty clause and proposes the unit whose
+clause fits best, citing it. Duty clauses are split into their sentences (a unit's
+paragraph lists many duties); each is a bag of character bigrams weighted by how rare
+the bigram is among all sentences (tf-idf), which needs no word segmentation and
+tolerates the variants of Chinese wording. A complaint is first translated: the concepts
+of ``router_lexicon`` it mentions ("烧烤摊" → 露天烧烤) add their duty-list terms.
+
+A clause that only assists ("配合……", "协助……") counts for less than one that leads
+("负责……", "牵头……"), and the townships' general duty (各镇办: "负责辖区内……各类环境污染
+问题的处置、上报") counts for less than a department's specific one, so that a township
+leads only where its clause is the specific one (秸秆焚烧 in seed 000).
+
+When no clause fits, or two units fit almost equally, the router proposes no lead: the
+case goes to the disputed-responsibility queue, with the candidates and their scores.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ecogov.domain.router_lexicon import CONCEPTS, Concept
+
+# Tuned on the "tune" part of the labelled complaints only (bench/routing.py).
+MIN_SCORE = 0.05  # below this the best clause is no real match
+DISPUTE_RATIO = 0.93  # a runner-up this close to the best makes the case disputed
+SUPPORT_RATIO = 0.45  # other units this close are proposed as supporting units
+MAX_SUPPORT = 2
+CONCEPT_WEIGHT = 2.0  # duty terms of a recognised concept against the complaint's own words
+ASSISTING = 0.55  # a clause that begins 配合/协助
+JOINT = 0.85  # a clause that begins 联合/会同/参与
+TERRITORIAL = 0.8  # the townships' general clause
+
+_NOT_TEXT = re.compile(r"[^\w]+")
+_SENTENCE = re.compile(r"[；;。\n]+")
+
+
+def bigrams(text: str) -> Counter:
+    grams: Counter = Counter()
+    for run in _NOT_TEXT.split(text):
+        run = run.replace("_", "")
+        if len(run) == 1:
+            grams[run] += 1
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A duty clause of a unit, with a reference a person can check (document, line)."""
+
+    unit: str
+    text: str
+    ref: str = ""
+
+
+@dataclass
+class Candidate:
+    unit: str
+    score: float
+    sentence: str = ""
+    ref: str = ""
+
+
+@dataclass
+class Routing:
+    lead: str | None
+    support: list[str]
+    clause: str | None
+    clause_ref: str | None
+    candidates: list[Candidate]
+    category: str
+    subcategory: str | None
+    concepts: list[str] = field(default_factory=list)
+
+    @property
+    def disputed(self) -> bool:
+        return self.lead is None
+
+    def as_dict(self) -> dict:
+        return {
+            "lead": self.lead,
+            "support": self.support,
+            "clause": self.clause,
+            "candidates": [
+                {"unit": c.unit, "score": round(c.score, 4)} for c in self.candidates[:8]
+            ],
+            "category": self.category,
+        }
+
+
+@dataclass
+class _Sentence:
+    unit: str
+    text: str
+    ref: str
+    grams: Counter
+    strength: float
+    norm: float = 0.0
+
+
+def _strength(sentence: str) -> float:
+    start = sentence.lstrip("，,、 ")
+    if start.startswith(("配合", "协助")):
+        return ASSISTING
+    if start.startswith(("联合", "会同", "参与")):
+        return JOINT
+    return 1.0
+
+
+class Router:
+    """Built once per jurisdiction from its duty clauses; ``route`` is then pure."""
+
+    def __init__(
+        self,
+        clauses: list[Clause],
+        *,
+        territorial: dict[str, str] | None = None,
+        concepts: tuple[Concept, ...] = CONCEPTS,
+    ):
+        # territorial: unit name → "township" or "street", for the units whose shared
+        # clause covers their own area (各镇办); a case's location picks one of them.
+        self.territorial = dict(territorial or {})
+        self.concepts = concepts
+        self.units = sorted({clause.unit for clause in clauses})
+        self.sentences: list[_Sentence] = []
+        for clause in clauses:
+            for text in _SENTENCE.split(clause.text):
+                grams = bigrams(text)
+                if sum(grams.values()) < 2:
+                    continue
+                strength = _strength(text)
+                if clause.unit in self.territorial:
+                    strength *= TERRITORIAL
+                self.sentences.append(
+                    _Sentence(clause.unit, text.strip(), clause.ref, grams, strength)
+                )
+        count = len(self.sentences) or 1
+        frequency: Counter = Counter()
+        for sentence in self.sentences:
+            frequency.update(set(sentence.grams))
+        self.idf = {gram: math.log((count + 1) / (n + 1)) + 1 for gram, n in frequency.items()}
+        for sentence in self.sentences:
+            sentence.norm = math.sqrt(
+                sum((n * self.idf[g]) ** 2 for g, n in sentence.grams.items())
+            )
+        # Every trigger, longest first, in one expression.
+        owners: dict[str, list[Concept]] = {}
+        for concept in concepts:
+            for trigger in concept.triggers:
+                owners.setdefault(trigger, []).append(concept)
+        self._owners = owners
+        self._triggers = re.compile(
+            "|".join(re.escape(t) for t in sorted(owners, key=len, reverse=True))
+        )
+
+    def concepts_in(self, text: str) -> list[Concept]:
+        """The concepts a complaint mentions, the most mentioned first."""
+        weight: Counter = Counter()
+        for match in self._triggers.finditer(text):
+            for concept in self._owners[match.group()]:
+                weight[concept] += len(match.group())
+        return [concept for concept, _n in weight.most_common()]
+
+    def route(
+        self, text: str, *, locality: str | None = None, category: str | None = None
+    ) -> Routing:
+        """Propose the lead unit for a complaint.
+
+        ``locality`` is the territorial unit of the complaint's place (the township or
+        street office of its grid), when known.
+        """
+        concepts = self.concepts_in(text)
+        query = bigrams(text)
+        for concept in concepts[:3]:
+            for term in concept.duty_terms:
+                for gram, n in bigrams(term).items():
+                    query[gram] += n * CONCEPT_WEIGHT
+        weights = {g: n * self.idf[g] for g, n in query.items() if g in self.idf}
+        query_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        best: dict[str, Candidate] = {}
+        excluded = self._other_territories(text, locality)
+        for sentence in self.sentences:
+            if sentence.unit in excluded or not sentence.norm:
+                continue
+            dot = sum(
+                w * sentence.grams[g] * self.idf[g]
+                for g, w in weights.items()
+                if g in sentence.grams
+            )
+            score = sentence.strength * dot / (query_norm * sentence.norm)
+            held = best.get(sentence.unit)
+            if held is None or score > held.score:
+                best[sentence.unit] = Candidate(sentence.unit, score, sentence.text, sentence.ref)
+        candidates = sorted(best.values(), key=lambda c: (-c.score, c.unit))
+        candidates = [c for c in candidates if c.score > 0]
+        subcategory = concepts[0].subcategory if concepts else None
+        category = category or (concepts[0].category if concepts else "other")
+        routing = Routing(None, [], None, None, candidates, category, subcategory,
+                          [c.subcategory for c in concepts])  # fmt: skip
+        top = candidates[0] if candidates else None
+        if top is None or top.score < MIN_SCORE:
+            fallback = self._fallback(concepts)
+            if fallback:
+                routing.lead = fallback
+            return routing
+        # Units that share the very same clause (交警二大队、八大队) are one candidate.
+        rivals = [c for c in candidates[1:] if c.sentence != top.sentence]
+        if rivals and rivals[0].score >= DISPUTE_RATIO * top.score:
+            return routing
+        routing.lead = top.unit
+        routing.clause, routing.clause_ref = top.sentence, top.ref
+        routing.support = [c.unit for c in rivals if c.score >= SUPPORT_RATIO * top.score][
+            :MAX_SUPPORT
+        ]
+        return routing
+
+    def _other_territories(self, text: str, locality: str | None) -> set[str]:
+        """The territorial units the case is not in: all but its locality's when known;
+        otherwise those of the other kind than the text suggests (村/镇 → township)."""
+        if not self.territorial:
+            return set()
+        if locality in self.territorial:
+            return set(self.territorial) - {locality}
+        named = {u for u in self.territorial if u[:2] in text}
+        if named:
+            return set(self.territorial) - named
+        kind = "township" if re.search("[村镇乡]", text) else "street"
+        return {u for u, k in self.territorial.items() if k != kind}
+
+    def _fallback(self, concepts: list[Concept]) -> str | None:
+        for concept in concepts:
+            if concept.fallback:
+                for unit in self.units:
+                    if concept.fallback in unit:
+                        return unit
+        return None
