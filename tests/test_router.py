@@ -114,3 +114,18 @@ def test_the_route_command_prints_the_documented_json(personas):
         call_command("route", "   ", "--jurisdiction", "城中区")
     with pytest.raises(CommandError):
         call_command("route", "油烟", "--jurisdiction", "城东区")  # no duty list there
+
+
+def test_the_labelled_complaints_name_registry_units(personas):
+    import csv
+
+    from ecogov.org.models import Unit
+    from ecogov.org.sample import SAMPLE_DIR
+
+    with (SAMPLE_DIR / "chengzhong_complaints.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = set(Unit.objects.filter(jurisdiction=personas.district).values_list("name", flat=True))
+    assert len(rows) >= 150 and {row["split"] for row in rows} == {"tune", "holdout"}
+    for row in rows:
+        assert row["lead"] in names, row["id"]
+        assert all(unit in names for unit in filter(None, row["support"].split("、"))), row["id"]

@@ -174,10 +174,10 @@ class Router:
         """
         concepts = self.concepts_in(text)
         query = bigrams(text)
-        for concept in concepts[:3]:
+        for rank, concept in enumerate(concepts[:3]):
             for term in concept.duty_terms:
                 for gram, n in bigrams(term).items():
-                    query[gram] += n * CONCEPT_WEIGHT
+                    query[gram] += n * CONCEPT_WEIGHT / (rank + 1)
         weights = {g: n * self.idf[g] for g, n in query.items() if g in self.idf}
         query_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         best: dict[str, Candidate] = {}
@@ -201,7 +201,8 @@ class Router:
         routing = Routing(None, [], None, None, candidates, category, subcategory,
                           [c.subcategory for c in concepts])  # fmt: skip
         top = candidates[0] if candidates else None
-        if top is None or top.score < MIN_SCORE:
+        silent = bool(concepts) and not concepts[0].duty_terms  # the duty lists say nothing
+        if top is None or top.score < MIN_SCORE or silent:
             fallback = self._fallback(concepts)
             if fallback:
                 routing.lead = fallback
@@ -231,6 +232,8 @@ class Router:
         return {u for u, k in self.territorial.items() if k != kind}
 
     def _fallback(self, concepts: list[Concept]) -> str | None:
+        if concepts and not concepts[0].duty_terms:
+            concepts = concepts[:1]
         for concept in concepts:
             if concept.fallback:
                 for unit in self.units:
