@@ -69,8 +69,10 @@ def test_members_are_added_from_ones_own_people_and_published_by_consent(
     member = GridMember.objects.get(grid=village)
     assert (member.user, member.publish_phone) == (personas.gary, True)
     assert "13800000003" in Client().get(f"/public/grids/{village.pk}/").content.decode()
-    # Someone of another unit is not hers to assign.
+    # Someone of another unit is not hers to assign; a forged value is refused, not a crash.
     post(client, f"/grids/{village.pk}/members/", {"person": personas.liam.pk, "role": "worker"})
+    forged = post(client, f"/grids/{village.pk}/members/", {"person": "abc", "role": "worker"})
+    assert forged.status_code == 302
     assert GridMember.objects.filter(grid=village).count() == 1
     post(client, f"/grids/{village.pk}/members/{member.pk}/remove/", {})
     assert not GridMember.objects.filter(grid=village).exists()

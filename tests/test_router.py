@@ -2,7 +2,6 @@
 disputed, and the command prints the documented JSON."""
 
 import json
-import time
 from io import StringIO
 
 import pytest
@@ -89,15 +88,6 @@ def test_no_match_is_disputed_and_noise_falls_back_to_the_usual_unit(router):
     assert router.route("你好，请问今天天气怎么样").disputed
     assert router.route("晚上广场舞音响太吵").lead == "公安分局"
     assert router.route("").lead is None
-
-
-def test_routing_is_fast(router):
-    # Not a timing threshold (that lives in bench/routing.py): a guard against a
-    # quadratic blunder, with a bound a thousand times the measured figure.
-    start = time.perf_counter()
-    for _ in range(20):
-        router.route("南川东路某小区楼下烧烤摊每天晚上营业到凌晨两点，油烟和噪音都很大")
-    assert time.perf_counter() - start < 20
 
 
 def test_the_route_command_prints_the_documented_json(personas):

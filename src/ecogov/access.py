@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ecogov.accounts.models import Role, User
-from ecogov.grid.models import Grid
+from ecogov.grid.models import Grid, within
 from ecogov.org.models import DutyItem, Jurisdiction, Unit, UnitName
 from ecogov.org.selectors import jurisdiction_ancestor_ids, jurisdiction_subtree_ids
 
@@ -125,7 +125,7 @@ def _grid_rule(user: User, action: str) -> Q:
         return (Q(unit=unit) | Q(parent__unit=unit)) & Q(jurisdiction__in=home)
     if user.role == Role.GRID_WORKER and action == VIEW:
         own = list(user.grids.values_list("pk", flat=True))
-        return Q(pk__in=own) | Q(parent__in=own) | Q(parent__parent__in=own)
+        return within(own, prefix="")
     return NOTHING
 
 

@@ -12,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def within(grid_ids, prefix: str = "grid") -> models.Q:
+    """Rows whose grid (at ``prefix``; "" for grids themselves) is one of ``grid_ids`` or
+    lies below one of them: the tree has three levels, so two steps up suffice."""
+    path = f"{prefix}__" if prefix else ""
+    return (
+        models.Q(**{f"{path}pk__in": grid_ids})
+        | models.Q(**{f"{path}parent__in": grid_ids})
+        | models.Q(**{f"{path}parent__parent__in": grid_ids})
+    )
+
+
 class Grid(models.Model):
     class Level(models.IntegerChoices):
         DISTRICT = 1, _("level 1 (district)")

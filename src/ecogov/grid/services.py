@@ -11,6 +11,7 @@ from ecogov.domain.gridgeo import GridFeature, geojson
 from ecogov.grid.models import Grid, GridMember, ResponsibilityContract
 from ecogov.org.models import Jurisdiction
 from ecogov.org.services import audited_save
+from ecogov.uploads import sniff
 
 
 @dataclass
@@ -58,7 +59,7 @@ def grid_import(
 
 
 # What a contract file may be: the signed paper scanned, or the document itself.
-CONTRACT_KINDS = {b"%PDF": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG": "png", b"PK\x03\x04": "docx"}
+CONTRACT_KINDS = frozenset({"pdf", "jpeg", "png", "zip"})
 MAX_CONTRACT_BYTES = 20 * 1024 * 1024
 
 
@@ -98,9 +99,7 @@ def contract_add(*, lower: Grid, signed_on, file, note: str, by) -> Responsibili
     if file is not None:
         if file.size > MAX_CONTRACT_BYTES:
             raise ValidationError(_("A contract file may be at most 20 MB."))
-        head = file.read(4)
-        file.seek(0)
-        if not any(head.startswith(magic) for magic in CONTRACT_KINDS):
+        if sniff(file) not in CONTRACT_KINDS:
             raise ValidationError(_("Attach the contract as PDF, JPEG, PNG or Word (.docx)."))
     contract = ResponsibilityContract(
         upper=lower.parent, lower=lower, signed_on=signed_on, note=note.strip()

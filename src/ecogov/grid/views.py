@@ -96,11 +96,15 @@ def public_grid_page(request, pk: int | None = None):
     )
 
 
+def _interval_rows(types) -> list[tuple[str, str]]:
+    """The rows of the 定任务 form: key sources, then each source type."""
+    return [("key", _("key sources")), *((t.code, t.name) for t in types)]
+
+
 def _intervals_from(post, types) -> list[dict]:
-    """The 定任务 entries from the form: one interval per source type, and one for key
-    sources; a blank field keeps the default."""
+    """The 定任务 entries from the form; a blank field keeps the default."""
     tasks = []
-    for code, name in [("key", _("key sources")), *((t.code, t.name) for t in types)]:
+    for code, name in _interval_rows(types):
         value = post.get(f"every-{code}", "").strip()
         if not value:
             continue
@@ -141,8 +145,7 @@ def grid_edit(request, pk: int):
     context = {
         "grid": grid,
         "error": error,
-        "intervals": [("key", _("key sources"), current.get("key"))]
-        + [(t.code, t.name, current.get(t.code)) for t in types],
+        "intervals": [(code, name, current.get(code)) for code, name in _interval_rows(types)],
         "members": grid.members.select_related("user").order_by("role"),
         "people": access.scope(request.user, User).filter(is_active=True).order_by("name"),
         "roles": GridMember.Role.choices,
@@ -160,7 +163,10 @@ def _refused(request, grid, failure: ValidationError):
 @require_http_methods(["POST"])
 def grid_member_add(request, pk: int):
     grid = access.obtain(request.user, Grid, pk, CHANGE)
-    person = access.scope(request.user, User).filter(pk=request.POST.get("person") or 0).first()
+    chosen = request.POST.get("person", "")
+    person = (
+        access.scope(request.user, User).filter(pk=chosen).first() if chosen.isdigit() else None
+    )
     role = request.POST.get("role", "")
     if person is None or role not in GridMember.Role.values:
         return _refused(request, grid, ValidationError(_("Choose a person and a role.")))

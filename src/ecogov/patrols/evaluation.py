@@ -13,7 +13,7 @@ one restaurant do not make up for an outfall nobody visited.
 """
 
 import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.accounts.models import Role
-from ecogov.grid.models import Grid, GridMember
+from ecogov.grid.models import Grid, GridMember, within
 from ecogov.grid.selectors import depth_first
 from ecogov.org.services import audited_save
 from ecogov.patrols.models import GridEvaluation, Patrol
@@ -76,9 +76,9 @@ class Figures:
         return round(self.report_hours / self.findings, 1) if self.findings else None
 
     def add(self, other: "Figures") -> None:
-        for name in ("sources", "due", "done", "on_schedule", "not_patrolled", "findings"):
+        """Sum another grid's counts into these (the period is the same)."""
+        for name in (f.name for f in fields(self) if f.name != "period_days"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.report_hours += other.report_hours
 
     def as_dict(self) -> dict:
         return {
@@ -103,9 +103,10 @@ def quarter_figures(grids, *, year: int, quarter: int, today: datetime.date) -> 
     parents = dict(Grid.objects.filter(jurisdiction__in={g.jurisdiction_id for g in grids})
                    .values_list("pk", "parent_id"))  # fmt: skip
     own: dict[int, Figures] = {}
-    sources = Source.objects.filter(
-        grid__jurisdiction__in={g.jurisdiction_id for g in grids}, status=Source.Status.ACTIVE
-    ).select_related("type", "grid", "grid__parent", "grid__parent__parent")
+    asked = [grid.pk for grid in grids]
+    sources = Source.objects.filter(within(asked), status=Source.Status.ACTIVE).select_related(
+        "type", "grid", "grid__parent", "grid__parent__parent"
+    )
     patrols = dict(
         Patrol.objects.filter(
             source__in=sources, patrolled_at__date__gte=start, patrolled_at__date__lte=end
@@ -124,8 +125,8 @@ def quarter_figures(grids, *, year: int, quarter: int, today: datetime.date) -> 
         figures.on_schedule += min(done, due)
         figures.not_patrolled += done == 0
     findings = Patrol.objects.filter(
+        within(asked),
         finding=True,
-        grid__in=parents.keys(),
         patrolled_at__date__gte=start,
         patrolled_at__date__lte=end,
     ).values_list("grid_id", "patrolled_at", "received_at")

@@ -10,16 +10,8 @@ from django.db.models import Q
 from ecogov import access
 from ecogov.access import JURISDICTION_WIDE_ROLES, NOTHING, VIEW, home_jurisdictions
 from ecogov.accounts.models import Role
-from ecogov.grid.models import Grid
+from ecogov.grid.models import Grid, within
 from ecogov.patrols.models import Finding, GridEvaluation, Patrol
-
-
-def _grids(prefix: str, grid_ids) -> Q:
-    return (
-        Q(**{f"{prefix}__in": grid_ids})
-        | Q(**{f"{prefix}__parent__in": grid_ids})
-        | Q(**{f"{prefix}__parent__parent__in": grid_ids})
-    )
 
 
 def _rule(prefix: str, area: str):
@@ -29,9 +21,9 @@ def _rule(prefix: str, area: str):
         if user.role in JURISDICTION_WIDE_ROLES:
             return Q(**{f"{area}__in": home_jurisdictions(user)})
         if user.role == Role.LIAISON and user.unit_id:
-            return _grids(prefix, user.unit.grids.values("pk"))
+            return within(user.unit.grids.values("pk"), prefix)
         if user.role == Role.GRID_WORKER:
-            return _grids(prefix, user.grids.values("pk"))
+            return within(user.grids.values("pk"), prefix)
         return NOTHING
 
     return rule

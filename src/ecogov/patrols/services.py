@@ -15,6 +15,7 @@ from ecogov.grid.models import Grid
 from ecogov.org.services import audited_save
 from ecogov.patrols.models import Finding, Patrol, PatrolPhoto
 from ecogov.sources.models import Source
+from ecogov.uploads import IMAGES, sniff
 
 # How often a source is patrolled unless a grid's five fixes (定任务) say otherwise: seed
 # 002 §三.(四) asks for regular patrols of every source; outfalls weekly and key sources
@@ -105,16 +106,6 @@ def may_patrol(user, source: Source) -> bool:
     return access.scope(user, Source).filter(pk=source.pk).exists()
 
 
-def _image_kind(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 @transaction.atomic
 def patrol_record(
     *,
@@ -153,9 +144,7 @@ def patrol_record(
     for photo in photos:
         if photo.size > MAX_PHOTO_BYTES:
             raise ValidationError(_("A photo may be at most 8 MB."))
-        head = photo.read(16)
-        photo.seek(0)
-        if _image_kind(head) is None:
+        if sniff(photo) not in IMAGES:
             raise ValidationError(_("Photos must be JPEG, PNG or WebP images."))
     patrol = Patrol(
         client_id=client_id, source=source, grid=source.grid, worker=worker, patrolled_at=patrolled_at,

@@ -10,13 +10,8 @@ from django.db.models import Q
 from ecogov import access
 from ecogov.access import JURISDICTION_WIDE_ROLES, MANAGE, NOTHING, VIEW, home_jurisdictions
 from ecogov.accounts.models import Role
+from ecogov.grid.models import within
 from ecogov.sources.models import Source
-
-
-def _in_grids(grid_ids) -> Q:
-    return (
-        Q(grid__in=grid_ids) | Q(grid__parent__in=grid_ids) | Q(grid__parent__parent__in=grid_ids)
-    )
 
 
 def _source_rule(user, action: str) -> Q:
@@ -26,9 +21,9 @@ def _source_rule(user, action: str) -> Q:
     if action == MANAGE:
         return NOTHING
     if user.role == Role.LIAISON and user.unit_id:
-        return Q(jurisdiction__in=home) & _in_grids(user.unit.grids.values("pk"))
+        return Q(jurisdiction__in=home) & within(user.unit.grids.values("pk"))
     if user.role == Role.GRID_WORKER and action == VIEW:
-        return _in_grids(user.grids.values("pk"))
+        return within(user.grids.values("pk"))
     return NOTHING
 
 
