@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ecogov.plans",
     "ecogov.sources",
     "ecogov.patrols",
+    "ecogov.cases",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -228,3 +229,9 @@ else:
 # day of the following month; reminders go out this many working days before it.
 ECOGOV_DISPATCH_DUE_WORKDAY = int(os.getenv("ECOGOV_DISPATCH_DUE_WORKDAY", "3"))
 ECOGOV_DISPATCH_REMIND_BEFORE = int(os.getenv("ECOGOV_DISPATCH_REMIND_BEFORE", "2"))
+
+# Cases: a report whose duty clause names one unit is assigned to it at once (the unit
+# may return it); without this every report waits for a dispatcher's decision.
+ECOGOV_CASES_AUTO_ASSIGN = envbool("ECOGOV_CASES_AUTO_ASSIGN", "True")
+# Public reports and ratings per client address per hour (portal abuse).
+ECOGOV_PUBLIC_REPORTS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_REPORTS_PER_HOUR", "5"))

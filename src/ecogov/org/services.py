@@ -25,13 +25,13 @@ def _check_text(instance: Model) -> None:
         if isinstance(value, str):
             if "\x00" in value:
                 errors[model_field.name] = _("Text may not contain NUL characters.")
-            elif not _encodable(value):
+            elif not encodable(value):
                 errors[model_field.name] = _("Text must be valid Unicode.")
     if errors:
         raise ValidationError(errors)
 
 
-def _encodable(value: str) -> bool:
+def encodable(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
