@@ -376,3 +376,104 @@ def test_the_township_evaluates_its_grid_for_the_quarter(people, page_for, live_
     assert "每 5 天" in page.content()
     page.goto(f"{live_server.url}/grids/{evaluation.grid.pk}/edit/")
     shot(page, "grid-edit-zh")
+
+
+def test_a_report_from_the_portal_is_routed_handled_verified_answered_and_disclosed(
+    people, page_for, live_server
+):
+    """Issue 6's done-when: the whole life of a case, in the browser, with its clocks."""
+    from ecogov.cases import services
+    from ecogov.cases.models import Case
+
+    url = live_server.url
+    text = "南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了"
+    citizen = page_for(mobile=True)
+    citizen.goto(f"{url}/public/report/")
+    citizen.wait_for_selector("#report-map[data-ready=true]")
+    citizen.fill("#text", text)
+    citizen.fill("#address", "南滩街道某家属院后排洪渠")
+    citizen.locator("#report-map").click(position={"x": 180, "y": 140})
+    assert citizen.input_value("#lon") != ""
+    citizen.set_input_files(
+        "#photos", files=[{"name": "ditch.png", "mimeType": "image/png",
+                           "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}],
+    )  # fmt: skip
+    citizen.fill("#name", "王举报人")
+    citizen.fill("#phone", "13900001111")
+    shot(citizen, "portal-report-zh")
+    with citizen.expect_navigation():
+        citizen.click("#report-form button.primary")
+    code = citizen.inner_text("#tracking-code").strip()
+    shot(citizen, "portal-received-zh")
+    case = Case.objects.get(tracking_code=code)
+    assert case.lead.name == "区城乡建设局" and case.state == "assigned"
+
+    # The bureau sees the case, the duty clause it was routed by, and the reporter.
+    dora = page_for(people.dora)
+    services.clocks_run(today=case.due)  # the acceptance deadline is today: yellow
+    dora.goto(f"{url}/cases/")
+    assert dora.locator(f"a:text('{case.number}')").count() >= 1
+    assert dora.locator(".clock.yellow").count() >= 1
+    shot(dora, "cases-list-zh")
+    dora.goto(f"{url}/cases/{case.pk}/")
+    assert "协调组织开展全区黑臭水体整治工作" in dora.inner_text("main")
+    assert "王举报人" in dora.inner_text(".confidential")
+    shot(dora, "case-detail-dispatcher-zh")
+
+    # The lead unit accepts and reports; it never sees who reported.
+    liam = page_for(people.liam)
+    liam.goto(f"{url}/cases/{case.pk}/")
+    assert "王举报人" not in liam.content() and "13900001111" not in liam.content()
+    with liam.expect_navigation():
+        liam.click("form[action$='/act/accept/'] button")
+    assert liam.locator(".clock").count() >= 1  # the 30-day clock to finish
+    liam.fill(
+        "form[action$='/act/report/'] textarea[name=investigation]", "现场核查，上游一处雨污混接。"
+    )
+    liam.fill("form[action$='/act/report/'] textarea[name=measures]", "封堵混接口，清淤排洪渠。")
+    liam.select_option("form[action$='/act/report/'] select[name=outcome]", "rectified")
+    with liam.expect_navigation():
+        liam.click("form[action$='/act/report/'] button.primary")
+    shot(liam, "case-detail-liaison-zh")
+
+    # The bureau verifies on site, closes, answers and discloses.
+    dora.goto(f"{url}/cases/{case.pk}/")
+    dora.fill("form[action$='/act/verify/'] textarea[name=note]", "复查：排洪渠已无黑水。")
+    with dora.expect_navigation():
+        dora.click("form[action$='/act/verify/'] button[value=yes]")
+    with dora.expect_navigation():
+        dora.click("form[action$='/act/close/'] button")
+    with dora.expect_navigation():
+        dora.click("form[action$='/act/answer/'] button")
+    dora.fill(
+        "form[action$='/act/disclose/'] textarea[name=summary]",
+        "南滩排洪渠黑水：封堵雨污混接口并清淤，已整改。",
+    )
+    with dora.expect_navigation():
+        dora.click("form[action$='/act/disclose/'] button")
+    shot(dora, "case-closed-dispatcher-zh")
+    case.refresh_from_db()
+    assert case.state == "closed" and case.answered_at and case.disclosed_at
+
+    # The citizen follows the timeline and rates the answer.
+    citizen.goto(f"{url}/public/track/")
+    citizen.fill("#code", code.lower())
+    with citizen.expect_navigation():
+        citizen.click("form button.primary")
+    assert "封堵混接口" in citizen.inner_text("main")
+    citizen.check("input[name=satisfaction][value=satisfied]")
+    with citizen.expect_navigation():
+        citizen.click("#rating button.primary")
+    assert citizen.locator(".timeline li").count() >= 8
+    shot(citizen, "portal-timeline-zh")
+    case.refresh_from_db()
+    assert case.satisfaction == "satisfied"
+
+    # Anyone reads the disclosed result, without names.
+    public = page_for()
+    public.goto(f"{url}/public/cases/")
+    with public.expect_navigation():
+        public.click(f"a:text('{case.number}')")
+    assert "已整改" in public.inner_text("#public-summary")
+    assert "王举报人" not in public.content()
+    shot(public, "portal-disclosed-zh")

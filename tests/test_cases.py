@@ -308,3 +308,11 @@ def test_rewards_within_the_rule_for_a_named_reporter_of_a_proven_violation(pers
     with pytest.raises(ValidationError, match="anonymous"):
         services.reward_decide(anonymous, rule=rule, amount=2000, decision_number="奖字3号",
                                by=personas.dora)  # fmt: skip
+
+
+def test_clocks_run_in_a_year_whose_holidays_are_not_known_yet(personas):
+    """The package stops at the last year the State Council published; a case must not."""
+    late = timezone.make_aware(datetime.datetime(2029, 12, 28, 9, 0))  # a Friday
+    case = register(personas, now=late)
+    assert case.due == datetime.date(2030, 1, 1)  # Monday 31st, Tuesday 1st: weekdays
+    assert services.clocks_run(today=datetime.date(2030, 1, 2)).checked >= 1

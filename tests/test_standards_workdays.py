@@ -134,3 +134,12 @@ def test_add_agrees_with_a_day_by_day_walk(start, n):
         if workdays.is_workday(day):
             remaining -= 1
     assert workdays.add_workdays(start, n) == day
+
+
+def test_an_unknown_year_counts_weekdays_when_asked():
+    strict = WorkCalendar()
+    with pytest.raises(CalendarUnknown):
+        strict.add_workdays(datetime.date(2099, 12, 31), 1)
+    lenient = WorkCalendar(weekdays_when_unknown=True)
+    assert lenient.add_workdays(datetime.date(2099, 12, 31), 1) == datetime.date(2100, 1, 1)
+    assert lenient.workdays_between(datetime.date(2100, 1, 1), datetime.date(2100, 1, 8)) == 5

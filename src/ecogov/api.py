@@ -12,6 +12,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from ecogov.accounts.api import router as people_router
 from ecogov.accounts.services import token_authenticate
+from ecogov.cases.api import public_router as public_cases_router
+from ecogov.cases.api import router as cases_router
 from ecogov.grid.api import router as grid_router
 from ecogov.org.api import router as org_router
 from ecogov.plans.api import router as plans_router
@@ -34,7 +36,7 @@ class ActiveSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="EcoGov API",
     version="1",
-    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources and patrols of EcoGov.",
+    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources, patrols and cases of EcoGov, and the public portal's reporting.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
@@ -42,6 +44,8 @@ api.add_router("/", org_router)
 api.add_router("/people", people_router)
 api.add_router("/", plans_router)
 api.add_router("/", grid_router)
+api.add_router("/", cases_router)
+api.add_router("/public", public_cases_router)
 
 
 @api.exception_handler(Http404)

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ecogov.accounts import views as people
 from ecogov.api import api
+from ecogov.cases import oversight as case_oversight
+from ecogov.cases import portal
+from ecogov.cases import views as cases
 from ecogov.grid import views as grid
 from ecogov.org import views as org
 from ecogov.patrols import evaluation_views as evaluation
@@ -72,6 +75,22 @@ urlpatterns = [
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("sources/export.xlsx", sources.source_export, name="source_export"),
     path("sources/import/", sources.source_import, name="source_import"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/new/", cases.case_new, name="case_new"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/act/<str:action>/", cases.case_act, name="case_act"),
+    path("cases/files/<int:pk>/", cases.case_attachment, name="case_attachment"),
+    path("cases/findings/<int:pk>/take/", cases.finding_take, name="finding_take"),
+    path("cases/rewards/", cases.reward_ledger, name="reward_ledger"),
+    path("cases/overview/", case_oversight.case_overview, name="case_overview"),
+    path("cases/supervision/", case_oversight.case_supervision, name="case_supervision"),
+    path("cases/export.xlsx", case_oversight.case_export, name="case_export"),
+    path("public/report/", portal.report, name="public_report"),
+    path("public/track/", portal.track, name="public_track"),
+    path("public/track/<str:code>/", portal.tracked_case, name="public_case"),
+    path("public/cases/", portal.disclosed_list, name="public_disclosed"),
+    path("public/cases/<str:number>/", portal.disclosed_case, name="public_disclosed_case"),
+    path("public/rewards/", portal.reward_statistics, name="public_rewards"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),

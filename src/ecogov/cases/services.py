@@ -76,6 +76,13 @@ def clocks_for(channel: str, category: str) -> Clocks:
                   best.answer_workdays)  # fmt: skip
 
 
+def _calendar():
+    """Case clocks must run even in a year whose holidays nobody has entered yet (the
+    package knows a year only once the State Council publishes it): such a year counts
+    Monday to Friday until an administrator adds its holidays."""
+    return work_calendar(weekdays_when_unknown=True)
+
+
 def _today(now: datetime.datetime | None = None) -> datetime.date:
     return timezone.localdate(now or timezone.now())
 
@@ -98,7 +105,7 @@ def _set_clock(case: Case, start: datetime.date, due: datetime.date | None, work
 
 def _finish_due(clocks: Clocks, start: datetime.date) -> datetime.date:
     if clocks.finish_in_workdays:
-        return work_calendar().add_workdays(start, clocks.finish_days)
+        return _calendar().add_workdays(start, clocks.finish_days)
     return start + datetime.timedelta(days=clocks.finish_days)
 
 
@@ -337,9 +344,7 @@ def _route_into_assignment(case: Case, routing, *, by, now) -> None:
                  _("No unit or several units match: the bureau decides.")))  # fmt: skip
     clocks = clocks_for(case.channel, case.category)
     if lead is None or not settings.ECOGOV_CASES_AUTO_ASSIGN:
-        _set_clock(
-            case, _today(now), work_calendar().add_workdays(_today(now), clocks.accept_workdays)
-        )
+        _set_clock(case, _today(now), _calendar().add_workdays(_today(now), clocks.accept_workdays))
         _save(case, by, "routed")
         return
     support = list(units.filter(name__in=routing.support).exclude(pk=lead.pk))
@@ -388,7 +393,7 @@ def _require_dispatcher(case: Case, by) -> None:
 def _assign(case: Case, lead: Unit, support, *, joint: bool, by, now) -> None:
     today = _today(now)
     clocks = clocks_for(case.channel, case.category)
-    due = work_calendar().add_workdays(today, clocks.accept_workdays)
+    due = _calendar().add_workdays(today, clocks.accept_workdays)
     role = Assignment.Role.JOINT if joint else Assignment.Role.SUPPORT
     Assignment.objects.create(case=case, unit=lead, role=Assignment.Role.LEAD, assigned_at=now,
                               accept_due=due)  # fmt: skip
@@ -480,9 +485,7 @@ def case_return(case: Case, *, reason: str, by, now=None) -> Case:
         )
         clocks = clocks_for(case.channel, case.category)
         case.state, case.lead, case.returned = State.RETURNED, None, case.returned + 1
-        _set_clock(
-            case, _today(now), work_calendar().add_workdays(_today(now), clocks.accept_workdays)
-        )
+        _set_clock(case, _today(now), _calendar().add_workdays(_today(now), clocks.accept_workdays))
         _save(case, by, "returned")
         _event(case, CaseEvent.Kind.RETURNED, by=by, unit=assignment.unit, note=reason, at=now)
     return case
@@ -511,7 +514,7 @@ def case_transfer(case: Case, *, to: Unit, reason: str, by, now=None) -> Case:
         current.status, current.reason = Assignment.Status.TRANSFERRED, reason
         audited_save(current, by=by)
         clocks = clocks_for(case.channel, case.category)
-        due = work_calendar().add_workdays(_today(now), clocks.accept_workdays)
+        due = _calendar().add_workdays(_today(now), clocks.accept_workdays)
         Assignment.objects.create(case=case, unit=to, role=Assignment.Role.LEAD, assigned_at=now,
                                   accept_due=due, transferred_from=current)  # fmt: skip
         case.state, case.lead = State.TRANSFERRED, to
@@ -589,7 +592,7 @@ def case_report(case: Case, *, investigation: str, measures: str, outcome: str,
         case.investigation, case.measures, case.outcome = investigation, measures, outcome
         case.decision_number, case.penalty_amount = decision_number, penalty_amount
         case.state, case.reported_at = State.REPORTED, now
-        _set_clock(case, _today(now), work_calendar().add_workdays(_today(now), VERIFY_WORKDAYS))
+        _set_clock(case, _today(now), _calendar().add_workdays(_today(now), VERIFY_WORKDAYS))
         _save(case, by, "result")
         _attach(case, checked, by)
         _event(case, CaseEvent.Kind.RESULT, by=by, unit=assignment.unit, at=now,
@@ -625,7 +628,7 @@ def case_verify(case: Case, *, confirmed: bool, note: str, by, now=None) -> Case
         case.verification, case.verified_by, case.verified_at = note, by, now
         if confirmed:
             case.state = State.VERIFIED
-            _set_clock(case, _today(now), work_calendar().add_workdays(_today(now), CLOSE_WORKDAYS))
+            _set_clock(case, _today(now), _calendar().add_workdays(_today(now), CLOSE_WORKDAYS))
             _save(case, by, "verified")
             _event(case, CaseEvent.Kind.VERIFIED, by=by, note=note, at=now,
                    public_note=_("The result was verified on site."))  # fmt: skip
@@ -656,7 +659,7 @@ def case_close(case: Case, *, by, now=None) -> Case:
         _require(case.state == State.VERIFIED, _("Only a verified case can be closed."))
         clocks = clocks_for(case.channel, case.category)
         case.state, case.closed_at = State.CLOSED, now
-        due = work_calendar().add_workdays(_today(now), clocks.answer_workdays)
+        due = _calendar().add_workdays(_today(now), clocks.answer_workdays)
         _set_clock(case, _today(now), None if case.answered_at else due)
         _save(case, by, "closed")
         case.assignments.filter(status__in=[Assignment.Status.ACCEPTED, Assignment.Status.REPORTED]
@@ -887,7 +890,7 @@ def clocks_run(today: datetime.date | None = None) -> ClockReport:
     at its next run, and running twice changes nothing the second time.
     """
     today = today or _today()
-    calendar = work_calendar()
+    calendar = _calendar()
     report = ClockReport()
     cases = Case.objects.filter(state__in=OPEN_STATES | {State.CLOSED}).exclude(due=None)
     for case in cases.select_related("lead").iterator():

@@ -15,7 +15,7 @@ def holiday_table() -> HolidayTable:
     )
 
 
-def work_calendar() -> WorkCalendar:
+def work_calendar(*, weekdays_when_unknown: bool = False) -> WorkCalendar:
     """The calendar deadlines use: the package plus the administrator's table.
 
     Rebuilt only when the table changed (its size or last history entry moved), so that
@@ -26,9 +26,13 @@ def work_calendar() -> WorkCalendar:
         CalendarDay.history.aggregate(last=Max("history_date"))["last"],
         CalendarYear.objects.aggregate(n=Count("pk"))["n"],
         CalendarYear.history.aggregate(last=Max("history_date"))["last"],
+        weekdays_when_unknown,
     )
     calendar = _cache.get(key)
     if calendar is None:
-        _cache.clear()
-        calendar = _cache[key] = WorkCalendar(holiday_table())
+        if len(_cache) > 4:
+            _cache.clear()
+        calendar = _cache[key] = WorkCalendar(
+            holiday_table(), weekdays_when_unknown=weekdays_when_unknown
+        )
     return calendar

@@ -69,9 +69,19 @@ def _package_knows(year: int) -> bool:
 class WorkCalendar:
     """Working days of the years the package or the table knows, cached per year."""
 
-    def __init__(self, table: HolidayTable | None = None, *, use_package: bool = True):
+    def __init__(
+        self,
+        table: HolidayTable | None = None,
+        *,
+        use_package: bool = True,
+        weekdays_when_unknown: bool = False,
+    ):
+        """``weekdays_when_unknown``: for a year neither the package nor the table knows,
+        count Monday to Friday instead of raising CalendarUnknown (a clock that must
+        run, such as a case's, rather than a report that may wait for the table)."""
         self.table = table or HolidayTable()
         self.use_package = use_package
+        self.weekdays_when_unknown = weekdays_when_unknown
         self._years: dict[int, tuple[list[int], frozenset[int]]] = {}
 
     def _year(self, year: int) -> tuple[list[int], frozenset[int]]:
@@ -80,7 +90,11 @@ class WorkCalendar:
         if cached is not None:
             return cached
         from_package = self.use_package and _package_knows(year)
-        if not from_package and year not in self.table.complete_years:
+        if (
+            not from_package
+            and year not in self.table.complete_years
+            and not self.weekdays_when_unknown
+        ):
             raise CalendarUnknown(year)
         ordinals = []
         day = Day(year, 1, 1)

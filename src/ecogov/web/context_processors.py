@@ -9,13 +9,13 @@ MODULES = (
     ("jurisdictions", _("Jurisdictions"), "jurisdiction_list"),
     ("people", _("People"), "person_list"),
     ("grid", _("Grids and patrols"), "grid_map"),
-    ("cases", _("Cases"), None),
+    ("cases", _("Cases"), "case_list"),
     ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("meetings", _("Coordination meetings"), None),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), None),
     ("assessment", _("Assessment and notices"), None),
-    ("disclosure", _("Public disclosure"), None),
+    ("disclosure", _("Public disclosure"), "public_disclosed"),
 )
 
 

@@ -1,0 +1,304 @@
+"""API of cases (role-checked like the pages) and of the public portal (no sign-in).
+
+The reporter's identity appears only in ``GET /api/cases/{id}`` for the dispatchers of
+the case's jurisdiction; every other answer leaves it out.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Body, Field, Router, Schema, Status
+
+from ecogov import access
+from ecogov.apitypes import Id, InputSchema
+from ecogov.cases import portal, services
+from ecogov.cases.actions import ACTIONS, perform
+from ecogov.cases.models import OPEN_STATES, Case, Channel, State
+from ecogov.cases.rules import reporter_for
+from ecogov.cases.views import intake_jurisdiction
+
+router = Router(tags=["cases"])
+public_router = Router(tags=["public portal"])
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    channel: str
+    text: str
+    category: str
+    subcategory: str
+    address: str
+    lon: Decimal | None
+    lat: Decimal | None
+    grid_id: int | None
+    source_id: int | None
+    state: str
+    lead: str | None = Field(None, alias="lead.name")
+    joint: bool
+    supervision: str
+    due: datetime.date | None
+    finish_due: datetime.date | None
+    colour: str
+    stage: int
+    hotspot: bool
+    duplicate_of_id: int | None
+    registered_at: datetime.datetime
+    closed_at: datetime.datetime | None
+
+
+class AssignmentOut(Schema):
+    unit: str = Field(..., alias="unit.name")
+    role: str
+    status: str
+    assigned_at: datetime.datetime
+    accept_due: datetime.date
+    accepted_at: datetime.datetime | None
+    transferred_from_id: int | None
+    reason: str
+    part: str
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    kind: str
+    unit: str | None = Field(None, alias="unit.name")
+    note: str
+    colour: str
+
+
+class ReporterOut(Schema):
+    anonymous: bool
+    name: str
+    phone: str
+    email: str
+    organisation: str
+
+
+class CaseDetailOut(CaseOut):
+    routing: dict
+    investigation: str
+    measures: str
+    outcome: str
+    decision_number: str
+    penalty_amount: Decimal | None
+    verification: str
+    answer: str
+    satisfaction: str
+    public_summary: str
+    assignments: list[AssignmentOut]
+    events: list[EventOut]
+    reporter: ReporterOut | None
+
+    @staticmethod
+    def resolve_reporter(case, context):
+        # Never the attribute itself: the dispatchers of the case's area alone read it.
+        return reporter_for(context["request"].user, case)
+
+
+class CaseIn(InputSchema):
+    channel: str
+    text: str
+    category: str = ""
+    address: str = ""
+    lon: Decimal | None = None
+    lat: Decimal | None = None
+    supervision: str = "general"
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_organisation: str = ""
+    jurisdiction_id: Id | None = None
+
+
+class CreatedOut(Schema):
+    id: int
+    number: str
+    state: str
+    lead: str | None
+
+
+@router.get("/cases", response=list[CaseOut])
+def case_list(request, state: str = "", category: str = "", colour: str = "",
+              lead: int | None = None, limit: int = 100, offset: int = 0):  # fmt: skip
+    cases = access.scope(request.user, Case).select_related("lead")
+    if state == "open":
+        cases = cases.filter(state__in=OPEN_STATES)
+    elif state:
+        cases = cases.filter(state=state)
+    if category:
+        cases = cases.filter(category=category)
+    if colour:
+        cases = cases.filter(colour=colour)
+    if lead:
+        cases = cases.filter(lead=lead)
+    limit, offset = min(max(limit, 1), 500), max(offset, 0)
+    return list(cases[offset : offset + limit])
+
+
+DETAIL_FIELDS = (
+    "routing",
+    "investigation",
+    "measures",
+    "outcome",
+    "decision_number",
+    "penalty_amount",
+    "verification",
+    "answer",
+    "satisfaction",
+    "public_summary",
+)
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut)
+def case_detail(request, case_id: Id):
+    return access.obtain(request.user, Case.objects.select_related("lead"), case_id)
+
+
+@router.post("/cases", response={201: CreatedOut})
+def case_create(request, payload: CaseIn):
+    """The bureau registers a report from a staff channel (hotline, petition, …)."""
+    if payload.channel not in services.STAFF_CHANNELS:
+        raise ValidationError(_("Choose the channel."))
+    jurisdiction = intake_jurisdiction(request.user, payload.jurisdiction_id)
+    case = services.case_register(
+        jurisdiction=jurisdiction, channel=payload.channel, text=payload.text,
+        category=payload.category, address=payload.address, lon=payload.lon, lat=payload.lat,
+        supervision=payload.supervision,
+        reporter={"name": payload.reporter_name, "phone": payload.reporter_phone,
+                  "organisation": payload.reporter_organisation},
+        by=request.user,
+    )  # fmt: skip
+    return Status(201, {"id": case.pk, "number": case.number, "state": case.state,
+                        "lead": case.lead.name if case.lead else None})  # fmt: skip
+
+
+class StepOut(Schema):
+    detail: str
+    state: str
+
+
+@router.post("/cases/{case_id}/steps/{action}", response=StepOut)
+def case_step(request, case_id: Id, action: str, payload: Body[dict]):
+    """Take a step: assign, accept, return, transfer, start, part, report, verify, close,
+    answer, disclose, suspend_request, suspend, resume, unlink, note, reward. The body
+    has the step's fields, e.g. ``{"reason": "…"}`` for return."""
+    if action not in ACTIONS:
+        raise ValidationError(_("Unknown step."))
+    case = access.obtain(request.user, Case, case_id)
+    message = perform(request.user, case, action, payload)
+    case.refresh_from_db()
+    return {"detail": message, "state": case.state}
+
+
+# --- the public portal --------------------------------------------------------------
+
+
+class PublicReportIn(InputSchema):
+    text: str
+    category: str = ""
+    address: str = ""
+    lon: Decimal | None = None
+    lat: Decimal | None = None
+    name: str = ""
+    phone: str = ""
+    jurisdiction_id: Id | None = None
+
+
+class ReceiptOut(Schema):
+    number: str
+    tracking_code: str
+
+
+class PublicEventOut(Schema):
+    at: datetime.datetime
+    kind: str
+    note: str
+
+    @staticmethod
+    def resolve_note(event):
+        return event.public_note  # never the staff's internal note
+
+
+class PublicCaseOut(Schema):
+    number: str
+    state: str
+    category: str
+    subcategory: str
+    address: str
+    registered_at: datetime.datetime
+    answer: str
+    satisfaction: str
+    timeline: list[PublicEventOut]
+
+
+class RatingIn(InputSchema):
+    satisfaction: str
+    comment: str = ""
+
+
+class TooMany(Schema):
+    detail: str
+
+
+def _public_case(case: Case) -> dict:
+    return {
+        "number": case.number, "state": case.state, "category": case.category,
+        "subcategory": case.subcategory, "address": case.address,
+        "registered_at": case.registered_at, "answer": case.answer,
+        "satisfaction": case.satisfaction,
+        "timeline": list(case.events.filter(public=True).order_by("at", "pk")),
+    }  # fmt: skip
+
+
+@public_router.post("/reports", auth=None, response={201: ReceiptOut, 429: TooMany})
+def public_report(request, payload: PublicReportIn):
+    """Report a problem without signing in; keep the tracking code to follow it."""
+    if portal.limited(request, "report", settings.ECOGOV_PUBLIC_REPORTS_PER_HOUR):
+        return Status(429, {"detail": _("Too many reports from your connection; try later.")})
+    jurisdictions = list(portal.portal_jurisdictions())
+    chosen = [j for j in jurisdictions if j.pk == payload.jurisdiction_id] or (
+        jurisdictions if len(jurisdictions) == 1 and payload.jurisdiction_id is None else []
+    )
+    if not chosen:
+        raise ValidationError(_("Choose the district where the problem is."))
+    if payload.lon is None and not payload.address.strip():
+        raise ValidationError(_("Say where the problem is: an address or a point on the map."))
+    case = services.case_register(
+        jurisdiction=chosen[0], channel=Channel.PUBLIC, text=payload.text,
+        category=payload.category, address=payload.address, lon=payload.lon, lat=payload.lat,
+        reporter={"name": payload.name, "phone": payload.phone},
+    )  # fmt: skip
+    return Status(201, {"number": case.number, "tracking_code": case.tracking_code})
+
+
+@public_router.get("/cases/{code}", auth=None, response={200: PublicCaseOut, 429: TooMany})
+def public_case(request, code: str):
+    if portal.limited(request, "lookup", portal.LOOKUPS_PER_HOUR):
+        return Status(429, {"detail": _("Too many lookups from your connection; try later.")})
+    return _public_case(get_object_or_404(Case, tracking_code=code.strip().upper()[:12]))
+
+
+@public_router.post("/cases/{code}/rating", auth=None,
+                    response={200: PublicCaseOut, 429: TooMany})  # fmt: skip
+def public_rating(request, code: str, payload: RatingIn):
+    if portal.limited(request, "rating", portal.RATINGS_PER_HOUR):
+        return Status(429, {"detail": _("Too many ratings from your connection; try later.")})
+    case = get_object_or_404(Case, tracking_code=code.strip().upper()[:12])
+    case = services.case_rate(case, satisfaction=payload.satisfaction, comment=payload.comment)
+    return _public_case(case)
+
+
+@public_router.get("/statistics", auth=None)
+def public_statistics(request):
+    """Counts the public may know: cases registered, closed and disclosed."""
+    cases = Case.objects.all()
+    return {
+        "registered": cases.count(),
+        "open": cases.filter(state__in=OPEN_STATES).count(),
+        "closed": cases.filter(state=State.CLOSED).count(),
+        "disclosed": cases.exclude(disclosed_at=None).count(),
+    }
