@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecogov.domain.caseclock import Colour, Level, Stage
@@ -59,9 +60,9 @@ class State(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     REPORTED = "reported", _("result reported")
     VERIFIED = "verified", _("verified")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("case", "closed")
     REOPENED = "reopened", _("reopened")
-    SUSPENDED = "suspended", _("suspended")
+    SUSPENDED = "suspended", pgettext_lazy("case", "suspended")
     MERGED = "merged", _("merged into an earlier case")
 
 
@@ -90,7 +91,7 @@ class Supervision(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    NONE = "", _("not yet")
+    NONE = "", pgettext_lazy("case outcome", "not yet")
     NO_VIOLATION = "no_violation", _("no violation found")
     RECTIFIED = "rectified", _("ordered to rectify, rectified")
     PENALTY = "penalty", _("administrative penalty")
@@ -315,12 +316,12 @@ class CaseEvent(models.Model):
         RESULT = "result", _("result reported")
         VERIFIED = "verified", _("verified")
         REJECTED = "rejected", _("result rejected")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("case", "closed")
         ANSWERED = "answered", _("reporter answered")
         RATED = "rated", _("rated by the reporter")
         REOPENED = "reopened", _("reopened")
         SUSPENSION_ASKED = "suspension_asked", _("suspension requested")
-        SUSPENDED = "suspended", _("suspended")
+        SUSPENDED = "suspended", pgettext_lazy("case", "suspended")
         RESUMED = "resumed", _("resumed")
         DISCLOSED = "disclosed", _("disclosed")
         NOTICE = "notice", _("supervision notice")
