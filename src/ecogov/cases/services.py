@@ -351,7 +351,7 @@ def _route_into_assignment(case: Case, routing, *, by, now) -> None:
     _assign(case, lead, support, joint=False, by=by, now=now)
 
 
-def case_from_finding(finding, *, by) -> Case:
+def case_from_finding(finding, *, by, now=None) -> Case:
     """A problem found on patrol becomes a case (002 §三.(五).2: the second-level grid
     reports it up and the competent unit handles it)."""
     if not (dispatches(by, finding.to_grid.jurisdiction_id) or _officer_of(by, finding.to_grid)):
@@ -369,7 +369,7 @@ def case_from_finding(finding, *, by) -> Case:
         source=patrol.source, finding=finding,
         reporter={"name": str(patrol.worker), "phone": patrol.worker.phone,
                   "organisation": str(patrol.grid)},
-        by=by,
+        by=by, now=now,
     )  # fmt: skip
 
 
@@ -820,7 +820,7 @@ def case_note(case: Case, *, text: str, by, now=None) -> CaseEvent:
 
 
 def reward_decide(case: Case, *, rule: RewardRule, amount, decision_number: str, by,
-                  today=None) -> Reward:  # fmt: skip
+                  today=None, now=None) -> Reward:  # fmt: skip
     """A reward for a verified report of a major violation, within the rule's range."""
     _require_dispatcher(case, by)
     _require(rule.active, _("This reward rule is no longer in force."))
@@ -845,7 +845,7 @@ def reward_decide(case: Case, *, rule: RewardRule, amount, decision_number: str,
         reward = Reward(case=case, rule=rule, amount=amount, decision_number=decision_number,
                         decided_on=today or _today(), decided_by=by)  # fmt: skip
         audited_save(reward, by=by)
-        _event(case, CaseEvent.Kind.REWARD, by=by, note=f"{amount} {decision_number}")
+        _event(case, CaseEvent.Kind.REWARD, by=by, note=f"{amount} {decision_number}", at=now)
     return reward
 
 
@@ -889,7 +889,11 @@ def clocks_run(today: datetime.date | None = None) -> ClockReport:
     The deadlines live in the database, so a consumer that was down for days catches up
     at its next run, and running twice changes nothing the second time.
     """
-    today = today or _today()
+    now = timezone.now()
+    if today is None or today == _today(now):
+        today, at = _today(now), now
+    else:  # a run for another day (tests, sample data) dates its notices on that day
+        at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8, 0)))
     calendar = _calendar()
     report = ClockReport()
     cases = Case.objects.filter(state__in=OPEN_STATES | {State.CLOSED}).exclude(due=None)
@@ -909,12 +913,12 @@ def clocks_run(today: datetime.date | None = None) -> ClockReport:
             rule = caseclock.SUPERVISION[Level(case.supervision)]
             if colour != locked.colour and colour in rule.notify:
                 report.notices += 1
-                _event(locked, CaseEvent.Kind.NOTICE, unit=owing_unit(locked), colour=colour,
+                _event(locked, CaseEvent.Kind.NOTICE, unit=owing_unit(locked), colour=colour, at=at,
                        note=_("%(state)s due %(due)s") % {"state": locked.get_state_display(),
                                                           "due": locked.due})  # fmt: skip
             if stage > locked.stage:
                 report.escalations += 1
-                _event(locked, CaseEvent.Kind.ESCALATED, unit=owing_unit(locked), colour=colour,
+                _event(locked, CaseEvent.Kind.ESCALATED, unit=owing_unit(locked), colour=colour, at=at,
                        note=_("to the discipline commission") if stage == Stage.DISCIPLINE
                        else _("to the bureau's leaders"))  # fmt: skip
             locked.colour, locked.stage = colour, stage

@@ -1,9 +1,11 @@
-"""ecogov sample load — the sample data: Chengzhong District (Xining) with its member units
-and 2024–2026 action plan, and Wuhai City's 2022 plan (idempotent)."""
+"""ecogov sample load — the sample data: Chengzhong District (Xining) with its member units,
+grid, pollution sources, patrols, cases and 2024–2026 action plan, and Wuhai City's 2022
+plan (idempotent)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ecogov.cases.sample import cases_sample_load
 from ecogov.grid.sample import grid_sample_load
 from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
@@ -24,11 +26,12 @@ class Command(BaseCommand):
         grids = grid_sample_load(district)
         sources = sources_sample_load(district)
         patrols = patrols_sample_load(district)
+        cases = cases_sample_load(district)
         self.stdout.write(
             f"sample district 青海省 › 西宁市 › 城中区: {len(report.units_created)} units created, "
             f"{len(report.units_found)} already there, {report.duties_added} duties added; "
             f"grid: {len(grids.created)} created, {grids.unchanged} unchanged; {sources} sample sources added, "
-            f"{patrols} sample patrols added"
+            f"{patrols} sample patrols added, {cases} sample cases added"
         )
         for plan in plans_sample_load():
             self.stdout.write(
