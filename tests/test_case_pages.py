@@ -206,7 +206,7 @@ def test_the_api_runs_the_workflow_with_role_checks(personas, client_for):
     assert step.status_code == 200 and step.json()["state"] == "accepted"
     step = liam.post(f"/api/cases/{pk}/steps/report", {"investigation": "查", "measures": "改",
                      "outcome": "penalty"}, content_type="application/json")  # fmt: skip
-    assert step.status_code == 422 and "decision number" in step.json()["detail"]
+    assert step.status_code == 422 and "处罚决定书文号" in step.json()["detail"]
     assert (
         liam.post(f"/api/cases/{pk}/steps/warp", {}, content_type="application/json").status_code
         == 422

@@ -316,3 +316,18 @@ def test_clocks_run_in_a_year_whose_holidays_are_not_known_yet(personas):
     case = register(personas, now=late)
     assert case.due == datetime.date(2030, 1, 1)  # Monday 31st, Tuesday 1st: weekdays
     assert services.clocks_run(today=datetime.date(2030, 1, 2)).checked >= 1
+
+
+def test_without_auto_assignment_every_report_waits_for_the_bureau(personas, settings):
+    settings.ECOGOV_CASES_AUTO_ASSIGN = False
+    case = register(personas)
+    assert case.state == State.REGISTERED and case.lead is None
+    assert case.routing["lead"] == "区城乡建设局"  # the proposal is kept for the dispatcher
+
+
+def test_the_scheduled_job_runs_the_clocks(personas):
+    from ecogov.cases.tasks import case_clocks
+
+    register(personas, now=timezone.now() - datetime.timedelta(days=20))
+    case_clocks.call_local()
+    assert Case.objects.get().colour == Colour.RED
