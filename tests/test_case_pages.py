@@ -240,3 +240,30 @@ def test_the_lists_show_queues_and_colours(personas, case, client_for):
     assert case.number in dora and 'class="clock yellow"' in dora
     liam = body(client_for(personas.liam).get("/cases/"))
     assert case.number in liam
+
+
+def test_the_bureau_assigns_on_the_page_with_the_form_s_fields(personas, client_for):
+    case = services.case_register(jurisdiction=personas.district, channel=Channel.HOTLINE,
+                                  text="楼道里的灯坏了很久没人修", by=personas.dora)  # fmt: skip
+    dora = client_for(personas.dora)
+    page = body(dora.get(f"/cases/{case.pk}/"))
+    assert "/act/assign/" in page
+    response = dora.post(f"/cases/{case.pk}/act/assign/", {
+        "lead": personas.construction.pk, "support": [personas.health.pk], "joint": "on",
+        "supervision": "important", "coordination": "on", "note": "跨部门"})  # fmt: skip
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.state, case.lead, case.joint, case.supervision) == (
+        State.ASSIGNED,
+        personas.construction,
+        True,
+        "important",
+    )
+    # A transfer nobody accepts can be taken back and given to another unit.
+    services.case_accept(case, by=personas.liam)
+    services.case_transfer(case, to=personas.health, reason="医疗机构", by=personas.liam)
+    assert "/act/assign/" in body(dora.get(f"/cases/{case.pk}/"))
+    response = dora.post(f"/cases/{case.pk}/act/assign/", {"lead": personas.bureau.pk,
+                                                           "supervision": "urgent"})  # fmt: skip
+    case.refresh_from_db()
+    assert case.state == State.ASSIGNED and case.lead == personas.bureau

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ecogov.cases import services
 from ecogov.cases.models import Case, Category, Channel, RateLimitHit, Reward, Satisfaction, State
@@ -41,7 +41,7 @@ PUBLIC_STATE = {
     State.SUSPENDED: gettext_lazy("handling suspended"),
     State.REPORTED: gettext_lazy("result being verified"),
     State.VERIFIED: gettext_lazy("result being verified"),
-    State.CLOSED: gettext_lazy("closed"),
+    State.CLOSED: pgettext_lazy("case", "closed"),
     State.MERGED: gettext_lazy("handled together with an earlier report"),
 }
 

@@ -413,7 +413,7 @@ def case_assign(case: Case, *, lead: Unit, support=(), joint=False, supervision=
     """The bureau decides who leads (a disputed case, a returned one, or a re-decision
     before anyone accepted)."""
     _require_dispatcher(case, by)
-    _require(case.state in {State.REGISTERED, State.RETURNED, State.ASSIGNED},
+    _require(case.state in {State.REGISTERED, State.RETURNED, State.ASSIGNED, State.TRANSFERRED},
              _("Only a case nobody has accepted yet can be assigned."))  # fmt: skip
     _require(lead.jurisdiction_id == case.jurisdiction_id and lead.is_active,
              _("The lead unit must be an active unit of the case's jurisdiction."))  # fmt: skip
@@ -428,7 +428,7 @@ def case_assign(case: Case, *, lead: Unit, support=(), joint=False, supervision=
             status=Assignment.Status.ENDED
         )
         if supervision:
-            _require(supervision in Level, _("Unknown supervision level."))
+            _require(supervision in set(Level), _("Unknown supervision level."))
             case.supervision = supervision
         case.coordination = coordination
         if note.strip():

@@ -27,6 +27,7 @@ from ecogov.cases.models import (
     Category,
     Channel,
     Outcome,
+    Reporter,
     Reward,
     RewardRule,
     State,
@@ -124,7 +125,7 @@ def _actions(user, case: Case) -> set[str]:
     lead_accepted = mine.filter(role=Assignment.Role.LEAD, status=Assignment.Status.ACCEPTED)
     handling = case.state in {State.ACCEPTED, State.IN_PROGRESS, State.REOPENED}
     if dispatcher:
-        if case.state in {State.REGISTERED, State.RETURNED, State.ASSIGNED}:
+        if case.state in {State.REGISTERED, State.RETURNED, State.ASSIGNED, State.TRANSFERRED}:
             actions.add("assign")
         if case.state == State.VERIFIED:
             actions.add("close")
@@ -140,7 +141,11 @@ def _actions(user, case: Case) -> set[str]:
             actions.add("unlink")
         if handling:
             actions.add("transfer")
-        if case.state == State.CLOSED and not Reward.objects.filter(case=case).exists():
+        if (
+            case.state == State.CLOSED
+            and not Reward.objects.filter(case=case).exists()
+            and Reporter.objects.filter(case=case, anonymous=False).exists()
+        ):
             actions.add("reward")
     if mine.filter(status=Assignment.Status.PENDING).exists():
         actions.add("accept")
