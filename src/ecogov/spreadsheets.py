@@ -1,10 +1,12 @@
 """The Excel sheets offices exchange: reading what they send back (one place for what can
-go wrong) and writing tables they print."""
+go wrong), writing tables they print, and handing files out as downloads."""
 
 import io
+from urllib.parse import quote
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -72,3 +74,15 @@ def table_workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(data: bytes, filename: str, content_type: str = XLSX, *, ascii_name: str = ""):
+    """A file to save: ``filename`` may be Chinese (RFC 5987); ``ascii_name`` is what
+    old clients that cannot read it fall back to."""
+    response = HttpResponse(data, content_type=content_type)
+    fallback = f"filename={ascii_name}; " if ascii_name else ""
+    response["Content-Disposition"] = f"attachment; {fallback}filename*=UTF-8''{quote(filename)}"
+    return response

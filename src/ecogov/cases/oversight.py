@@ -5,13 +5,11 @@ The ledger never carries the reporter's identity (it lives in ``Reporter``, whic
 the bureau's dispatchers read, and only on the case's page)."""
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +21,9 @@ from ecogov.cases.services import clock_of
 from ecogov.domain.caseclock import Colour, Stage, overdue_workdays
 from ecogov.grid.models import Grid
 from ecogov.holidays.selectors import work_calendar
-from ecogov.spreadsheets import table_workbook
+from ecogov.spreadsheets import download, table_workbook
 from ecogov.standards.workdays import CalendarUnknown
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREND_MONTHS = 12
 MOST_OVERDUE = 10
 # Who opens the discipline commission's view besides the commission's inspectors.
@@ -329,9 +326,4 @@ def case_export(request):
         rows=(_export_row(case) for case in cases.iterator()),
         widths=EXPORT_WIDTHS,
     )
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"案件台账-{now:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=cases-{now:%Y%m%d}.xlsx; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return download(data, f"案件台账-{now:%Y%m%d}.xlsx", ascii_name=f"cases-{now:%Y%m%d}.xlsx")

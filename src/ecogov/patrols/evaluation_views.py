@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from ecogov.patrols.evaluation import (
     quarter_of,
 )
 from ecogov.patrols.models import GridEvaluation
-from ecogov.spreadsheets import table_workbook
+from ecogov.spreadsheets import download, table_workbook
 
 
 def _quarters(today: datetime.date, count: int = 8) -> list[tuple[int, int]]:
@@ -103,11 +103,8 @@ def evaluation_export(request):
         rows=(_export_row(row) for row in rows),
         widths=(24, 6, 14, 8, 8, 8, 10, 10, 8, 12, 8, 8, 10, 10, 30, 10, 10),
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename=grid-evaluation-{year}Q{quarter}.xlsx"
-    return response
+    return download(data, f"网格运行评价-{year}年第{quarter}季度.xlsx",
+                    ascii_name=f"grid-evaluation-{year}Q{quarter}.xlsx")  # fmt: skip
 
 
 @login_required

@@ -1,13 +1,11 @@
 """Pages of plans: the plans, the task ledger, a task with its reports."""
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -30,6 +28,7 @@ from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
 from ecogov.plans.models import Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import PROGRESS_LABELS, STATUS_LABELS, ledger, task_status_of
 from ecogov.plans.services import target_value_record, task_complete, task_report_file
+from ecogov.spreadsheets import download
 from ecogov.web.history import history_entries
 
 
@@ -191,7 +190,7 @@ def plan_export(request, pk: int):
     unit = access.obtain(request.user, Unit, unit_id) if unit_id.isdigit() else None
     data = ledger_workbook(plan, _ledger_rows(plan), period=period, unit=unit)
     name = f"任务台账-{period:%Y-%m}" + (f"-{unit.name}" if unit else "") + ".xlsx"
-    return _download(data, name, XLSX)
+    return download(data, name)
 
 
 @login_required
@@ -207,7 +206,7 @@ def plan_dispatch_report(request, pk: int):
         missing=missing,
         due=dispatch.due_on if dispatch else None,
     )
-    return _download(data, f"月调度情况-{period:%Y-%m}.docx", DOCX)
+    return download(data, f"月调度情况-{period:%Y-%m}.docx", DOCX)
 
 
 @login_required
@@ -281,14 +280,7 @@ def plan_ranking(request, pk: int):
     return render(request, "plans/ranking.html", {"plan": plan, "rows": rows, "year": year})
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 @login_required
@@ -359,4 +351,4 @@ def target_detail(request, pk: int):
 @login_required
 def target_export(request, pk: int):
     target = access.obtain(request.user, Target, pk)
-    return _download(target_values_workbook(target), f"{target.indicator[:40]}-实测值.xlsx", XLSX)
+    return download(target_values_workbook(target), f"{target.indicator[:40]}-实测值.xlsx")

@@ -1,11 +1,8 @@
 """Pages of the pollution-source base."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,9 +15,8 @@ from ecogov.patrols.models import Patrol
 from ecogov.patrols.services import every_days, may_patrol
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.services import sources_import, sources_workbook
+from ecogov.spreadsheets import download
 from ecogov.web.history import history_entries
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sources(request):
@@ -77,9 +73,7 @@ def source_detail(request, pk: int):
 
 @login_required
 def source_export(request):
-    response = HttpResponse(sources_workbook(_sources(request)), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('污染源.xlsx')}"
-    return response
+    return download(sources_workbook(_sources(request)), "污染源.xlsx", ascii_name="sources.xlsx")
 
 
 @login_required
