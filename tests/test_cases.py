@@ -174,6 +174,16 @@ def test_a_dissatisfied_reporter_reopens_the_case(personas):
                               now=day(6))  # fmt: skip
     assert case.state == State.REOPENED and case.reopened == 1 and case.answered_at is None
     assert case.finish_due == datetime.date(2026, 4, 7)
+    assert case.satisfaction == Satisfaction.DISSATISFIED  # shown until the next answer
+    # Handled again and answered again: the new answer may be rated.
+    case = services.case_report(case, investigation="再查。", measures="清淤。",
+                                outcome=Outcome.RECTIFIED, by=personas.liam, now=day(8))  # fmt: skip
+    case = services.case_verify(case, confirmed=True, note="无异味。", by=personas.dora, now=day(9))
+    case = services.case_close(case, by=personas.dora, now=day(9))
+    case = services.case_answer(case, text="已再次整改。", by=personas.dora, now=day(10))
+    assert case.satisfaction == ""
+    case = services.case_rate(case, satisfaction=Satisfaction.SATISFIED, now=day(11))
+    assert case.state == State.CLOSED and case.satisfaction == Satisfaction.SATISFIED
 
 
 def test_suspension_stops_the_clock_and_moves_the_deadline(personas):

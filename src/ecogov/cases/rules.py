@@ -71,13 +71,16 @@ def reporter_for(user, case: Case) -> Reporter | None:
     return Reporter.objects.filter(case=case).first()
 
 
+def is_dispatcher(user) -> bool:
+    """The bureau's dispatchers run cases; administrators may act for them (without
+    reading reporters)."""
+    return access.is_admin(user) or (user.is_authenticated and user.role == Role.DISPATCHER)
+
+
 def dispatches(user, jurisdiction_id: int) -> bool:
-    """The bureau's dispatchers run the cases of their jurisdiction (and administrators
-    may act for them, without reading reporters)."""
-    return access.is_admin(user) or (
-        user.is_authenticated
-        and user.role == Role.DISPATCHER
-        and jurisdiction_id in home_jurisdictions(user)
+    """A dispatcher of this jurisdiction (or above it), or an administrator."""
+    return is_dispatcher(user) and (
+        access.is_admin(user) or jurisdiction_id in home_jurisdictions(user)
     )
 
 

@@ -633,12 +633,21 @@ def case_verify(case: Case, *, confirmed: bool, note: str, by, now=None) -> Case
             _event(case, CaseEvent.Kind.VERIFIED, by=by, note=note, at=now,
                    public_note=_("The result was verified on site."))  # fmt: skip
         else:
-            _reopen(case, by=by, now=now, why=note)
             _event(case, CaseEvent.Kind.REJECTED, by=by, note=note, at=now)
+            _reopen(case, by=by, now=now, why=note)
     return case
 
 
 def _reopen(case: Case, *, by, now, why: str) -> None:
+    # Closing ended the lead's assignment; the same unit handles the case again.
+    lead = (
+        case.assignments.filter(role=Assignment.Role.LEAD, unit=case.lead_id)
+        .order_by("-assigned_at", "-pk")
+        .first()
+    )
+    if lead is not None and lead.status == Assignment.Status.ENDED:
+        lead.status = Assignment.Status.ACCEPTED
+        audited_save(lead, by=by, reason="reopened")
     clocks = clocks_for(case.channel, case.category)
     case.state, case.reopened = State.REOPENED, case.reopened + 1
     case.closed_at = None
@@ -660,7 +669,7 @@ def case_close(case: Case, *, by, now=None) -> Case:
         clocks = clocks_for(case.channel, case.category)
         case.state, case.closed_at = State.CLOSED, now
         due = _calendar().add_workdays(_today(now), clocks.answer_workdays)
-        _set_clock(case, _today(now), None if case.answered_at else due)
+        _set_clock(case, _today(now), due)
         _save(case, by, "closed")
         case.assignments.filter(status__in=[Assignment.Status.ACCEPTED, Assignment.Status.REPORTED]
                                 ).update(status=Assignment.Status.ENDED)  # fmt: skip
@@ -678,7 +687,8 @@ def case_close(case: Case, *, by, now=None) -> Case:
 
 def case_answer(case: Case, *, text: str, by, now=None) -> Case:
     """The reporter is answered (by the bureau, which alone knows who they are); reports
-    merged into this case get the same answer."""
+    merged into this case get the same answer. A rating belongs to one answer: a new
+    answer (after a reopening) may be rated again."""
     _require_dispatcher(case, by)
     text = _clean(text, _("The answer"))
     now = now or timezone.now()
@@ -687,6 +697,7 @@ def case_answer(case: Case, *, text: str, by, now=None) -> Case:
         _require(case.state == State.CLOSED, _("The reporter is answered once the case is closed."))
         for target in [case, *case.repeats.filter(state=State.MERGED)]:
             target.answer, target.answered_at = text, now
+            target.satisfaction, target.rating_comment = "", ""
             if target.pk == case.pk:
                 _set_clock(target, _today(now), None)
             _save(target, by, "answered")
@@ -709,12 +720,12 @@ def case_rate(case: Case, *, satisfaction: str, comment: str = "", now=None) -> 
         _event(case, CaseEvent.Kind.RATED, at=now, note=comment,
                public_note=case.get_satisfaction_display())  # fmt: skip
         if satisfaction == Satisfaction.DISSATISFIED:
-            master = case.duplicate_of or case
-            master = Case.objects.select_for_update().get(pk=master.pk)
+            master = Case.objects.select_for_update().get(pk=case.duplicate_of_id or case.pk)
             if master.state == State.CLOSED:
-                master.satisfaction = master.satisfaction or (
-                    satisfaction if master.pk == case.pk else ""
-                )
+                # The answer no longer stands: the repeat waits for its master's next one.
+                if master.pk != case.pk:
+                    case.answered_at = None
+                    _save(case, None, "reopened master")
                 master.answer, master.answered_at = "", None
                 _reopen(master, by=None, now=now, why=_("The reporter is dissatisfied: %(comment)s")
                         % {"comment": comment or "—"})  # fmt: skip

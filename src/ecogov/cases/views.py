@@ -33,7 +33,8 @@ from ecogov.cases.models import (
     State,
     Supervision,
 )
-from ecogov.cases.rules import dispatches, is_dispatcher_of, reporter_for
+from ecogov.cases.portal import portal_jurisdictions
+from ecogov.cases.rules import dispatches, is_dispatcher, is_dispatcher_of, reporter_for
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.patrols.models import Finding
 
@@ -65,7 +66,7 @@ def _filtered(request, cases):
 
 def _queues(user, cases) -> dict:
     """What waits for this person: the bureau's queue or the unit's assignments."""
-    if user.role == Role.DISPATCHER or access.is_admin(user):
+    if is_dispatcher(user):
         return {
             "disputed": cases.filter(state__in=DISPATCHER_STATES, lead=None),
             "suspensions": cases.exclude(suspension_requested=""),
@@ -105,7 +106,7 @@ def case_list(request):
         "categories": Category.choices,
         "channels": Channel.choices,
         "units": Unit.objects.filter(pk__in=visible.values("lead")).order_by("name"),
-        "may_register": user.role == Role.DISPATCHER or access.is_admin(user),
+        "may_register": is_dispatcher(user),
         "findings": access.scope(user, Finding).filter(status=Finding.Status.REPORTED)
         .select_related("patrol__source", "to_grid")[:20]
         if user.role in (Role.DISPATCHER, Role.LIAISON) or access.is_admin(user) else [],
@@ -215,15 +216,20 @@ def case_act(request, pk: int, action: str):
 
 
 def _intake_jurisdictions(user):
+    """An administrator registers for any area that takes reports, a dispatcher for his."""
     if access.is_admin(user):
-        return Jurisdiction.objects.filter(units__duties__isnull=False).distinct()
+        return portal_jurisdictions()
     return Jurisdiction.objects.filter(pk=user.unit.jurisdiction_id) if user.unit_id else []
+
+
+def _require_dispatcher(user) -> None:
+    if not is_dispatcher(user):
+        raise PermissionDenied(_("Only the bureau's dispatchers register cases."))
 
 
 def intake_jurisdiction(user, jurisdiction_id=None) -> Jurisdiction:
     """Where a dispatcher registers a report: their own area (or the one chosen)."""
-    if not (user.role == Role.DISPATCHER or access.is_admin(user)):
-        raise PermissionDenied(_("Only the bureau's dispatchers register cases."))
+    _require_dispatcher(user)
     jurisdictions = list(_intake_jurisdictions(user))
     chosen = [j for j in jurisdictions if j.pk == jurisdiction_id]
     if not chosen and jurisdiction_id is None and len(jurisdictions) == 1:
@@ -239,8 +245,7 @@ def case_new(request):
     an inspection or a leader's instruction."""
     request.section = "cases"
     user = request.user
-    if not (user.role == Role.DISPATCHER or access.is_admin(user)):
-        raise PermissionDenied(_("Only the bureau's dispatchers register cases."))
+    _require_dispatcher(user)
     jurisdictions = list(_intake_jurisdictions(user))
     channels = [c for c in Channel.choices if c[0] in services.STAFF_CHANNELS]
     values = request.POST if request.method == "POST" else {}
@@ -295,7 +300,7 @@ def reward_ledger(request):
     """The reward ledger (decision, amount, payment): the bureau's dispatchers only."""
     request.section = "cases"
     user = request.user
-    if not (user.role == Role.DISPATCHER or access.is_admin(user)):
+    if not is_dispatcher(user):
         raise PermissionDenied(_("The reward ledger is kept by the bureau's dispatchers."))
     if request.method == "POST":
         reward = access.obtain(user, Reward.objects.select_related("case"),
