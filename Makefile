@@ -27,7 +27,7 @@ setup: $(VENV)/.installed
 	$(BIN)/ecogov sample load
 	$(BIN)/ecogov ensureadmin
 
-# The job consumer (monthly dispatch, reminders) runs beside the server and stops with it.
+# The job consumer (monthly dispatch, reminders, case clocks) runs beside the server and stops with it.
 run: setup
 	@echo "EcoGov: http://$(HOST):$(PORT)/ (sign in as admin); scheduled jobs: ecogov run_huey"
 	@$(BIN)/ecogov run_huey --quiet & consumer=$$!; \
