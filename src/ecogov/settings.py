@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ecogov.sources",
     "ecogov.patrols",
     "ecogov.cases",
+    "ecogov.monitoring",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -235,3 +236,21 @@ ECOGOV_DISPATCH_REMIND_BEFORE = int(os.getenv("ECOGOV_DISPATCH_REMIND_BEFORE", "
 ECOGOV_CASES_AUTO_ASSIGN = envbool("ECOGOV_CASES_AUTO_ASSIGN", "True")
 # Public reports and ratings per client address per hour (portal abuse).
 ECOGOV_PUBLIC_REPORTS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_REPORTS_PER_HOUR", "5"))
+
+# Online monitoring (HJ 212). The ingestion server: `ecogov hj212 serve`.
+ECOGOV_HJ212_HOST = os.getenv("ECOGOV_HJ212_HOST", "127.0.0.1")
+ECOGOV_HJ212_PORT = int(os.getenv("ECOGOV_HJ212_PORT", "9212"))
+# Close a connection whose logger is unknown or gives a wrong password (else keep it).
+ECOGOV_HJ212_CLOSE_ON_AUTH_FAILURE = envbool("ECOGOV_HJ212_CLOSE_ON_AUTH_FAILURE", "False")
+# A connection that sends nothing for this many seconds is closed (half-open sockets too).
+ECOGOV_HJ212_IDLE_SECONDS = int(os.getenv("ECOGOV_HJ212_IDLE_SECONDS", "600"))
+# Accept the CRC-16/MODBUS many field loggers send instead of the standard's CRC.
+ECOGOV_HJ212_CRC = os.getenv("ECOGOV_HJ212_CRC", "tolerant")
+ECOGOV_MONITORING_FLAT_HOURS = int(os.getenv("ECOGOV_MONITORING_FLAT_HOURS", "6"))
+ECOGOV_MONITORING_MISSING_HOURS = int(os.getenv("ECOGOV_MONITORING_MISSING_HOURS", "3"))
+# Alarms of one point, pollutant and kind within this many hours are one alarm.
+ECOGOV_MONITORING_MERGE_HOURS = int(os.getenv("ECOGOV_MONITORING_MERGE_HOURS", "24"))
+# An alarm that occurred this many times (hours) becomes a case.
+ECOGOV_MONITORING_CASE_AFTER = int(os.getenv("ECOGOV_MONITORING_CASE_AFTER", "3"))
+# A missing-data alarm becomes a case after this many hours without data.
+ECOGOV_MONITORING_CASE_AFTER_MISSING = int(os.getenv("ECOGOV_MONITORING_CASE_AFTER_MISSING", "24"))

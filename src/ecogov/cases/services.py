@@ -229,11 +229,15 @@ def case_register(
     supervision: str = Level.GENERAL,
     reporter: dict | None = None,
     files=(),
+    lead: Unit | None = None,
     by=None,
     now: datetime.datetime | None = None,
 ) -> Case:
     """Register a report from any channel, route it and, when the duty lists name one
-    unit, assign it; otherwise it waits in the bureau's queue (disputed responsibility)."""
+    unit, assign it; otherwise it waits in the bureau's queue (disputed responsibility).
+
+    ``lead`` assigns the case to that unit whatever the duty lists say (a monitoring
+    alarm goes to the ecology bureau, which supervises the source's permit)."""
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
     if category and category not in Category.values:
@@ -323,7 +327,7 @@ def case_register(
                        "number": master.number})  # fmt: skip
             _event(master, CaseEvent.Kind.DUPLICATE, at=now, note=case.number)
         else:
-            _route_into_assignment(case, routing, by=by, now=now)
+            _route_into_assignment(case, routing, by=by, now=now, lead=lead)
         if casematch.place_reports(_as_report(case), earlier) >= casematch.HOTSPOT_REPORTS:
             target = master or case
             if not target.hotspot:
@@ -335,8 +339,13 @@ def case_register(
     return case
 
 
-def _route_into_assignment(case: Case, routing, *, by, now) -> None:
+def _route_into_assignment(case: Case, routing, *, by, now, lead: Unit | None = None) -> None:
     units = Unit.objects.filter(jurisdiction=case.jurisdiction, is_active=True)
+    if lead is not None:
+        _event(case, CaseEvent.Kind.ROUTED, at=now, unit=lead,
+               note=_("%(unit)s by the rule of its channel.") % {"unit": lead.name})  # fmt: skip
+        _assign(case, lead, [], joint=False, by=by, now=now)
+        return
     lead = units.filter(name=routing.lead).first() if routing.lead else None
     clause = routing.clause or ""
     _event(case, CaseEvent.Kind.ROUTED, at=now, unit=lead,

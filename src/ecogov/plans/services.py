@@ -276,10 +276,12 @@ def task_complete(*, task: Task, evidence: str, by=None, on: datetime.date | Non
 
 @transaction.atomic
 def target_value_record(
-    *, target: Target, date: datetime.date, value, source: str = "", by=None
+    *, target: Target, date: datetime.date, value, source: str = "", by=None, fed: bool = False
 ) -> TargetValue:
-    """Record (or correct) the measured value of a target on a day."""
-    if target.value is None:
+    """Record (or correct) the measured value of a target on a day. A qualitative goal
+    takes values only from a monitoring feed (``fed``), which says what it means in
+    numbers ("III类" → class 3)."""
+    if target.value is None and not fed:
         raise ValidationError(_("This goal is qualitative (%(reference)s): it has no measured values.") % {
             "reference": target.reference})  # fmt: skip
     entry = TargetValue.objects.filter(target=target, date=date).first() or TargetValue(

@@ -317,16 +317,17 @@ def target_detail(request, pk: int):
                 messages.success(request, _("The value was recorded."))
                 return redirect(target)
     values = list(target.values.order_by("date"))
+    feed = getattr(target, "feed", None)  # monitoring fills the values (ecogov.monitoring)
+    goal, op = target.value, target.op
+    if goal is None and feed is not None:
+        goal, op = feed.goal, feed.op
     measured = progress(
-        [(v.date, v.value) for v in values],
-        op=target.op,
-        target=target.value,
-        target_year=target.year,
+        [(v.date, v.value) for v in values], op=op, target=goal, target_year=target.year
     )
     chart = {
         "values": [[v.date.isoformat(), float(v.value)] for v in values],
         "trend": [[day.isoformat(), round(value, 4)] for day, value in measured.trend],
-        "target": float(target.value) if target.value is not None else None,
+        "target": float(goal) if goal is not None else None,
         "targetYear": target.year,
         "unit": target.unit,
         "labels": {
@@ -343,6 +344,7 @@ def target_detail(request, pk: int):
         "chart": chart,
         "form": form,
         "can_record": can_record,
+        "feed": feed,
         "history": history_entries(target) if access.can_see_history(user) else None,
     }
     return render(request, "plans/target_detail.html", context)

@@ -1,0 +1,95 @@
+"""What one hourly value says about a monitoring point, as it arrives. Framework-free.
+
+Checks, in the order they are made (a value gets at most one of the first three):
+
+- out of range (超量程): the data flag is T (采样数值超过测量上限, HJ 212 Table 8) or the
+  value lies above the instrument's range; such a value is not a measurement to compare
+  with the limit;
+- negative value: a concentration below zero is an instrument fault (temperatures and
+  other signed quantities are exempt);
+- exceedance (超标): a value valid for statistics above the point's limit;
+- flat line (恒值): the same valid value for ``flat_hours`` consecutive hours, the sign of
+  a stuck instrument or of data written by hand;
+- missing data: more than ``missing_hours`` hours between one hourly upload of a point
+  and the next (``gap``). Silence that has not ended yet is found by the periodic scan.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+HOUR = datetime.timedelta(hours=1)
+
+# Quantities that may be below zero: temperatures (water, air, flue gas) and pressures.
+SIGNED = frozenset({"w01010", "a01001", "a01012", "a01013", "a01006"})
+
+EXCEEDANCE, NEGATIVE, OUT_OF_RANGE, FLAT, MISSING = (
+    "exceedance",
+    "negative",
+    "range",
+    "flat",
+    "missing",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    limit: Decimal | None = None
+    range_max: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    code: str  # "" for a finding about the whole point (missing data)
+    time: datetime.datetime
+    value: Decimal | None = None
+    limit: Decimal | None = None
+
+
+def check_hour(
+    code: str,
+    time: datetime.datetime,
+    value: Decimal | None,
+    *,
+    flag: str,
+    valid: bool,
+    limits: Limits,
+    previous: Sequence[tuple[datetime.datetime, Decimal]] = (),
+    flat_hours: int = 6,
+) -> list[Finding]:
+    """The findings of one hourly value; ``previous`` are the valid hourly values of the
+    same pollutant at the same point before ``time``, oldest first."""
+    if value is None:
+        return []
+    found = []
+    if flag == "T" or (limits.range_max is not None and value > limits.range_max):
+        found.append(Finding(OUT_OF_RANGE, code, time, value, limits.range_max))
+    elif valid and value < 0 and code not in SIGNED:
+        found.append(Finding(NEGATIVE, code, time, value))
+    elif valid and limits.limit is not None and value > limits.limit:
+        found.append(Finding(EXCEEDANCE, code, time, value, limits.limit))
+    if valid and flat_hours > 1 and len(previous) >= flat_hours - 1:
+        run = previous[-(flat_hours - 1) :]
+        expected = [time - HOUR * step for step in range(flat_hours - 1, 0, -1)]
+        if [t for t, _ in run] == expected and all(v == value for _, v in run):
+            found.append(Finding(FLAT, code, time, value))
+    return found
+
+
+def gap(
+    previous: datetime.datetime | None, time: datetime.datetime, *, missing_hours: int = 3
+) -> Finding | None:
+    """Missing data between two hourly uploads of a point: from the first missing hour."""
+    if previous is None or time - previous <= HOUR * (missing_hours + 1):
+        return None
+    hours = int((time - previous) / HOUR) - 1
+    return Finding(MISSING, "", previous + HOUR, Decimal(hours))
+
+
+def exceedance_ratio(value: Decimal | None, limit: Decimal | None) -> Decimal | None:
+    """超标倍数 as the bureau quotes it: value ÷ limit."""
+    if value is None or not limit:
+        return None
+    return (value / limit).quantize(Decimal("0.01"))

@@ -1,0 +1,434 @@
+"""Storing what the data loggers send: packets, readings, and the alarms they raise.
+
+``Ingestor`` is the one writer the HJ 212 server uses (the sample loader and the tests
+use it too). It keeps what it needs per frame in memory: the registered points by MN
+with their limits (reloaded by ``refresh``), and per point and pollutant the last few
+hourly values, for the flat-line and missing-data checks. ``store`` writes a whole batch
+of uploads in one transaction: an upload the server answers has been committed.
+
+Duplicates (same point, command and data time) are stored once; a repeated upload is
+acknowledged, and its readings and checks are not repeated.
+"""
+
+import datetime
+import logging
+import zoneinfo
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce, Greatest
+
+from ecogov.domain import monitorchecks
+from ecogov.domain.monitorchecks import Finding, Limits
+from ecogov.monitoring.models import (
+    Alarm,
+    AlarmRule,
+    Factor,
+    Packet,
+    Period,
+    Point,
+    Reading,
+    Rejection,
+)
+from ecogov.standards import hj212, hj212_codes
+
+log = logging.getLogger(__name__)
+
+PERIODS = {"2011": Period.REALTIME, "2051": Period.MINUTE, "2061": Period.HOUR, "2031": Period.DAY}
+# The value of a period's reading: the average, or the real-time value.
+VALUE_FIELDS = ("Avg", "Rtd", "ZsAvg", "ZsRtd")
+# HJ/T 212-2005 system codes → the medium of their old pollutant codes.
+_OLD_MEDIUM = {"31": "air", "32": "water", "22": "air", "21": "water"}
+
+
+@dataclass
+class Upload:
+    """One authenticated upload (split packets already joined)."""
+
+    point_id: int
+    packet: hj212.Packet
+    raw: str
+    received_at: datetime.datetime
+
+
+@dataclass
+class Refusal:
+    received_at: datetime.datetime
+    reason: str
+    peer: str = ""
+    mn: str = ""
+    excerpt: str = ""
+
+
+@dataclass
+class PointInfo:
+    id: int
+    mn: str
+    password: str
+    active: bool
+    key_source: bool
+    limits: dict[str, Limits] = field(default_factory=dict)
+
+
+@dataclass
+class StoreReport:
+    stored: int = 0
+    duplicates: int = 0
+    readings: int = 0
+    rejected: int = 0
+    alarms: int = 0  # alarms opened or extended
+    case_candidates: list[int] = field(default_factory=list)
+
+
+def local_time(packet: hj212.Packet) -> datetime.datetime | None:
+    """DataTime (the logger's local clock, Beijing time) as an aware datetime."""
+    moment = packet.data_datetime()
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or abs(number) >= 10**14:
+        return None
+    return number.quantize(Decimal("0.000001"))
+
+
+def readings_of(packet: hj212.Packet) -> list[tuple[str, dict[str, str]]]:
+    """(pollutant code, its fields) of a data upload, 2005 codes translated."""
+    medium = _OLD_MEDIUM.get(packet.st or "") if packet.version == "2005" else None
+    old = hj212_codes.OLD_CODES.get(medium, {}) if medium else {}
+    return [(old.get(code, code), values) for code, values in packet.pollutants.items()]
+
+
+class Ingestor:
+    def __init__(self, *, flat_hours=None, missing_hours=None, merge_hours=None):
+        self.flat_hours = flat_hours or settings.ECOGOV_MONITORING_FLAT_HOURS
+        self.missing_hours = missing_hours or settings.ECOGOV_MONITORING_MISSING_HOURS
+        self.merge_window = datetime.timedelta(
+            hours=merge_hours or settings.ECOGOV_MONITORING_MERGE_HOURS
+        )
+        self.points: dict[str, PointInfo] = {}
+        self._by_id: dict[int, PointInfo] = {}
+        # (point id, code) → the last valid hourly values, oldest first.
+        self._recent: dict[tuple[int, str], deque] = {}
+        # point id → the latest hourly data time seen.
+        self._last_hour: dict[int, datetime.datetime | None] = {}
+
+    # --- the catalogue ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the registered points and their limits (new points, changed limits)."""
+        points = {}
+        for point in Point.objects.select_related("source").only(
+            "pk", "mn", "password", "active", "source__key"
+        ):
+            points[point.mn] = PointInfo(
+                point.pk, point.mn, point.password, point.active,
+                bool(point.source_id and point.source.key),
+            )  # fmt: skip
+        by_id = {info.id: info for info in points.values()}
+        for factor in Factor.objects.only("point_id", "code", "limit", "range_max"):
+            if factor.point_id in by_id:
+                by_id[factor.point_id].limits[factor.code] = Limits(factor.limit, factor.range_max)
+        self.points, self._by_id = points, by_id
+
+    def authenticate(self, mn: str | None, pw: str | None) -> tuple[PointInfo | None, str]:
+        """The point of an upload, or None and why it is refused."""
+        import hmac
+
+        info = self.points.get(mn or "")
+        if info is None:
+            return None, f"unknown MN {mn!r}"
+        if not info.active:
+            return None, f"MN {mn} is not active"
+        if not hmac.compare_digest((pw or "").encode(), info.password.encode()):
+            return None, f"wrong PW for MN {mn}"
+        return info, ""
+
+    # --- storing ----------------------------------------------------------------------
+
+    def store(self, uploads: Sequence[Upload], refusals: Iterable[Refusal] = ()) -> StoreReport:
+        """Write a batch in one transaction; returns what was stored and raised."""
+        report = StoreReport()
+        refusals = list(refusals)
+        with transaction.atomic():
+            if refusals:
+                Rejection.objects.bulk_create(
+                    Rejection(
+                        received_at=r.received_at, reason=r.reason[:300], peer=r.peer[:64],
+                        mn=r.mn[:32], excerpt=r.excerpt[:200],
+                    )
+                    for r in refusals
+                )  # fmt: skip
+                report.rejected = len(refusals)
+            fresh = self._new_uploads(uploads, report)
+            if fresh:
+                self._write(fresh, report)
+        return report
+
+    def _new_uploads(self, uploads: Sequence[Upload], report: StoreReport) -> list:
+        keyed = []
+        seen = set()
+        for upload in uploads:
+            time = local_time(upload.packet)
+            key = (upload.point_id, upload.packet.cn or "", time)
+            if time is not None and key in seen:
+                report.duplicates += 1
+                continue
+            seen.add(key)
+            keyed.append((key, upload))
+        timed = [key for key, _ in keyed if key[2] is not None]
+        existing = set()
+        if timed:
+            # A superset (any of these points at any of these times), narrowed below.
+            existing = set(
+                Packet.objects.filter(
+                    point_id__in={k[0] for k in timed}, data_time__in={k[2] for k in timed}
+                ).values_list("point_id", "cn", "data_time")
+            )
+        fresh = []
+        for key, upload in keyed:
+            if key in existing:
+                report.duplicates += 1
+            else:
+                fresh.append((key, upload))
+        return fresh
+
+    def _write(self, fresh: list, report: StoreReport) -> None:
+        Packet.objects.bulk_create(
+            [
+                Packet(
+                    point_id=point_id, cn=cn[:4], qn=(upload.packet.qn or "")[:20],
+                    data_time=time, received_at=upload.received_at, raw=upload.raw,
+                )
+                for (point_id, cn, time), upload in fresh
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        report.stored = len(fresh)
+        readings = []
+        hourly = []
+        for (point_id, cn, time), upload in fresh:
+            period = PERIODS.get(cn)
+            if period is None or time is None:
+                continue
+            limits = self._by_id[point_id].limits if point_id in self._by_id else {}
+            for code, values in readings_of(upload.packet):
+                reading = self._reading(point_id, code, period, time, values, limits.get(code))
+                if reading is not None:
+                    readings.append(reading)
+                    if period == Period.HOUR:
+                        hourly.append(reading)
+        Reading.objects.bulk_create(readings, ignore_conflicts=True)
+        report.readings = len(readings)
+        self._mark_seen(fresh)
+        if hourly:
+            self._check(hourly, report)
+
+    def _reading(self, point_id, code, period, time, values, limits: Limits | None):
+        value = next((_decimal(values[f]) for f in VALUE_FIELDS if f in values), None)
+        if value is None and "Cou" not in values:
+            return None
+        flag = values.get("Flag", "N")[:4]
+        valid = value is not None and flag in hj212_codes.VALID_FLAGS
+        limit = limits.limit if limits else None
+        return Reading(
+            point_id=point_id, code=code[:16], period=period, time=time, value=value,
+            minimum=_decimal(values.get("Min")), maximum=_decimal(values.get("Max")),
+            total=_decimal(values.get("Cou")), flag=flag, valid=valid,
+            exceeded=(value > limit) if valid and limit is not None else None,
+        )  # fmt: skip
+
+    def _mark_seen(self, fresh: list) -> None:
+        latest: dict[int, datetime.datetime] = {}
+        received: dict[int, datetime.datetime] = {}
+        for (point_id, _cn, time), upload in fresh:
+            received[point_id] = max(received.get(point_id, upload.received_at), upload.received_at)
+            if time is not None:
+                latest[point_id] = max(latest.get(point_id, time), time)
+        updates = {
+            "last_seen": Greatest(Coalesce(F("last_seen"), _case(received)), _case(received)),
+        }
+        if latest:
+            updates["last_data_time"] = Case(
+                *[
+                    When(pk=pk, then=Greatest(Coalesce(F("last_data_time"), Value(t)), Value(t)))
+                    for pk, t in latest.items()
+                ],
+                default=F("last_data_time"),
+            )
+        Point.objects.filter(pk__in=received).update(**updates)
+
+    # --- checks and alarms ------------------------------------------------------------
+
+    def _history(self, readings: list[Reading]) -> None:
+        """Load the recent hourly values of pairs seen for the first time."""
+        missing = {(r.point_id, r.code) for r in readings} - self._recent.keys()
+        new_points = {r.point_id for r in readings} - self._last_hour.keys()
+        if not missing and not new_points:
+            return
+        first = min(r.time for r in readings)
+        since = first - monitorchecks.HOUR * (self.flat_hours + self.missing_hours + 24)
+        rows = (
+            Reading.objects.filter(
+                period=Period.HOUR,
+                point_id__in={p for p, _ in missing} | new_points,
+                time__gte=since,
+                time__lt=first,
+            )
+            .order_by("time")
+            .values_list("point_id", "code", "time", "value", "valid")
+        )
+        for pair in missing:
+            self._recent[pair] = deque(maxlen=self.flat_hours)
+        for point_id in new_points:
+            self._last_hour[point_id] = None
+        for point_id, code, time, value, valid in rows:
+            if (point_id, code) in missing and valid:
+                self._recent[(point_id, code)].append((time, value))
+            if point_id in new_points:
+                last = self._last_hour[point_id]
+                self._last_hour[point_id] = time if last is None else max(last, time)
+
+    def _check(self, hourly: list[Reading], report: StoreReport) -> None:
+        hourly.sort(key=lambda r: r.time)
+        self._history(hourly)
+        findings: list[tuple[int, Finding]] = []
+        times_by_point: dict[int, list[datetime.datetime]] = {}
+        for reading in hourly:
+            times_by_point.setdefault(reading.point_id, []).append(reading.time)
+            info = self._by_id.get(reading.point_id)
+            limits = info.limits.get(reading.code, Limits()) if info else Limits()
+            recent = self._recent[(reading.point_id, reading.code)]
+            previous = [item for item in recent if item[0] < reading.time]
+            for finding in monitorchecks.check_hour(
+                reading.code, reading.time, reading.value, flag=reading.flag,
+                valid=reading.valid, limits=limits, previous=previous,
+                flat_hours=self.flat_hours,
+            ):  # fmt: skip
+                findings.append((reading.point_id, finding))
+            if reading.valid and (not recent or recent[-1][0] < reading.time):
+                recent.append((reading.time, reading.value))
+        for point_id, times in times_by_point.items():
+            for time in sorted(set(times)):
+                last = self._last_hour.get(point_id)
+                hole = monitorchecks.gap(last, time, missing_hours=self.missing_hours)
+                if hole is not None:
+                    findings.append((point_id, hole))
+                if last is None or time > last:
+                    self._last_hour[point_id] = time
+        compliant = {(r.point_id, r.code) for r in hourly if r.valid and r.exceeded is False}
+        raise_alarms(findings, compliant=compliant, resumed=set(times_by_point),
+                     window=self.merge_window, report=report,
+                     key_sources={i.id for i in self._by_id.values() if i.key_source})  # fmt: skip
+
+
+def _case(values: dict[int, datetime.datetime]):
+    return Case(*[When(pk=pk, then=Value(t)) for pk, t in values.items()])
+
+
+def case_threshold(kind: str) -> int:
+    """Occurrences (hours) after which an alarm becomes a case."""
+    if kind == monitorchecks.MISSING:
+        return settings.ECOGOV_MONITORING_CASE_AFTER_MISSING
+    return settings.ECOGOV_MONITORING_CASE_AFTER
+
+
+def raise_alarms(
+    findings: list[tuple[int, Finding]],
+    *,
+    window: datetime.timedelta,
+    report: StoreReport,
+    compliant: set[tuple[int, str]] = frozenset(),
+    resumed: set[int] = frozenset(),
+    key_sources: set[int] = frozenset(),
+) -> None:
+    """Open alarms for findings, or extend the alarm of the same point, pollutant and
+    kind whose last occurrence lies within ``window``. Close exceedance alarms whose
+    pollutant is back within its limit, and missing-data alarms of points whose data
+    has resumed. A missing-data alarm counts the hours missing."""
+    points = {point_id for point_id, _ in findings} | {p for p, _ in compliant} | set(resumed)
+    if not points:
+        return
+    latest: dict[tuple[int, str, str], Alarm] = {}
+    for alarm in Alarm.objects.filter(point_id__in=points).order_by("last_time"):
+        latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
+    rules = list(AlarmRule.objects.all()) if findings else []
+    touched: dict[int, Alarm] = {}
+    for point_id, finding in sorted(findings, key=lambda item: item[1].time):
+        key = (point_id, finding.code, finding.kind)
+        alarm = latest.get(key)
+        missing = finding.kind == monitorchecks.MISSING
+        hours = int(finding.value) if missing else 1
+        if (
+            alarm is not None
+            and finding.time - alarm.last_time <= window
+            and (alarm.case_id is None or alarm.state == Alarm.State.OPEN)
+        ):
+            if missing and finding.time == alarm.first_time:
+                alarm.count = max(alarm.count, hours)  # the same gap, seen again
+            else:
+                alarm.count += hours
+            if finding.time > alarm.last_time:
+                alarm.last_time = finding.time
+            alarm.state = Alarm.State.OPEN
+            if (
+                not missing
+                and finding.value is not None
+                and (alarm.worst is None or finding.value > alarm.worst)
+            ):
+                alarm.worst = finding.value
+        else:
+            alarm = Alarm(
+                point_id=point_id, code=finding.code, kind=finding.kind,
+                first_time=finding.time, last_time=finding.time, count=hours,
+                worst=None if missing else finding.value, limit=finding.limit,
+            )  # fmt: skip
+            latest[key] = alarm
+        if missing:
+            alarm.last_time = max(alarm.last_time, finding.time + monitorchecks.HOUR * (hours - 1))
+        alarm.serious = alarm.serious or _serious(alarm, rules, point_id in key_sources)
+        alarm.save()
+        touched[alarm.pk] = alarm
+    closing = [(p, c, monitorchecks.EXCEEDANCE) for p, c in compliant]
+    closing += [(p, "", monitorchecks.MISSING) for p in resumed]
+    for key in closing:
+        alarm = latest.get(key)
+        if alarm is None or alarm.state != Alarm.State.OPEN:
+            continue
+        if alarm.kind == monitorchecks.EXCEEDANCE and alarm.pk in touched:
+            continue  # over the limit again in this very batch
+        alarm.state = Alarm.State.CLOSED
+        alarm.save(update_fields=["state"])
+    report.alarms += len(touched)
+    report.case_candidates += [
+        pk
+        for pk, alarm in touched.items()
+        if alarm.case_id is None and (alarm.serious or alarm.count >= case_threshold(alarm.kind))
+    ]
+
+
+def _serious(alarm: Alarm, rules: list[AlarmRule], key_source: bool) -> bool:
+    for rule in rules:
+        if rule.kind != alarm.kind or (rule.code and rule.code != alarm.code):
+            continue
+        if rule.key_sources_only and not key_source:
+            continue
+        if rule.ratio is not None:
+            ratio = monitorchecks.exceedance_ratio(alarm.worst, alarm.limit)
+            if ratio is None or ratio < rule.ratio:
+                continue
+        return True
+    return False

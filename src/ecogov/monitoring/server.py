@@ -1,0 +1,372 @@
+"""The HJ 212-2017 ingestion server: data loggers connect over TCP and upload frames.
+
+One asyncio event loop holds the connections; one writer thread stores what they send
+through ``Ingestor.store``, a batch of many uploads per transaction. A frame that asks
+for an answer (Flag A bit) gets its 9014 only after its batch is committed, so a logger
+never throws away an upload the server has not kept.
+
+Back-pressure: uploads wait in a bounded queue for the writer. When the database is
+slow the queue fills, the connections stop reading, and TCP slows the loggers down;
+memory stays bounded by the queue and by the decoder's frame limit per connection.
+
+What is refused is logged and recorded (``Rejection``) without answering: unreadable
+frames (bad framing, length, CRC, syntax, oversize), unknown MNs and wrong passwords.
+A connection that keeps sending garbage is closed; the others are not disturbed.
+Split uploads (PNUM/PNO) are joined before they are stored.
+"""
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import resource
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from ecogov.monitoring.ingest import Ingestor, Refusal, StoreReport, Upload
+from ecogov.standards import hj212
+
+log = logging.getLogger("ecogov.hj212")
+
+READ_SIZE = 64 * 1024
+MAX_ERRORS_IN_A_ROW = 50  # then the connection is closed
+MAX_SPLIT_SETS = 32  # incomplete split uploads kept per connection
+REFRESH_SECONDS = 10  # the catalogue of points is reloaded this often
+
+
+@dataclasses.dataclass
+class Counters:
+    connections: int = 0
+    open_connections: int = 0
+    frames: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    answered: int = 0
+    batches: int = 0
+    failed_batches: int = 0
+
+
+class _Item:
+    __slots__ = ("upload", "refusal", "future")
+
+    def __init__(self, upload=None, refusal=None, future=None):
+        self.upload, self.refusal, self.future = upload, refusal, future
+
+
+def raise_open_files_limit() -> int:
+    """Thousands of connections need thousands of descriptors: take the hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        return hard
+    return soft
+
+
+class HJ212Server:
+    def __init__(
+        self,
+        ingestor: Ingestor | None = None,
+        *,
+        batch_max: int = 1000,
+        queue_max: int = 5000,
+        idle_seconds: float | None = None,
+        close_on_auth_failure: bool | None = None,
+        crc: str | None = None,
+        max_frame: int = hj212.MAX_FRAME,
+    ):
+        self.ingestor = ingestor or Ingestor()
+        self.batch_max = batch_max
+        self.queue: asyncio.Queue[_Item] | None = None
+        self.queue_max = queue_max
+        self.idle = idle_seconds if idle_seconds is not None else settings.ECOGOV_HJ212_IDLE_SECONDS
+        self.close_on_auth_failure = (
+            settings.ECOGOV_HJ212_CLOSE_ON_AUTH_FAILURE
+            if close_on_auth_failure is None
+            else close_on_auth_failure
+        )
+        self.crc = crc or settings.ECOGOV_HJ212_CRC
+        self.max_frame = max_frame
+        self.counters = Counters()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-writer")
+        self._tasks: list[asyncio.Task] = []
+        self._server: asyncio.AbstractServer | None = None
+        self._refreshed = 0.0
+
+    # --- life cycle -------------------------------------------------------------------
+
+    async def start(self, host: str, port: int) -> asyncio.AbstractServer:
+        loop = asyncio.get_running_loop()
+        self.queue = asyncio.Queue(self.queue_max)
+        await loop.run_in_executor(self._executor, self._refresh)
+        self._tasks.append(asyncio.create_task(self._write_loop(), name="hj212-writer"))
+        self._server = await asyncio.start_server(
+            self._handle, host, port, limit=READ_SIZE, backlog=4096, reuse_address=True
+        )
+        return self._server
+
+    @property
+    def port(self) -> int:
+        return self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop accepting, store what is queued, then stop the writer."""
+        if self._server is not None:
+            self._server.close()
+        if self.queue is not None:
+            await self.queue.join()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await asyncio.get_running_loop().run_in_executor(self._executor, connection.close)
+        self._executor.shutdown(wait=True)
+
+    def _refresh(self) -> None:
+        self.ingestor.refresh()
+        self._refreshed = time.monotonic()
+
+    # --- the writer -------------------------------------------------------------------
+
+    async def _write_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self.queue.get()]
+            while len(batch) < self.batch_max and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            try:
+                reports = await loop.run_in_executor(self._executor, self._store, batch)
+            except Exception as error:  # the writer must outlive any one batch
+                log.exception("storing a batch of %d failed: %s", len(batch), error)
+                reports = None
+            for item in batch:
+                if item.future is not None and not item.future.done():
+                    if reports is None:
+                        item.future.set_exception(RuntimeError("not stored"))
+                    else:
+                        item.future.set_result(True)
+                self.queue.task_done()
+
+    def _store(self, batch: list[_Item]) -> list[StoreReport]:
+        """In the writer thread: one transaction for the batch, or, if it fails, one per
+        upload, so that one upload the database refuses does not cost the others."""
+        if time.monotonic() - self._refreshed > REFRESH_SECONDS:
+            self._refresh()
+        uploads = [item.upload for item in batch if item.upload is not None]
+        refusals = [item.refusal for item in batch if item.refusal is not None]
+        try:
+            reports = [self.ingestor.store(uploads, refusals)]
+        except Exception as error:
+            log.warning("batch of %d refused (%s); storing one by one", len(batch), error)
+            _reset_connection()
+            reports = []
+            for item in batch:
+                try:
+                    reports.append(
+                        self.ingestor.store(
+                            [item.upload] if item.upload else [],
+                            [item.refusal] if item.refusal else [],
+                        )
+                    )
+                except Exception as single:
+                    _reset_connection()
+                    log.error("upload not stored: %s", single)
+                    if item.future is not None:
+                        item.future.get_loop().call_soon_threadsafe(_fail, item.future, single)
+        self.counters.batches += 1
+        for report in reports:
+            self.counters.stored += report.stored
+            self.counters.duplicates += report.duplicates
+            if report.case_candidates:
+                from ecogov.monitoring.alarms import alarm_cases
+
+                try:
+                    alarm_cases(report.case_candidates)
+                except Exception:
+                    log.exception("opening cases for alarms %s failed", report.case_candidates)
+        return reports
+
+    # --- connections ------------------------------------------------------------------
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        peer = _peer(writer)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            _keepalive(sock)
+        self.counters.connections += 1
+        self.counters.open_connections += 1
+        connection_state = _Connection(peer, self.max_frame, self.crc)
+        try:
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(reader.read(READ_SIZE), self.idle)
+                except TimeoutError:
+                    log.info("%s idle for %ss: closed", peer, self.idle)
+                    break
+                items = connection_state.decoder.feed(chunk) if chunk else []
+                if not chunk:
+                    items += connection_state.decoder.flush()
+                keep = await self._process(connection_state, items, writer)
+                if not chunk or not keep:
+                    break
+        except (ConnectionError, OSError) as error:
+            log.info("%s: %s", peer, error)
+        except Exception:
+            log.exception("%s: connection failed", peer)
+        finally:
+            self.counters.open_connections -= 1
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _process(self, state: "_Connection", items, writer) -> bool:
+        """Queue what was decoded; answer once it is stored. False: close the connection."""
+        waiting: list[tuple[asyncio.Future, list[bytes]]] = []
+        keep = True
+        loop = asyncio.get_running_loop()
+        for item in items:
+            now = timezone.now()
+            if isinstance(item, hj212.HJ212Error):
+                state.errors += 1
+                await self._refuse(Refusal(now, f"{type(item).__name__}: {item}", state.peer))
+                if state.errors >= MAX_ERRORS_IN_A_ROW:
+                    log.warning("%s: %d bad frames in a row, closed", state.peer, state.errors)
+                    keep = False
+                    break
+                continue
+            self.counters.frames += 1
+            packet = item
+            info, why = self.ingestor.authenticate(packet.mn, packet.pw)
+            if info is None and time.monotonic() - self._refreshed > 2:
+                await loop.run_in_executor(self._executor, self._refresh)
+                info, why = self.ingestor.authenticate(packet.mn, packet.pw)
+            if info is None:
+                state.errors += 1
+                await self._refuse(
+                    Refusal(now, why, state.peer, packet.mn or "", hj212.segment_text(packet)[:200])
+                )
+                if self.close_on_auth_failure or state.errors >= MAX_ERRORS_IN_A_ROW:
+                    keep = False
+                    break
+                continue
+            state.errors = 0
+            joined = state.join(packet) if packet.flag and packet.flag.split else [packet]
+            if joined is None:
+                continue  # more parts to come
+            whole = _merge(joined)
+            future = loop.create_future()
+            await self.queue.put(
+                _Item(
+                    upload=Upload(info.id, whole, "\n".join(map(hj212.segment_text, joined)), now),
+                    future=future,
+                )
+            )
+            answers = [
+                hj212.build(hj212.answer_data(part))
+                for part in joined
+                if part.flag is not None and part.flag.need_answer
+            ]
+            waiting.append((future, answers))
+        for future, answers in waiting:
+            try:
+                await future
+            except Exception:
+                return False  # not stored: no answer, the logger sends it again
+            if answers:
+                writer.write(b"".join(answers))
+                self.counters.answered += len(answers)
+        if waiting:
+            await writer.drain()
+        return keep
+
+    async def _refuse(self, refusal: Refusal) -> None:
+        self.counters.rejected += 1
+        log.info("refused from %s: %s", refusal.peer, refusal.reason)
+        await self.queue.put(_Item(refusal=refusal))
+
+
+class _Connection:
+    def __init__(self, peer: str, max_frame: int, crc: str):
+        self.peer = peer
+        self.decoder = hj212.StreamDecoder(max_size=max_frame, crc=crc)
+        self.errors = 0
+        self.parts: dict[tuple, dict[int, hj212.Packet]] = {}
+
+    def join(self, packet: hj212.Packet) -> list[hj212.Packet] | None:
+        """Collect a part of a split upload; all parts in order once complete."""
+        total, number = packet.pnum or 0, packet.pno or 0
+        if total < 1 or not 1 <= number <= total:
+            return [packet]  # split bit without usable numbers: take it as it is
+        key = (packet.mn, packet.cn, packet.data_time, total)
+        parts = self.parts.setdefault(key, {})
+        parts[number] = packet
+        if len(parts) < total:
+            while len(self.parts) > MAX_SPLIT_SETS:
+                self.parts.pop(next(iter(self.parts)))
+            return None
+        del self.parts[key]
+        return [parts[n] for n in range(1, total + 1)]
+
+
+def _merge(parts: list[hj212.Packet]) -> hj212.Packet:
+    """One packet of the parts of a split upload: the first header, every CP group once."""
+    if len(parts) == 1:
+        return parts[0]
+    groups, seen = [], set()
+    for part in parts:
+        for group in part.cp:
+            if group not in seen:
+                seen.add(group)
+                groups.append(group)
+    header = tuple((k, v) for k, v in parts[0].header if k not in ("PNUM", "PNO"))
+    return hj212.Packet(header, tuple(groups))
+
+
+def _fail(future: asyncio.Future, error: Exception) -> None:
+    if not future.done():
+        future.set_exception(error)
+
+
+def _reset_connection() -> None:
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
+def _peer(writer: asyncio.StreamWriter) -> str:
+    peer = writer.get_extra_info("peername")
+    return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer or "")
+
+
+def _keepalive(sock: socket.socket) -> None:
+    """Half-open connections (a logger whose power went off) are found by the kernel."""
+    with contextlib.suppress(OSError, AttributeError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 20)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+
+
+async def serve(host: str, port: int, *, ready=None, **options) -> None:
+    """Run until cancelled (the command line's SIGTERM/SIGINT)."""
+    limit = raise_open_files_limit()
+    server = HJ212Server(**options)
+    await server.start(host, port)
+    log.info("HJ 212 server on %s:%d (open files limit %d)", host, server.port, limit)
+    if ready is not None:
+        ready(server)
+    try:
+        while True:
+            await asyncio.sleep(60)
+            c = server.counters
+            log.info(
+                "connections %d open, frames %d, stored %d, duplicates %d, rejected %d",
+                c.open_connections, c.frames, c.stored, c.duplicates, c.rejected,
+            )  # fmt: skip
+    finally:
+        await server.stop()
