@@ -196,7 +196,8 @@ def silence_scan(now: datetime.datetime | None = None) -> int:
     findings = []
     for point in silent.only("pk", "last_data_time", "created_at"):
         since = point.last_data_time or point.created_at.replace(minute=0, second=0, microsecond=0)
-        missing = int((current_hour - since) / monitorchecks.HOUR)
+        # The hour before the current one is due by now; the current one is not.
+        missing = int((current_hour - since) / monitorchecks.HOUR) - 1
         findings.append(
             (
                 point.pk,

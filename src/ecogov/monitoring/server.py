@@ -125,7 +125,7 @@ class HJ212Server:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await asyncio.get_running_loop().run_in_executor(self._executor, connection.close)
+        await asyncio.get_running_loop().run_in_executor(self._executor, _reset_connection)
         self._executor.shutdown(wait=True)
 
     def _refresh(self) -> None:

@@ -5,167 +5,498 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('grid', '0002_grid_area_description_grid_boundary_grid_duties_and_more'),
-        ('org', '0001_initial'),
-        ('plans', '0003_target_values'),
-        ('sources', '0002_source_types'),
+        ("cases", "0001_initial"),
+        ("grid", "0002_grid_area_description_grid_boundary_grid_duties_and_more"),
+        ("org", "0001_initial"),
+        ("plans", "0003_target_values"),
+        ("sources", "0002_source_types"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlarmRule',
+            name="AlarmRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('exceedance', 'exceedance'), ('negative', 'negative value'), ('range', 'outside the instrument range'), ('flat', 'flat line'), ('missing', 'missing data')], max_length=12, verbose_name='alarm kind')),
-                ('code', models.CharField(blank=True, help_text='empty: every pollutant', max_length=16, verbose_name='pollutant code')),
-                ('ratio', models.DecimalField(blank=True, decimal_places=2, help_text='for exceedances: serious from this multiple of the limit', max_digits=8, null=True, verbose_name='times the limit')),
-                ('key_sources_only', models.BooleanField(default=False, verbose_name='key sources only')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("exceedance", "exceedance"),
+                            ("negative", "negative value"),
+                            ("range", "outside the instrument range"),
+                            ("flat", "flat line"),
+                            ("missing", "missing data"),
+                        ],
+                        max_length=12,
+                        verbose_name="alarm kind",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="empty: every pollutant",
+                        max_length=16,
+                        verbose_name="pollutant code",
+                    ),
+                ),
+                (
+                    "ratio",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="for exceedances: serious from this multiple of the limit",
+                        max_digits=8,
+                        null=True,
+                        verbose_name="times the limit",
+                    ),
+                ),
+                (
+                    "key_sources_only",
+                    models.BooleanField(default=False, verbose_name="key sources only"),
+                ),
             ],
             options={
-                'verbose_name': 'alarm rule',
-                'verbose_name_plural': 'alarm rules',
+                "verbose_name": "alarm rule",
+                "verbose_name_plural": "alarm rules",
             },
         ),
         migrations.CreateModel(
-            name='Point',
+            name="Point",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('source', 'pollution source outlet'), ('air_station', 'air quality station'), ('water_section', 'river section')], max_length=16, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('mn', models.CharField(max_length=32, unique=True, verbose_name='MN (device code)')),
-                ('password', models.CharField(max_length=64, verbose_name='access password (PW)')),
-                ('waterbody', models.CharField(choices=[('river', 'river'), ('lake', 'lake or reservoir')], default='river', max_length=8, verbose_name='waterbody')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
-                ('last_seen', models.DateTimeField(blank=True, null=True, verbose_name='last data received')),
-                ('last_data_time', models.DateTimeField(blank=True, null=True, verbose_name='latest data time')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='monitoring_points', to='grid.grid', verbose_name='grid')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_points', to='org.jurisdiction', verbose_name='jurisdiction')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_points', to='sources.source', verbose_name='pollution source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("source", "pollution source outlet"),
+                            ("air_station", "air quality station"),
+                            ("water_section", "river section"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "mn",
+                    models.CharField(max_length=32, unique=True, verbose_name="MN (device code)"),
+                ),
+                ("password", models.CharField(max_length=64, verbose_name="access password (PW)")),
+                (
+                    "waterbody",
+                    models.CharField(
+                        choices=[("river", "river"), ("lake", "lake or reservoir")],
+                        default="river",
+                        max_length=8,
+                        verbose_name="waterbody",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registered at"),
+                ),
+                (
+                    "last_seen",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last data received"),
+                ),
+                (
+                    "last_data_time",
+                    models.DateTimeField(blank=True, null=True, verbose_name="latest data time"),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="monitoring_points",
+                        to="grid.grid",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monitoring_points",
+                        to="org.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monitoring_points",
+                        to="sources.source",
+                        verbose_name="pollution source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monitoring point',
-                'verbose_name_plural': 'monitoring points',
-                'ordering': ['jurisdiction', 'kind', 'name'],
+                "verbose_name": "monitoring point",
+                "verbose_name_plural": "monitoring points",
+                "ordering": ["jurisdiction", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Rejection',
+            name="Rejection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('peer', models.CharField(blank=True, max_length=64, verbose_name='sender')),
-                ('mn', models.CharField(blank=True, max_length=32, verbose_name='MN (device code)')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('excerpt', models.CharField(blank=True, max_length=200, verbose_name='frame excerpt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("peer", models.CharField(blank=True, max_length=64, verbose_name="sender")),
+                (
+                    "mn",
+                    models.CharField(blank=True, max_length=32, verbose_name="MN (device code)"),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                (
+                    "excerpt",
+                    models.CharField(blank=True, max_length=200, verbose_name="frame excerpt"),
+                ),
             ],
             options={
-                'verbose_name': 'rejected frame',
-                'verbose_name_plural': 'rejected frames',
-                'indexes': [models.Index(fields=['received_at'], name='rejection_received')],
+                "verbose_name": "rejected frame",
+                "verbose_name_plural": "rejected frames",
+                "indexes": [models.Index(fields=["received_at"], name="rejection_received")],
             },
         ),
         migrations.CreateModel(
-            name='TargetFeed',
+            name="TargetFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('annual_mean', 'mean of the year so far'), ('water_class', 'water class of the year so far')], max_length=12, verbose_name='metric')),
-                ('code', models.CharField(blank=True, max_length=16, verbose_name='pollutant code')),
-                ('goal', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='goal as a number')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feeds', to='monitoring.point', verbose_name='monitoring point')),
-                ('target', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feed', to='plans.target', verbose_name='target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("annual_mean", "mean of the year so far"),
+                            ("water_class", "water class of the year so far"),
+                        ],
+                        max_length=12,
+                        verbose_name="metric",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(blank=True, max_length=16, verbose_name="pollutant code"),
+                ),
+                (
+                    "goal",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="goal as a number",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feeds",
+                        to="monitoring.point",
+                        verbose_name="monitoring point",
+                    ),
+                ),
+                (
+                    "target",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feed",
+                        to="plans.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target fed by monitoring',
-                'verbose_name_plural': 'targets fed by monitoring',
+                "verbose_name": "target fed by monitoring",
+                "verbose_name_plural": "targets fed by monitoring",
             },
         ),
         migrations.CreateModel(
-            name='Packet',
+            name="Packet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cn', models.CharField(max_length=4, verbose_name='command')),
-                ('qn', models.CharField(blank=True, max_length=20, verbose_name='request code')),
-                ('data_time', models.DateTimeField(blank=True, null=True, verbose_name='data time')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('raw', models.TextField(verbose_name='frame')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='packets', to='monitoring.point', verbose_name='monitoring point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cn", models.CharField(max_length=4, verbose_name="command")),
+                ("qn", models.CharField(blank=True, max_length=20, verbose_name="request code")),
+                (
+                    "data_time",
+                    models.DateTimeField(blank=True, null=True, verbose_name="data time"),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("raw", models.TextField(verbose_name="frame")),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="packets",
+                        to="monitoring.point",
+                        verbose_name="monitoring point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'packet',
-                'verbose_name_plural': 'packets',
-                'indexes': [models.Index(fields=['received_at'], name='packet_received')],
-                'constraints': [models.UniqueConstraint(fields=('point', 'cn', 'data_time'), name='packet_unique_upload')],
+                "verbose_name": "packet",
+                "verbose_name_plural": "packets",
+                "indexes": [models.Index(fields=["received_at"], name="packet_received")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("point", "cn", "data_time"), name="packet_unique_upload"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Factor',
+            name="Factor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='pollutant code')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('limit', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='concentration limit')),
-                ('rate_limit', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='mass rate limit')),
-                ('standard', models.CharField(blank=True, max_length=200, verbose_name='standard of the limit')),
-                ('range_max', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='instrument range')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='factors', to='monitoring.point', verbose_name='monitoring point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="pollutant code")),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                (
+                    "limit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="concentration limit",
+                    ),
+                ),
+                (
+                    "rate_limit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="mass rate limit",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="standard of the limit"
+                    ),
+                ),
+                (
+                    "range_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="instrument range",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="factors",
+                        to="monitoring.point",
+                        verbose_name="monitoring point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monitored pollutant',
-                'verbose_name_plural': 'monitored pollutants',
-                'ordering': ['point', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('point', 'code'), name='factor_unique')],
+                "verbose_name": "monitored pollutant",
+                "verbose_name_plural": "monitored pollutants",
+                "ordering": ["point", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("point", "code"), name="factor_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Alarm',
+            name="Alarm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=16, verbose_name='pollutant code')),
-                ('kind', models.CharField(choices=[('exceedance', 'exceedance'), ('negative', 'negative value'), ('range', 'outside the instrument range'), ('flat', 'flat line'), ('missing', 'missing data')], max_length=12, verbose_name='kind')),
-                ('state', models.CharField(choices=[('open', 'open'), ('closed', 'closed')], default='open', max_length=8, verbose_name='state')),
-                ('first_time', models.DateTimeField(verbose_name='from')),
-                ('last_time', models.DateTimeField(verbose_name='until')),
-                ('count', models.PositiveIntegerField(default=1, verbose_name='occurrences')),
-                ('worst', models.DecimalField(decimal_places=6, max_digits=20, null=True, verbose_name='worst value')),
-                ('limit', models.DecimalField(decimal_places=4, max_digits=14, null=True, verbose_name='limit')),
-                ('serious', models.BooleanField(default=False, verbose_name='serious')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened at')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='alarms', to='cases.case', verbose_name='case')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alarms', to='monitoring.point', verbose_name='monitoring point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(blank=True, max_length=16, verbose_name="pollutant code"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("exceedance", "exceedance"),
+                            ("negative", "negative value"),
+                            ("range", "outside the instrument range"),
+                            ("flat", "flat line"),
+                            ("missing", "missing data"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "open"), ("closed", "closed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("first_time", models.DateTimeField(verbose_name="from")),
+                ("last_time", models.DateTimeField(verbose_name="until")),
+                ("count", models.PositiveIntegerField(default=1, verbose_name="occurrences")),
+                (
+                    "worst",
+                    models.DecimalField(
+                        decimal_places=6, max_digits=20, null=True, verbose_name="worst value"
+                    ),
+                ),
+                (
+                    "limit",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=14, null=True, verbose_name="limit"
+                    ),
+                ),
+                ("serious", models.BooleanField(default=False, verbose_name="serious")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="opened at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="alarms",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alarms",
+                        to="monitoring.point",
+                        verbose_name="monitoring point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alarm',
-                'verbose_name_plural': 'alarms',
-                'ordering': ['-last_time'],
-                'indexes': [models.Index(fields=['point', 'state', 'kind', 'code'], name='alarm_lookup')],
+                "verbose_name": "alarm",
+                "verbose_name_plural": "alarms",
+                "ordering": ["-last_time"],
+                "indexes": [
+                    models.Index(fields=["point", "state", "kind", "code"], name="alarm_lookup")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='pollutant code')),
-                ('period', models.CharField(choices=[('rtd', 'real-time'), ('minute', 'minute'), ('hour', 'hourly'), ('day', 'daily')], max_length=6, verbose_name='period')),
-                ('time', models.DateTimeField(verbose_name='data time')),
-                ('value', models.DecimalField(decimal_places=6, max_digits=20, null=True, verbose_name='value')),
-                ('minimum', models.DecimalField(decimal_places=6, max_digits=20, null=True, verbose_name='minimum')),
-                ('maximum', models.DecimalField(decimal_places=6, max_digits=20, null=True, verbose_name='maximum')),
-                ('total', models.DecimalField(decimal_places=6, max_digits=20, null=True, verbose_name='cumulative')),
-                ('flag', models.CharField(blank=True, max_length=4, verbose_name='data flag')),
-                ('valid', models.BooleanField(verbose_name='valid for statistics')),
-                ('exceeded', models.BooleanField(null=True, verbose_name='over the limit')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='monitoring.point', verbose_name='monitoring point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="pollutant code")),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[
+                            ("rtd", "real-time"),
+                            ("minute", "minute"),
+                            ("hour", "hourly"),
+                            ("day", "daily"),
+                        ],
+                        max_length=6,
+                        verbose_name="period",
+                    ),
+                ),
+                ("time", models.DateTimeField(verbose_name="data time")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=6, max_digits=20, null=True, verbose_name="value"
+                    ),
+                ),
+                (
+                    "minimum",
+                    models.DecimalField(
+                        decimal_places=6, max_digits=20, null=True, verbose_name="minimum"
+                    ),
+                ),
+                (
+                    "maximum",
+                    models.DecimalField(
+                        decimal_places=6, max_digits=20, null=True, verbose_name="maximum"
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=6, max_digits=20, null=True, verbose_name="cumulative"
+                    ),
+                ),
+                ("flag", models.CharField(blank=True, max_length=4, verbose_name="data flag")),
+                ("valid", models.BooleanField(verbose_name="valid for statistics")),
+                ("exceeded", models.BooleanField(null=True, verbose_name="over the limit")),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="readings",
+                        to="monitoring.point",
+                        verbose_name="monitoring point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reading',
-                'verbose_name_plural': 'readings',
-                'constraints': [models.UniqueConstraint(fields=('point', 'period', 'time', 'code'), name='reading_unique')],
+                "verbose_name": "reading",
+                "verbose_name_plural": "readings",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("point", "period", "time", "code"), name="reading_unique"
+                    )
+                ],
             },
         ),
     ]
