@@ -27,11 +27,19 @@ setup: $(VENV)/.installed
 	$(BIN)/ecogov sample load
 	$(BIN)/ecogov ensureadmin
 
-# The job consumer (monthly dispatch, reminders, case clocks) runs beside the server and stops with it.
+# Beside the web server, and stopped with it: the job consumer (monthly dispatch, reminders,
+# case clocks, monitoring scans), the HJ 212 ingestion server, and simulated data loggers
+# of the sample points that send to it live (set SIMULATE= to run without them).
+HJ212_PORT ?= 9212
+SIMULATE ?= 1
 run: setup
-	@echo "EcoGov: http://$(HOST):$(PORT)/ (sign in as admin); scheduled jobs: ecogov run_huey"
+	@echo "EcoGov: http://$(HOST):$(PORT)/ (sign in as admin); HJ 212 uploads: $(HOST):$(HJ212_PORT)"
 	@$(BIN)/ecogov run_huey --quiet & consumer=$$!; \
-	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/ecogov hj212 serve --host $(HOST) --port $(HJ212_PORT) & hj212=$$!; \
+	if [ -n "$(SIMULATE)" ]; then sleep 2; $(BIN)/ecogov hj212 simulate --live --port $(HJ212_PORT) \
+		--points 7 --interval 60 --exceed 0.01 --missing 0 --garbage 0.01 >/dev/null & fi; \
+	simulator=$$!; \
+	trap 'kill $$consumer $$hj212 $$simulator 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/ecogov runserver $(HOST):$(PORT)
 
 browser:

@@ -329,3 +329,24 @@ def test_station_aqi_and_section_class_and_the_targets_they_feed(ingestor, point
     assert stats.feeds_run(START.date()) == 2
     assert target.values.get().value == 3
     assert pm.values.get().value == Decimal("80.0")
+
+
+def test_the_sample_plays_recent_hours_raises_its_cases_feeds_targets_and_fills_up_later(personas):
+    from ecogov.monitoring.sample import monitoring_sample_load
+    from ecogov.plans.sample import plans_sample_load
+
+    sources_sample_load(personas.district)
+    plans_sample_load()
+    now = timezone.make_aware(datetime.datetime(2026, 3, 10, 12, 30))
+    stored = monitoring_sample_load(personas.district, days=3, now=now)
+    assert 7 * 3 * 24 * 0.9 < stored <= 7 * 3 * 24
+    cases = Case.objects.filter(channel=Channel.MONITORING)
+    assert {c.source.name for c in cases} >= {"示例2号工业企业", "示例1号入河排污口"}
+    assert TargetFeed.objects.count() == 2
+    assert Target.objects.filter(feed__isnull=False, values__isnull=False).count() == 2
+    later = monitoring_sample_load(personas.district, days=3, now=now + datetime.timedelta(hours=2))
+    assert later == 7 * 2
+    assert (
+        monitoring_sample_load(personas.district, days=3, now=now + datetime.timedelta(hours=2))
+        == 0
+    )

@@ -121,7 +121,7 @@ def hourly_packet(
     if logger.excess_left > 0:
         limit = logger.limits.get(main)
         base = next(b for c, b, _s, _d in PROFILES[logger.profile] if c == main)
-        excess = max(2.0, float(limit) / base * 1.4) if limit else 2.5
+        excess = max(2.0, float(limit) / base * 1.8) if limit else 2.5
     suffix = "Rtd" if cn == "2011" else "Avg"
     groups: list[dict[str, str]] = [{"DataTime": when.strftime("%Y%m%d%H%M%S")}]
     for code, _base, _spread, decimals in PROFILES[logger.profile]:

@@ -21,8 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ecogov.monitoring.models import Period, Point, Reading, TargetFeed
 from ecogov.standards import aqi as aqi_standard
@@ -304,10 +305,11 @@ def feeds_run(today: datetime.date | None = None) -> int:
         value = feed_value(feed, today)
         if value is None:
             continue
-        target_value_record(
-            target=feed.target, date=today, value=value,
-            source=f"{feed.point.name}（{feed.get_metric_display()}）", fed=True,
-        )  # fmt: skip
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: the office's language
+            target_value_record(
+                target=feed.target, date=today, value=value,
+                source=f"{feed.point.name}（{feed.get_metric_display()}）", fed=True,
+            )  # fmt: skip
         recorded += 1
     return recorded
 

@@ -35,7 +35,11 @@ class Command(BaseCommand):
         sim.add_argument(
             "--start", help="data time of the first upload (ISO); default: --frames hours ago"
         )
-        sim.add_argument("--duration", type=float, default=3600.0, help="seconds, at most")
+        sim.add_argument(
+            "--duration",
+            type=float,
+            help="seconds, at most (default: an hour; live: until stopped)",
+        )
         sim.add_argument("--live", action="store_true", help="on the wall clock, until stopped")
         sim.add_argument(
             "--interval", type=float, default=30.0, help="live: seconds between real-time uploads"
@@ -96,13 +100,13 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         if options["live"]:
             coroutine = simulator.live(host, port, loggers, interval=options["interval"],
-                                       duration=None if options["duration"] == 3600.0 else options["duration"],
+                                       duration=options["duration"],
                                        faults=faults)  # fmt: skip
         else:
             start = datetime.datetime.fromisoformat(options["start"]) if options["start"] else None
             coroutine = simulator.run(
                 host, port, loggers, frames=options["frames"], start=start, rate=options["rate"],
-                duration=options["duration"], faults=faults,
+                duration=options["duration"] or 3600.0, faults=faults,
             )  # fmt: skip
         try:
             report = asyncio.run(coroutine)

@@ -1,12 +1,13 @@
 """ecogov sample load — the sample data: Chengzhong District (Xining) with its member units,
-grid, pollution sources, patrols, cases and 2024–2026 action plan, and Wuhai City's 2022
-plan (idempotent)."""
+grid, pollution sources, patrols, cases, 2024–2026 action plan and online monitoring, and
+Wuhai City's 2022 plan (idempotent; monitoring data are filled up to the last hour)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ecogov.cases.sample import cases_sample_load
 from ecogov.grid.sample import grid_sample_load
+from ecogov.monitoring.sample import monitoring_sample_load
 from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
@@ -38,3 +39,6 @@ class Command(BaseCommand):
                 f"sample plan {plan.title} ({plan.jurisdiction}): {plan.tasks.count()} tasks, "
                 f"{plan.targets.count()} targets"
             )
+        # After the plans: monitoring feeds two of the plan's targets.
+        uploads = monitoring_sample_load(district)
+        self.stdout.write(f"sample monitoring: {uploads} hourly uploads stored")
