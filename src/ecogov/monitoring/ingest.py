@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from ecogov.domain import monitorchecks
@@ -363,7 +363,11 @@ def raise_alarms(
     if not points:
         return
     latest: dict[tuple[int, str, str], Alarm] = {}
-    for alarm in Alarm.objects.filter(point_id__in=points).order_by("last_time"):
+    # Open alarms, and closed ones a finding may still merge into: not the whole history.
+    recent = Q(state=Alarm.State.OPEN)
+    if findings:
+        recent |= Q(last_time__gte=min(f.time for _, f in findings) - window)
+    for alarm in Alarm.objects.filter(recent, point_id__in=points).order_by("last_time"):
         latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
     rules = list(AlarmRule.objects.all()) if findings else []
     touched: dict[int, Alarm] = {}
