@@ -176,6 +176,20 @@ def test_anomalies_negative_out_of_range_flat_and_missing(ingestor, points):
     ) == START + datetime.timedelta(hours=7)
 
 
+def test_after_a_restart_a_late_hour_opens_no_gap_over_hours_that_were_stored(points):
+    outlet = points[OUTLET]
+    first = Ingestor()
+    first.refresh()
+    feed(first, outlet, {h: {"w01018": str(40 + h % 3)} for h in range(12) if h != 5})
+    restarted = Ingestor()  # the server came back: nothing in memory
+    restarted.refresh()
+    feed(restarted, outlet, {5: {"w01018": "41"}})  # the logger sends what it missed
+    feed(restarted, outlet, {12: {"w01018": "42"}})
+    assert not Alarm.objects.filter(kind="missing").exists()
+    feed(restarted, outlet, {17: {"w01018": "42"}})
+    assert Alarm.objects.get(kind="missing").count == 4  # hours 13–16
+
+
 def test_checks_are_pure_and_exact():
     at = datetime.datetime(2026, 3, 2, 6)
     limits = Limits(Decimal("100"), Decimal("500"))
@@ -350,3 +364,10 @@ def test_the_sample_plays_recent_hours_raises_its_cases_feeds_targets_and_fills_
         monitoring_sample_load(personas.district, days=3, now=now + datetime.timedelta(hours=2))
         == 0
     )
+
+
+def test_aqi_above_the_table_counts_as_500_and_the_daily_report_takes_the_o3_hour_maximum():
+    capped = stats.capped_aqi({"a34002": Decimal("700"), "a34004": Decimal("30")}, "24h")
+    assert capped.aqi == 500 and capped.capped == ["PM10"] and capped.primary == ["PM10"]
+    plain = stats.capped_aqi({"a34004": Decimal("30"), "O3": Decimal("250")}, "24h")
+    assert plain.aqi == 125 and plain.capped == [] and plain.primary == ["O3"]

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from ecogov.domain import monitorchecks
@@ -231,6 +231,8 @@ class Ingestor:
                     readings.append(reading)
                     if period == Period.HOUR:
                         hourly.append(reading)
+        if hourly:
+            self._seed_last_hours({r.point_id for r in hourly})
         Reading.objects.bulk_create(readings, ignore_conflicts=True)
         report.readings = len(readings)
         self._mark_seen(fresh)
@@ -273,34 +275,43 @@ class Ingestor:
 
     # --- checks and alarms ------------------------------------------------------------
 
+    def _seed_last_hours(self, point_ids: set[int]) -> None:
+        """The latest hourly data time stored for points seen for the first time; read
+        before the batch is written, so that a gap is measured from what was there."""
+        new_points = point_ids - self._last_hour.keys()
+        if not new_points:
+            return
+        latest = dict(
+            Reading.objects.filter(period=Period.HOUR, point_id__in=new_points)
+            .values("point_id")
+            .annotate(latest=Max("time"))
+            .values_list("point_id", "latest")
+        )
+        for point_id in new_points:
+            self._last_hour[point_id] = latest.get(point_id)
+
     def _history(self, readings: list[Reading]) -> None:
         """Load the recent hourly values of pairs seen for the first time."""
         missing = {(r.point_id, r.code) for r in readings} - self._recent.keys()
-        new_points = {r.point_id for r in readings} - self._last_hour.keys()
-        if not missing and not new_points:
+        if not missing:
             return
         first = min(r.time for r in readings)
-        since = first - monitorchecks.HOUR * (self.flat_hours + self.missing_hours + 24)
         rows = (
             Reading.objects.filter(
                 period=Period.HOUR,
-                point_id__in={p for p, _ in missing} | new_points,
-                time__gte=since,
+                point_id__in={p for p, _ in missing},
+                time__gte=first - monitorchecks.HOUR * self.flat_hours,
                 time__lt=first,
+                valid=True,
             )
             .order_by("time")
-            .values_list("point_id", "code", "time", "value", "valid")
+            .values_list("point_id", "code", "time", "value")
         )
         for pair in missing:
             self._recent[pair] = deque(maxlen=self.flat_hours)
-        for point_id in new_points:
-            self._last_hour[point_id] = None
-        for point_id, code, time, value, valid in rows:
-            if (point_id, code) in missing and valid:
+        for point_id, code, time, value in rows:
+            if (point_id, code) in missing:
                 self._recent[(point_id, code)].append((time, value))
-            if point_id in new_points:
-                last = self._last_hour[point_id]
-                self._last_hour[point_id] = time if last is None else max(last, time)
 
     def _check(self, hourly: list[Reading], report: StoreReport) -> None:
         hourly.sort(key=lambda r: r.time)
@@ -324,11 +335,12 @@ class Ingestor:
         for point_id, times in times_by_point.items():
             for time in sorted(set(times)):
                 last = self._last_hour.get(point_id)
+                if last is not None and time <= last:
+                    continue  # a late or repeated hour fills a gap, it opens none
                 hole = monitorchecks.gap(last, time, missing_hours=self.missing_hours)
                 if hole is not None:
                     findings.append((point_id, hole))
-                if last is None or time > last:
-                    self._last_hour[point_id] = time
+                self._last_hour[point_id] = time
         compliant = {(r.point_id, r.code) for r in hourly if r.valid and r.exceeded is False}
         raise_alarms(findings, compliant=compliant, resumed=set(times_by_point),
                      window=self.merge_window, report=report,

@@ -5,13 +5,16 @@ they feed.
 Definitions (stated, because offices compute them differently):
 
 - transmission rate (传输率): hours with an hourly upload ÷ hours expected, from the
-  start of the period or the point's first data, whichever is later, to its end;
+  start of the period (or from the point's registration, if later; from its first
+  data if that came before the registration) to the period's end;
 - validity rate (有效率): hours whose every value is valid (flag N) ÷ hours received;
 - compliance rate (达标率): valid pollutant-hours within the limit ÷ valid
   pollutant-hours that have a limit, over hourly averages. A source's, a grid's and a
   jurisdiction's rates add up their points' hours; they are not means of rates.
 - daily means need 20 valid hours (GB 3095-2012 §7.2 for the 24-hour mean); the
-  8-hour O3 needs 6 of 8 hours; the daily AQI is HJ 633-2012's 日报 from them.
+  8-hour O3 needs 6 of 8 hours; the daily AQI is HJ 633-2012's 日报 from them and from
+  the day's highest 1-hour O3. A concentration above the top of HJ 633 Table 1, which
+  defines no IAQI there, is shown as IAQI 500 (the usual display practice), flagged.
 - a section's class (GB 3838-2002, single factor) is the class of its mean values over
   the day, the month or the year so far.
 """
@@ -124,13 +127,21 @@ def rates(points, start: datetime.datetime, end: datetime.datetime) -> Rollup:
         rollup.points[point.pk] = own
         for key, table in (
             (point.source_id, rollup.sources),
-            (point.grid.parent_id or point.grid_id if point.grid_id else None, rollup.grids),
+            (_township_grid(point), rollup.grids),
             (point.jurisdiction_id, rollup.jurisdictions),
         ):
             if key is not None:
                 table.setdefault(key, Rates()).add(own)
         rollup.total.add(own)
     return rollup
+
+
+def _township_grid(point: Point) -> int | None:
+    """The level-2 grid a point's figures add up to (a village grid's parent)."""
+    grid = point.grid
+    if grid is None:
+        return None
+    return grid.parent_id if grid.level == grid.Level.VILLAGE else grid.pk
 
 
 def window(days: int, now: datetime.datetime | None = None):
@@ -173,6 +184,16 @@ def daily_means(series: dict[str, list[tuple]], minimum: int = DAY_MIN_HOURS):
     return means
 
 
+def _daily_max(rows: list[tuple]) -> dict[datetime.date, Decimal]:
+    """The day's highest valid hourly value (O3 1-hour maximum of the daily report)."""
+    best: dict[datetime.date, Decimal] = {}
+    for time, value, _flag, valid, _e in rows:
+        if valid and value is not None:
+            day = timezone.localtime(time).date()
+            best[day] = max(best.get(day, value), value)
+    return best
+
+
 def _o3_8h(rows: list[tuple]) -> dict[datetime.date, Decimal]:
     """The day's highest 8-hour running mean of O3 (windows ending at 08:00–24:00)."""
     values = {timezone.localtime(t): v for t, v, _f, valid, _e in rows if valid and v is not None}
@@ -198,6 +219,34 @@ def _air_units(point: Point) -> dict[str, int]:
     return factors
 
 
+AQI_NAMES = {"a34004": "PM2.5", "a34002": "PM10", "a21026": "SO2", "a21004": "NO2",
+             "a21005": "CO", "a05024": "O3"}  # fmt: skip
+
+
+def capped_aqi(conc: dict[str, Decimal], period: str, on=None):
+    """The AQI, with a concentration above HJ 633 Table 1 counted at its top breakpoint
+    (IAQI 500); the result says which were capped in ``capped``."""
+    conc = {AQI_NAMES.get(code, code): value for code, value in conc.items()}
+    capped = []
+    while True:
+        try:
+            result = aqi_standard.aqi(conc, period, on=on)
+        except aqi_standard.OutOfRange as error:
+            conc[error.pollutant] = Decimal(error.top.numerator) / error.top.denominator
+            capped.append(error.pollutant)
+            continue
+        return Capped(result, capped)
+
+
+@dataclass(frozen=True)
+class Capped:
+    result: object  # AqiResult
+    capped: list[str]
+
+    def __getattr__(self, name):
+        return getattr(self.result, name)
+
+
 def hourly_aqi(point: Point, start, end) -> list[tuple[datetime.datetime, object]]:
     """[(time, AqiResult)] of the real-time report (HJ 633: 1-hour values)."""
     series = hourly(point, start, end, AIR_CODES)
@@ -210,7 +259,7 @@ def hourly_aqi(point: Point, start, end) -> list[tuple[datetime.datetime, object
     out = []
     for time in sorted(by_time):
         try:
-            out.append((time, aqi_standard.aqi(by_time[time], "1h")))
+            out.append((time, capped_aqi(by_time[time], "1h")))
         except ValueError:
             continue  # nothing computable that hour
     return out
@@ -222,16 +271,19 @@ def daily_aqi(point: Point, start, end) -> list[tuple[datetime.date, object]]:
     scale = _air_units(point)
     means = daily_means({c: r for c, r in series.items() if c != "a05024"})
     o3 = _o3_8h(series.get("a05024", []))
+    o3_1h = _daily_max(series.get("a05024", []))
     days = sorted({d for values in means.values() for d in values} | set(o3))
     out = []
     for day in days:
         conc = {c: values[day] * scale.get(c, 1) for c, values in means.items() if day in values}
         if day in o3:
             conc["O3_8h"] = o3[day]
+        if day in o3_1h:
+            conc["O3"] = o3_1h[day] * scale.get("a05024", 1)
         if "a34004" not in conc and "a34002" not in conc:
             continue
         try:
-            out.append((day, aqi_standard.aqi(conc, "24h", on=day)))
+            out.append((day, capped_aqi(conc, "24h", on=day)))
         except ValueError:
             continue
     return out
@@ -317,18 +369,17 @@ def feeds_run(today: datetime.date | None = None) -> int:
 def latest(points) -> dict[int, dict[str, tuple]]:
     """point id → code → (time, value, exceeded) of the newest hourly value."""
     ids = [p.pk for p in points]
-    newest = (
+    newest = dict(
         Reading.objects.filter(point_id__in=ids, period=Period.HOUR)
         .values("point_id")
         .annotate(time=Max("time"))
         .values_list("point_id", "time")
     )
-    condition = Q(pk__in=[])
-    for point_id, time in newest:
-        condition |= Q(point_id=point_id, time=time)
     out: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for point_id, code, time, value, exceeded in Reading.objects.filter(
-        condition, period=Period.HOUR
-    ).values_list("point_id", "code", "time", "value", "exceeded"):
-        out[point_id][code] = (time, value, exceeded)
+    rows = Reading.objects.filter(
+        point_id__in=newest, time__in=set(newest.values()), period=Period.HOUR
+    ).values_list("point_id", "code", "time", "value", "exceeded")
+    for point_id, code, time, value, exceeded in rows:
+        if newest[point_id] == time:  # the query is a superset: another point's newest hour
+            out[point_id][code] = (time, value, exceeded)
     return dict(out)
