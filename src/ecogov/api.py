@@ -15,6 +15,7 @@ from ecogov.accounts.services import token_authenticate
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
 from ecogov.grid.api import router as grid_router
+from ecogov.monitoring.api import router as monitoring_router
 from ecogov.org.api import router as org_router
 from ecogov.plans.api import router as plans_router
 
@@ -36,7 +37,7 @@ class ActiveSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="EcoGov API",
     version="1",
-    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources, patrols and cases of EcoGov, and the public portal's reporting.",
+    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources, patrols, cases and online monitoring of EcoGov, and the public portal's reporting.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
@@ -46,6 +47,7 @@ api.add_router("/", plans_router)
 api.add_router("/", grid_router)
 api.add_router("/", cases_router)
 api.add_router("/public", public_cases_router)
+api.add_router("/monitoring", monitoring_router)
 
 
 @api.exception_handler(Http404)

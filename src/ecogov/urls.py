@@ -9,6 +9,7 @@ from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
 from ecogov.cases import views as cases
 from ecogov.grid import views as grid
+from ecogov.monitoring import views as monitoring
 from ecogov.org import views as org
 from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
@@ -102,6 +103,10 @@ urlpatterns = [
     path("targets/<int:pk>/", plans.target_detail, name="target_detail"),
     path("targets/<int:pk>/values.xlsx", plans.target_export, name="target_export"),
     path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
+    path("monitoring/", monitoring.monitoring_overview, name="monitoring_overview"),
+    path("monitoring/points/<int:pk>/", monitoring.monitoring_point, name="monitoring_point"),
+    path("monitoring/alarms/", monitoring.monitoring_alarms, name="monitoring_alarms"),
+    path("monitoring/alarms/<int:pk>/", monitoring.monitoring_alarm, name="monitoring_alarm"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

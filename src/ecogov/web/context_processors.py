@@ -13,7 +13,7 @@ MODULES = (
     ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("meetings", _("Coordination meetings"), None),
     ("ledgers", _("Rectification ledgers"), None),
-    ("monitoring", _("Online monitoring"), None),
+    ("monitoring", _("Online monitoring"), "monitoring_overview"),
     ("assessment", _("Assessment and notices"), None),
     ("disclosure", _("Public disclosure"), "public_disclosed"),
 )

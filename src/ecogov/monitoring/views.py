@@ -1,0 +1,609 @@
+"""Pages of online monitoring: the overview (its live part refreshed by htmx), a point
+with its series, AQI or water class, and the alarms.
+
+Every figure is computed by ``ecogov.monitoring.stats`` over the points the user may see
+(``access.scope``); a point or an alarm outside the user's scope is a 404 like any
+other object. A point's password (PW) is never put in a context: the templates could
+not show it by mistake.
+
+Query parameters of the pages are forgiving, like the case lists: a value the page does
+not offer (``?days=5``) falls back to the default. The API is strict instead.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case as Choose
+from django.db.models import Count, IntegerField, Q, Value, When
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from ecogov import access
+from ecogov.cases.models import Case
+from ecogov.domain.monitorchecks import exceedance_ratio
+from ecogov.monitoring import stats
+from ecogov.monitoring.alarms import describe, pollutant_label
+from ecogov.monitoring.models import Alarm, Point
+from ecogov.org.models import Jurisdiction
+from ecogov.standards import aqi as aqi_standard
+from ecogov.standards import hj212_codes, water
+
+# A point is online when its last upload arrived at most this long ago.
+ONLINE_WITHIN = datetime.timedelta(hours=2)
+# The rates of the overview, of the point list and of a point: the last 30 days.
+RATE_DAYS = 30
+# Seed 001: the online monitoring of key enterprises reaches a compliance rate ≥ 96 %.
+COMPLIANCE_GOAL = 96
+# The windows a point's page offers: hourly values, daily means and classes.
+SERIES_DAYS = (1, 7, 30)
+DEFAULT_SERIES_DAYS = 7
+MEAN_DAYS = (30, 90)
+DEFAULT_MEAN_DAYS = 30
+# The AQI calendar covers the last 365 days.
+CALENDAR_DAYS = 365
+# How far back the overview looks for a station's latest hourly AQI and a section's class.
+LATEST_AQI_WINDOW = datetime.timedelta(hours=24)
+LATEST_CLASS_DAYS = 7
+OPEN_ALARMS_SHOWN = 20
+POINT_ALARMS_SHOWN = 20
+ALARM_PAGE_SIZE = 50
+# An alarm's page shows its hours and this much before and after, at most MAX_ALARM_SPAN.
+ALARM_MARGIN = datetime.timedelta(hours=6)
+MAX_ALARM_SPAN = datetime.timedelta(days=14)
+# Longer tables of an alarm's hours are folded (opened with a click).
+FOLD_HOURS = 48
+HOUR = datetime.timedelta(hours=1)
+# The colours of the water classes in quality reports (common practice, not GB 3838).
+CLASS_COLOURS = {
+    "I": "#CCFFFF", "II": "#00CCFF", "III": "#00FF00", "IV": "#FFFF00", "V": "#FF9B00",
+    "劣V": "#FF0000",
+}  # fmt: skip
+CLASS_NAMES = (*water.CLASSES, water.WORSE_THAN_V)
+_PARAMETER_CODES = {name: code for code, (name, _unit) in water.HJ212_CODES.items()}
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+# --- small helpers shared with the API ------------------------------------------------
+
+
+def is_online(point: Point, now: datetime.datetime) -> bool:
+    return point.last_seen is not None and now - point.last_seen <= ONLINE_WITHIN
+
+
+def midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def plain(value) -> str:
+    """A stored decimal as people write it: 100, 0.5, 148.3 (no trailing zeros)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+def stamp(moment: datetime.datetime) -> str:
+    """A local time as ECharts reads it (no offset: shown as the bureau's clock)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def pollutant_name(code: str) -> str:
+    pollutant = hj212_codes.pollutant(code)
+    return pollutant.name if pollutant else code
+
+
+def parameter_name(name: str) -> str:
+    """A GB 3838 parameter (``NH3-N``) by its pollutant name (氨氮)."""
+    code = _PARAMETER_CODES.get(name)
+    return pollutant_name(code) if code else name
+
+
+def category(result) -> str:
+    """The AQI category in the page's language (HJ 633 names it in Chinese)."""
+    return result.category if (translation.get_language() or "zh").startswith("zh") else (
+        result.category_en
+    )  # fmt: skip
+
+
+def ink(colour: str) -> str:
+    """Dark or white text on a level's colour."""
+    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return "#1d2421" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
+
+
+def aqi_pieces() -> list[dict]:
+    """The AQI levels of HJ 633 as ECharts visualMap pieces."""
+    pieces, lower = [], 0
+    for level in aqi_standard.table_for(timezone.localdate()).levels:
+        pieces.append({"min": lower, "max": level.upper, "color": level.color,
+                       "label": f"{lower}–{level.upper} {category(level)}",
+                       "category": category(level)})  # fmt: skip
+        lower = level.upper + 1
+    return pieces
+
+
+def decorate_alarms(user, alarms) -> list[Alarm]:
+    """Labels, the exceedance multiple, and the case only where the user may open it."""
+    alarms = list(alarms)
+    case_ids = {a.case_id for a in alarms if a.case_id}
+    visible = set(access.scope(user, Case).filter(pk__in=case_ids).values_list("pk", flat=True))
+    for alarm in alarms:
+        alarm.pollutant = pollutant_label(alarm.code) if alarm.code else ""
+        alarm.ratio = (
+            exceedance_ratio(alarm.worst, alarm.limit)
+            if alarm.kind == Alarm.Kind.EXCEEDANCE
+            else None
+        )
+        alarm.visible_case = alarm.case if alarm.case_id in visible else None
+        alarm.worst_text, alarm.limit_text = plain(alarm.worst), plain(alarm.limit)
+    return alarms
+
+
+def open_alarms(user):
+    """The open alarms the user may see, exceedances first, then serious ones, newest."""
+    return (
+        access.scope(user, Alarm)
+        .filter(state=Alarm.State.OPEN)
+        .select_related("point__source", "case")
+        .annotate(
+            exceedance_last=Choose(
+                When(kind=Alarm.Kind.EXCEEDANCE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("exceedance_last", "-serious", "-last_time", "-pk")
+    )
+
+
+def station_aqi(point: Point, now: datetime.datetime):
+    """(time, AqiResult) of the station's latest computable hour, or None."""
+    series = stats.hourly_aqi(point, now - LATEST_AQI_WINDOW, now)
+    return series[-1] if series else None
+
+
+def section_class(point: Point, now: datetime.datetime):
+    """(day, WaterClass) of the section's latest classified day, or None."""
+    start = midnight(timezone.localdate(now) - datetime.timedelta(days=LATEST_CLASS_DAYS))
+    classes = stats.daily_classes(point, start, now)
+    return classes[-1] if classes else None
+
+
+def live_figures(user, now: datetime.datetime) -> dict:
+    """What changes from minute to minute: points online, open alarms, the latest AQI of
+    the air stations and the latest class of the river sections."""
+    points = list(access.scope(user, Point).select_related("source", "grid"))
+    active = [p for p in points if p.active]
+    online = sum(1 for p in active if is_online(p, now))
+    alarms = open_alarms(user)
+    counts = alarms.aggregate(
+        total=Count("pk"),
+        exceedances=Count("pk", filter=Q(kind=Alarm.Kind.EXCEEDANCE)),
+        serious=Count("pk", filter=Q(serious=True)),
+        with_case=Count("pk", filter=Q(case__isnull=False)),
+    )
+    stations = []
+    for point in active:
+        if point.kind == Point.Kind.AIR_STATION:
+            latest = station_aqi(point, now)
+            stations.append({"point": point, "online": is_online(point, now),
+                             "time": latest[0] if latest else None,
+                             "aqi": latest[1] if latest else None})  # fmt: skip
+    sections = []
+    for point in active:
+        if point.kind == Point.Kind.WATER_SECTION:
+            latest = section_class(point, now)
+            sections.append({"point": point, "online": is_online(point, now),
+                             "day": latest[0] if latest else None,
+                             "result": latest[1] if latest else None})  # fmt: skip
+    for row in stations:
+        if row["aqi"] is not None:
+            row["category"] = category(row["aqi"])
+            row["ink"] = ink(row["aqi"].color)
+    for row in sections:
+        if row["result"] is not None:
+            row["colour"] = CLASS_COLOURS.get(row["result"].cls, "#eceeed")
+            row["limiting"] = [parameter_name(n) for n in row["result"].limiting]
+    return {
+        "now": now,
+        "points_total": len(active),
+        "online": online,
+        "offline": len(active) - online,
+        "inactive": len(points) - len(active),
+        "alarm_counts": counts,
+        "open_alarms": decorate_alarms(user, alarms[:OPEN_ALARMS_SHOWN]),
+        "stations": stations,
+        "sections": sections,
+    }
+
+
+def _by_compliance(row) -> tuple:
+    """Lowest compliance first; rows without a limit-bearing hour last."""
+    compliance = row["rates"].compliance
+    return (compliance is None, compliance if compliance is not None else 0, row["name"])
+
+
+def rate_figures(user, now: datetime.datetime) -> dict:
+    """The rates of the last RATE_DAYS days: per point, per source and in total."""
+    points = access.scope(user, Point)
+    start, end = stats.window(RATE_DAYS, now)
+    rollup = stats.rates(points, start, end)
+    listed = list(points.select_related("source", "grid", "jurisdiction"))
+    sources = {p.source_id: p.source for p in listed if p.source_id}
+    by_source = sorted(
+        (
+            {"id": pk, "name": sources[pk].name, "source": sources[pk], "rates": rates}
+            for pk, rates in rollup.sources.items()
+        ),
+        key=_by_compliance,
+    )
+    names = dict(Jurisdiction.objects.filter(pk__in=rollup.jurisdictions).values_list("pk", "name"))
+    by_jurisdiction = sorted(
+        (
+            {"id": pk, "name": names.get(pk, ""), "rates": rates}
+            for pk, rates in rollup.jurisdictions.items()
+        ),
+        key=lambda row: row["name"],
+    )
+    by_point = [
+        {"point": p, "online": is_online(p, now), "rates": rollup.points.get(p.pk)} for p in listed
+    ]
+    return {
+        "start": start,
+        "end": end,
+        "rate_days": RATE_DAYS,
+        "by_source": by_source,
+        "by_jurisdiction": by_jurisdiction,
+        "by_point": by_point,
+        "total": rollup.total,
+        "goal": COMPLIANCE_GOAL,
+    }
+
+
+# --- the overview ----------------------------------------------------------------------
+
+
+@login_required
+def monitoring_overview(request):
+    """Points online, open alarms, the month's rates by source, air and water quality."""
+    request.section = "monitoring"
+    user = request.user
+    now = _now()
+    live = live_figures(user, now)
+    if request.headers.get("HX-Request"):
+        response = render(request, "monitoring/_live.html", live)
+    else:
+        rates = rate_figures(user, now)
+        chart = {
+            "labels": {
+                "compliance": _("Compliance rate (%)"),
+                "transmission": _("Transmission rate (%)"),
+                "validity": _("Validity rate (%)"),
+                "goal": _("Goal %(goal)s%%") % {"goal": COMPLIANCE_GOAL},
+            },
+            "goal": COMPLIANCE_GOAL,
+            "sources": [
+                {
+                    "name": row["name"],
+                    "compliance": row["rates"].compliance,
+                    "transmission": row["rates"].transmission,
+                    "validity": row["rates"].validity,
+                }
+                for row in rates["by_source"]
+            ],
+        }
+        response = render(request, "monitoring/overview.html", {**live, **rates, "chart": chart})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- a point ---------------------------------------------------------------------------
+
+
+def _choice(text: str | None, allowed: tuple[int, ...], default: int) -> int:
+    return int(text) if text and text.isdigit() and int(text) in allowed else default
+
+
+def _hourly_chart(factors: dict, series: dict) -> list[dict]:
+    """One small chart per pollutant: valid values as a line, invalid ones as dots."""
+    charts = []
+    for code in [*factors, *sorted(set(series) - set(factors))]:
+        rows = series.get(code, [])
+        if not rows:
+            continue
+        factor = factors.get(code)
+        charts.append({
+            "code": code,
+            "name": pollutant_name(code),
+            "unit": factor.unit if factor else "",
+            "limit": number(factor.limit) if factor else None,
+            "limit_text": plain(factor.limit) if factor else "",
+            "valid": [[stamp(t), number(v)] for t, v, _f, valid, _e in rows if valid],
+            "invalid": [[stamp(t), number(v), flag] for t, v, flag, valid, _e in rows
+                        if not valid and v is not None],
+            "exceeded": sum(1 for *_rest, exceeded in rows if exceeded),
+        })  # fmt: skip
+    return charts
+
+
+def _daily_chart(factors: dict, means: dict) -> list[dict]:
+    out = []
+    for code in [*factors, *sorted(set(means) - set(factors))]:
+        days = means.get(code) or {}
+        if not days:
+            continue
+        factor = factors.get(code)
+        out.append({
+            "code": code,
+            "name": pollutant_name(code),
+            "unit": factor.unit if factor else "",
+            "limit": number(factor.limit) if factor else None,
+            "data": [[f"{day:%Y-%m-%d}", number(value)] for day, value in sorted(days.items())],
+        })  # fmt: skip
+    return out
+
+
+def _air_context(point: Point, start, now) -> dict:
+    today = timezone.localdate(now)
+    hourly = stats.hourly_aqi(point, start, now)
+    calendar_start = today - datetime.timedelta(days=CALENDAR_DAYS - 1)
+    daily = stats.daily_aqi(point, midnight(calendar_start), now)
+    good = sum(1 for _day, result in daily if result.level <= 2)
+    latest = hourly[-1] if hourly else station_aqi(point, now)
+    return {
+        "latest_aqi": latest[1] if latest else None,
+        "latest_aqi_time": latest[0] if latest else None,
+        "latest_aqi_category": category(latest[1]) if latest else "",
+        "latest_aqi_ink": ink(latest[1].color) if latest else "",
+        "aqi_days": len(daily),
+        "good_days": good,
+        "good_share": round(100 * good / len(daily), 1) if daily else None,
+        "aqi_chart": {
+            "hourly_aqi": [
+                [stamp(t), r.aqi, r.color, category(r), "、".join(r.primary)] for t, r in hourly
+            ],
+            "calendar": {
+                "range": [f"{calendar_start:%Y-%m-%d}", f"{today:%Y-%m-%d}"],
+                "data": [
+                    [f"{day:%Y-%m-%d}", r.aqi, category(r), "、".join(r.primary)]
+                    for day, r in daily
+                ],
+                "pieces": aqi_pieces(),
+            },
+        },
+    }
+
+
+def _water_context(point: Point, mean_start, now) -> dict:
+    today = timezone.localdate(now)
+    classes = stats.daily_classes(point, mean_start, now)
+    months = []
+    for month in range(1, today.month + 1):
+        first = datetime.date(today.year, month, 1)
+        following = datetime.date(today.year + month // 12, month % 12 + 1, 1)
+        result = stats.period_class(point, midnight(first), min(midnight(following), now))
+        months.append({"month": first, "result": result,
+                       "colour": CLASS_COLOURS.get(result.cls) if result else None,
+                       "limiting": [parameter_name(n) for n in result.limiting] if result else []})  # fmt: skip
+    year = stats.period_class(point, midnight(datetime.date(today.year, 1, 1)), now)
+    latest = classes[-1] if classes else section_class(point, now)
+    return {
+        "classes": [
+            {"day": day, "result": result, "limiting": [parameter_name(n) for n in result.limiting]}
+            for day, result in classes[-10:][::-1]
+        ],
+        "months": months,
+        "year": year,
+        "year_colour": CLASS_COLOURS.get(year.cls) if year else None,
+        "year_limiting": [parameter_name(n) for n in year.limiting] if year else [],
+        "latest_class": latest[1] if latest else None,
+        "latest_class_day": latest[0] if latest else None,
+        "latest_class_colour": CLASS_COLOURS.get(latest[1].cls) if latest else None,
+        "class_chart": {
+            "classes": list(CLASS_NAMES),
+            "colours": CLASS_COLOURS,
+            "data": [
+                [
+                    f"{day:%Y-%m-%d}",
+                    result.cls,
+                    "、".join(parameter_name(n) for n in result.limiting),
+                ]
+                for day, result in classes
+            ],
+        },
+    }
+
+
+@login_required
+def monitoring_point(request, pk: int):
+    """A point: its facts, pollutants and limits, series, alarms and rates; for an air
+    station its AQI, for a river section its water class."""
+    request.section = "monitoring"
+    user = request.user
+    point = access.obtain(user, Point.objects.select_related("source", "grid", "jurisdiction"), pk)
+    now = _now()
+    today = timezone.localdate(now)
+    days = _choice(request.GET.get("days"), SERIES_DAYS, DEFAULT_SERIES_DAYS)
+    mean_days = _choice(request.GET.get("mean"), MEAN_DAYS, DEFAULT_MEAN_DAYS)
+    start = now - datetime.timedelta(days=days)
+    mean_start = midnight(today - datetime.timedelta(days=mean_days))
+    factors = {f.code: f for f in point.factors.all()}
+    latest = stats.latest([point]).get(point.pk, {})
+    rows = []
+    for code, factor in factors.items():
+        time, value, exceeded = latest.get(code, (None, None, None))
+        rows.append({"factor": factor, "label": pollutant_label(code), "time": time,
+                     "value": plain(value), "exceeded": exceeded, "limit": plain(factor.limit),
+                     "range": plain(factor.range_max)})  # fmt: skip
+    rollup = stats.rates(Point.objects.filter(pk=point.pk), *stats.window(RATE_DAYS, now))
+    alarms = decorate_alarms(
+        user,
+        access.scope(user, Alarm)
+        .filter(point=point)
+        .select_related("case")
+        .order_by("-last_time", "-pk")[:POINT_ALARMS_SHOWN],
+    )
+    context = {
+        "point": point,
+        "online": is_online(point, now),
+        "now": now,
+        "factors": rows,
+        # Columns no pollutant of the point fills are left out.
+        "columns": {
+            "limit": any(f.limit is not None for f in factors.values()),
+            "standard": any(f.standard for f in factors.values()),
+            "range": any(f.range_max is not None for f in factors.values()),
+        },
+        "days": days,
+        "series_days": SERIES_DAYS,
+        "mean_days": mean_days,
+        "mean_choices": MEAN_DAYS,
+        "rates": rollup.points.get(point.pk),
+        "rate_days": RATE_DAYS,
+        "alarms": alarms,
+        "alarm_total": access.scope(user, Alarm).filter(point=point).count(),
+        "open_alarm_total": access.scope(user, Alarm)
+        .filter(point=point, state=Alarm.State.OPEN)
+        .count(),
+    }
+    chart = {
+        "labels": {
+            "limit": _("limit"),
+            "invalid": _("invalid (flag)"),
+            "aqi": _("AQI"),
+            "primary": _("primary pollutant"),
+            "cls": _("water class"),
+            "limiting": _("limiting"),
+            "mean": _("daily mean"),
+        },
+        "hourly": _hourly_chart(factors, stats.hourly(point, start, now)),
+        "daily": _daily_chart(factors, stats.daily_means(stats.hourly(point, mean_start, now))),
+    }
+    if point.kind == Point.Kind.AIR_STATION:
+        air = _air_context(point, start, now)
+        chart.update(air.pop("aqi_chart"))
+        context.update(air)
+    elif point.kind == Point.Kind.WATER_SECTION:
+        water_context = _water_context(point, mean_start, now)
+        chart["water"] = water_context.pop("class_chart")
+        context.update(water_context)
+    context["chart"] = chart
+    return render(request, "monitoring/point.html", context)
+
+
+# --- alarms ----------------------------------------------------------------------------
+
+
+def filtered_alarms(alarms, state: str, kind: str, point: str):
+    """The list filters; values the page does not offer are ignored."""
+    if state in Alarm.State.values:
+        alarms = alarms.filter(state=state)
+    if kind in Alarm.Kind.values:
+        alarms = alarms.filter(kind=kind)
+    if point.isdigit() and len(point) < 19:
+        alarms = alarms.filter(point=int(point))
+    return alarms
+
+
+@login_required
+def monitoring_alarms(request):
+    request.section = "monitoring"
+    user = request.user
+    get = request.GET
+    alarms = filtered_alarms(
+        access.scope(user, Alarm)
+        .select_related("point__source", "case")
+        .order_by("-last_time", "-pk"),
+        get.get("state", ""),
+        get.get("kind", ""),
+        get.get("point", ""),
+    )
+    page = Paginator(alarms, ALARM_PAGE_SIZE).get_page(get.get("page"))
+    page.object_list = decorate_alarms(user, page.object_list)
+    query = get.copy()
+    query.pop("page", None)
+    point = None
+    if get.get("point", "").isdigit() and len(get["point"]) < 19:
+        point = access.scope(user, Point).filter(pk=int(get["point"])).first()
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "states": Alarm.State.choices,
+        "kinds": Alarm.Kind.choices,
+        "selected": {"state": get.get("state", ""), "kind": get.get("kind", "")},
+        "point": point,
+    }
+    return render(request, "monitoring/alarms.html", context)
+
+
+def alarm_window(alarm: Alarm) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of the hours an alarm's page shows."""
+    start = max(alarm.first_time - ALARM_MARGIN, alarm.last_time - MAX_ALARM_SPAN)
+    return start, alarm.last_time + ALARM_MARGIN + HOUR
+
+
+@login_required
+def monitoring_alarm(request, pk: int):
+    """An alarm: what, since when, how bad, its case, and the readings of its hours."""
+    request.section = "monitoring"
+    user = request.user
+    alarm = access.obtain(
+        user, Alarm.objects.select_related("point__source", "point__grid", "case"), pk
+    )
+    (alarm,) = decorate_alarms(user, [alarm])
+    point = alarm.point
+    start, end = alarm_window(alarm)
+    codes = [alarm.code] if alarm.code else None
+    series = stats.hourly(point, start, end, codes)
+    factors = {f.code: f for f in point.factors.all()}
+    shown = [c for c in factors if c in series] + sorted(set(series) - set(factors))
+    if alarm.code and alarm.code not in shown:
+        shown = [alarm.code]
+    values = {(code, row[0]): row for code, rows in series.items() for row in rows}
+    hours = []
+    moment = start.replace(minute=0, second=0, microsecond=0)
+    while moment < end:
+        inside = alarm.first_time <= moment <= alarm.last_time
+        cells = []
+        for code in shown:
+            row = values.get((code, moment))
+            cells.append(None if row is None else {"value": plain(row[1]), "flag": row[2],
+                                                   "valid": row[3], "exceeded": row[4]})  # fmt: skip
+        hours.append({"time": moment, "inside": inside, "cells": cells})
+        moment += HOUR
+    chart = {
+        "labels": {"limit": _("limit"), "alarm": _("alarm"), "invalid": _("invalid (flag)")},
+        "span": [stamp(alarm.first_time), stamp(alarm.last_time + HOUR)],
+        "range": [stamp(start), stamp(end)],
+        "series": _hourly_chart({c: factors[c] for c in shown if c in factors}, series),
+    }
+    context = {
+        "alarm": alarm,
+        "point": point,
+        "description": describe(alarm),
+        "columns": [
+            {
+                "code": c,
+                "label": pollutant_label(c),
+                "unit": factors[c].unit if c in factors else "",
+                "limit": plain(factors[c].limit) if c in factors else "",
+            }
+            for c in shown
+        ],
+        "hours": hours,
+        "fold_hours": len(hours) > FOLD_HOURS,
+        "chart": chart,
+        "start": start,
+        "end": end,
+    }
+    return render(request, "monitoring/alarm.html", context)
