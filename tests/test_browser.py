@@ -477,3 +477,81 @@ def test_a_report_from_the_portal_is_routed_handled_verified_answered_and_disclo
     assert "已整改" in public.inner_text("#public-summary")
     assert "王举报人" not in public.content()
     shot(public, "portal-disclosed-zh")
+
+
+def test_the_simulators_stream_appears_on_the_pages_and_an_exceedance_becomes_a_case(
+    people, page_for, live_server
+):
+    """Issue 7's done-when: simulated loggers upload to a real HJ 212 server; the
+    overview shows them online with their compliance; an injected exceedance is an
+    alarm and a monitoring case assigned to the bureau, with the readings attached."""
+    import asyncio
+    import datetime
+    import threading
+
+    from ecogov.cases.models import Case, Channel
+    from ecogov.monitoring import simulator
+    from ecogov.monitoring.models import Point
+    from ecogov.monitoring.server import HJ212Server
+    from ecogov.monitoring.services import points_import, table_rows
+    from ecogov.org.sample import SAMPLE_DIR
+    from ecogov.sources.sample import sources_sample_load
+
+    sources_sample_load(people.district)
+    path = SAMPLE_DIR / "monitoring_points.csv"
+    points_import(rows=table_rows(path.read_bytes(), path.name), jurisdiction=people.district)
+    loggers = [
+        simulator.Logger(p.mn, p.password, simulator.profile_of(p),
+                         {f.code: f.limit for f in p.factors.all() if f.limit is not None})
+        for p in Point.objects.prefetch_related("factors").order_by("mn")
+    ]  # fmt: skip
+    outlet = next(logger for logger in loggers if logger.mn == "63010300000003")
+    outlet.excess_left = 3  # three hours over the COD limit: a case
+    reports = []
+
+    def play():
+        async def main():
+            server = HJ212Server()
+            await server.start("127.0.0.1", 0)
+            start = datetime.datetime.now().replace(minute=0, second=0, microsecond=0)
+            reports.append(await simulator.run("127.0.0.1", server.port, loggers, frames=48,
+                                               start=start - datetime.timedelta(hours=48)))  # fmt: skip
+            await server.stop()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=play)
+    thread.start()
+    thread.join(120)
+    assert reports and reports[0].answered == 7 * 48 and reports[0].errors == 0
+
+    case = Case.objects.get(channel=Channel.MONITORING)
+    assert case.source.name == "示例2号工业企业" and case.lead == people.bureau
+    page = page_for(people.dora)
+    page.goto(f"{live_server.url}/monitoring/")
+    rows = page.locator("#rates tbody tr")
+    assert rows.count() == 4  # the four sources with outlets
+    assert page.locator("#points tbody tr").count() == 7
+    assert "示例2号工业企业" in page.locator("#rates").inner_text()
+    page.wait_for_selector("#chart-compliance[data-ready='true']")
+    shot(page, "monitoring-overview-zh")
+    page.goto(f"{live_server.url}/monitoring/alarms/")  # it is over: the alarm is closed
+    assert page.locator("main").get_by_text(case.number).count() == 1
+    shot(page, "monitoring-alarms-zh")
+
+    page.goto(f"{live_server.url}/monitoring/")
+    page.click("#points a:text-is('废水总排口')")
+    page.wait_for_selector("#hourly-charts [data-ready='true']")
+    assert "63010300000003" in page.locator("#facts").inner_text()
+    shot(page, "monitoring-point-zh")
+
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    body = page.locator("main").inner_text()
+    assert "化学需氧量" in body and "63010300000003" in body
+    assert page.locator("a[href*='.xlsx'], a:has-text('xlsx')").count() >= 1
+    shot(page, "monitoring-case-zh")
+
+    station = Point.objects.get(kind="air_station")
+    page.goto(f"{live_server.url}{station.get_absolute_url()}")
+    assert page.locator("#latest-aqi").count() == 1
+    shot(page, "monitoring-station-zh")

@@ -267,6 +267,8 @@ def case_register(
             for c in routing.candidates[:6]
         ],
     }
+    if lead is not None:  # the channel's rule decides, not the duty lists
+        proposal = {"lead": lead.name, "support": [], "rule": channel, "candidates": []}
     with transaction.atomic():
         for attempt in range(5):
             case = Case(

@@ -175,11 +175,11 @@ class _Client:
             if self.rng.random() < self.faults.missing:
                 self.report.skipped += 1
                 return None
-            if self.logger.excess_left > 0:
-                self.logger.excess_left -= 1
-            elif self.rng.random() < self.faults.exceed:
+            if not self.logger.excess_left and self.rng.random() < self.faults.exceed:
                 self.logger.excess_left = self.rng.randint(2, 4)
         frame = hj212.build(hourly_packet(self.logger, when, self.rng, cn=cn))
+        if cn == "2061" and self.logger.excess_left:
+            self.logger.excess_left -= 1  # hours of the exceedance still to come
         junk = b""
         if self.rng.random() < self.faults.garbage:
             junk = corrupt(frame, self.rng)
