@@ -371,3 +371,41 @@ def test_aqi_above_the_table_counts_as_500_and_the_daily_report_takes_the_o3_hou
     assert capped.aqi == 500 and capped.capped == ["PM10"] and capped.primary == ["PM10"]
     plain = stats.capped_aqi({"a34004": Decimal("30"), "O3": Decimal("250")}, "24h")
     assert plain.aqi == 125 and plain.capped == [] and plain.primary == ["O3"]
+
+
+def test_points_import_reads_the_optional_standard_rate_and_range_columns(personas):
+    rows = [
+        (
+            "mn",
+            "pw",
+            "name",
+            "kind",
+            "source",
+            "pollutant",
+            "limit",
+            "unit",
+            "standard",
+            "range_max",
+        ),
+        ("6399000001", "pw1", "站", "air_station", "", "a34004", "", "μg/m³", "", "1000"),
+        (
+            "6399000002",
+            "pw2",
+            "口",
+            "water_section",
+            "",
+            "w01018",
+            "20",
+            "mg/L",
+            "GB 3838-2002 III类",
+            "",
+        ),
+    ]
+    points_import(rows=rows, jurisdiction=personas.district)
+    factor = Factor.objects.get(point__mn="6399000002")
+    assert factor.standard == "GB 3838-2002 III类" and factor.limit == 20
+    assert Factor.objects.get(point__mn="6399000001").range_max == 1000
+    Factor.objects.filter(pk=factor.pk).update(rate_limit=5)
+    points_import(rows=[row[:8] for row in rows], jurisdiction=personas.district)
+    factor.refresh_from_db()
+    assert factor.standard == "GB 3838-2002 III类" and factor.rate_limit == 5  # left alone

@@ -15,6 +15,8 @@ from ecogov.spreadsheets import cell_text, sheet_rows
 from ecogov.standards import hj212_codes
 
 COLUMNS = ("mn", "pw", "name", "kind", "source", "pollutant", "limit", "unit")
+# Read when present: where the limit comes from, a mass-rate limit, the instrument's range.
+OPTIONAL = ("standard", "rate_limit", "range_max")
 KINDS = {
     "source": Point.Kind.SOURCE, "air_station": Point.Kind.AIR_STATION,
     "water_section": Point.Kind.WATER_SECTION,
@@ -77,7 +79,7 @@ def points_import(*, rows: list[tuple], jurisdiction) -> ImportReport:
             _("Columns missing: %(columns)s (expected %(expected)s).")
             % {"columns": ", ".join(missing), "expected": ",".join(COLUMNS)}
         )
-    index = {name: header.index(name) for name in COLUMNS}
+    index = {name: header.index(name) for name in (*COLUMNS, *OPTIONAL) if name in header}
     sources = {s.name: s for s in Source.objects.filter(jurisdiction=jurisdiction)}
     problems: list[str] = []
     points: dict[str, dict] = {}
@@ -104,6 +106,9 @@ def points_import(*, rows: list[tuple], jurisdiction) -> ImportReport:
         if not code or len(code) > 16:
             bad.append(_("the pollutant code is empty or too long"))
         limit, why = _limit(cells["limit"], number)
+        rate_limit, why_rate = _limit(cells.get("rate_limit", ""), number)
+        range_max, why_range = _limit(cells.get("range_max", ""), number)
+        why = why or why_rate or why_range
         if bad:
             problems.append(_("row %(row)d: %(what)s") % {"row": number, "what": "；".join(bad)})
             continue
@@ -126,7 +131,11 @@ def points_import(*, rows: list[tuple], jurisdiction) -> ImportReport:
                             % {"row": number, "code": code, "mn": mn})  # fmt: skip
             continue
         pollutant = hj212_codes.pollutant(code)
-        entry["factors"][code] = (limit, cells["unit"] or (pollutant.unit if pollutant else ""))
+        wanted = {"limit": limit, "unit": cells["unit"] or (pollutant.unit if pollutant else ""),
+                  "rate_limit": rate_limit, "range_max": range_max,
+                  "standard": cells.get("standard", "")[:200]}  # fmt: skip
+        # A column the table does not have leaves what the back office set alone.
+        entry["factors"][code] = {k: v for k, v in wanted.items() if k in COLUMNS or k in index}
     taken = Point.objects.filter(mn__in=points).exclude(jurisdiction=jurisdiction)
     for point in taken:
         problems.append(_("MN %(mn)s belongs to another jurisdiction") % {"mn": point.mn})
@@ -152,10 +161,11 @@ def points_import(*, rows: list[tuple], jurisdiction) -> ImportReport:
             point.full_clean()
             point.save()
         factors = {f.code: f for f in point.factors.all()}
-        for code, (limit, unit) in entry["factors"].items():
+        for code, wanted in entry["factors"].items():
             factor = factors.get(code) or Factor(point=point, code=code)
-            if factor.pk is None or (factor.limit, factor.unit) != (limit, unit):
-                factor.limit, factor.unit = limit, unit
+            if factor.pk is None or any(getattr(factor, k) != v for k, v in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(factor, name, value)
                 factor.save()
                 report.factors += 1
                 if not changed and mn not in report.updated:
