@@ -147,7 +147,7 @@ def alarm_cases(alarm_ids=None) -> list[int]:
 def _open_case(alarm_id: int) -> int | None:
     with transaction.atomic():
         alarm = (
-            Alarm.objects.select_for_update()
+            Alarm.objects.select_for_update(of=("self",))
             .select_related("point__source", "point__jurisdiction")
             .filter(pk=alarm_id, case__isnull=True)
             .first()

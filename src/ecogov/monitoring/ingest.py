@@ -17,11 +17,11 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, Max, Q, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection, transaction
+from django.db.models import Max, Q
 
 from ecogov.domain import monitorchecks
 from ecogov.domain.monitorchecks import Finding, Limits
@@ -110,6 +110,50 @@ def readings_of(packet: hj212.Packet) -> list[tuple[str, dict[str, str]]]:
     medium = _OLD_MEDIUM.get(packet.st or "") if packet.version == "2005" else None
     old = hj212_codes.OLD_CODES.get(medium, {}) if medium else {}
     return [(old.get(code, code), values) for code, values in packet.pollutants.items()]
+
+
+class Hourly(NamedTuple):
+    """A reading as the checks see it (not a model instance: those are costly to build)."""
+
+    point_id: int
+    code: str
+    time: datetime.datetime
+    value: Decimal | None
+    extremes: tuple  # minimum, maximum, total
+    flag: str
+    valid: bool
+    exceeded: bool | None
+
+
+def _reading(point_id, code, time, values, limits: Limits | None) -> Hourly | None:
+    value = next((_decimal(values[f]) for f in VALUE_FIELDS if f in values), None)
+    if value is None and "Cou" not in values:
+        return None
+    flag = values.get("Flag", "N")[:4]
+    valid = value is not None and flag in hj212_codes.VALID_FLAGS
+    limit = limits.limit if limits else None
+    extremes = (
+        _decimal(values.get("Min")),
+        _decimal(values.get("Max")),
+        _decimal(values.get("Cou")),
+    )
+    exceeded = (value > limit) if valid and limit is not None else None
+    return Hourly(point_id, code, time, value, extremes, flag, valid, exceeded)
+
+
+def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite ≥ 3.24, PostgreSQL): a repeat is skipped."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks}) "
+            "ON CONFLICT DO NOTHING",
+            rows,
+        )
 
 
 class Ingestor:
@@ -207,51 +251,46 @@ class Ingestor:
         return fresh
 
     def _write(self, fresh: list, report: StoreReport) -> None:
-        Packet.objects.bulk_create(
+        # Plain INSERTs with executemany: building model instances and compiling them
+        # cost several times the database's own work at thousands of uploads a second.
+        db_time = connection.ops.adapt_datetimefield_value
+        _insert(
+            Packet, ("point", "cn", "qn", "data_time", "received_at", "raw"),
             [
-                Packet(
-                    point_id=point_id, cn=cn[:4], qn=(upload.packet.qn or "")[:20],
-                    data_time=time, received_at=upload.received_at, raw=upload.raw,
-                )
+                (point_id, cn[:4], (upload.packet.qn or "")[:20], db_time(time),
+                 db_time(upload.received_at), upload.raw)
                 for (point_id, cn, time), upload in fresh
             ],
-            ignore_conflicts=True,
         )  # fmt: skip
         report.stored = len(fresh)
-        readings = []
+        rows = []
         hourly = []
         for (point_id, cn, time), upload in fresh:
             period = PERIODS.get(cn)
             if period is None or time is None:
                 continue
             limits = self._by_id[point_id].limits if point_id in self._by_id else {}
+            stored_time = db_time(time)
             for code, values in readings_of(upload.packet):
-                reading = self._reading(point_id, code, period, time, values, limits.get(code))
-                if reading is not None:
-                    readings.append(reading)
-                    if period == Period.HOUR:
-                        hourly.append(reading)
+                reading = _reading(point_id, code[:16], time, values, limits.get(code))
+                if reading is None:
+                    continue
+                rows.append((point_id, reading.code, period, stored_time, reading.value,
+                             *reading.extremes, reading.flag, reading.valid, reading.exceeded))  # fmt: skip
+                if period == Period.HOUR:
+                    hourly.append(reading)
         if hourly:
             self._seed_last_hours({r.point_id for r in hourly})
-        Reading.objects.bulk_create(readings, ignore_conflicts=True)
-        report.readings = len(readings)
+        _insert(
+            Reading,
+            ("point", "code", "period", "time", "value", "minimum", "maximum", "total", "flag",
+             "valid", "exceeded"),
+            rows,
+        )  # fmt: skip
+        report.readings = len(rows)
         self._mark_seen(fresh)
         if hourly:
             self._check(hourly, report)
-
-    def _reading(self, point_id, code, period, time, values, limits: Limits | None):
-        value = next((_decimal(values[f]) for f in VALUE_FIELDS if f in values), None)
-        if value is None and "Cou" not in values:
-            return None
-        flag = values.get("Flag", "N")[:4]
-        valid = value is not None and flag in hj212_codes.VALID_FLAGS
-        limit = limits.limit if limits else None
-        return Reading(
-            point_id=point_id, code=code[:16], period=period, time=time, value=value,
-            minimum=_decimal(values.get("Min")), maximum=_decimal(values.get("Max")),
-            total=_decimal(values.get("Cou")), flag=flag, valid=valid,
-            exceeded=(value > limit) if valid and limit is not None else None,
-        )  # fmt: skip
 
     def _mark_seen(self, fresh: list) -> None:
         latest: dict[int, datetime.datetime] = {}
@@ -260,18 +299,16 @@ class Ingestor:
             received[point_id] = max(received.get(point_id, upload.received_at), upload.received_at)
             if time is not None:
                 latest[point_id] = max(latest.get(point_id, time), time)
-        updates = {
-            "last_seen": Greatest(Coalesce(F("last_seen"), _case(received)), _case(received)),
-        }
-        if latest:
-            updates["last_data_time"] = Case(
-                *[
-                    When(pk=pk, then=Greatest(Coalesce(F("last_data_time"), Value(t)), Value(t)))
-                    for pk, t in latest.items()
-                ],
-                default=F("last_data_time"),
-            )
-        Point.objects.filter(pk__in=received).update(**updates)
+        db_time = connection.ops.adapt_datetimefield_value
+        table = connection.ops.quote_name(Point._meta.db_table)
+        with connection.cursor() as cursor:
+            for column, moments in (("last_seen", received), ("last_data_time", latest)):
+                if moments:
+                    cursor.executemany(
+                        f"UPDATE {table} SET {column} = CASE WHEN {column} IS NULL OR {column} < %s "
+                        f"THEN %s ELSE {column} END WHERE id = %s",
+                        [(db_time(t), db_time(t), pk) for pk, t in moments.items()],
+                    )
 
     # --- checks and alarms ------------------------------------------------------------
 
@@ -290,7 +327,7 @@ class Ingestor:
         for point_id in new_points:
             self._last_hour[point_id] = latest.get(point_id)
 
-    def _history(self, readings: list[Reading]) -> None:
+    def _history(self, readings: list[Hourly]) -> None:
         """Load the recent hourly values of pairs seen for the first time."""
         missing = {(r.point_id, r.code) for r in readings} - self._recent.keys()
         if not missing:
@@ -313,7 +350,7 @@ class Ingestor:
             if (point_id, code) in missing:
                 self._recent[(point_id, code)].append((time, value))
 
-    def _check(self, hourly: list[Reading], report: StoreReport) -> None:
+    def _check(self, hourly: list[Hourly], report: StoreReport) -> None:
         hourly.sort(key=lambda r: r.time)
         self._history(hourly)
         findings: list[tuple[int, Finding]] = []
@@ -345,10 +382,6 @@ class Ingestor:
         raise_alarms(findings, compliant=compliant, resumed=set(times_by_point),
                      window=self.merge_window, report=report,
                      key_sources={i.id for i in self._by_id.values() if i.key_source})  # fmt: skip
-
-
-def _case(values: dict[int, datetime.datetime]):
-    return Case(*[When(pk=pk, then=Value(t)) for pk, t in values.items()])
 
 
 def case_threshold(kind: str) -> int:
