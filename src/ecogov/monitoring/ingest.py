@@ -141,6 +141,15 @@ def _reading(point_id, code, time, values, limits: Limits | None) -> Hourly | No
     return Hourly(point_id, code, time, value, extremes, flag, valid, exceeded)
 
 
+def _utc(value) -> datetime.datetime:
+    """A time as read back raw (SQLite: UTC text or naive UTC; PostgreSQL: aware) in UTC."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
+
+
 def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     """INSERT … ON CONFLICT DO NOTHING (SQLite ≥ 3.24, PostgreSQL): a repeat is skipped."""
     if not rows:
@@ -174,18 +183,18 @@ class Ingestor:
 
     def refresh(self) -> None:
         """Reload the registered points and their limits (new points, changed limits)."""
-        points = {}
-        for point in Point.objects.select_related("source").only(
-            "pk", "mn", "password", "active", "source__key"
-        ):
-            points[point.mn] = PointInfo(
-                point.pk, point.mn, point.password, point.active,
-                bool(point.source_id and point.source.key),
-            )  # fmt: skip
+        points = {
+            mn: PointInfo(pk, mn, password, active, bool(key))
+            for pk, mn, password, active, key in Point.objects.values_list(
+                "pk", "mn", "password", "active", "source__key"
+            )
+        }
         by_id = {info.id: info for info in points.values()}
-        for factor in Factor.objects.only("point_id", "code", "limit", "range_max"):
-            if factor.point_id in by_id:
-                by_id[factor.point_id].limits[factor.code] = Limits(factor.limit, factor.range_max)
+        for point_id, code, limit, range_max in Factor.objects.values_list(
+            "point_id", "code", "limit", "range_max"
+        ):
+            if point_id in by_id:
+                by_id[point_id].limits[code] = Limits(limit, range_max)
         self.points, self._by_id = points, by_id
 
     def authenticate(self, mn: str | None, pw: str | None) -> tuple[PointInfo | None, str]:
@@ -237,11 +246,19 @@ class Ingestor:
         existing = set()
         if timed:
             # A superset (any of these points at any of these times), narrowed below.
-            existing = set(
-                Packet.objects.filter(
-                    point_id__in={k[0] for k in timed}, data_time__in={k[2] for k in timed}
-                ).values_list("point_id", "cn", "data_time")
-            )
+            db_time = connection.ops.adapt_datetimefield_value
+            points = sorted({k[0] for k in timed})
+            times = sorted({db_time(k[2]) for k in timed}, key=str)
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT point_id, cn, data_time FROM {quote(Packet._meta.db_table)} "
+                    f"WHERE point_id IN ({', '.join(['%s'] * len(points))}) "
+                    f"AND data_time IN ({', '.join(['%s'] * len(times))})",
+                    [*points, *times],
+                )
+                stored = {(p, c, _utc(t)) for p, c, t in cursor.fetchall()}
+            existing = {k for k in timed if (k[0], k[1], _utc(k[2])) in stored}
         fresh = []
         for key, upload in keyed:
             if key in existing:

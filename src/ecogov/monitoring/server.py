@@ -37,6 +37,7 @@ READ_SIZE = 64 * 1024
 MAX_ERRORS_IN_A_ROW = 50  # then the connection is closed
 MAX_SPLIT_SETS = 32  # incomplete split uploads kept per connection
 REFRESH_SECONDS = 10  # the catalogue of points is reloaded this often
+UNKNOWN_REFRESH_SECONDS = 2  # an unknown MN reloads it at most this often
 
 
 @dataclasses.dataclass
@@ -94,6 +95,10 @@ class HJ212Server:
         self.max_frame = max_frame
         self.counters = Counters()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-writer")
+        # The catalogue is read on its own thread (and database connection): the writer
+        # and the answers it releases never wait for it.
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-catalogue")
+        self._reloading: asyncio.Future | None = None
         self._tasks: list[asyncio.Task] = []
         self._server: asyncio.AbstractServer | None = None
         self._refreshed = 0.0
@@ -103,8 +108,9 @@ class HJ212Server:
     async def start(self, host: str, port: int) -> asyncio.AbstractServer:
         loop = asyncio.get_running_loop()
         self.queue = asyncio.Queue(self.queue_max)
-        await loop.run_in_executor(self._executor, self._refresh)
+        await loop.run_in_executor(self._reader, self._refresh)
         self._tasks.append(asyncio.create_task(self._write_loop(), name="hj212-writer"))
+        self._tasks.append(asyncio.create_task(self._refresh_loop(), name="hj212-catalogue"))
         self._server = await asyncio.start_server(
             self._handle, host, port, limit=READ_SIZE, backlog=4096, reuse_address=True
         )
@@ -125,12 +131,34 @@ class HJ212Server:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await asyncio.get_running_loop().run_in_executor(self._executor, _reset_connection)
-        self._executor.shutdown(wait=True)
+        loop = asyncio.get_running_loop()
+        for executor in (self._executor, self._reader):
+            await loop.run_in_executor(executor, _reset_connection)
+            executor.shutdown(wait=True)
 
     def _refresh(self) -> None:
-        self.ingestor.refresh()
-        self._refreshed = time.monotonic()
+        try:
+            self.ingestor.refresh()
+        except Exception:
+            _reset_connection()
+            raise
+        finally:
+            self._refreshed = time.monotonic()
+
+    async def reload(self) -> None:
+        """Reload the catalogue, or wait for the reload already under way."""
+        if self._reloading is None or self._reloading.done():
+            loop = asyncio.get_running_loop()
+            self._reloading = loop.run_in_executor(self._reader, self._refresh)
+        try:
+            await asyncio.shield(self._reloading)
+        except Exception:
+            log.exception("reloading the monitoring points failed")
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            await self.reload()
 
     # --- the writer -------------------------------------------------------------------
 
@@ -156,8 +184,6 @@ class HJ212Server:
     def _store(self, batch: list[_Item]) -> list[StoreReport]:
         """In the writer thread: one transaction for the batch, or, if it fails, one per
         upload, so that one upload the database refuses does not cost the others."""
-        if time.monotonic() - self._refreshed > REFRESH_SECONDS:
-            self._refresh()
         uploads = [item.upload for item in batch if item.upload is not None]
         refusals = [item.refusal for item in batch if item.refusal is not None]
         try:
@@ -243,8 +269,11 @@ class HJ212Server:
             self.counters.frames += 1
             packet = item
             info, why = self.ingestor.authenticate(packet.mn, packet.pw)
-            if info is None and time.monotonic() - self._refreshed > 2:
-                await loop.run_in_executor(self._executor, self._refresh)
+            if info is None and (
+                time.monotonic() - self._refreshed > UNKNOWN_REFRESH_SECONDS
+                or (self._reloading is not None and not self._reloading.done())
+            ):  # a logger registered a moment ago
+                await self.reload()
                 info, why = self.ingestor.authenticate(packet.mn, packet.pw)
             if info is None:
                 state.errors += 1
