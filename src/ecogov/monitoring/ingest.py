@@ -11,6 +11,7 @@ acknowledged, and its readings and checks are not repeated.
 """
 
 import datetime
+import hmac
 import logging
 import zoneinfo
 from collections import deque
@@ -199,8 +200,6 @@ class Ingestor:
 
     def authenticate(self, mn: str | None, pw: str | None) -> tuple[PointInfo | None, str]:
         """The point of an upload, or None and why it is refused."""
-        import hmac
-
         info = self.points.get(mn or "")
         if info is None:
             return None, f"unknown MN {mn!r}"

@@ -36,7 +36,7 @@ log = logging.getLogger("ecogov.hj212")
 READ_SIZE = 64 * 1024
 MAX_ERRORS_IN_A_ROW = 50  # then the connection is closed
 MAX_SPLIT_SETS = 32  # incomplete split uploads kept per connection
-REFRESH_SECONDS = 10  # the catalogue of points is reloaded this often
+REFRESH_SECONDS = 60  # the catalogue of points is reloaded this often (and on an unknown MN)
 UNKNOWN_REFRESH_SECONDS = 2  # an unknown MN reloads it at most this often
 
 
