@@ -217,14 +217,7 @@ def instrumented_server(
                 gc.freeze()
             print("listening", flush=True)
 
-        task = asyncio.create_task(server.serve(host, port, ready=ready))
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, task.cancel)
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
+        await server.serve_until_stopped(host, port, ready=ready)
         watcher.cancel()
 
     loop_profile = cProfile.Profile() if use_cprofile else None

@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import logging
 import resource
+import signal
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -379,6 +380,18 @@ def _keepalive(sock: socket.socket) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 20)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+
+
+async def serve_until_stopped(host: str, port: int, **options) -> None:
+    """``serve`` until SIGINT or SIGTERM, which store what is queued before leaving."""
+    task = asyncio.create_task(serve(host, port, **options))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
 
 
 async def serve(host: str, port: int, *, ready=None, **options) -> None:

@@ -4,14 +4,13 @@ import asyncio
 import datetime
 import json
 import logging
-import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ecogov.monitoring import simulator
 from ecogov.monitoring.models import Point
-from ecogov.monitoring.server import raise_open_files_limit, serve
+from ecogov.monitoring.server import raise_open_files_limit, serve_until_stopped
 
 
 class Command(BaseCommand):
@@ -64,21 +63,15 @@ class Command(BaseCommand):
     def _serve(self, options) -> None:
         logging.getLogger("ecogov.hj212").setLevel(logging.INFO)
 
-        async def main():
-            task = asyncio.create_task(
-                serve(options["host"], options["port"], batch_max=options["batch"],
-                      ready=lambda s: self.stdout.write(
-                          f"HJ 212 server listening on {options['host']}:{s.port}", ending="\n"))
-            )  # fmt: skip
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, task.cancel)
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        def ready(server):
+            self.stdout.write(f"HJ 212 server listening on {options['host']}:{server.port}")
+            self.stdout.flush()
 
-        asyncio.run(main())
+        asyncio.run(
+            serve_until_stopped(
+                options["host"], options["port"], batch_max=options["batch"], ready=ready
+            )
+        )
 
     def _simulate(self, options) -> None:
         raise_open_files_limit()
