@@ -501,10 +501,8 @@ def test_the_simulators_stream_appears_on_the_pages_and_an_exceedance_becomes_a_
     path = SAMPLE_DIR / "monitoring_points.csv"
     points_import(rows=table_rows(path.read_bytes(), path.name), jurisdiction=people.district)
     loggers = [
-        simulator.Logger(p.mn, p.password, simulator.profile_of(p),
-                         {f.code: f.limit for f in p.factors.all() if f.limit is not None})
-        for p in Point.objects.prefetch_related("factors").order_by("mn")
-    ]  # fmt: skip
+        simulator.logger_for(p) for p in Point.objects.prefetch_related("factors").order_by("mn")
+    ]
     outlet = next(logger for logger in loggers if logger.mn == "63010300000003")
     outlet.excess_left = 3  # three hours over the COD limit: a case
     reports = []

@@ -9,15 +9,19 @@ class UnreadableFile(ValueError):
     pass
 
 
+def decode_text(data: bytes, name: str = "the file") -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(f"{name}: not a text file in UTF-8 or GB18030")
+
+
 def read_text(path: str | Path) -> str:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"{path}: {error.strerror or error}") from None
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile(f"{path}: not a text file in UTF-8 or GB18030")
+    return decode_text(data, str(path))

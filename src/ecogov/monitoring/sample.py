@@ -43,19 +43,17 @@ def monitoring_sample_load(district, *, days: int = DAYS, now=None) -> int:
     """Register the sample points and play their hours up to the last full hour; the
     number of uploads stored."""
     path = SAMPLE_DIR / "monitoring_points.csv"
-    points_import(rows=table_rows(path.read_bytes(), path.name), jurisdiction=district)
+    rows = table_rows(path.read_bytes(), path.name)
+    points_import(rows=rows, jurisdiction=district)
     now = timezone.localtime(now or timezone.now()).replace(minute=0, second=0, microsecond=0)
     end = now.replace(tzinfo=None)  # the hour in progress is not complete yet
     ingestor = Ingestor()
     ingestor.refresh()
     stored = 0
     candidates: list[int] = []
-    points = Point.objects.filter(jurisdiction=district, mn__in=_sample_mns(path))
+    points = Point.objects.filter(jurisdiction=district, mn__in={row[0] for row in rows[1:] if row})
     for point in points.prefetch_related("factors").order_by("mn"):
-        logger = simulator.Logger(
-            point.mn, point.password, simulator.profile_of(point),
-            {f.code: f.limit for f in point.factors.all() if f.limit is not None},
-        )  # fmt: skip
+        logger = simulator.logger_for(point)
         first = end - datetime.timedelta(days=days)
         if point.last_data_time is not None:
             first = max(first, timezone.localtime(point.last_data_time).replace(tzinfo=None))
@@ -84,10 +82,6 @@ def monitoring_sample_load(district, *, days: int = DAYS, now=None) -> int:
     _feeds(district)
     feeds_run(now.date())
     return stored
-
-
-def _sample_mns(path) -> set[str]:
-    return {row[0] for row in table_rows(path.read_bytes(), path.name)[1:] if row}
 
 
 def _feeds(district) -> None:

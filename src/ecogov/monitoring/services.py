@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ecogov.domain.textfile import UnreadableFile, decode_text
 from ecogov.monitoring.models import Factor, Point
 from ecogov.sources.models import Source
 from ecogov.spreadsheets import cell_text, sheet_rows
@@ -36,14 +37,10 @@ def table_rows(data: bytes, filename: str) -> list[tuple]:
     """The rows of a CSV (UTF-8 or GB18030) or Excel file, header included."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return sheet_rows(data)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
+    try:
+        text = decode_text(data, filename)
+    except UnreadableFile:
+        raise ValidationError(_("The file is neither UTF-8 nor GB18030 text.")) from None
     return [tuple(row) for row in csv.reader(io.StringIO(text))]
 
 

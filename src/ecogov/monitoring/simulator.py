@@ -355,6 +355,12 @@ async def live(
     return report
 
 
+def logger_for(point) -> Logger:
+    """The simulated logger of a registered point (its factors prefetched or not)."""
+    limits = {f.code: f.limit for f in point.factors.all() if f.limit is not None}
+    return Logger(point.mn, point.password, profile_of(point), limits)
+
+
 def profile_of(point) -> str:
     """The simulator profile of a registered point."""
     if point.kind == "air_station":

@@ -84,11 +84,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "no active monitoring points: register some with `ecogov monitoring points import`"
             )
-        loggers = [
-            simulator.Logger(point.mn, point.password, simulator.profile_of(point),
-                             {f.code: f.limit for f in point.factors.all() if f.limit is not None})
-            for point in points
-        ]  # fmt: skip
+        loggers = [simulator.logger_for(point) for point in points]
         faults = simulator.Faults(options["exceed"], options["missing"], options["garbage"])
         host, port = options["host"], options["port"]
         if options["live"]:
