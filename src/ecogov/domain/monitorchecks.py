@@ -72,9 +72,10 @@ def check_hour(
         found.append(Finding(EXCEEDANCE, code, time, value, limits.limit))
     if valid and flat_hours > 1 and len(previous) >= flat_hours - 1:
         run = previous[-(flat_hours - 1) :]
-        expected = [time - HOUR * step for step in range(flat_hours - 1, 0, -1)]
-        if [t for t, _ in run] == expected and all(v == value for _, v in run):
-            found.append(Finding(FLAT, code, time, value))
+        if all(v == value for _, v in run):  # rarely true: the times are compared after
+            expected = [time - HOUR * step for step in range(flat_hours - 1, 0, -1)]
+            if [t for t, _ in run] == expected:
+                found.append(Finding(FLAT, code, time, value))
     return found
 
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from ecogov.domain import monitorchecks
 from ecogov.domain.monitorchecks import Finding, Limits
@@ -113,6 +113,9 @@ def readings_of(packet: hj212.Packet) -> list[tuple[str, dict[str, str]]]:
     return [(old.get(code, code), values) for code, values in packet.pollutants.items()]
 
 
+NO_LIMITS = Limits()
+
+
 class Hourly(NamedTuple):
     """A reading as the checks see it (not a model instance: those are costly to build)."""
 
@@ -151,19 +154,84 @@ def _utc(value) -> datetime.datetime:
     return value.astimezone(datetime.UTC)
 
 
-def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (SQLite ≥ 3.24, PostgreSQL): a repeat is skipped."""
+def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning=()) -> list[tuple]:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite ≥ 3.35, PostgreSQL): a repeat is skipped.
+    Returns the ``returning`` columns of the rows inserted (none unless asked).
+
+    One statement per batch where the database allows it: on PostgreSQL the columns go
+    as arrays through ``unnest``, bound by the server (Django's cursor quotes every value
+    in Python, which costs more than the insert itself); on SQLite ``executemany``
+    steps one prepared statement, or, to learn what was inserted, multi-row VALUES."""
     if not rows:
-        return
+        return []
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
+    model_fields = [model._meta.get_field(name) for name in fields]
+    columns = ", ".join(quote(f.column) for f in model_fields)
+    back = (
+        " RETURNING " + ", ".join(quote(model._meta.get_field(n).column) for n in returning)
+        if returning
+        else ""
+    )
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in model_fields)
+        with _server_cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
+                f"ON CONFLICT DO NOTHING{back}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return cursor.fetchall() if returning else []
+    marks = f"({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks}) "
-            "ON CONFLICT DO NOTHING",
-            rows,
-        )
+        if not returning:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES {marks} ON CONFLICT DO NOTHING", rows
+            )
+            return []
+        inserted = []
+        per = max(1, connection.features.max_query_params // len(fields))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))} "
+                f"ON CONFLICT DO NOTHING{back}",
+                [value for row in chunk for value in row],
+            )
+            inserted += cursor.fetchall()
+        return inserted
+
+
+def _server_cursor():
+    """PostgreSQL: a cursor whose parameters the server binds (arrays go as arrays), in
+    the transaction of Django's connection."""
+    import psycopg  # the PostgreSQL driver; not needed on SQLite
+
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+class _Moments:
+    """Conversions of the times of one batch, each made once (uploads share their hours)."""
+
+    def __init__(self):
+        self._db: dict[datetime.datetime, object] = {}
+        self._utc: dict[datetime.datetime, datetime.datetime] = {}
+        self.adapt = connection.ops.adapt_datetimefield_value
+
+    def db(self, moment: datetime.datetime | None):
+        if moment is None:
+            return None
+        value = self._db.get(moment)
+        if value is None:
+            value = self._db[moment] = self.adapt(moment)
+        return value
+
+    def utc(self, moment: datetime.datetime) -> datetime.datetime:
+        value = self._utc.get(moment)
+        if value is None:
+            value = self._utc[moment] = moment.astimezone(datetime.UTC)
+        return value
 
 
 class Ingestor:
@@ -175,10 +243,13 @@ class Ingestor:
         )
         self.points: dict[str, PointInfo] = {}
         self._by_id: dict[int, PointInfo] = {}
+        self._key_sources: set[int] = set()
         # (point id, code) → the last valid hourly values, oldest first.
         self._recent: dict[tuple[int, str], deque] = {}
         # point id → the latest hourly data time seen.
         self._last_hour: dict[int, datetime.datetime | None] = {}
+        # DataTime text → local time: loggers send the same few hours over and over.
+        self._times: dict[str, datetime.datetime | None] = {}
 
     # --- the catalogue ----------------------------------------------------------------
 
@@ -197,6 +268,7 @@ class Ingestor:
             if point_id in by_id:
                 by_id[point_id].limits[code] = Limits(limit, range_max)
         self.points, self._by_id = points, by_id
+        self._key_sources = {info.id for info in by_id.values() if info.key_source}
 
     def authenticate(self, mn: str | None, pw: str | None) -> tuple[PointInfo | None, str]:
         """The point of an upload, or None and why it is refused."""
@@ -225,59 +297,60 @@ class Ingestor:
                     for r in refusals
                 )  # fmt: skip
                 report.rejected = len(refusals)
-            fresh = self._new_uploads(uploads, report)
-            if fresh:
-                self._write(fresh, report)
+            if uploads:
+                moments = _Moments()
+                fresh = self._new_uploads(uploads, report, moments)
+                if fresh:
+                    self._write(fresh, report, moments)
         return report
 
-    def _new_uploads(self, uploads: Sequence[Upload], report: StoreReport) -> list:
+    def _local_time(self, packet: hj212.Packet) -> datetime.datetime | None:
+        text = packet.data_time
+        if text is None:
+            return None
+        if text not in self._times:
+            if len(self._times) > 10_000:
+                self._times.clear()
+            self._times[text] = local_time(packet)
+        return self._times[text]
+
+    def _new_uploads(self, uploads: Sequence[Upload], report: StoreReport, moments) -> list:
+        """Store the packets not stored before; the uploads whose packet was new.
+
+        The unique constraint decides (INSERT … ON CONFLICT DO NOTHING RETURNING): one
+        statement, no separate look-up, and no race with another writer."""
         keyed = []
         seen = set()
         for upload in uploads:
-            time = local_time(upload.packet)
-            key = (upload.point_id, upload.packet.cn or "", time)
-            if time is not None and key in seen:
-                report.duplicates += 1
-                continue
-            seen.add(key)
+            time = self._local_time(upload.packet)
+            key = (upload.point_id, (upload.packet.cn or "")[:4], time)
+            if time is not None:
+                if key in seen:
+                    report.duplicates += 1
+                    continue
+                seen.add(key)
             keyed.append((key, upload))
-        timed = [key for key, _ in keyed if key[2] is not None]
-        existing = set()
-        if timed:
-            # A superset (any of these points at any of these times), narrowed below.
-            db_time = connection.ops.adapt_datetimefield_value
-            points = sorted({k[0] for k in timed})
-            times = sorted({db_time(k[2]) for k in timed}, key=str)
-            quote = connection.ops.quote_name
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT point_id, cn, data_time FROM {quote(Packet._meta.db_table)} "
-                    f"WHERE point_id IN ({', '.join(['%s'] * len(points))}) "
-                    f"AND data_time IN ({', '.join(['%s'] * len(times))})",
-                    [*points, *times],
-                )
-                stored = {(p, c, _utc(t)) for p, c, t in cursor.fetchall()}
-            existing = {k for k in timed if (k[0], k[1], _utc(k[2])) in stored}
-        fresh = []
-        for key, upload in keyed:
-            if key in existing:
-                report.duplicates += 1
-            else:
-                fresh.append((key, upload))
-        return fresh
-
-    def _write(self, fresh: list, report: StoreReport) -> None:
-        # Plain INSERTs with executemany: building model instances and compiling them
-        # cost several times the database's own work at thousands of uploads a second.
-        db_time = connection.ops.adapt_datetimefield_value
-        _insert(
+        inserted = _insert(
             Packet, ("point", "cn", "qn", "data_time", "received_at", "raw"),
             [
-                (point_id, cn[:4], (upload.packet.qn or "")[:20], db_time(time),
-                 db_time(upload.received_at), upload.raw)
-                for (point_id, cn, time), upload in fresh
+                (point_id, cn, (upload.packet.qn or "")[:20], moments.db(time),
+                 moments.db(upload.received_at), upload.raw)
+                for (point_id, cn, time), upload in keyed
             ],
+            returning=("point", "cn", "data_time"),
         )  # fmt: skip
+        new = {(p, c, _utc(t)) for p, c, t in inserted if t is not None}
+        fresh = [
+            (key, upload)
+            for key, upload in keyed
+            if key[2] is None or (key[0], key[1], moments.utc(key[2])) in new
+        ]
+        report.duplicates += len(keyed) - len(fresh)
+        return fresh
+
+    def _write(self, fresh: list, report: StoreReport, moments) -> None:
+        # Plain INSERTs: building model instances and compiling them cost several times
+        # the database's own work at thousands of uploads a second.
         report.stored = len(fresh)
         rows = []
         hourly = []
@@ -285,8 +358,9 @@ class Ingestor:
             period = PERIODS.get(cn)
             if period is None or time is None:
                 continue
-            limits = self._by_id[point_id].limits if point_id in self._by_id else {}
-            stored_time = db_time(time)
+            info = self._by_id.get(point_id)
+            limits = info.limits if info else {}
+            stored_time = moments.db(time)
             for code, values in readings_of(upload.packet):
                 reading = _reading(point_id, code[:16], time, values, limits.get(code))
                 if reading is None:
@@ -304,27 +378,49 @@ class Ingestor:
             rows,
         )  # fmt: skip
         report.readings = len(rows)
-        self._mark_seen(fresh)
+        self._mark_seen(fresh, moments)
         if hourly:
             self._check(hourly, report)
 
-    def _mark_seen(self, fresh: list) -> None:
-        latest: dict[int, datetime.datetime] = {}
-        received: dict[int, datetime.datetime] = {}
+    def _mark_seen(self, fresh: list, moments) -> None:
+        """Point.last_seen and last_data_time, moved forward only: one statement a batch."""
+        latest: dict[int, list] = {}
         for (point_id, _cn, time), upload in fresh:
-            received[point_id] = max(received.get(point_id, upload.received_at), upload.received_at)
-            if time is not None:
-                latest[point_id] = max(latest.get(point_id, time), time)
-        db_time = connection.ops.adapt_datetimefield_value
+            moment = latest.setdefault(point_id, [upload.received_at, time])
+            if upload.received_at > moment[0]:
+                moment[0] = upload.received_at
+            if time is not None and (moment[1] is None or time > moment[1]):
+                moment[1] = time
         table = connection.ops.quote_name(Point._meta.db_table)
+        # CASE rather than GREATEST (PostgreSQL) or max() (SQLite): one text for both.
+        newer = (
+            "CASE WHEN v.{0} IS NOT NULL AND ({1} IS NULL OR {1} < v.{0}) THEN v.{0} ELSE {1} END"
+        )
+        update = (
+            f"UPDATE {table} SET last_seen = {newer.format('column2', 'last_seen')}, "
+            f"last_data_time = {newer.format('column3', 'last_data_time')} "
+            "FROM {source} WHERE " + f"{table}.id = v.column1"
+        )
+        rows = [(pk, moments.db(seen), moments.db(time)) for pk, (seen, time) in latest.items()]
+        if connection.vendor == "postgresql":
+            with _server_cursor() as cursor:  # typed arrays: a NULL column is still a time
+                cursor.execute(
+                    update.format(
+                        source="unnest(%b::bigint[], %b::timestamptz[], %b::timestamptz[]) "
+                        "AS v (column1, column2, column3)"
+                    ),
+                    [list(column) for column in zip(*rows, strict=True)],
+                )
+            return
         with connection.cursor() as cursor:
-            for column, moments in (("last_seen", received), ("last_data_time", latest)):
-                if moments:
-                    cursor.executemany(
-                        f"UPDATE {table} SET {column} = CASE WHEN {column} IS NULL OR {column} < %s "
-                        f"THEN %s ELSE {column} END WHERE id = %s",
-                        [(db_time(t), db_time(t), pk) for pk, t in moments.items()],
-                    )
+            for start in range(0, len(rows), 300):
+                chunk = rows[start : start + 300]
+                cursor.execute(
+                    update.format(
+                        source=f"(VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) AS v"
+                    ),
+                    [value for row in chunk for value in row],
+                )
 
     # --- checks and alarms ------------------------------------------------------------
 
@@ -370,13 +466,17 @@ class Ingestor:
         hourly.sort(key=lambda r: r.time)
         self._history(hourly)
         findings: list[tuple[int, Finding]] = []
-        times_by_point: dict[int, list[datetime.datetime]] = {}
+        times_by_point: dict[int, set[datetime.datetime]] = {}
         for reading in hourly:
-            times_by_point.setdefault(reading.point_id, []).append(reading.time)
+            times_by_point.setdefault(reading.point_id, set()).add(reading.time)
             info = self._by_id.get(reading.point_id)
-            limits = info.limits.get(reading.code, Limits()) if info else Limits()
+            limits = info.limits.get(reading.code, NO_LIMITS) if info else NO_LIMITS
             recent = self._recent[(reading.point_id, reading.code)]
-            previous = [item for item in recent if item[0] < reading.time]
+            previous = (
+                list(recent)
+                if not recent or recent[-1][0] < reading.time  # in order, as it nearly always is
+                else [item for item in recent if item[0] < reading.time]
+            )
             for finding in monitorchecks.check_hour(
                 reading.code, reading.time, reading.value, flag=reading.flag,
                 valid=reading.valid, limits=limits, previous=previous,
@@ -386,7 +486,7 @@ class Ingestor:
             if reading.valid and (not recent or recent[-1][0] < reading.time):
                 recent.append((reading.time, reading.value))
         for point_id, times in times_by_point.items():
-            for time in sorted(set(times)):
+            for time in sorted(times):
                 last = self._last_hour.get(point_id)
                 if last is not None and time <= last:
                     continue  # a late or repeated hour fills a gap, it opens none
@@ -397,7 +497,7 @@ class Ingestor:
         compliant = {(r.point_id, r.code) for r in hourly if r.valid and r.exceeded is False}
         raise_alarms(findings, compliant=compliant, resumed=set(times_by_point),
                      window=self.merge_window, report=report,
-                     key_sources={i.id for i in self._by_id.values() if i.key_source})  # fmt: skip
+                     key_sources=self._key_sources)  # fmt: skip
 
 
 def case_threshold(kind: str) -> int:
@@ -425,11 +525,16 @@ def raise_alarms(
         return
     latest: dict[tuple[int, str, str], Alarm] = {}
     # Open alarms, and closed ones a finding may still merge into: not the whole history.
-    recent = Q(state=Alarm.State.OPEN)
-    if findings:
-        recent |= Q(last_time__gte=min(f.time for _, f in findings) - window)
-    for alarm in Alarm.objects.filter(recent, point_id__in=points).order_by("last_time"):
-        latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
+    # Nearly every batch has compliant values and resumed points, and nearly none has an
+    # open alarm for them: a plain query for the keys first, the alarms only when needed.
+    wanted = {(p, f.code, f.kind) for p, f in findings}
+    wanted |= {(p, c, monitorchecks.EXCEEDANCE) for p, c in compliant}
+    wanted |= {(p, "", monitorchecks.MISSING) for p in resumed}
+    since = min(f.time for _, f in findings) - window if findings else None
+    ids = [pk for pk, *key in _alarm_keys(sorted(points), since) if tuple(key) in wanted]
+    if ids:
+        for alarm in Alarm.objects.filter(pk__in=ids).order_by("last_time"):
+            latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
     rules = list(AlarmRule.objects.all()) if findings else []
     touched: dict[int, Alarm] = {}
     for point_id, finding in sorted(findings, key=lambda item: item[1].time):
@@ -483,6 +588,25 @@ def raise_alarms(
         for pk, alarm in touched.items()
         if alarm.case_id is None and (alarm.serious or alarm.count >= case_threshold(alarm.kind))
     ]
+
+
+def _alarm_keys(points: list[int], since: datetime.datetime | None) -> list[tuple]:
+    """(id, point, code, kind) of the open alarms of these points, and of those whose last
+    occurrence is ``since`` or later."""
+    table = connection.ops.quote_name(Alarm._meta.db_table)
+    recent = " OR last_time >= %s" if since is not None else ""
+    keys = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(points), 900):
+            chunk = points[start : start + 900]
+            cursor.execute(
+                f"SELECT id, point_id, code, kind FROM {table} WHERE point_id IN "
+                f"({', '.join(['%s'] * len(chunk))}) AND (state = %s{recent})",
+                [*chunk, Alarm.State.OPEN.value]
+                + ([connection.ops.adapt_datetimefield_value(since)] if since else []),
+            )
+            keys += cursor.fetchall()
+    return keys
 
 
 def _serious(alarm: Alarm, rules: list[AlarmRule], key_source: bool) -> bool:

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import reduce
+from functools import cached_property, reduce
 from operator import xor
 
 MAX_FRAME = 10 * 1024  # bytes; the standard's 1024-byte data segment is exceeded in the wild
@@ -214,6 +214,10 @@ class Packet:
         )
         return cls(tuple(header), groups)
 
+    def __getstate__(self):
+        # Pickled as sent (to the server's writer process), without the cached views.
+        return {"header": self.header, "cp": self.cp, "notes": self.notes}
+
     def _get(self, name: str) -> str | None:
         for key, value in self.header:
             if key == name:
@@ -261,7 +265,9 @@ class Packet:
         flag = self.flag
         return flag.version if flag is not None else "2005"
 
-    @property
+    # The two views below are computed once per packet (a server reads them several
+    # times per upload); a packet is immutable, so they cannot go stale. Do not mutate.
+    @cached_property
     def fields(self) -> dict[str, str]:
         """The CP items as one mapping, e.g. {"DataTime": …, "w01018-Rtd": "40.1"}."""
         return {key: value for group in self.cp for key, value in group}
@@ -281,7 +287,7 @@ class Packet:
             return None
         return moment.replace(microsecond=int(text[14:17]) * 1000) if len(text) == 17 else moment
 
-    @property
+    @cached_property
     def pollutants(self) -> dict[str, dict[str, str]]:
         """{"w01018": {"Rtd": "40.1", "Flag": "N"}, …} from the ``code-Field`` items."""
         found: dict[str, dict[str, str]] = {}
