@@ -275,8 +275,9 @@ class Child:
                     raise SystemExit(f"{name} did not listen on {port}") from None
                 time.sleep(0.1)
 
-    def cpu(self) -> float:
-        return process_cpu(self.process.pid)
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds of the server's process and of its children (the writer process)."""
+        return process_cpu(self.process.pid), children_cpu(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -302,7 +303,8 @@ def process_cpu(pid: int) -> float:
 
 
 def children_cpu(parent: int) -> float:
-    """CPU seconds of the live children of a process (PostgreSQL's backends)."""
+    """CPU seconds of the live children of a process (PostgreSQL's backends, the stored
+    server's writer process)."""
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         fields = _stat(stat)
@@ -459,12 +461,12 @@ def drive(server: Child, loggers, *, rate: float, seconds: float, start, db_cpu=
 
     frames = int(seconds * rate) + 5 if rate else int(seconds * 100) + 100
     ticks = machine_ticks()
-    before = (server.cpu(), time.process_time(), db_cpu() if db_cpu else 0.0)
+    before = (*server.cpu(), time.process_time(), db_cpu() if db_cpu else 0.0)
     report = asyncio.run(
         simulator.run("127.0.0.1", server.port, loggers, frames=frames, start=start, rate=rate,
                       duration=seconds)
     )  # fmt: skip
-    after = (server.cpu(), time.process_time(), db_cpu() if db_cpu else 0.0)
+    after = (*server.cpu(), time.process_time(), db_cpu() if db_cpu else 0.0)
     total, steal = (b - a for a, b in zip(ticks, machine_ticks(), strict=True))
     answered = max(report.answered, 1)
     # Open loop: the answers after the first 5 s (latencies are kept in answer order).
@@ -480,10 +482,12 @@ def drive(server: Child, loggers, *, rate: float, seconds: float, start, db_cpu=
         "p50": report.percentile(50),
         "p99": report.percentile(99),
         "max": max(report.latencies) if report.latencies else None,
-        # CPU per answered frame, µs: the server process, the client, the database backends
-        "cpu_server": (after[0] - before[0]) / answered * 1e6,
-        "cpu_client": (after[1] - before[1]) / answered * 1e6,
-        "cpu_db": (after[2] - before[2]) / answered * 1e6 if db_cpu else None,
+        # CPU per answered frame, µs: the server (its process and its writer process), the
+        # client, the database backends
+        "cpu_server": (after[0] + after[1] - before[0] - before[1]) / answered * 1e6,
+        "cpu_writer": (after[1] - before[1]) / answered * 1e6,
+        "cpu_client": (after[2] - before[2]) / answered * 1e6,
+        "cpu_db": (after[3] - before[3]) / answered * 1e6 if db_cpu else None,
         "steal": steal / total if total else 0.0,
         "p99_later": later[max(0, -(-99 * len(later) // 100) - 1)] if later else None,
     }
@@ -499,7 +503,9 @@ def summary(result: dict) -> str:
         f"answered {result['answered']:,} in {result['seconds']:.1f} s = {result['rate']:,.0f}/s, "
         f"p50 {ms(result['p50'])}, p99 {ms(result['p99'])}, max {ms(result['max'])}, "
         + (f"p99 after 5 s {ms(result['p99_later'])}, " if result["p99_later"] else "")
-        + f"CPU µs/frame server {result['cpu_server']:.0f} client {result['cpu_client']:.0f}"
+        + f"CPU µs/frame server {result['cpu_server']:.0f}"
+        + (f" (writer process {result['cpu_writer']:.0f})" if result["cpu_writer"] else "")
+        + f" client {result['cpu_client']:.0f}"
         + (f" db {result['cpu_db']:.0f}" if result["cpu_db"] is not None else "")
         + f", steal {result['steal']:.0%}"
         + (f", {result['errors']} connections failed" if result["errors"] else "")
@@ -678,14 +684,15 @@ def report(args, results: dict, database: str, db_note: str, postgres, code: dic
     lines = [
         f"Reproduce with `{command}`"
         + (" (as root: it runs initdb under `runuser -u postgres`)." if postgres else "."),
-        f"Machine: {machine()}; {db_note}. Three processes: the client "
+        f"Machine: {machine()}; {db_note}. Three programs: the client "
         "(`simulator.run`, water profile, 5 pollutants, no faults), `ecogov hj212 serve` "
-        f"(DEBUG={args.debug}) and a bare asyncio server that answers every frame without "
+        f"(DEBUG={args.debug}; its writer is a process of its own) and a bare asyncio server that answers every frame without "
         "storing it (the ceiling of the client). "
         f"Closed loop {args.closed_seconds:.0f} s, open loop {args.open_seconds:.0f} s per run; "
         f"{args.repeat} runs of each server, bare then stored, in turn; shown: the closed-loop "
         "pair with the median ratio, the open-loop runs with the median p99. CPU is per "
-        "answered frame (the client's own, the server process's, PostgreSQL's backends'). "
+        "answered frame (the client's own; the server's, its writer process's in brackets; "
+        "PostgreSQL's backends'). "
         f"CPU stolen by the host's other tenants during the runs: {min(steal):.0%}–"
         f"{max(steal):.0%}. Code measured (sha256): {versions}.",
         "",
@@ -699,7 +706,8 @@ def report(args, results: dict, database: str, db_note: str, postgres, code: dic
         (f"open loop, {OPEN_CONNECTIONS:,} connections × 1 frame/s", open_bare),
         ("", open_stored),
     ):
-        cpu = f"{result['cpu_server']:.0f} · {result['cpu_client']:.0f}"
+        writer = f" ({result['cpu_writer']:.0f})" if result.get("cpu_writer") else ""
+        cpu = f"{result['cpu_server']:.0f}{writer} · {result['cpu_client']:.0f}"
         if result["cpu_db"] is not None:
             cpu += f" · {result['cpu_db']:.0f}"
         elif database == "PostgreSQL":

@@ -4,6 +4,7 @@ and a SIGKILL without losing an answered upload."""
 
 import asyncio
 import datetime
+import glob
 import os
 import signal
 import socket
@@ -363,6 +364,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stat(pid) -> list[str] | None:
+    """State, parent, … of a process (Linux /proc); None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def alive(pid: int) -> bool:
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"  # a zombie has exited
+
+
+def children_of(parent: int) -> list[int]:
+    return [
+        int(pid)
+        for pid in (path.split("/")[2] for path in glob.glob("/proc/[0-9]*"))
+        if (fields := _stat(pid)) is not None and int(fields[1]) == parent and fields[0] != "Z"
+    ]
+
+
 def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
     """The server in its own process on its own SQLite file, killed mid-run: every
     upload a logger had an answer for is in the database when it comes back."""
@@ -392,8 +415,11 @@ def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
     server = start()
     loggers = [simulator.Logger(f"6399{n:010d}", f"pw{n}", "air_station") for n in range(20)]
 
+    writers = []
+
     def kill_soon():
         time.sleep(1.5)
+        writers.extend(children_of(server.pid))
         server.send_signal(signal.SIGKILL)
 
     killer = threading.Thread(target=kill_soon)
@@ -403,6 +429,12 @@ def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
     killer.join()
     server.wait()
     assert report.errors == 20  # every connection broke off when the server died
+    # The writer process does not outlive its server (it would hold the database).
+    assert writers, "the server runs its writer in a process of its own"
+    deadline = time.monotonic() + 15
+    while any(map(alive, writers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(alive, writers)), "orphaned writer"
     answered = {(lg.mn, when) for lg in loggers for when in lg.answered}
     assert len(answered) > 100
     restarted = start()

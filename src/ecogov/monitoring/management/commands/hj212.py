@@ -22,6 +22,11 @@ class Command(BaseCommand):
         srv.add_argument("--host", default=settings.ECOGOV_HJ212_HOST)
         srv.add_argument("--port", type=int, default=settings.ECOGOV_HJ212_PORT)
         srv.add_argument("--batch", type=int, default=1000, help="uploads per transaction, at most")
+        srv.add_argument(
+            "--writer", choices=("process", "thread"), default="process",
+            help="store in a process of its own (default: the event loop keeps its core) "
+            "or in a thread of the server's process",
+        )  # fmt: skip
         sim = actions.add_parser("simulate", help="play data loggers of registered points")
         sim.add_argument("--host", default="127.0.0.1")
         sim.add_argument("--port", type=int, default=settings.ECOGOV_HJ212_PORT)
@@ -69,8 +74,12 @@ class Command(BaseCommand):
 
         asyncio.run(
             serve_until_stopped(
-                options["host"], options["port"], batch_max=options["batch"], ready=ready
-            )
+                options["host"],
+                options["port"],
+                batch_max=options["batch"],
+                ready=ready,
+                writer_process=options["writer"] == "process",
+            )  # fmt: skip
         )
 
     def _simulate(self, options) -> None:

@@ -1,0 +1,101 @@
+"""The HJ 212 server's writer in a process of its own.
+
+At thousands of uploads a second the event loop (reading, decoding, authenticating,
+answering) and the writer (storing, checking) each need most of a core; in one process
+they take turns on one GIL. ``HJ212Server(writer_process=True)``, which ``ecogov hj212
+serve`` runs, hands each batch to one worker process that holds the only ``Ingestor``
+(and with it the memory of the flat-line and missing-data checks), exactly as the
+writer thread does otherwise. An upload is answered only once this process has
+committed it and told the server so.
+
+The server and the worker talk over a socket pair, length-prefixed pickles in order,
+read and written by the server's event loop itself: no helper threads in the server,
+whose turns on the GIL would wait behind the busy event loop. The worker reloads the
+catalogue of points when the server has reloaded its own (a generation number travels
+with each batch). It leaves when the server closes the channel or is gone, even after
+a SIGKILL: it holds nothing that was answered.
+
+Nothing here imports Django's models at import time: a spawned worker sets Django up
+first (``start``).
+"""
+
+import pickle
+import socket
+import struct
+
+_ingestor = None
+_generation = None
+HEAD = struct.Struct("!I")  # the length of the pickle that follows
+
+
+def main(channel: socket.socket, options: dict) -> None:
+    """The worker: batches in, what was stored out, in order, until the server closes
+    the channel or is gone (even after a SIGKILL the channel reads as closed)."""
+    start(options)
+    with channel:
+        while (message := _receive(channel)) is not None:
+            generation, items = pickle.loads(message)
+            result = store(generation, items)
+            try:
+                _send(channel, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                return  # the server is gone; what it never heard of, it never answered
+    close()
+
+
+def _receive(channel: socket.socket) -> bytes | None:
+    head = _exactly(channel, HEAD.size)
+    return None if head is None else _exactly(channel, HEAD.unpack(head)[0])
+
+
+def _exactly(channel: socket.socket, size: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < size:
+        chunk = channel.recv(min(size - len(data), 1 << 20))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
+
+
+def _send(channel: socket.socket, data: bytes) -> None:
+    channel.sendall(frame(data))
+
+
+def frame(data: bytes) -> bytes:
+    """A message on the channel, either way: its length, then the pickle."""
+    return HEAD.pack(len(data)) + data
+
+
+def start(options: dict) -> None:
+    """Django and the Ingestor, in a freshly spawned worker."""
+    import django
+
+    django.setup()
+    from ecogov.monitoring.ingest import Ingestor
+    from ecogov.monitoring.server import settle_garbage_collector
+
+    global _ingestor
+    _ingestor = Ingestor(**options)
+    settle_garbage_collector()
+
+
+def store(generation: int, items: list):
+    """Store one batch (see ``server.store_batch``), with the catalogue of ``generation``."""
+    global _generation
+    from ecogov.monitoring.server import store_batch
+
+    if generation != _generation:
+        _ingestor.refresh()
+        _generation = generation
+    return store_batch(_ingestor, items)
+
+
+def close() -> None:
+    """The writer's database connection, closed as the server stops."""
+    import contextlib
+
+    from django.db import connection
+
+    with contextlib.suppress(Exception):
+        connection.close()
