@@ -4,6 +4,8 @@
     .venv/bin/python bench/hj212.py --start-postgres      # a private PostgreSQL on port 54339
     .venv/bin/python bench/hj212.py --database-url postgres://user@host:port/db
     .venv/bin/python bench/hj212.py --diagnose            # + where the stored server's time goes
+                                                          #   (its writer as a thread: timers
+                                                          #   cannot reach into the process)
 
 Targets from issue 7:
 - closed loop (each logger waits for its 9014 before the next frame), 200 connections:

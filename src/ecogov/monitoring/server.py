@@ -226,7 +226,10 @@ class HJ212Server:
             log.error("%s; a new writer process takes over (%d uploads unanswered)",
                       error, len(batch))  # fmt: skip
             if self._channel is not None and not self._channel.alive:
-                self._channel = await _WriterChannel.open(self._writer_options())
+                try:
+                    self._channel = await _WriterChannel.open(self._writer_options())
+                except Exception:  # tried again with the next batch
+                    log.exception("starting a new writer process failed")
         except Exception as error:  # the writer must outlive any one batch
             log.exception("storing a batch of %d failed: %s", len(batch), error)
         self.counters.batches += 1

@@ -83,10 +83,15 @@ def start(options: dict) -> None:
 def store(generation: int, items: list):
     """Store one batch (see ``server.store_batch``), with the catalogue of ``generation``."""
     global _generation
-    from ecogov.monitoring.server import store_batch
+    from ecogov.monitoring.server import Stored, log, store_batch
 
     if generation != _generation:
-        _ingestor.refresh()
+        try:
+            _ingestor.refresh()
+        except Exception as error:  # the database is away: nothing stored, nothing answered
+            log.exception("reloading the monitoring points failed")
+            close()
+            return Stored(failed=dict.fromkeys(range(len(items)), f"catalogue: {error}"))
         _generation = generation
     return store_batch(_ingestor, items)
 
