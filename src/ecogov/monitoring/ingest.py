@@ -190,9 +190,7 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning=()) 
             )
             return []
         inserted = []
-        per = max(1, connection.features.max_query_params // len(fields))
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
+        for chunk in _chunks(rows, len(fields)):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))} "
                 f"ON CONFLICT DO NOTHING{back}",
@@ -200,6 +198,15 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning=()) 
             )
             inserted += cursor.fetchall()
         return inserted
+
+
+def _chunks(rows: list, per_row: int, *, spare: int = 0):
+    """``rows`` in pieces whose parameters stay within the database's limit (SQLite: 999
+    as Django counts; PostgreSQL: none, one piece); ``spare`` parameters more per query."""
+    limit = connection.features.max_query_params
+    size = max(1, (limit - spare) // per_row) if limit else max(len(rows), 1)
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _server_cursor():
@@ -413,8 +420,7 @@ class Ingestor:
                 )
             return
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), 300):
-                chunk = rows[start : start + 300]
+            for chunk in _chunks(rows, 3):
                 cursor.execute(
                     update.format(
                         source=f"(VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}) AS v"
@@ -597,8 +603,7 @@ def _alarm_keys(points: list[int], since: datetime.datetime | None) -> list[tupl
     recent = " OR last_time >= %s" if since is not None else ""
     keys = []
     with connection.cursor() as cursor:
-        for start in range(0, len(points), 900):
-            chunk = points[start : start + 900]
+        for chunk in _chunks(points, 1, spare=2):
             cursor.execute(
                 f"SELECT id, point_id, code, kind FROM {table} WHERE point_id IN "
                 f"({', '.join(['%s'] * len(chunk))}) AND (state = %s{recent})",

@@ -314,43 +314,48 @@ def _choice(text: str | None, allowed: tuple[int, ...], default: int) -> int:
     return int(text) if text and text.isdigit() and int(text) in allowed else default
 
 
-def _hourly_chart(factors: dict, series: dict) -> list[dict]:
-    """One small chart per pollutant: valid values as a line, invalid ones as dots."""
-    charts = []
-    for code in [*factors, *sorted(set(series) - set(factors))]:
-        rows = series.get(code, [])
-        if not rows:
+def _charts(factors: dict, data: dict):
+    """(the head of a pollutant's chart, its data) for each pollutant with data: the
+    point's own factors first, in their order, then any other code it sent."""
+    for code in [*factors, *sorted(set(data) - set(factors))]:
+        if not data.get(code):
             continue
         factor = factors.get(code)
-        charts.append({
+        head = {
             "code": code,
             "name": pollutant_name(code),
             "unit": factor.unit if factor else "",
             "limit": number(factor.limit) if factor else None,
+        }
+        yield head, factor, data[code]
+
+
+def _hourly_chart(factors: dict, series: dict) -> list[dict]:
+    """One small chart per pollutant: valid values as a line, invalid ones as dots."""
+    return [
+        {
+            **head,
             "limit_text": plain(factor.limit) if factor else "",
             "valid": [[stamp(t), number(v)] for t, v, _f, valid, _e in rows if valid],
-            "invalid": [[stamp(t), number(v), flag] for t, v, flag, valid, _e in rows
-                        if not valid and v is not None],
+            "invalid": [
+                [stamp(t), number(v), flag]
+                for t, v, flag, valid, _e in rows
+                if not valid and v is not None
+            ],
             "exceeded": sum(1 for *_rest, exceeded in rows if exceeded),
-        })  # fmt: skip
-    return charts
+        }  # fmt: skip
+        for head, factor, rows in _charts(factors, series)
+    ]
 
 
 def _daily_chart(factors: dict, means: dict) -> list[dict]:
-    out = []
-    for code in [*factors, *sorted(set(means) - set(factors))]:
-        days = means.get(code) or {}
-        if not days:
-            continue
-        factor = factors.get(code)
-        out.append({
-            "code": code,
-            "name": pollutant_name(code),
-            "unit": factor.unit if factor else "",
-            "limit": number(factor.limit) if factor else None,
+    return [
+        {
+            **head,
             "data": [[f"{day:%Y-%m-%d}", number(value)] for day, value in sorted(days.items())],
-        })  # fmt: skip
-    return out
+        }
+        for head, _factor, days in _charts(factors, means)
+    ]
 
 
 def _air_context(point: Point, start, now) -> dict:

@@ -40,7 +40,7 @@ def main(channel: socket.socket, options: dict) -> None:
                 _send(channel, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
             except OSError:
                 return  # the server is gone; what it never heard of, it never answered
-    close()
+    close_connection()
 
 
 def _receive(channel: socket.socket) -> bytes | None:
@@ -90,14 +90,15 @@ def store(generation: int, items: list):
             _ingestor.refresh()
         except Exception as error:  # the database is away: nothing stored, nothing answered
             log.exception("reloading the monitoring points failed")
-            close()
+            close_connection()
             return Stored(failed=dict.fromkeys(range(len(items)), f"catalogue: {error}"))
         _generation = generation
     return store_batch(_ingestor, items)
 
 
-def close() -> None:
-    """The writer's database connection, closed as the server stops."""
+def close_connection() -> None:
+    """This thread's database connection, closed: as the server stops, or after an error
+    (the next query opens a fresh one)."""
     import contextlib
 
     from django.db import connection
