@@ -56,7 +56,8 @@ CODES = ("w00000", "w01001", "w01018", "w21003", "w21011")  # the simulator's "w
 LIMITS = {"w01018": "100", "w21003": "15", "w21011": "1"}  # well above what it sends
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # The code measured: the figures are only written when it did not change during the run.
-MEASURED = ("src/ecogov/monitoring/server.py", "src/ecogov/monitoring/ingest.py",
+MEASURED = ("src/ecogov/monitoring/server.py", "src/ecogov/monitoring/writer.py",
+            "src/ecogov/monitoring/ingest.py", "src/ecogov/domain/monitorchecks.py",
             "src/ecogov/monitoring/simulator.py", "src/ecogov/standards/hj212.py")  # fmt: skip
 # What --diagnose times, where src/ has it (wrapped from outside; src/ is not changed).
 INGESTOR_STEPS = ("store", "_new_uploads", "_write", "_seed_last_hours", "_mark_seen", "_check",
@@ -916,9 +917,7 @@ def store_alone() -> tuple[float, int, dict]:
         for logger in loggers[:size]:
             packet = hj212.parse(hj212.build(simulator.hourly_packet(logger, when, rng)))
             info = ingestor.points[logger.mn]
-            uploads.append(
-                ingest.Upload(info.id, packet, hj212.segment_text(packet), timezone.now())
-            )
+            uploads.append(ingest.Upload.of(info.id, packet, timezone.now()))
         return uploads
 
     alone = {}

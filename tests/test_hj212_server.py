@@ -249,16 +249,41 @@ def test_an_idle_connection_is_reaped():
     assert run(scenario) == 0
 
 
-def test_a_slow_database_holds_the_loggers_back_instead_of_queueing_without_bound(registered):
-    gate = threading.Event()
+def slow_ingestor(wait) -> Ingestor:
+    """An Ingestor that calls ``wait()`` before it stores each batch: a slow database."""
     ingestor = Ingestor()
     store = ingestor.store
 
     def slow_store(*args, **kwargs):
-        gate.wait(10)
+        wait()
         return store(*args, **kwargs)
 
     ingestor.store = slow_store
+    return ingestor
+
+
+def test_a_logger_waiting_for_its_answer_is_not_idle(registered):
+    """Only waiting for data counts as idle: an upload stored more slowly than the idle
+    time is still answered."""
+    ingestor = slow_ingestor(lambda: time.sleep(1.0))
+
+    async def scenario():
+        server = await started(ingestor=ingestor, idle_seconds=0.3)
+        logger = await Logger.connect(server)
+        await logger.send(frame(1))
+        answers = await logger.expect(1, timeout=10)
+        closed = await logger.closed(timeout=3)  # then idle, and reaped
+        await server.stop()
+        return answers, closed
+
+    answers, closed = run(scenario)
+    assert answers[0].cn == "9014" and closed
+    assert Packet.objects.count() == 1
+
+
+def test_a_slow_database_holds_the_loggers_back_instead_of_queueing_without_bound(registered):
+    gate = threading.Event()
+    ingestor = slow_ingestor(lambda: gate.wait(10))
     depths = []
 
     async def scenario():
@@ -282,7 +307,7 @@ def test_an_upload_the_database_refuses_is_not_answered_and_costs_no_other(regis
     store = ingestor.store
 
     def picky(uploads, refusals=()):
-        if any(u.packet.data_time == "20260302050000" for u in uploads):
+        if any(u.data_time == "20260302050000" for u in uploads):
             raise RuntimeError("the database refuses this one")
         return store(uploads, refusals)
 
@@ -386,35 +411,74 @@ def children_of(parent: int) -> list[int]:
     ]
 
 
-def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
-    """The server in its own process on its own SQLite file, killed mid-run: every
-    upload a logger had an answer for is in the database when it comes back."""
-    env = {
-        **os.environ,
-        "ECOGOV_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "ecogov.settings",
-    }
-    env.pop("DATABASE_URL", None)
-    ecogov = [sys.executable, "-m", "ecogov"]
-    csv = tmp_path / "points.csv"
-    csv.write_text("mn,pw,name,kind,source,pollutant,limit,unit\n" + "".join(
-        f"6399{n:010d},pw{n},站{n},air_station,,a34004,,μg/m³\n" for n in range(20)), encoding="utf-8")  # fmt: skip
-    subprocess.run([*ecogov, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*ecogov, "jurisdictions", "add", "测试区", "--level", "district", "--code", "639902"],
-                   env=env, check=True, capture_output=True)  # fmt: skip
-    subprocess.run([*ecogov, "monitoring", "points", "import", str(csv), "--jurisdiction", "测试区"],
-                   env=env, check=True, capture_output=True)  # fmt: skip
-    port = free_port()
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            return file.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
-    def start():
-        process = subprocess.Popen([*ecogov, "hj212", "serve", "--port", str(port)], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+
+def writer_processes(server: int) -> list[int]:
+    """The server's writer process (spawned by multiprocessing; its resource tracker, the
+    server's other child, is not one)."""
+    return [pid for pid in children_of(server) if "spawn_main" in cmdline(pid)]
+
+
+class District:
+    """A district on its own SQLite file, with ``ecogov hj212 serve`` in a process of its
+    own as production runs it: 20 air stations registered."""
+
+    def __init__(self, tmp_path):
+        self.path = tmp_path
+        self.env = {**os.environ, "ECOGOV_VAR_DIR": str(tmp_path),
+                    "DJANGO_SETTINGS_MODULE": "ecogov.settings"}  # fmt: skip
+        self.env.pop("DATABASE_URL", None)
+        self.ecogov = [sys.executable, "-m", "ecogov"]
+        csv = tmp_path / "points.csv"
+        csv.write_text("mn,pw,name,kind,source,pollutant,limit,unit\n" + "".join(
+            f"6399{n:010d},pw{n},站{n},air_station,,a34004,,μg/m³\n" for n in range(20)), encoding="utf-8")  # fmt: skip
+        subprocess.run([*self.ecogov, "migrate", "-v0"], env=self.env, check=True)
+        subprocess.run([*self.ecogov, "jurisdictions", "add", "测试区", "--level", "district",
+                        "--code", "639902"], env=self.env, check=True, capture_output=True)  # fmt: skip
+        subprocess.run([*self.ecogov, "monitoring", "points", "import", str(csv), "--jurisdiction",
+                        "测试区"], env=self.env, check=True, capture_output=True)  # fmt: skip
+        self.port = free_port()
+
+    def loggers(self, numbers) -> list[simulator.Logger]:
+        return [simulator.Logger(f"6399{n:010d}", f"pw{n}", "air_station") for n in numbers]
+
+    def serve(self, log=subprocess.DEVNULL) -> subprocess.Popen:
+        process = subprocess.Popen([*self.ecogov, "hj212", "serve", "--port", str(self.port)],
+                                   env=self.env, stdout=subprocess.PIPE, stderr=log)  # fmt: skip
         assert b"listening" in process.stdout.readline()
         return process
 
-    server = start()
-    loggers = [simulator.Logger(f"6399{n:010d}", f"pw{n}", "air_station") for n in range(20)]
+    def play(self, loggers, *, start, seconds, frames=100_000) -> simulator.Report:
+        return asyncio.run(simulator.run("127.0.0.1", self.port, loggers, frames=frames,
+                                         duration=seconds, start=start))  # fmt: skip
 
+    def stored(self) -> set[tuple[str, datetime.datetime]]:
+        """(MN, local data time) of every packet in the database."""
+        with sqlite3.connect(self.path / "ecogov.sqlite3") as db:
+            rows = db.execute(
+                "SELECT p.mn, k.data_time FROM monitoring_packet k JOIN monitoring_point p ON p.id = k.point_id"
+            ).fetchall()
+        tz = timezone.get_default_timezone()
+        return {(mn, datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
+                 .astimezone(tz).replace(tzinfo=None)) for mn, text in rows}  # fmt: skip
+
+
+def answered(loggers) -> set[tuple[str, datetime.datetime]]:
+    return {(logger.mn, when) for logger in loggers for when in logger.answered}
+
+
+def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
+    """The server in its own process on its own SQLite file, killed mid-run: every
+    upload a logger had an answer for is in the database when it comes back."""
+    district = District(tmp_path)
+    server = district.serve()
+    loggers = district.loggers(range(20))
     writers = []
 
     def kill_soon():
@@ -424,8 +488,7 @@ def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
 
     killer = threading.Thread(target=kill_soon)
     killer.start()
-    report = asyncio.run(simulator.run("127.0.0.1", port, loggers, frames=100_000, duration=20,
-                                       start=datetime.datetime(2020, 1, 1)))  # fmt: skip
+    report = district.play(loggers, start=datetime.datetime(2020, 1, 1), seconds=20)
     killer.join()
     server.wait()
     assert report.errors == 20  # every connection broke off when the server died
@@ -435,22 +498,57 @@ def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
     while any(map(alive, writers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(alive, writers)), "orphaned writer"
-    answered = {(lg.mn, when) for lg in loggers for when in lg.answered}
-    assert len(answered) > 100
-    restarted = start()
+    assert len(answered(loggers)) > 100
+    restarted = district.serve()
     try:
-        with sqlite3.connect(tmp_path / "ecogov.sqlite3") as db:
-            rows = db.execute(
-                "SELECT p.mn, k.data_time FROM monitoring_packet k JOIN monitoring_point p ON p.id = k.point_id"
-            ).fetchall()
+        stored = district.stored()
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(10)
-    tz = timezone.get_default_timezone()
-    utc = datetime.UTC
-    stored = {(mn, datetime.datetime.fromisoformat(text).replace(tzinfo=utc).astimezone(tz).replace(tzinfo=None))
-              for mn, text in rows}  # fmt: skip
-    assert answered <= stored, f"{len(answered - stored)} answered uploads lost"
+    lost = answered(loggers) - stored
+    assert not lost, f"{len(lost)} answered uploads lost"
+
+
+def test_a_writer_process_killed_alone_is_replaced_and_loses_no_answered_upload(tmp_path):
+    """SIGKILL to the writer process only: the batch it held goes unanswered (those
+    connections are closed, their loggers send again), a new writer takes over, and every
+    upload answered before and after is stored."""
+    district = District(tmp_path)
+    log = tmp_path / "server.log"
+    with log.open("wb") as log_file:
+        server = district.serve(log=log_file)
+    try:
+        first = writer_processes(server.pid)
+        assert len(first) == 1, "the server runs its writer in a process of its own"
+        before = district.loggers(range(10))
+
+        def kill_soon():
+            time.sleep(1.5)
+            os.kill(first[0], signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_soon)
+        killer.start()
+        report = district.play(before, start=datetime.datetime(2020, 1, 1), seconds=4)
+        killer.join()
+        assert report.errors >= 1  # the connections whose uploads the writer held
+        assert server.poll() is None, "the server outlives its writer"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            second = writer_processes(server.pid)
+            if second and second != first:
+                break
+            time.sleep(0.1)
+        assert second and second != first, "a new writer took over"
+        after = district.loggers(range(10, 20))
+        report = district.play(after, start=datetime.datetime(2021, 1, 1), seconds=30, frames=24)
+        assert report.errors == 0 and report.answered == 10 * 24
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    assert "a new writer process takes over" in log.read_text(errors="replace")
+    assert len(answered(before)) > 20
+    lost = (answered(before) | answered(after)) - district.stored()
+    assert not lost, f"{len(lost)} answered uploads lost"
 
 
 def test_the_simulator_plays_exceedances_missing_hours_and_bad_frames(registered):

@@ -3,6 +3,7 @@ become cases, registering points, and the rates, AQI and water classes of the da
 
 import datetime
 import io
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def upload(point, hour: int, values: dict[str, str], *, cn="2061", flags=None, p
         qn=f"{when:%Y%m%d%H%M%S}000", st="32", cn=cn, pw=pw or point.password, mn=point.mn,
         flag=5, cp=groups,
     )  # fmt: skip
-    return Upload(point.pk, packet, hj212.segment_text(packet), timezone.now())
+    return Upload.of(point.pk, packet, timezone.now())
 
 
 def feed(ingestor, point, values_by_hour: dict[int, dict[str, str]], **options):
@@ -84,6 +85,27 @@ def test_an_upload_is_stored_once_with_its_readings_flags_and_limits(ingestor, p
     assert Reading.objects.get(code="w00000").exceeded is None  # no limit on flow
     outlet.refresh_from_db()
     assert timezone.localtime(outlet.last_data_time).replace(tzinfo=None) == START
+
+
+def test_values_are_read_exactly_and_what_is_not_a_number_is_no_reading(ingestor, points):
+    outlet = points[OUTLET]
+    groups = [
+        {"DataTime": "20260301000000"},
+        {"w01018-Avg": "40.1234567", "w01018-Min": "1e2", "w01018-Max": "NaN", "w01018-Flag": "N"},
+        {"w00000-Avg": "x", "w00000-Cou": "63.0", "w00000-Flag": "N"},  # a total still counts
+        {"w21003-Avg": "Infinity", "w21003-Flag": "N"},  # nothing that is a number
+        {"w21011-Max": "3"},  # no value and no total: not a reading
+    ]
+    packet = hj212.Packet.make(qn="20260301000000000", st="32", cn="2061", pw=outlet.password,
+                               mn=outlet.mn, flag=5, cp=groups)  # fmt: skip
+    sent = Upload.of(outlet.pk, packet, timezone.now())
+    assert pickle.loads(pickle.dumps(sent)) == sent  # as it crosses to the writer process
+    assert [r[0] for r in sent.readings] == ["w01018", "w00000", "w21003"]
+    assert ingestor.store([sent]).readings == 2
+    cod = Reading.objects.get(code="w01018")
+    assert (cod.value, cod.minimum, cod.maximum) == (Decimal("40.123457"), Decimal(100), None)
+    flow = Reading.objects.get(code="w00000")
+    assert (flow.value, flow.total, flow.valid) == (None, Decimal("63"), False)
 
 
 def test_flags_other_than_n_are_kept_but_not_valid(ingestor, points):

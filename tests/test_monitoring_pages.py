@@ -56,7 +56,7 @@ def upload(point: Point, system: str, when: datetime.datetime, values: dict) -> 
         qn=when.strftime("%Y%m%d%H%M%S000"), st=ST[system], cn="2061", pw=point.password,
         mn=point.mn, flag=hj212.Flag.make(need_answer=True), cp=cp,
     )  # fmt: skip
-    return Upload(point.pk, packet, hj212.segment_text(packet), NOW)
+    return Upload.of(point.pk, packet, NOW)
 
 
 def wobble(mean: str, spread: str, hour: int) -> Decimal:

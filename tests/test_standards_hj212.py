@@ -28,7 +28,9 @@ from ecogov.standards.hj212 import (
     build,
     crc16,
     crc16_modbus,
+    data_datetime,
     parse,
+    segment_text,
 )
 from ecogov.standards.hj212_codes import COMMANDS, OLD_CODES, POLLUTANTS, SYSTEMS
 
@@ -113,6 +115,26 @@ def test_every_reference_frame_parses_and_builds_back_identically(frame):
     packet = parse(frame)
     assert build(packet) == frame
     assert parse(build(packet)) == packet
+
+
+@pytest.mark.parametrize("frame", FRAMES)
+def test_a_parsed_packet_keeps_its_segment_as_received(frame):
+    packet = parse(frame)
+    assert packet.segment.encode() == frame[6:-6]
+    assert packet.segment == segment_text(packet)  # what a made packet's segment is built as
+    made = Packet(packet.header, packet.cp)
+    assert made.segment == packet.segment and made == packet
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("20160801084000", "2016-08-01T08:40:00"), ("20160824003817000", "2016-08-24T00:38:17"),
+     ("20160824003817123", "2016-08-24T00:38:17.123000"), ("20161301000000", None),
+     ("20160824003817abc", None), ("2016", None), ("", None), (None, None)],
+)  # fmt: skip
+def test_data_times_are_read_or_refused(text, expected):
+    moment = data_datetime(text)
+    assert (moment.isoformat() if moment else None) == expected
 
 
 def test_the_standard_example_fields():

@@ -60,7 +60,7 @@ def check_hour(
     flat_hours: int = 6,
 ) -> list[Finding]:
     """The findings of one hourly value; ``previous`` are the valid hourly values of the
-    same pollutant at the same point before ``time``, oldest first."""
+    same pollutant at the same point before ``time``, oldest first (a list or a deque)."""
     if value is None:
         return []
     found = []
@@ -70,8 +70,9 @@ def check_hour(
         found.append(Finding(NEGATIVE, code, time, value))
     elif valid and limits.limit is not None and value > limits.limit:
         found.append(Finding(EXCEEDANCE, code, time, value, limits.limit))
-    if valid and flat_hours > 1 and len(previous) >= flat_hours - 1:
-        run = previous[-(flat_hours - 1) :]
+    # The last value first: it nearly always differs, and the run is not looked at.
+    if valid and flat_hours > 1 and len(previous) >= flat_hours - 1 and previous[-1][1] == value:
+        run = list(previous)[1 - flat_hours :]
         if all(v == value for _, v in run):  # rarely true: the times are compared after
             expected = [time - HOUR * step for step in range(flat_hours - 1, 0, -1)]
             if [t for t, _ in run] == expected:

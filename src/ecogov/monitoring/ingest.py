@@ -13,6 +13,7 @@ acknowledged, and its readings and checks are not repeated.
 import datetime
 import hmac
 import logging
+import operator
 import zoneinfo
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -47,14 +48,35 @@ VALUE_FIELDS = ("Avg", "Rtd", "ZsAvg", "ZsRtd")
 _OLD_MEDIUM = {"31": "air", "32": "water", "22": "air", "21": "water"}
 
 
-@dataclass
-class Upload:
-    """One authenticated upload (split packets already joined)."""
+class Upload(NamedTuple):
+    """One authenticated upload (split packets already joined) in the plain values the
+    writer needs: cheap to send to the server's writer process (a parsed ``Packet`` costs
+    several times as much to pickle). Made by ``Upload.of``."""
 
     point_id: int
-    packet: hj212.Packet
-    raw: str
+    cn: str
+    qn: str
+    data_time: str | None  # DataTime as sent
+    # Per pollutant with a value or a total (2005 codes translated), its texts as sent,
+    # None where absent: (code, value, minimum, maximum, total (Cou), flag). Plain
+    # tuples: they cost a fraction of named ones to send.
+    readings: tuple[tuple[str, str | None, str | None, str | None, str | None, str], ...]
+    raw: str  # the data segment(s) as received
     received_at: datetime.datetime
+
+    @classmethod
+    def of(
+        cls, point_id: int, packet: hj212.Packet, received_at: datetime.datetime, raw=None
+    ) -> "Upload":
+        return cls(
+            point_id, (packet.cn or "")[:4], (packet.qn or "")[:20], packet.data_time,
+            readings_of(packet), packet.segment if raw is None else raw, received_at,
+        )  # fmt: skip
+
+    def __reduce__(self):
+        # To the writer process as a plain tuple (a named one pickles at several times the
+        # cost), rebuilt by the class on the other side.
+        return (Upload._make, (tuple(self),))
 
 
 @dataclass
@@ -86,12 +108,8 @@ class StoreReport:
     case_candidates: list[int] = field(default_factory=list)
 
 
-def local_time(packet: hj212.Packet) -> datetime.datetime | None:
-    """DataTime (the logger's local clock, Beijing time) as an aware datetime."""
-    moment = packet.data_datetime()
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+_MICRO = Decimal("0.000001")  # the readings' six decimal places
+_TOO_LARGE = Decimal(10**14)
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -101,19 +119,32 @@ def _decimal(text: str | None) -> Decimal | None:
         number = Decimal(text)
     except ArithmeticError:
         return None
-    if not number.is_finite() or abs(number) >= 10**14:
+    if not number.is_finite() or abs(number) >= _TOO_LARGE:
         return None
-    return number.quantize(Decimal("0.000001"))
+    return number.quantize(_MICRO)
 
 
-def readings_of(packet: hj212.Packet) -> list[tuple[str, dict[str, str]]]:
-    """(pollutant code, its fields) of a data upload, 2005 codes translated."""
+def readings_of(packet: hj212.Packet) -> tuple:
+    """``Upload.readings`` of a packet: the pollutants with a value or a cumulative
+    total, 2005 codes translated."""
     medium = _OLD_MEDIUM.get(packet.st or "") if packet.version == "2005" else None
     old = hj212_codes.OLD_CODES.get(medium, {}) if medium else {}
-    return [(old.get(code, code), values) for code, values in packet.pollutants.items()]
+    sent = []
+    for code, values in packet.pollutants.items():
+        for name in VALUE_FIELDS:
+            value = values.get(name)
+            if value is not None:
+                break
+        total = values.get("Cou")
+        if value is None and total is None:
+            continue
+        sent.append((old.get(code, code)[:16], value, values.get("Min"), values.get("Max"), total,
+                     values.get("Flag", "N")[:4]))  # fmt: skip
+    return tuple(sent)
 
 
 NO_LIMITS = Limits()
+_TIME = operator.itemgetter(2)  # of an Hourly
 
 
 class Hourly(NamedTuple):
@@ -123,35 +154,9 @@ class Hourly(NamedTuple):
     code: str
     time: datetime.datetime
     value: Decimal | None
-    extremes: tuple  # minimum, maximum, total
     flag: str
     valid: bool
     exceeded: bool | None
-
-
-def _reading(point_id, code, time, values, limits: Limits | None) -> Hourly | None:
-    value = next((_decimal(values[f]) for f in VALUE_FIELDS if f in values), None)
-    if value is None and "Cou" not in values:
-        return None
-    flag = values.get("Flag", "N")[:4]
-    valid = value is not None and flag in hj212_codes.VALID_FLAGS
-    limit = limits.limit if limits else None
-    extremes = (
-        _decimal(values.get("Min")),
-        _decimal(values.get("Max")),
-        _decimal(values.get("Cou")),
-    )
-    exceeded = (value > limit) if valid and limit is not None else None
-    return Hourly(point_id, code, time, value, extremes, flag, valid, exceeded)
-
-
-def _utc(value) -> datetime.datetime:
-    """A time as read back raw (SQLite: UTC text or naive UTC; PostgreSQL: aware) in UTC."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(datetime.UTC)
 
 
 def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning=()) -> list[tuple]:
@@ -219,11 +224,11 @@ def _server_cursor():
 
 
 class _Moments:
-    """Conversions of the times of one batch, each made once (uploads share their hours)."""
+    """Times of one batch as the database takes them, each converted once (uploads share
+    their hours): on SQLite the text stored, on PostgreSQL the aware datetime."""
 
     def __init__(self):
         self._db: dict[datetime.datetime, object] = {}
-        self._utc: dict[datetime.datetime, datetime.datetime] = {}
         self.adapt = connection.ops.adapt_datetimefield_value
 
     def db(self, moment: datetime.datetime | None):
@@ -232,12 +237,6 @@ class _Moments:
         value = self._db.get(moment)
         if value is None:
             value = self._db[moment] = self.adapt(moment)
-        return value
-
-    def utc(self, moment: datetime.datetime) -> datetime.datetime:
-        value = self._utc.get(moment)
-        if value is None:
-            value = self._utc[moment] = moment.astimezone(datetime.UTC)
         return value
 
 
@@ -257,6 +256,7 @@ class Ingestor:
         self._last_hour: dict[int, datetime.datetime | None] = {}
         # DataTime text → local time: loggers send the same few hours over and over.
         self._times: dict[str, datetime.datetime | None] = {}
+        self._zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)  # the loggers' clocks
 
     # --- the catalogue ----------------------------------------------------------------
 
@@ -311,71 +311,84 @@ class Ingestor:
                     self._write(fresh, report, moments)
         return report
 
-    def _local_time(self, packet: hj212.Packet) -> datetime.datetime | None:
-        text = packet.data_time
+    def _local_time(self, text: str | None) -> datetime.datetime | None:
+        """DataTime (the logger's local clock, Beijing time) as an aware datetime."""
         if text is None:
             return None
-        if text not in self._times:
+        try:
+            return self._times[text]
+        except KeyError:
             if len(self._times) > 10_000:
                 self._times.clear()
-            self._times[text] = local_time(packet)
-        return self._times[text]
+            moment = hj212.data_datetime(text)
+            local = self._times[text] = moment and moment.replace(tzinfo=self._zone)
+            return local
 
     def _new_uploads(self, uploads: Sequence[Upload], report: StoreReport, moments) -> list:
-        """Store the packets not stored before; the uploads whose packet was new.
+        """Store the packets not stored before; the uploads whose packet was new, each
+        with its local data time.
 
         The unique constraint decides (INSERT … ON CONFLICT DO NOTHING RETURNING): one
         statement, no separate look-up, and no race with another writer."""
         keyed = []
+        rows = []
         seen = set()
+        db = moments.db
         for upload in uploads:
-            time = self._local_time(upload.packet)
-            key = (upload.point_id, (upload.packet.cn or "")[:4], time)
+            time = self._local_time(upload.data_time)
+            stored_time = db(time)
             if time is not None:
+                key = (upload.point_id, upload.cn, stored_time)
                 if key in seen:
                     report.duplicates += 1
                     continue
                 seen.add(key)
-            keyed.append((key, upload))
+            keyed.append((upload, time, stored_time))
+            rows.append((upload.point_id, upload.cn, upload.qn, stored_time,
+                         db(upload.received_at), upload.raw))  # fmt: skip
         inserted = _insert(
-            Packet, ("point", "cn", "qn", "data_time", "received_at", "raw"),
-            [
-                (point_id, cn, (upload.packet.qn or "")[:20], moments.db(time),
-                 moments.db(upload.received_at), upload.raw)
-                for (point_id, cn, time), upload in keyed
-            ],
+            Packet, ("point", "cn", "qn", "data_time", "received_at", "raw"), rows,
             returning=("point", "cn", "data_time"),
         )  # fmt: skip
-        new = {(p, c, _utc(t)) for p, c, t in inserted if t is not None}
+        if connection.vendor == "sqlite":  # read back as naive datetimes, stored as text
+            inserted = [(point_id, cn, time and str(time)) for point_id, cn, time in inserted]
+        new = set(inserted)
         fresh = [
-            (key, upload)
-            for key, upload in keyed
-            if key[2] is None or (key[0], key[1], moments.utc(key[2])) in new
+            (upload, time)
+            for upload, time, stored_time in keyed
+            if time is None or (upload.point_id, upload.cn, stored_time) in new
         ]
         report.duplicates += len(keyed) - len(fresh)
         return fresh
 
     def _write(self, fresh: list, report: StoreReport, moments) -> None:
         # Plain INSERTs: building model instances and compiling them cost several times
-        # the database's own work at thousands of uploads a second.
+        # the database's own work at thousands of uploads a second. This loop runs for
+        # every value that arrives: keep it lean.
         report.stored = len(fresh)
         rows = []
         hourly = []
-        for (point_id, cn, time), upload in fresh:
-            period = PERIODS.get(cn)
+        valid_flags = hj212_codes.VALID_FLAGS
+        for upload, time in fresh:
+            period = PERIODS.get(upload.cn)
             if period is None or time is None:
                 continue
+            point_id = upload.point_id
             info = self._by_id.get(point_id)
             limits = info.limits if info else {}
             stored_time = moments.db(time)
-            for code, values in readings_of(upload.packet):
-                reading = _reading(point_id, code[:16], time, values, limits.get(code))
-                if reading is None:
-                    continue
-                rows.append((point_id, reading.code, period, stored_time, reading.value,
-                             *reading.extremes, reading.flag, reading.valid, reading.exceeded))  # fmt: skip
-                if period == Period.HOUR:
-                    hourly.append(reading)
+            hour = period == Period.HOUR
+            for code, sent, minimum, maximum, total, flag in upload.readings:
+                value = _decimal(sent)
+                if value is None and total is None:
+                    continue  # an unreadable value and no total: not a reading
+                valid = value is not None and flag in valid_flags
+                limit = limits.get(code, NO_LIMITS).limit if valid else None
+                exceeded = value > limit if limit is not None else None
+                rows.append((point_id, code, period, stored_time, value, _decimal(minimum),
+                             _decimal(maximum), _decimal(total), flag, valid, exceeded))  # fmt: skip
+                if hour:
+                    hourly.append(Hourly(point_id, code, time, value, flag, valid, exceeded))
         if hourly:
             self._seed_last_hours({r.point_id for r in hourly})
         _insert(
@@ -392,8 +405,8 @@ class Ingestor:
     def _mark_seen(self, fresh: list, moments) -> None:
         """Point.last_seen and last_data_time, moved forward only: one statement a batch."""
         latest: dict[int, list] = {}
-        for (point_id, _cn, time), upload in fresh:
-            moment = latest.setdefault(point_id, [upload.received_at, time])
+        for upload, time in fresh:
+            moment = latest.setdefault(upload.point_id, [upload.received_at, time])
             if upload.received_at > moment[0]:
                 moment[0] = upload.received_at
             if time is not None and (moment[1] is None or time > moment[1]):
@@ -469,28 +482,30 @@ class Ingestor:
                 self._recent[(point_id, code)].append((time, value))
 
     def _check(self, hourly: list[Hourly], report: StoreReport) -> None:
-        hourly.sort(key=lambda r: r.time)
+        hourly.sort(key=_TIME)
         self._history(hourly)
         findings: list[tuple[int, Finding]] = []
         times_by_point: dict[int, set[datetime.datetime]] = {}
-        for reading in hourly:
-            times_by_point.setdefault(reading.point_id, set()).add(reading.time)
-            info = self._by_id.get(reading.point_id)
-            limits = info.limits.get(reading.code, NO_LIMITS) if info else NO_LIMITS
-            recent = self._recent[(reading.point_id, reading.code)]
-            previous = (
-                list(recent)
-                if not recent or recent[-1][0] < reading.time  # in order, as it nearly always is
-                else [item for item in recent if item[0] < reading.time]
-            )
-            for finding in monitorchecks.check_hour(
-                reading.code, reading.time, reading.value, flag=reading.flag,
-                valid=reading.valid, limits=limits, previous=previous,
-                flat_hours=self.flat_hours,
+        check_hour, flat_hours = monitorchecks.check_hour, self.flat_hours
+        for point_id, code, time, value, flag, valid, _exceeded in hourly:
+            times = times_by_point.get(point_id)
+            if times is None:
+                times = times_by_point[point_id] = set()
+            times.add(time)
+            if value is None:
+                continue  # a total alone: nothing to check
+            info = self._by_id.get(point_id)
+            limits = info.limits.get(code, NO_LIMITS) if info else NO_LIMITS
+            recent = self._recent[(point_id, code)]
+            in_order = not recent or recent[-1][0] < time  # as it nearly always is
+            previous = recent if in_order else [item for item in recent if item[0] < time]
+            for finding in check_hour(
+                code, time, value, flag=flag, valid=valid, limits=limits, previous=previous,
+                flat_hours=flat_hours,
             ):  # fmt: skip
-                findings.append((reading.point_id, finding))
-            if reading.valid and (not recent or recent[-1][0] < reading.time):
-                recent.append((reading.time, reading.value))
+                findings.append((point_id, finding))
+            if valid and in_order:
+                recent.append((time, value))
         for point_id, times in times_by_point.items():
             for time in sorted(times):
                 last = self._last_hour.get(point_id)

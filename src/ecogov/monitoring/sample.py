@@ -27,7 +27,6 @@ from ecogov.monitoring.models import Point, TargetFeed
 from ecogov.monitoring.services import points_import, table_rows
 from ecogov.monitoring.stats import feeds_run
 from ecogov.org.sample import SAMPLE_DIR
-from ecogov.standards import hj212
 
 DAYS = 90
 BATCH = 500
@@ -71,7 +70,7 @@ def monitoring_sample_load(district, *, days: int = DAYS, now=None) -> int:
             packet = simulator.hourly_packet(logger, when, rng)
             if logger.excess_left:
                 logger.excess_left -= 1
-            uploads.append(Upload(point.pk, packet, hj212.segment_text(packet), timezone.now()))
+            uploads.append(Upload.of(point.pk, packet, timezone.now()))
             when += datetime.timedelta(hours=1)
         for index in range(0, len(uploads), BATCH):
             report = ingestor.store(uploads[index : index + BATCH])

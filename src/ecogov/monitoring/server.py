@@ -256,13 +256,17 @@ class HJ212Server:
         self.counters.connections += 1
         self.counters.open_connections += 1
         connection_state = _Connection(peer, self.max_frame, self.crc)
+        loop = asyncio.get_running_loop()
+        # Idle connections are closed by a timer per connection that is re-armed, not by
+        # a timeout around every read (which costs a task per read).
+        watch = _IdleWatch(loop, self.idle, peer, writer)
         try:
             while True:
-                try:
-                    chunk = await asyncio.wait_for(reader.read(READ_SIZE), self.idle)
-                except TimeoutError:
-                    log.info("%s idle for %ss: closed", peer, self.idle)
-                    break
+                watch.reading = loop.time()
+                chunk = await reader.read(READ_SIZE)
+                watch.reading = None
+                if watch.expired:
+                    break  # what was half sent is dropped with the connection
                 items = connection_state.decoder.feed(chunk) if chunk else []
                 if not chunk:
                     items += connection_state.decoder.flush()
@@ -274,6 +278,7 @@ class HJ212Server:
         except Exception:
             log.exception("%s: connection failed", peer)
         finally:
+            watch.cancel()
             self.counters.open_connections -= 1
             writer.close()
             with contextlib.suppress(Exception):
@@ -284,8 +289,8 @@ class HJ212Server:
         waiting: list[tuple[asyncio.Future, list[bytes]]] = []
         keep = True
         loop = asyncio.get_running_loop()
+        now = timezone.now()  # what one read brought arrived together
         for item in items:
-            now = timezone.now()
             if isinstance(item, hj212.HJ212Error):
                 state.errors += 1
                 await self._refuse(Refusal(now, f"{type(item).__name__}: {item}", state.peer))
@@ -306,7 +311,7 @@ class HJ212Server:
             if info is None:
                 state.errors += 1
                 await self._refuse(
-                    Refusal(now, why, state.peer, packet.mn or "", hj212.segment_text(packet)[:200])
+                    Refusal(now, why, state.peer, packet.mn or "", packet.segment[:200])
                 )
                 if self.close_on_auth_failure or state.errors >= MAX_ERRORS_IN_A_ROW:
                     keep = False
@@ -316,14 +321,13 @@ class HJ212Server:
             joined = state.join(packet) if packet.flag and packet.flag.split else [packet]
             if joined is None:
                 continue  # more parts to come
-            whole = _merge(joined)
+            raw = "\n".join(part.segment for part in joined)
             future = loop.create_future()
-            await self.queue.put(
-                _Item(
-                    upload=Upload(info.id, whole, "\n".join(map(hj212.segment_text, joined)), now),
-                    future=future,
-                )
-            )
+            item = _Item(upload=Upload.of(info.id, _merge(joined), now, raw), future=future)
+            if self.queue.full():
+                await self.queue.put(item)  # the writer is behind: wait for room
+            else:
+                self.queue.put_nowait(item)
             answers = [
                 hj212.build(hj212.answer_data(part))
                 for part in joined
@@ -369,6 +373,29 @@ class _Connection:
             return None
         del self.parts[key]
         return [parts[n] for n in range(1, total + 1)]
+
+
+class _IdleWatch:
+    """Closes a connection that has waited for data ``idle`` seconds: while it is being
+    served (its uploads stored and answered) it is not idle."""
+
+    def __init__(self, loop, idle: float, peer: str, writer: asyncio.StreamWriter):
+        self.loop, self.idle, self.peer, self.writer = loop, idle, peer, writer
+        self.reading: float | None = None  # since when it waits for data
+        self.expired = False
+        self._timer = loop.call_later(idle, self._check)
+
+    def _check(self) -> None:
+        quiet = self.loop.time() - self.reading if self.reading is not None else 0.0
+        if quiet >= self.idle:
+            log.info("%s idle for %ss: closed", self.peer, self.idle)
+            self.expired = True
+            self.writer.close()  # the read in progress ends
+        else:
+            self._timer = self.loop.call_later(self.idle - quiet, self._check)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 class WriterGone(RuntimeError):

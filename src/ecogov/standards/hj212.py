@@ -215,7 +215,7 @@ class Packet:
         return cls(tuple(header), groups)
 
     def __getstate__(self):
-        # Pickled as sent (to the server's writer process), without the cached views.
+        # Pickled as sent, without the cached views.
         return {"header": self.header, "cp": self.cp, "notes": self.notes}
 
     def _get(self, name: str) -> str | None:
@@ -244,7 +244,7 @@ class Packet:
     def mn(self) -> str | None:
         return self._get("MN")
 
-    @property
+    @cached_property
     def flag(self) -> Flag | None:
         value = self._get("Flag")
         return Flag(int(value)) if value is not None else None
@@ -265,8 +265,14 @@ class Packet:
         flag = self.flag
         return flag.version if flag is not None else "2005"
 
-    # The two views below are computed once per packet (a server reads them several
-    # times per upload); a packet is immutable, so they cannot go stale. Do not mutate.
+    # The views below are computed once per packet (a server reads them several times
+    # per upload); a packet is immutable, so they cannot go stale. Do not mutate.
+    @cached_property
+    def segment(self) -> str:
+        """The data segment's text: as received for a parsed packet (which is what
+        ``segment_text`` rebuilds from its fields), built for a made one."""
+        return segment_text(self)
+
     @cached_property
     def fields(self) -> dict[str, str]:
         """The CP items as one mapping, e.g. {"DataTime": …, "w01018-Rtd": "40.1"}."""
@@ -277,15 +283,8 @@ class Packet:
         return self.fields.get("DataTime")
 
     def data_datetime(self) -> datetime | None:
-        """DataTime as a naive local datetime (14 digits; 2005 senders add 3 ms digits)."""
-        text = self.data_time
-        if text is None:
-            return None
-        try:
-            moment = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
-        except ValueError:
-            return None
-        return moment.replace(microsecond=int(text[14:17]) * 1000) if len(text) == 17 else moment
+        """DataTime as a naive local datetime (see ``data_datetime``)."""
+        return data_datetime(self.data_time)
 
     @cached_property
     def pollutants(self) -> dict[str, dict[str, str]]:
@@ -294,7 +293,11 @@ class Packet:
         for key, value in self.fields.items():
             code, dash, suffix = key.partition("-")
             if dash:
-                found.setdefault(code, {})[suffix] = value
+                entry = found.get(code)
+                if entry is None:
+                    found[code] = {suffix: value}
+                else:
+                    entry[suffix] = value
         return found
 
     def decimal(self, code: str, suffix: str) -> Decimal | None:
@@ -307,6 +310,18 @@ class Packet:
         except InvalidOperation:
             return None
         return value if value.is_finite() else None
+
+
+def data_datetime(text: str | None) -> datetime | None:
+    """A DataTime as a naive local datetime (14 digits; 2005 senders add 3 ms digits);
+    None when absent or not a time."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+        return moment.replace(microsecond=int(text[14:17]) * 1000) if len(text) == 17 else moment
+    except ValueError:  # not a time, or milliseconds that are not digits
+        return None
 
 
 # --- parse / build -------------------------------------------------------------------
@@ -348,7 +363,9 @@ def parse_segment(segment: str) -> Packet:
         if body
         else ()
     )
-    return Packet(header, groups)
+    packet = Packet(header, groups)
+    packet.__dict__["segment"] = segment  # the cached view, known already
+    return packet
 
 
 def parse(frame: bytes, *, max_size: int = MAX_FRAME, crc: str = "strict") -> Packet:
