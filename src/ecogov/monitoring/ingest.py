@@ -459,11 +459,13 @@ class Ingestor:
             self._last_hour[point_id] = latest.get(point_id)
 
     def _history(self, readings: list[Hourly]) -> None:
-        """Load the recent hourly values of pairs seen for the first time."""
-        missing = {(r.point_id, r.code) for r in readings} - self._recent.keys()
+        """Load the recent hourly values of pairs seen for the first time (``readings`` in
+        time order)."""
+        recent = self._recent
+        missing = {pair for r in readings if (pair := (r[0], r[1])) not in recent}
         if not missing:
             return
-        first = min(r.time for r in readings)
+        first = readings[0].time  # they are in time order
         rows = (
             Reading.objects.filter(
                 period=Period.HOUR,
@@ -486,14 +488,17 @@ class Ingestor:
         self._history(hourly)
         findings: list[tuple[int, Finding]] = []
         times_by_point: dict[int, set[datetime.datetime]] = {}
+        compliant: set[tuple[int, str]] = set()  # within the limit: an exceedance alarm ends
         check_hour, flat_hours = monitorchecks.check_hour, self.flat_hours
-        for point_id, code, time, value, flag, valid, _exceeded in hourly:
+        for point_id, code, time, value, flag, valid, exceeded in hourly:
             times = times_by_point.get(point_id)
             if times is None:
                 times = times_by_point[point_id] = set()
             times.add(time)
             if value is None:
                 continue  # a total alone: nothing to check
+            if exceeded is False:  # (valid, with a limit)
+                compliant.add((point_id, code))
             info = self._by_id.get(point_id)
             limits = info.limits.get(code, NO_LIMITS) if info else NO_LIMITS
             recent = self._recent[(point_id, code)]
@@ -515,7 +520,6 @@ class Ingestor:
                 if hole is not None:
                     findings.append((point_id, hole))
                 self._last_hour[point_id] = time
-        compliant = {(r.point_id, r.code) for r in hourly if r.valid and r.exceeded is False}
         raise_alarms(findings, compliant=compliant, resumed=set(times_by_point),
                      window=self.merge_window, report=report,
                      key_sources=self._key_sources)  # fmt: skip
@@ -548,11 +552,13 @@ def raise_alarms(
     # Open alarms, and closed ones a finding may still merge into: not the whole history.
     # Nearly every batch has compliant values and resumed points, and nearly none has an
     # open alarm for them: a plain query for the keys first, the alarms only when needed.
-    wanted = {(p, f.code, f.kind) for p, f in findings}
-    wanted |= {(p, c, monitorchecks.EXCEEDANCE) for p, c in compliant}
-    wanted |= {(p, "", monitorchecks.MISSING) for p in resumed}
     since = min(f.time for _, f in findings) - window if findings else None
-    ids = [pk for pk, *key in _alarm_keys(sorted(points), since) if tuple(key) in wanted]
+    ids = []
+    if keys := _alarm_keys(sorted(points), since):
+        wanted = {(p, f.code, f.kind) for p, f in findings}
+        wanted |= {(p, c, monitorchecks.EXCEEDANCE) for p, c in compliant}
+        wanted |= {(p, "", monitorchecks.MISSING) for p in resumed}
+        ids = [pk for pk, *key in keys if tuple(key) in wanted]
     if ids:
         for alarm in Alarm.objects.filter(pk__in=ids).order_by("last_time"):
             latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
