@@ -44,6 +44,9 @@ log = logging.getLogger("ecogov.hj212")
 READ_SIZE = 64 * 1024
 MAX_ERRORS_IN_A_ROW = 50  # then the connection is closed
 MAX_SPLIT_SETS = 32  # incomplete split uploads kept per connection
+# Batches handed to the writer at once: it stores the next while the event loop answers
+# the one before (measured with the benchmark: about a tenth more in the closed loop).
+WRITES_IN_FLIGHT = 2
 REFRESH_SECONDS = 60  # the catalogue of points is reloaded this often (and on an unknown MN)
 UNKNOWN_REFRESH_SECONDS = 2  # an unknown MN reloads it at most this often
 
@@ -126,6 +129,8 @@ class HJ212Server:
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-catalogue")
         self._reloading: asyncio.Future | None = None
         self._tasks: list[asyncio.Task] = []
+        self._writes: set[asyncio.Task] = set()  # batches with the writer
+        self._respawning = asyncio.Lock()
         self._server: asyncio.AbstractServer | None = None
         self._refreshed = 0.0
 
@@ -154,6 +159,7 @@ class HJ212Server:
             self._server.close()
         if self.queue is not None:
             await self.queue.join()
+        await asyncio.gather(*self._writes)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -203,21 +209,27 @@ class HJ212Server:
     # --- the writer -------------------------------------------------------------------
 
     async def _write_loop(self) -> None:
-        # One batch at a time: what arrives meanwhile makes the next batch larger, and a
-        # larger batch costs less per upload. (Two in flight, measured with the benchmark:
-        # no faster in the closed loop, and the open loop's p99 doubled.)
+        # A batch is taken once the writer can have it: what arrives meanwhile makes it
+        # larger, and a larger batch costs less per upload. The writer stores batches one
+        # after the other, in the order they were taken.
+        slots = asyncio.Semaphore(WRITES_IN_FLIGHT)
         while True:
+            await slots.acquire()
             batch = [await self.queue.get()]
             while len(batch) < self.batch_max and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            await self._write(batch)
+            task = asyncio.create_task(self._write(batch))
+            self._writes.add(task)
+            task.add_done_callback(self._writes.discard)
+            task.add_done_callback(lambda _: slots.release())
 
     async def _write(self, batch: list[_Item]) -> None:
         items = [(item.upload, item.refusal) for item in batch]
         result = None
+        channel = self._channel
         try:
-            if self._channel is not None:
-                result = await self._channel.store(self._generation, items)
+            if channel is not None:
+                result = await channel.store(self._generation, items)
             else:
                 loop = asyncio.get_running_loop()
                 result = await loop.run_in_executor(
@@ -226,11 +238,14 @@ class HJ212Server:
         except WriterGone as error:
             log.error("%s; a new writer process takes over (%d uploads unanswered)",
                       error, len(batch))  # fmt: skip
-            if self._channel is not None and not self._channel.alive:
-                try:
-                    self._channel = await _WriterChannel.open(self._writer_options())
-                except Exception:  # tried again with the next batch
-                    log.exception("starting a new writer process failed")
+            async with self._respawning:  # once, for all the batches it held
+                if self._channel is channel and not channel.alive:
+                    try:
+                        self._channel = await _WriterChannel.open(self._writer_options())
+                    except Exception:  # tried again with the next batch
+                        log.exception("starting a new writer process failed")
+                    else:
+                        await channel.close()  # the dead one, reaped
         except Exception as error:  # the writer must outlive any one batch
             log.exception("storing a batch of %d failed: %s", len(batch), error)
         self.counters.batches += 1
