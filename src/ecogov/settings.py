@@ -132,15 +132,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Several processes (server, jobs, command line) share one SQLite file. The write-ahead
-    # log is copied back into the database every 10,000 pages (40 MB) rather than 1,000:
-    # the monitoring writer changes the same index pages in every commit, and each copy
-    # back writes them again (bench/hj212_sqlite.py: SQLite's CPU per stored upload 15 %
-    # less, its wall time a quarter).
+    # Several processes (server, jobs, command line) share one SQLite file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20,
-         "init_command": "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=10000;"}
-    )  # fmt: skip
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
