@@ -49,17 +49,10 @@ def migrated(scratch: Path) -> Path:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-
-    from ecogov.monitoring.models import Point
-    from ecogov.org.models import Jurisdiction
+    from hj212 import register  # the HJ 212 benchmark's points, as it registers them
 
     call_command("migrate", verbosity=0)
-    area = Jurisdiction.objects.create(name="基准区", level=3, code="630199")
-    Point.objects.bulk_create(
-        Point(jurisdiction=area, kind=Point.Kind.SOURCE, name=f"P{i}", mn=f"P{i:020d}",
-              password="123456")
-        for i in range(POINTS)
-    )  # fmt: skip
+    register(POINTS, "P")
     connection.close()
     return Path(connection.settings_dict["NAME"])
 

@@ -214,10 +214,6 @@ class Packet:
         )
         return cls(tuple(header), groups)
 
-    def __getstate__(self):
-        # Pickled as sent, without the cached views.
-        return {"header": self.header, "cp": self.cp, "notes": self.notes}
-
     def _get(self, name: str) -> str | None:
         for key, value in self.header:
             if key == name:
