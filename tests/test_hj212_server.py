@@ -291,7 +291,7 @@ def test_a_slow_database_holds_the_loggers_back_instead_of_queueing_without_boun
         logger = await Logger.connect(server)
         await logger.send(b"".join(frame(h) for h in range(300)))
         await asyncio.sleep(0.5)
-        depths.append(server.queue.qsize())
+        depths.append(server.waiting)
         gate.set()
         await logger.expect(300, timeout=30)
         logger.close()

@@ -25,9 +25,11 @@ import gc
 import logging
 import multiprocessing
 import pickle
+import queue
 import resource
 import signal
 import socket
+import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -44,9 +46,6 @@ log = logging.getLogger("ecogov.hj212")
 READ_SIZE = 64 * 1024
 MAX_ERRORS_IN_A_ROW = 50  # then the connection is closed
 MAX_SPLIT_SETS = 32  # incomplete split uploads kept per connection
-# Batches handed to the writer at once: it stores the next while the event loop answers
-# the one before (measured with the benchmark: about a tenth more in the closed loop).
-WRITES_IN_FLIGHT = 2
 REFRESH_SECONDS = 60  # the catalogue of points is reloaded this often (and on an unknown MN)
 UNKNOWN_REFRESH_SECONDS = 2  # an unknown MN reloads it at most this often
 
@@ -105,7 +104,6 @@ class HJ212Server:
     ):
         self.ingestor = ingestor or Ingestor()
         self.batch_max = batch_max
-        self.queue: asyncio.Queue[_Item] | None = None
         self.queue_max = queue_max
         self.idle = idle_seconds if idle_seconds is not None else settings.ECOGOV_HJ212_IDLE_SECONDS
         self.close_on_auth_failure = (
@@ -117,20 +115,21 @@ class HJ212Server:
         self.max_frame = max_frame
         self.counters = Counters()
         self.writer_process = writer_process
-        self._channel: _WriterChannel | None = None
-        self._executor = (
-            None
-            if writer_process
-            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-writer")
-        )
+        # Uploads and refusals not stored yet: in the outbox (handed to the writer at the
+        # end of this turn of the event loop) or with the writer. Never above queue_max.
+        self.waiting = 0
+        self._outbox: list[_Item] = []
+        self._flushing = False
+        self._writer: _WriterThread | _WriterProcess | None = None
+        self._replacing: asyncio.Task | None = None
+        self._room: asyncio.Event | None = None  # set while waiting < queue_max
+        self._drained: asyncio.Event | None = None  # set while nothing is waiting
         self._generation = 0  # of the catalogue: the writer process reloads when it changes
         # The catalogue is read on its own thread (and database connection): the writer
         # and the answers it releases never wait for it.
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-catalogue")
         self._reloading: asyncio.Future | None = None
         self._tasks: list[asyncio.Task] = []
-        self._writes: set[asyncio.Task] = set()  # batches with the writer
-        self._respawning = asyncio.Lock()
         self._server: asyncio.AbstractServer | None = None
         self._refreshed = 0.0
 
@@ -138,11 +137,11 @@ class HJ212Server:
 
     async def start(self, host: str, port: int) -> asyncio.AbstractServer:
         loop = asyncio.get_running_loop()
-        self.queue = asyncio.Queue(self.queue_max)
+        self._room, self._drained = asyncio.Event(), asyncio.Event()
+        self._room.set()
+        self._drained.set()
         await loop.run_in_executor(self._reader, self._refresh)
-        if self.writer_process:
-            self._channel = await _WriterChannel.open(self._writer_options())
-        self._tasks.append(asyncio.create_task(self._write_loop(), name="hj212-writer"))
+        self._writer = await self._open_writer()
         self._tasks.append(asyncio.create_task(self._refresh_loop(), name="hj212-catalogue"))
         self._server = await asyncio.start_server(
             self._handle, host, port, limit=READ_SIZE, backlog=4096, reuse_address=True
@@ -154,32 +153,23 @@ class HJ212Server:
         return self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        """Stop accepting, store what is queued, then stop the writer."""
+        """Stop accepting, store what is waiting, then stop the writer."""
         if self._server is not None:
             self._server.close()
-        if self.queue is not None:
-            await self.queue.join()
-        await asyncio.gather(*self._writes)
+        self._flush()
+        await self._drained.wait()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self._replacing is not None:
+            await self._replacing
+        if self._writer is not None:
+            await self._writer.close()
         loop = asyncio.get_running_loop()
-        if self._channel is not None:
-            await self._channel.close()
-        for executor in (self._executor, self._reader):
-            if executor is not None:
-                await loop.run_in_executor(executor, store_process.close_connection)
-                executor.shutdown(wait=True)
-
-    def _writer_options(self) -> dict:
-        ingestor = self.ingestor
-        return {
-            "flat_hours": ingestor.flat_hours,
-            "missing_hours": ingestor.missing_hours,
-            "merge_hours": ingestor.merge_window / datetime.timedelta(hours=1),
-        }
+        await loop.run_in_executor(self._reader, store_process.close_connection)
+        self._reader.shutdown(wait=True)
 
     def _refresh(self) -> None:
         try:
@@ -207,59 +197,84 @@ class HJ212Server:
             await self.reload()
 
     # --- the writer -------------------------------------------------------------------
+    # What a turn of the event loop accepted goes to the writer at the end of the turn.
+    # The writer takes as its next batch everything that reached it while it stored the
+    # one before: batches are as large as the load makes them, and the writer never
+    # waits for the event loop to hand it one.
 
-    async def _write_loop(self) -> None:
-        # A batch is taken once the writer can have it: what arrives meanwhile makes it
-        # larger, and a larger batch costs less per upload. The writer stores batches one
-        # after the other, in the order they were taken.
-        slots = asyncio.Semaphore(WRITES_IN_FLIGHT)
-        while True:
-            await slots.acquire()
-            batch = [await self.queue.get()]
-            while len(batch) < self.batch_max and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            task = asyncio.create_task(self._write(batch))
-            self._writes.add(task)
-            task.add_done_callback(self._writes.discard)
-            task.add_done_callback(lambda _: slots.release())
+    async def _open_writer(self) -> "_WriterThread | _WriterProcess":
+        if not self.writer_process:
+            return _WriterThread(self._settle, self.ingestor, self.batch_max)
+        ingestor = self.ingestor
+        options = {
+            "flat_hours": ingestor.flat_hours,
+            "missing_hours": ingestor.missing_hours,
+            "merge_hours": ingestor.merge_window / datetime.timedelta(hours=1),
+        }
+        return await _WriterProcess.open(self._settle, self._replace, options, self.batch_max)
 
-    async def _write(self, batch: list[_Item]) -> None:
-        items = [(item.upload, item.refusal) for item in batch]
-        result = None
-        channel = self._channel
+    def _put(self, item: _Item) -> None:
+        """Hand an item to the writer (after ``_wait_for_room`` if ``waiting`` is full)."""
+        self.waiting += 1
+        self._drained.clear()
+        self._outbox.append(item)
+        if not self._flushing:
+            self._flushing = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    async def _wait_for_room(self) -> None:
+        while self.waiting >= self.queue_max:  # the writer is behind
+            self._room.clear()
+            await self._room.wait()
+
+    def _flush(self) -> None:
+        self._flushing = False
+        if not self._outbox:
+            return
+        if self._writer is not None and self._writer.alive:
+            items, self._outbox = self._outbox, []
+            self._writer.send(self._generation, items)
+        else:
+            self._replace()  # the outbox waits for the new writer
+
+    def _replace(self) -> None:
+        """A new writer process for the one that died, once however often it is asked."""
+        if self._replacing is None or self._replacing.done():
+            self._replacing = asyncio.create_task(self._replace_writer())
+
+    async def _replace_writer(self) -> None:
+        dead = self._writer
         try:
-            if channel is not None:
-                result = await channel.store(self._generation, items)
-            else:
-                loop = asyncio.get_running_loop()
-                result = await loop.run_in_executor(
-                    self._executor, store_batch, self.ingestor, items
-                )
-        except WriterGone as error:
-            log.error("%s; a new writer process takes over (%d uploads unanswered)",
-                      error, len(batch))  # fmt: skip
-            async with self._respawning:  # once, for all the batches it held
-                if self._channel is channel and not channel.alive:
-                    try:
-                        self._channel = await _WriterChannel.open(self._writer_options())
-                    except Exception:  # tried again with the next batch
-                        log.exception("starting a new writer process failed")
-                    else:
-                        await channel.close()  # the dead one, reaped
-        except Exception as error:  # the writer must outlive any one batch
-            log.exception("storing a batch of %d failed: %s", len(batch), error)
+            self._writer = await self._open_writer()
+        except Exception:  # tried again with the next upload
+            log.exception("starting a new writer process failed")
+            items, self._outbox = self._outbox, []
+            self._settle(items, None)
+            return
+        self._flush()
+        if dead is not None:
+            await dead.close()  # reaped
+
+    def _settle(self, items: list[_Item], result: "Stored | None") -> None:
+        """The writer is done with ``items`` (in the order they were put): answer or fail
+        each. ``result`` None: none of them was stored."""
         self.counters.batches += 1
         if result is not None:
             self.counters.stored += result.stored
             self.counters.duplicates += result.duplicates
-        for index, item in enumerate(batch):
-            if item.future is not None and not item.future.done():
+        for index, item in enumerate(items):
+            future = item.future
+            if future is not None and not future.done():
                 if result is None or index in result.failed:
-                    why = result.failed[index] if result is not None else "batch failed"
-                    item.future.set_exception(RuntimeError(f"not stored: {why}"))
+                    why = result.failed[index] if result is not None else "the writer failed"
+                    future.set_exception(RuntimeError(f"not stored: {why}"))
                 else:
-                    item.future.set_result(True)
-            self.queue.task_done()
+                    future.set_result(True)
+        self.waiting -= len(items)
+        if self.waiting < self.queue_max:
+            self._room.set()
+        if not self.waiting:
+            self._drained.set()
 
     # --- connections ------------------------------------------------------------------
 
@@ -338,11 +353,9 @@ class HJ212Server:
                 continue  # more parts to come
             raw = "\n".join(part.segment for part in joined)
             future = loop.create_future()
-            item = _Item(upload=Upload.of(info.id, _merge(joined), now, raw), future=future)
-            if self.queue.full():
-                await self.queue.put(item)  # the writer is behind: wait for room
-            else:
-                self.queue.put_nowait(item)
+            if self.waiting >= self.queue_max:
+                await self._wait_for_room()
+            self._put(_Item(upload=Upload.of(info.id, _merge(joined), now, raw), future=future))
             answers = [
                 hj212.build(hj212.answer_data(part))
                 for part in joined
@@ -364,7 +377,8 @@ class HJ212Server:
     async def _refuse(self, refusal: Refusal) -> None:
         self.counters.rejected += 1
         log.info("refused from %s: %s", refusal.peer, refusal.reason)
-        await self.queue.put(_Item(refusal=refusal))
+        await self._wait_for_room()
+        self._put(_Item(refusal=refusal))
 
 
 class _Connection:
@@ -413,65 +427,122 @@ class _IdleWatch:
         self._timer.cancel()
 
 
-class WriterGone(RuntimeError):
-    """The writer process died (or was killed); what it had was not answered."""
+class _WriterThread:
+    """The writer as a thread of this process (tests, the sample loader): items in over
+    a queue, results back on the event loop, in order."""
 
-
-class _WriterChannel:
-    """The writer process and the socket pair to it (see ``writer``): batches go out,
-    results come back in the same order, all on the event loop."""
-
-    def __init__(self, process, reader: asyncio.StreamReader, stream: asyncio.StreamWriter):
-        self.process, self.reader, self.stream = process, reader, stream
-        self.pending: deque[asyncio.Future] = deque()
+    def __init__(self, settle, ingestor: Ingestor, batch_max: int):
         self.alive = True
+        self._settle, self._ingestor, self._batch_max = settle, ingestor, batch_max
+        self._loop = asyncio.get_running_loop()
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending: deque[_Item] = deque()  # sent, not settled, in order
+        self._thread = threading.Thread(target=self._run, name="hj212-writer", daemon=True)
+        self._thread.start()
+
+    def send(self, generation: int, items: list[_Item]) -> None:
+        self._pending.extend(items)
+        self._inbox.put([(item.upload, item.refusal) for item in items])
+
+    def _run(self) -> None:
+        try:
+            while batch := self._take():
+                try:
+                    result = store_batch(self._ingestor, batch)
+                except Exception:  # the writer must outlive any one batch
+                    log.exception("storing a batch of %d failed", len(batch))
+                    result = None
+                self._loop.call_soon_threadsafe(self._done, len(batch), result)
+        finally:
+            store_process.close_connection()
+
+    def _take(self) -> list:
+        """Wait for items, then take all that are there, up to a batch; empty: closed."""
+        batch = self._inbox.get()
+        if batch is None:
+            return []
+        batch = list(batch)
+        while len(batch) < self._batch_max:
+            try:
+                more = self._inbox.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                self._inbox.put(None)  # closed: once this batch is stored
+                break
+            batch += more
+        return batch
+
+    def _done(self, count: int, result: "Stored | None") -> None:
+        self._settle([self._pending.popleft() for _ in range(count)], result)
+
+    async def close(self) -> None:
+        self._inbox.put(None)
+        await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+        self.alive = False
+
+
+class _WriterProcess:
+    """The writer process and the socket pair to it (see ``writer``): items out, results
+    back in the same order, all on the event loop. When the process dies, what it held
+    is not answered (the loggers send it again) and ``gone`` is called."""
+
+    def __init__(self, process, reader, stream, settle, gone):
+        self.process, self.reader, self.stream = process, reader, stream
+        self._settle, self._gone = settle, gone
+        self.pending: deque[_Item] = deque()  # sent, not settled, in order
+        self.alive = True
+        self._closing = False
         self._reading = asyncio.create_task(self._read(), name="hj212-writer-channel")
 
     @classmethod
-    async def open(cls, options: dict) -> "_WriterChannel":
+    async def open(cls, settle, gone, options: dict, batch_max: int) -> "_WriterProcess":
         ours, theirs = socket.socketpair()
         # Spawned, not forked: this process has threads and open database connections.
         process = multiprocessing.get_context("spawn").Process(
-            target=store_process.main, args=(theirs, options), name="hj212-writer", daemon=True
+            target=store_process.main,
+            args=(theirs, options, batch_max),
+            name="hj212-writer",
+            daemon=True,
         )
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, process.start)
         theirs.close()
         reader, stream = await asyncio.open_connection(sock=ours, limit=1 << 20)
-        return cls(process, reader, stream)
+        return cls(process, reader, stream, settle, gone)
 
-    async def store(self, generation: int, items: list) -> "Stored":
-        if not self.alive:
-            raise WriterGone("the writer process is gone")
-        future = asyncio.get_running_loop().create_future()
-        self.pending.append(future)
-        self.stream.write(
-            store_process.frame(pickle.dumps((generation, items), pickle.HIGHEST_PROTOCOL))
-        )
-        await self.stream.drain()
-        return await future
+    def send(self, generation: int, items: list[_Item]) -> None:
+        # Not drained: what is with the writer is bounded by the server's queue_max.
+        self.pending.extend(items)
+        message = (generation, [(item.upload, item.refusal) for item in items])
+        self.stream.write(store_process.frame(pickle.dumps(message, pickle.HIGHEST_PROTOCOL)))
 
     async def _read(self) -> None:
         try:
             while True:
                 head = await self.reader.readexactly(store_process.HEAD.size)
                 body = await self.reader.readexactly(store_process.HEAD.unpack(head)[0])
-                self.pending.popleft().set_result(pickle.loads(body))
+                count, result = pickle.loads(body)
+                self._settle([self.pending.popleft() for _ in range(count)], result)
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             self.alive = False
-            for future in self.pending:
-                if not future.done():
-                    future.set_exception(WriterGone(f"the writer process is gone ({error!r})"))
-            self.pending.clear()
+            lost, self.pending = list(self.pending), deque()
+            if self._closing and not lost:
+                return
+            log.error("the writer process is gone (%r); a new writer process takes over "
+                      "(%d uploads unanswered)", error, len(lost))  # fmt: skip
+            self._settle(lost, None)
+            self._gone()
 
     async def close(self) -> None:
         """EOF to the worker: it finishes what it has, closes its connection, and leaves."""
+        self._closing = True
         self.stream.close()
         with contextlib.suppress(Exception):
             await self.stream.wait_closed()
+        # the worker's answers to what it had, then its EOF
+        await asyncio.wait({self._reading}, timeout=30)
         self._reading.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reading
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.process.join, 30)
         if self.process.is_alive():

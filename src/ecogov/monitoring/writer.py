@@ -3,16 +3,16 @@
 At thousands of uploads a second the event loop (reading, decoding, authenticating,
 answering) and the writer (storing, checking) each need most of a core; in one process
 they take turns on one GIL. ``HJ212Server(writer_process=True)``, which ``ecogov hj212
-serve`` runs, hands each batch to one worker process that holds the only ``Ingestor``
-(and with it the memory of the flat-line and missing-data checks), exactly as the
-writer thread does otherwise. An upload is answered only once this process has
+serve`` runs, hands what it accepts to one worker process that holds the only
+``Ingestor`` (and with it the memory of the flat-line and missing-data checks), exactly
+as the writer thread does otherwise. An upload is answered only once this process has
 committed it and told the server so.
 
 The server and the worker talk over a socket pair, length-prefixed pickles in order,
 read and written by the server's event loop itself: no helper threads in the server,
 whose turns on the GIL would wait behind the busy event loop. The worker reloads the
 catalogue of points when the server has reloaded its own (a generation number travels
-with each batch). It leaves when the server closes the channel or is gone, even after
+with each message). It leaves when the server closes the channel or is gone, even after
 a SIGKILL: it holds nothing that was answered.
 
 Nothing here imports Django's models at import time: a spawned worker sets Django up
@@ -28,34 +28,72 @@ _generation = None
 HEAD = struct.Struct("!I")  # the length of the pickle that follows
 
 
-def main(channel: socket.socket, options: dict) -> None:
-    """The worker: batches in, what was stored out, in order, until the server closes
-    the channel or is gone (even after a SIGKILL the channel reads as closed)."""
+def main(channel: socket.socket, options: dict, batch_max: int) -> None:
+    """The worker: items in, what was stored out, in order, until the server closes the
+    channel or is gone (even after a SIGKILL the channel reads as closed).
+
+    Each batch is everything the server has sent by the time the batch before is
+    stored (at most ``batch_max`` items, in whole messages): the busier the server, the
+    larger the batch and the cheaper each upload in it."""
     start(options)
+    inbox = _Inbox(channel)
     with channel:
-        while (message := _receive(channel)) is not None:
-            generation, items = pickle.loads(message)
+        while taken := inbox.take(batch_max):
+            generation, items = taken
             result = store(generation, items)
             try:
-                _send(channel, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+                _send(channel, pickle.dumps((len(items), result), pickle.HIGHEST_PROTOCOL))
             except OSError:
                 return  # the server is gone; what it never heard of, it never answered
     close_connection()
 
 
-def _receive(channel: socket.socket) -> bytes | None:
-    head = _exactly(channel, HEAD.size)
-    return None if head is None else _exactly(channel, HEAD.unpack(head)[0])
+class _Inbox:
+    """The messages the server sent, read as they are there."""
 
+    def __init__(self, channel: socket.socket):
+        self.channel = channel
+        self.buffer = bytearray()
+        self.closed = False
 
-def _exactly(channel: socket.socket, size: int) -> bytes | None:
-    data = bytearray()
-    while len(data) < size:
-        chunk = channel.recv(min(size - len(data), 1 << 20))
-        if not chunk:
+    def take(self, most: int) -> tuple[int, list] | None:
+        """Wait for a message, then add those already sent, up to ``most`` items: the
+        newest catalogue generation among them and their items. None: the server closed
+        the channel and everything it sent is taken."""
+        generation, items = 0, []
+        while len(items) < most:
+            message = self._message()
+            if message is None:
+                if self.closed or not self._fill(wait=not items):
+                    break
+                continue
+            sent_with, more = pickle.loads(message)
+            generation = max(generation, sent_with)
+            items += more
+        return (generation, items) if items else None
+
+    def _message(self) -> bytes | None:
+        """The next whole message in the buffer."""
+        if len(self.buffer) < HEAD.size:
             return None
-        data += chunk
-    return bytes(data)
+        end = HEAD.size + HEAD.unpack_from(self.buffer)[0]
+        if len(self.buffer) < end:
+            return None
+        message = bytes(self.buffer[HEAD.size : end])
+        del self.buffer[:end]
+        return message
+
+    def _fill(self, wait: bool) -> bool:
+        """Read what has arrived (``wait``: wait for it); False when nothing came."""
+        try:
+            chunk = self.channel.recv(1 << 20, 0 if wait else socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            self.closed = True
+            return False
+        self.buffer += chunk
+        return True
 
 
 def _send(channel: socket.socket, data: bytes) -> None:
