@@ -514,7 +514,8 @@ class _WriterProcess:
     def send(self, generation: int, items: list[_Item]) -> None:
         # Not drained: what is with the writer is bounded by the server's queue_max.
         self.pending.extend(items)
-        message = (generation, [(item.upload, item.refusal) for item in items])
+        message = (generation, [(item.upload and item.upload.wire(), item.refusal)
+                                for item in items])  # fmt: skip
         self.stream.write(store_process.frame(pickle.dumps(message, pickle.HIGHEST_PROTOCOL)))
 
     async def _read(self) -> None:

@@ -119,10 +119,13 @@ def start(options: dict) -> None:
 
 
 def store(generation: int, items: list):
-    """Store one batch (see ``server.store_batch``), with the catalogue of ``generation``."""
+    """Store one batch (see ``server.store_batch``), with the catalogue of ``generation``;
+    its uploads as they were sent (``Upload.wire``)."""
     global _generation
+    from ecogov.monitoring.ingest import Upload
     from ecogov.monitoring.server import Stored, log, store_batch
 
+    items = [(upload and Upload.from_wire(upload), refusal) for upload, refusal in items]
     if generation != _generation:
         try:
             _ingestor.refresh()
