@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from ecogov.cases.models import Case, Channel, State
@@ -48,11 +48,15 @@ def points(personas):
     return {p.mn: p for p in Point.objects.all()}
 
 
-def upload(point, hour: int, values: dict[str, str], *, cn="2061", flags=None, pw=None):
+def upload(point, hour: int, values: dict[str, str], *, cn="2061", flags=None, pw=None,
+           totals=None):  # fmt: skip
     when = START + datetime.timedelta(hours=hour)
     groups = [{"DataTime": when.strftime("%Y%m%d%H%M%S")}]
     for code, value in values.items():
-        groups.append({f"{code}-Avg": value, f"{code}-Flag": (flags or {}).get(code, "N")})
+        group = {f"{code}-Avg": value, f"{code}-Flag": (flags or {}).get(code, "N")}
+        if code in (totals or {}):
+            group[f"{code}-Cou"] = totals[code]
+        groups.append(group)
     packet = hj212.Packet.make(
         qn=f"{when:%Y%m%d%H%M%S}000", st="32", cn=cn, pw=pw or point.password, mn=point.mn,
         flag=5, cp=groups,
@@ -181,6 +185,42 @@ def test_an_administrators_rule_makes_a_single_exceedance_a_case(ingestor, point
     assert alarm.serious and report.case_candidates == [alarm.pk]
 
 
+def test_the_mass_rate_limit_is_checked_against_each_hours_amount(ingestor, points, personas):
+    outlet = points[OUTLET]
+    Factor.objects.filter(point=outlet, code="w01018").update(rate_limit=Decimal("5"))
+    ingestor.refresh()
+
+    def hour(h, value, total, flag="N"):
+        return feed(ingestor, outlet, {h: {"w01018": value}}, totals={"w01018": total},
+                    flags={"w01018": flag})  # fmt: skip
+
+    hour(0, "60", "7.5")  # within the concentration limit, over the mass rate
+    rate = Alarm.objects.get()
+    assert (rate.kind, rate.code, rate.worst, rate.limit) == ("rate", "w01018", Decimal("7.5"), 5)
+    assert Reading.objects.get().exceeded is False  # compliance counts concentrations
+    hour(1, "130", "8")  # over both: two alarms, each against its own limit
+    rate.refresh_from_db()
+    assert (rate.count, rate.worst) == (2, Decimal("8"))
+    assert Alarm.objects.get(kind="exceedance").worst == Decimal("130")
+    hour(2, "50", "5")  # at the limit is within it: both end
+    assert set(Alarm.objects.values_list("state", flat=True)) == {Alarm.State.CLOSED}
+    hour(3, "50", "9", flag="M")  # a value not valid for statistics: its amount neither
+    hour(4, "50", "9", flag="T")  # out of range: not a measurement
+    assert set(Alarm.objects.values_list("kind", flat=True)) == {"rate", "exceedance", "range"}
+    hour(5, "50", "6")  # back over within the window: the same alarm, open again
+    rate.refresh_from_db()
+    assert (rate.state, rate.count) == (Alarm.State.OPEN, 3)
+    with translation.override("zh-hans"):
+        text = alarms.describe(rate)
+    assert "排放速率" in text and "千克/小时" in text and "1.6" in text  # 8 ÷ 5
+    AlarmRule.objects.create(kind="rate", ratio=Decimal("2"))
+    report = hour(6, "50", "12")  # 2.4 times the mass-rate limit: serious, a case at once
+    rate.refresh_from_db()
+    assert rate.serious and report.case_candidates == [rate.pk]
+    case = Case.objects.get(pk=alarms.alarm_cases(report.case_candidates)[0])
+    assert case.channel == Channel.MONITORING and "排放速率" in case.text
+
+
 def test_anomalies_negative_out_of_range_flat_and_missing(ingestor, points):
     outlet = points[OUTLET]
     Factor.objects.filter(point=outlet, code="w21003").update(range_max=50)
@@ -234,6 +274,15 @@ def test_checks_are_pure_and_exact():
         "w01018", at, Decimal("100.01"), flag="N", valid=True, limits=limits)] == ["exceedance"]  # fmt: skip
     assert [f.kind for f in monitorchecks.check_hour(
         "w01018", at, Decimal("90"), flag="T", valid=False, limits=limits)] == ["range"]  # fmt: skip
+    rated = Limits(Decimal("100"), rate_limit=Decimal("2.5"))
+    over = monitorchecks.check_hour("w01018", at, Decimal("120"), flag="N", valid=True,
+                                    limits=rated, total=Decimal("2.51"))  # fmt: skip
+    assert [(f.kind, f.value, f.limit) for f in over] == [
+        ("exceedance", Decimal("120"), Decimal("100")), ("rate", Decimal("2.51"), Decimal("2.5"))]  # fmt: skip
+    assert not monitorchecks.check_hour("w01018", at, Decimal("90"), flag="N", valid=True,
+                                        limits=rated, total=Decimal("2.5"))  # fmt: skip
+    assert not monitorchecks.check_hour("w01018", at, Decimal("90"), flag="N", valid=True,
+                                        limits=Limits(), total=Decimal("99"))  # fmt: skip
     assert monitorchecks.gap(at, at + datetime.timedelta(hours=4)) is None
     assert monitorchecks.gap(at, at + datetime.timedelta(hours=5)).value == 4
 

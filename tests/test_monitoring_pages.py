@@ -259,6 +259,37 @@ def test_the_alarm_list_and_page(monitored, personas, client_for):
     assert rows.count(">155<") == 1
 
 
+def test_a_mass_rate_alarm_shows_the_hours_amounts_against_the_rate_limit(
+    monitored, personas, client_for
+):
+    pb = monitored["pb"]
+    Factor.objects.filter(point=pb, code="w01018").update(rate_limit=Decimal(2))
+    uploads = []
+    for hour, (cod, amount) in {10: ("41", "1.8"), 11: ("39", "2.6"), 12: ("40", "3.1")}.items():
+        when = TODAY + datetime.timedelta(hours=hour)
+        made = upload(pb, "water", when, {"w01018": cod})
+        readings = tuple((code, value, low, high, amount, flag)
+                         for code, value, low, high, _total, flag in made.readings)  # fmt: skip
+        uploads.append(made._replace(readings=readings))
+    ingestor = Ingestor()
+    ingestor.refresh()
+    ingestor.store(uploads)
+    alarm = Alarm.objects.get(point=pb)
+    assert (alarm.kind, alarm.count, alarm.worst, alarm.limit) == ("rate", 2, Decimal("3.1"), 2)
+    client = client_for(personas.dora)
+    listed = text(client.get("/monitoring/alarms/?state=open&kind=rate"))
+    assert f"/monitoring/alarms/{alarm.pk}/" in listed
+    assert f"/monitoring/alarms/{monitored['alarm'].pk}/" not in listed
+    page = text(client.get(f"/monitoring/alarms/{alarm.pk}/"))
+    assert "1.55" in page  # 3.1 ÷ 2
+    rows = re.search(r'id="alarm-readings">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    assert ">1.8<" in rows and ">3.1<" in rows and ">41<" not in rows  # amounts, not values
+    assert "≤ 2" in page
+    overview = client.get("/api/monitoring/overview").json()
+    assert overview["open_exceedances"] == 2  # the concentration's and the mass rate's
+    assert "/monitoring/alarms/" in text(client.get(f"/monitoring/points/{pb.pk}/"))
+
+
 def test_the_api_gives_the_rates_and_the_series(monitored, personas, client_for):
     client = client_for(personas.dora)
     points = {p["name"]: p for p in client.get("/api/monitoring/points").json()}

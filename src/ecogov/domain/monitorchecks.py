@@ -8,6 +8,9 @@ Checks, in the order they are made (a value gets at most one of the first three)
 - negative value: a concentration below zero is an instrument fault (temperatures and
   other signed quantities are exempt);
 - exceedance (超标): a value valid for statistics above the point's limit;
+- mass rate over the limit (排放速率超标): where the point has a mass-rate limit (kg/h),
+  the amount the hour's value comes with (Cou, kg emitted in that hour) above it; a
+  value out of range says nothing of the amount either;
 - flat line (恒值): the same valid value for ``flat_hours`` consecutive hours, the sign of
   a stuck instrument or of data written by hand;
 - missing data: more than ``missing_hours`` hours between one hourly upload of a point
@@ -24,8 +27,9 @@ HOUR = datetime.timedelta(hours=1)
 # Quantities that may be below zero: temperatures (water, air, flue gas) and pressures.
 SIGNED = frozenset({"w01010", "a01001", "a01012", "a01013", "a01006"})
 
-EXCEEDANCE, NEGATIVE, OUT_OF_RANGE, FLAT, MISSING = (
+EXCEEDANCE, RATE, NEGATIVE, OUT_OF_RANGE, FLAT, MISSING = (
     "exceedance",
+    "rate",
     "negative",
     "range",
     "flat",
@@ -37,6 +41,7 @@ EXCEEDANCE, NEGATIVE, OUT_OF_RANGE, FLAT, MISSING = (
 class Limits:
     limit: Decimal | None = None
     range_max: Decimal | None = None
+    rate_limit: Decimal | None = None  # kg/h, against an hour's Cou
 
 
 @dataclass(frozen=True)
@@ -58,18 +63,23 @@ def check_hour(
     limits: Limits,
     previous: Sequence[tuple[datetime.datetime, Decimal]] = (),
     flat_hours: int = 6,
+    total: Decimal | None = None,
 ) -> list[Finding]:
     """The findings of one hourly value; ``previous`` are the valid hourly values of the
-    same pollutant at the same point before ``time``, oldest first (a list or a deque)."""
+    same pollutant at the same point before ``time``, oldest first (a list or a deque);
+    ``total`` the hour's amount (Cou) sent with it."""
     if value is None:
         return []
     found = []
     if flag == "T" or (limits.range_max is not None and value > limits.range_max):
         found.append(Finding(OUT_OF_RANGE, code, time, value, limits.range_max))
-    elif valid and value < 0 and code not in SIGNED:
-        found.append(Finding(NEGATIVE, code, time, value))
-    elif valid and limits.limit is not None and value > limits.limit:
-        found.append(Finding(EXCEEDANCE, code, time, value, limits.limit))
+    else:
+        if valid and value < 0 and code not in SIGNED:
+            found.append(Finding(NEGATIVE, code, time, value))
+        elif valid and limits.limit is not None and value > limits.limit:
+            found.append(Finding(EXCEEDANCE, code, time, value, limits.limit))
+        if rate_exceeded(total, valid, limits):
+            found.append(Finding(RATE, code, time, total, limits.rate_limit))
     # The last value first: it nearly always differs, and the run is not looked at.
     if valid and flat_hours > 1 and len(previous) >= flat_hours - 1 and previous[-1][1] == value:
         run = list(previous)[1 - flat_hours :]
@@ -78,6 +88,14 @@ def check_hour(
             if [t for t, _ in run] == expected:
                 found.append(Finding(FLAT, code, time, value))
     return found
+
+
+def rate_exceeded(total: Decimal | None, valid: bool, limits: Limits) -> bool | None:
+    """An hour's amount against the mass-rate limit; None where there is nothing to
+    compare (no limit, no amount, or a value not valid for statistics)."""
+    if not valid or total is None or limits.rate_limit is None:
+        return None
+    return total > limits.rate_limit
 
 
 def gap(

@@ -58,13 +58,20 @@ def describe(alarm: Alarm) -> str:
     where = f"{point.source.name} {point.name}" if point.source_id else point.name
     local = timezone.localtime
     span = f"{local(alarm.first_time):%Y-%m-%d %H:%M}—{local(alarm.last_time):%Y-%m-%d %H:%M}"
-    if alarm.kind == Alarm.Kind.EXCEEDANCE:
-        ratio = monitorchecks.exceedance_ratio(alarm.worst, alarm.limit)
-        what = _(
-            "%(pollutant)s hourly average up to %(worst)s against a limit of %(limit)s "
-            "(%(ratio)s times), %(count)d hours over the limit"
+    if alarm.over_limit:
+        what = (
+            _(
+                "%(pollutant)s hourly average up to %(worst)s against a limit of %(limit)s "
+                "(%(ratio)s times), %(count)d hours over the limit"
+            )
+            if alarm.kind == Alarm.Kind.EXCEEDANCE
+            else _(
+                "%(pollutant)s emitted up to %(worst)s kg in an hour against a mass-rate limit of "
+                "%(limit)s kg/h (%(ratio)s times), %(count)d hours over the limit"
+            )
         ) % {"pollutant": pollutant_label(alarm.code), "worst": _number(alarm.worst),
-             "limit": _number(alarm.limit), "ratio": ratio, "count": alarm.count}  # fmt: skip
+             "limit": _number(alarm.limit), "count": alarm.count,
+             "ratio": monitorchecks.exceedance_ratio(alarm.worst, alarm.limit)}  # fmt: skip
     elif alarm.kind == Alarm.Kind.MISSING:
         what = _("no hourly data for %(count)d hours") % {"count": alarm.count}
     else:

@@ -164,6 +164,7 @@ class Hourly(NamedTuple):
     flag: str
     valid: bool
     exceeded: bool | None
+    total: Decimal | None  # the hour's amount (Cou)
 
 
 def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, returning=()) -> list[tuple]:
@@ -289,11 +290,11 @@ class Ingestor:
             )
         }
         by_id = {info.id: info for info in points.values()}
-        for point_id, code, limit, range_max in Factor.objects.values_list(
-            "point_id", "code", "limit", "range_max"
+        for point_id, code, limit, range_max, rate_limit in Factor.objects.values_list(
+            "point_id", "code", "limit", "range_max", "rate_limit"
         ):
             if point_id in by_id:
-                by_id[point_id].limits[code] = Limits(limit, range_max)
+                by_id[point_id].limits[code] = Limits(limit, range_max, rate_limit)
         self.points, self._by_id = points, by_id
         self._key_sources = {info.id for info in by_id.values() if info.key_source}
 
@@ -405,10 +406,13 @@ class Ingestor:
                 valid = value is not None and flag in valid_flags
                 limit = limits.get(code, NO_LIMITS).limit if valid else None
                 exceeded = value > limit if limit is not None else None
+                amount = _decimal(total)
                 rows.append((point_id, code, period, stored_time, value, _decimal(minimum),
-                             _decimal(maximum), _decimal(total), flag, valid, exceeded))  # fmt: skip
+                             _decimal(maximum), amount, flag, valid, exceeded))  # fmt: skip
                 if hour:
-                    hourly.append(Hourly(point_id, code, time, value, flag, valid, exceeded))
+                    hourly.append(
+                        Hourly(point_id, code, time, value, flag, valid, exceeded, amount)
+                    )
         if hourly:
             self._seed_last_hours({r.point_id for r in hourly})
         _insert(
@@ -508,9 +512,11 @@ class Ingestor:
         self._history(hourly)
         findings: list[tuple[int, Finding]] = []
         times_by_point: dict[int, set[datetime.datetime]] = {}
-        compliant: set[tuple[int, str]] = set()  # within the limit: an exceedance alarm ends
+        # (point, code, kind) back within a limit: the alarm of that kind ends
+        compliant: set[tuple[int, str, str]] = set()
         check_hour, flat_hours = monitorchecks.check_hour, self.flat_hours
-        for point_id, code, time, value, flag, valid, exceeded in hourly:
+        rate_exceeded = monitorchecks.rate_exceeded
+        for point_id, code, time, value, flag, valid, exceeded, total in hourly:
             times = times_by_point.get(point_id)
             if times is None:
                 times = times_by_point[point_id] = set()
@@ -518,15 +524,17 @@ class Ingestor:
             if value is None:
                 continue  # a total alone: nothing to check
             if exceeded is False:  # (valid, with a limit)
-                compliant.add((point_id, code))
+                compliant.add((point_id, code, monitorchecks.EXCEEDANCE))
             info = self._by_id.get(point_id)
             limits = info.limits.get(code, NO_LIMITS) if info else NO_LIMITS
+            if limits.rate_limit is not None and rate_exceeded(total, valid, limits) is False:
+                compliant.add((point_id, code, monitorchecks.RATE))
             recent = self._recent[(point_id, code)]
             in_order = not recent or recent[-1][0] < time  # as it nearly always is
             previous = recent if in_order else [item for item in recent if item[0] < time]
             for finding in check_hour(
                 code, time, value, flag=flag, valid=valid, limits=limits, previous=previous,
-                flat_hours=flat_hours,
+                flat_hours=flat_hours, total=total,
             ):  # fmt: skip
                 findings.append((point_id, finding))
             if valid and in_order:
@@ -557,15 +565,16 @@ def raise_alarms(
     *,
     window: datetime.timedelta,
     report: StoreReport,
-    compliant: set[tuple[int, str]] = frozenset(),
+    compliant: set[tuple[int, str, str]] = frozenset(),
     resumed: set[int] = frozenset(),
     key_sources: set[int] = frozenset(),
 ) -> None:
     """Open alarms for findings, or extend the alarm of the same point, pollutant and
-    kind whose last occurrence lies within ``window``. Close exceedance alarms whose
-    pollutant is back within its limit, and missing-data alarms of points whose data
-    has resumed. A missing-data alarm counts the hours missing."""
-    points = {point_id for point_id, _ in findings} | {p for p, _ in compliant} | set(resumed)
+    kind whose last occurrence lies within ``window``. Close the alarms of ``compliant``
+    (point, pollutant, kind: back within the concentration or mass-rate limit) and the
+    missing-data alarms of points whose data has resumed. A missing-data alarm counts
+    the hours missing."""
+    points = {point_id for point_id, _ in findings} | {p for p, _, _ in compliant} | set(resumed)
     if not points:
         return
     latest: dict[tuple[int, str, str], Alarm] = {}
@@ -576,7 +585,7 @@ def raise_alarms(
     ids = []
     if keys := _alarm_keys(sorted(points), since):
         wanted = {(p, f.code, f.kind) for p, f in findings}
-        wanted |= {(p, c, monitorchecks.EXCEEDANCE) for p, c in compliant}
+        wanted |= compliant
         wanted |= {(p, "", monitorchecks.MISSING) for p in resumed}
         ids = [pk for pk, *key in keys if tuple(key) in wanted]
     if ids:
@@ -619,13 +628,12 @@ def raise_alarms(
         alarm.serious = alarm.serious or _serious(alarm, rules, point_id in key_sources)
         alarm.save()
         touched[alarm.pk] = alarm
-    closing = [(p, c, monitorchecks.EXCEEDANCE) for p, c in compliant]
-    closing += [(p, "", monitorchecks.MISSING) for p in resumed]
+    closing = [*compliant, *((p, "", monitorchecks.MISSING) for p in resumed)]
     for key in closing:
         alarm = latest.get(key)
         if alarm is None or alarm.state != Alarm.State.OPEN:
             continue
-        if alarm.kind == monitorchecks.EXCEEDANCE and alarm.pk in touched:
+        if alarm.kind != monitorchecks.MISSING and alarm.pk in touched:
             continue  # over the limit again in this very batch
         alarm.state = Alarm.State.CLOSED
         alarm.save(update_fields=["state"])

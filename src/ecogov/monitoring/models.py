@@ -199,6 +199,7 @@ class Rejection(models.Model):
 class Alarm(models.Model):
     class Kind(models.TextChoices):
         EXCEEDANCE = "exceedance", _("exceedance")
+        RATE = "rate", _("mass rate over the limit")
         NEGATIVE = "negative", _("negative value")
         OUT_OF_RANGE = "range", _("outside the instrument range")
         FLAT = "flat", _("flat line")
@@ -207,6 +208,9 @@ class Alarm(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
+
+    # A value above a limit (超标): the concentration's or the mass rate's.
+    OVER_LIMIT = (Kind.EXCEEDANCE, Kind.RATE)
 
     point = models.ForeignKey(
         Point, verbose_name=_("monitoring point"), on_delete=models.PROTECT, related_name="alarms"
@@ -241,6 +245,10 @@ class Alarm(models.Model):
 
     def get_absolute_url(self):
         return reverse("monitoring_alarm", args=[self.pk])
+
+    @property
+    def over_limit(self) -> bool:
+        return self.kind in self.OVER_LIMIT
 
 
 class AlarmRule(models.Model):

@@ -16,7 +16,8 @@ from ecogov.spreadsheets import cell_text, sheet_rows
 from ecogov.standards import hj212_codes
 
 COLUMNS = ("mn", "pw", "name", "kind", "source", "pollutant", "limit", "unit")
-# Read when present: where the limit comes from, a mass-rate limit, the instrument's range.
+# Read when present: where the limit comes from, a mass-rate limit (kg/h, against each
+# hour's Cou), the instrument's range.
 OPTIONAL = ("standard", "rate_limit", "range_max")
 KINDS = {
     "source": Point.Kind.SOURCE, "air_station": Point.Kind.AIR_STATION,

@@ -153,8 +153,9 @@ def window(days: int, now: datetime.datetime | None = None):
 # --- series --------------------------------------------------------------------------
 
 
-def hourly(point: Point, start, end, codes=None) -> dict[str, list[tuple]]:
-    """code → [(time, value, flag, valid, exceeded)] of the hourly averages, oldest first."""
+def hourly(point: Point, start, end, codes=None, field="value") -> dict[str, list[tuple]]:
+    """code → [(time, value, flag, valid, exceeded)] of the hourly averages, oldest first
+    (``field="total"``: the hours' amounts, Cou, in place of the values)."""
     rows = Reading.objects.filter(
         point=point, period=Period.HOUR, time__gte=start, time__lt=end
     ).order_by("time")
@@ -162,7 +163,7 @@ def hourly(point: Point, start, end, codes=None) -> dict[str, list[tuple]]:
         rows = rows.filter(code__in=codes)
     series: dict[str, list[tuple]] = defaultdict(list)
     for code, time, value, flag, valid, exceeded in rows.values_list(
-        "code", "time", "value", "flag", "valid", "exceeded"
+        "code", "time", field, "flag", "valid", "exceeded"
     ):
         series[code].append((time, value, flag, valid, exceeded))
     return dict(series)

@@ -10,6 +10,7 @@ Query parameters of the pages are forgiving, like the case lists: a value the pa
 not offer (``?days=5``) falls back to the default. The API is strict instead.
 """
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.cases.models import Case
-from ecogov.domain.monitorchecks import exceedance_ratio
+from ecogov.domain.monitorchecks import Limits, exceedance_ratio, rate_exceeded
 from ecogov.monitoring import stats
 from ecogov.monitoring.alarms import describe, pollutant_label
 from ecogov.monitoring.models import Alarm, Point
@@ -139,25 +140,22 @@ def decorate_alarms(user, alarms) -> list[Alarm]:
     visible = set(access.scope(user, Case).filter(pk__in=case_ids).values_list("pk", flat=True))
     for alarm in alarms:
         alarm.pollutant = pollutant_label(alarm.code) if alarm.code else ""
-        alarm.ratio = (
-            exceedance_ratio(alarm.worst, alarm.limit)
-            if alarm.kind == Alarm.Kind.EXCEEDANCE
-            else None
-        )
+        alarm.ratio = exceedance_ratio(alarm.worst, alarm.limit) if alarm.over_limit else None
         alarm.visible_case = alarm.case if alarm.case_id in visible else None
         alarm.worst_text, alarm.limit_text = plain(alarm.worst), plain(alarm.limit)
     return alarms
 
 
 def open_alarms(user):
-    """The open alarms the user may see, exceedances first, then serious ones, newest."""
+    """The open alarms the user may see, values over a limit first, then serious ones,
+    newest."""
     return (
         access.scope(user, Alarm)
         .filter(state=Alarm.State.OPEN)
         .select_related("point__source", "case")
         .annotate(
             exceedance_last=Choose(
-                When(kind=Alarm.Kind.EXCEEDANCE, then=Value(0)),
+                When(kind__in=Alarm.OVER_LIMIT, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -188,7 +186,7 @@ def live_figures(user, now: datetime.datetime) -> dict:
     alarms = open_alarms(user)
     counts = alarms.aggregate(
         total=Count("pk"),
-        exceedances=Count("pk", filter=Q(kind=Alarm.Kind.EXCEEDANCE)),
+        exceedances=Count("pk", filter=Q(kind__in=Alarm.OVER_LIMIT)),
         serious=Count("pk", filter=Q(serious=True)),
         with_case=Count("pk", filter=Q(case__isnull=False)),
     )
@@ -449,7 +447,7 @@ def monitoring_point(request, pk: int):
         time, value, exceeded = latest.get(code, (None, None, None))
         rows.append({"factor": factor, "label": pollutant_label(code), "time": time,
                      "value": plain(value), "exceeded": exceeded, "limit": plain(factor.limit),
-                     "range": plain(factor.range_max)})  # fmt: skip
+                     "range": plain(factor.range_max), "rate_limit": plain(factor.rate_limit)})  # fmt: skip
     rollup = stats.rates(Point.objects.filter(pk=point.pk), *stats.window(RATE_DAYS, now))
     alarms = decorate_alarms(
         user,
@@ -468,6 +466,7 @@ def monitoring_point(request, pk: int):
             "limit": any(f.limit is not None for f in factors.values()),
             "standard": any(f.standard for f in factors.values()),
             "range": any(f.range_max is not None for f in factors.values()),
+            "rate_limit": any(f.rate_limit is not None for f in factors.values()),
         },
         "days": days,
         "series_days": SERIES_DAYS,
@@ -557,6 +556,15 @@ def alarm_window(alarm: Alarm) -> tuple[datetime.datetime, datetime.datetime]:
     return start, alarm.last_time + ALARM_MARGIN + HOUR
 
 
+@dataclasses.dataclass(frozen=True)
+class _Amounts:
+    """A pollutant's hourly amounts (Cou, kg in the hour) as the alarm page's chart and
+    table show them in place of its values: against the mass-rate limit."""
+
+    unit: str
+    limit: Decimal | None
+
+
 @login_required
 def monitoring_alarm(request, pk: int):
     """An alarm: what, since when, how bad, its case, and the readings of its hours."""
@@ -569,8 +577,16 @@ def monitoring_alarm(request, pk: int):
     point = alarm.point
     start, end = alarm_window(alarm)
     codes = [alarm.code] if alarm.code else None
-    series = stats.hourly(point, start, end, codes)
     factors = {f.code: f for f in point.factors.all()}
+    if alarm.kind == Alarm.Kind.RATE:  # the hours' amounts against the mass-rate limit
+        series = {}
+        for code, rows in stats.hourly(point, start, end, codes, field="total").items():
+            limits = Limits(rate_limit=factors[code].rate_limit if code in factors else None)
+            series[code] = [(time, total, flag, valid, rate_exceeded(total, valid, limits))
+                            for time, total, flag, valid, _e in rows]  # fmt: skip
+        factors = {code: _Amounts(_("kg/h"), f.rate_limit) for code, f in factors.items()}
+    else:
+        series = stats.hourly(point, start, end, codes)
     shown = [c for c in factors if c in series] + sorted(set(series) - set(factors))
     if alarm.code and alarm.code not in shown:
         shown = [alarm.code]
