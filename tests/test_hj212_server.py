@@ -570,3 +570,26 @@ def test_the_simulator_plays_exceedances_missing_hours_and_bad_frames(registered
     assert report.skipped > 0 and report.garbage > 0
     assert Rejection.objects.count() == report.garbage
     assert Reading.objects.filter(exceeded=True).exists()
+
+
+def test_the_writer_process_takes_every_whole_message_that_has_arrived_as_one_batch():
+    import pickle
+
+    from ecogov.monitoring import writer
+
+    server, worker = socket.socketpair()
+    inbox = writer._Inbox(worker)
+
+    def message(generation, items):
+        return writer.frame(pickle.dumps((generation, items)))
+
+    with server, worker:
+        server.sendall(message(1, ["a", "b"]) + message(2, ["c"]))
+        third = message(2, ["d"])
+        server.sendall(third[:5])  # half a message: it waits for the rest
+        assert inbox.take(1000) == (2, ["a", "b", "c"])
+        server.sendall(third[5:] + message(3, ["e", "f", "g"]) + message(3, ["h"]))
+        assert inbox.take(2) == (3, ["d", "e", "f", "g"])  # whole messages, up to a batch
+        server.close()
+        assert inbox.take(1000) == (3, ["h"])
+        assert inbox.take(1000) is None  # the server closed the channel

@@ -156,8 +156,9 @@ class HJ212Server:
         """Stop accepting, store what is waiting, then stop the writer."""
         if self._server is not None:
             self._server.close()
-        self._flush()
-        await self._drained.wait()
+        if self._drained is not None:  # started
+            self._flush()
+            await self._drained.wait()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -528,11 +529,15 @@ class _WriterProcess:
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             self.alive = False
             lost, self.pending = list(self.pending), deque()
-            if self._closing and not lost:
+            if lost:
+                self._settle(lost, None)
+            if self._closing:  # the server is stopping: no new writer
+                if lost:
+                    log.error("the writer process died as the server stopped (%r); "
+                              "%d uploads unanswered", error, len(lost))  # fmt: skip
                 return
             log.error("the writer process is gone (%r); a new writer process takes over "
                       "(%d uploads unanswered)", error, len(lost))  # fmt: skip
-            self._settle(lost, None)
             self._gone()
 
     async def close(self) -> None:

@@ -54,6 +54,7 @@ class _Inbox:
     def __init__(self, channel: socket.socket):
         self.channel = channel
         self.buffer = bytearray()
+        self.start = 0  # of the first message not taken (the buffer is cut once per read)
         self.closed = False
 
     def take(self, most: int) -> tuple[int, list] | None:
@@ -72,16 +73,16 @@ class _Inbox:
             items += more
         return (generation, items) if items else None
 
-    def _message(self) -> bytes | None:
+    def _message(self) -> bytearray | None:
         """The next whole message in the buffer."""
-        if len(self.buffer) < HEAD.size:
+        start, buffer = self.start, self.buffer
+        if len(buffer) - start < HEAD.size:
             return None
-        end = HEAD.size + HEAD.unpack_from(self.buffer)[0]
-        if len(self.buffer) < end:
+        end = start + HEAD.size + HEAD.unpack_from(buffer, start)[0]
+        if len(buffer) < end:
             return None
-        message = bytes(self.buffer[HEAD.size : end])
-        del self.buffer[:end]
-        return message
+        self.start = end
+        return buffer[start + HEAD.size : end]
 
     def _fill(self, wait: bool) -> bool:
         """Read what has arrived (``wait``: wait for it); False when nothing came."""
@@ -92,6 +93,8 @@ class _Inbox:
         if not chunk:
             self.closed = True
             return False
+        del self.buffer[: self.start]
+        self.start = 0
         self.buffer += chunk
         return True
 
