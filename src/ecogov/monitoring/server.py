@@ -7,9 +7,10 @@ thread of this one (the default, for tests and the sample loader's in-process se
 A frame that asks for an answer (Flag A bit) gets its 9014 only after its batch is
 committed, so a logger never throws away an upload the server has not kept.
 
-Back-pressure: uploads wait in a bounded queue for the writer. When the database is
-slow the queue fills, the connections stop reading, and TCP slows the loggers down;
-memory stays bounded by the queue and by the decoder's frame limit per connection.
+Back-pressure: at most ``queue_max`` uploads wait for the writer (handed over and not
+yet stored). When the database is slow they reach it, the connections stop reading,
+and TCP slows the loggers down; memory stays bounded by it and by the decoder's frame
+limit per connection.
 
 What is refused is logged and recorded (``Rejection``) without answering: unreadable
 frames (bad framing, length, CRC, syntax, oversize), unknown MNs and wrong passwords.
@@ -120,10 +121,9 @@ class HJ212Server:
         self.waiting = 0
         self._outbox: list[_Item] = []
         self._flushing = False
-        self._writer: _WriterThread | _WriterProcess | None = None
+        self._writer: _Writer | None = None
         self._replacing: asyncio.Task | None = None
-        self._room: asyncio.Event | None = None  # set while waiting < queue_max
-        self._drained: asyncio.Event | None = None  # set while nothing is waiting
+        self._settled: asyncio.Event | None = None  # set whenever the writer settles items
         self._generation = 0  # of the catalogue: the writer process reloads when it changes
         # The catalogue is read on its own thread (and database connection): the writer
         # and the answers it releases never wait for it.
@@ -137,9 +137,7 @@ class HJ212Server:
 
     async def start(self, host: str, port: int) -> asyncio.AbstractServer:
         loop = asyncio.get_running_loop()
-        self._room, self._drained = asyncio.Event(), asyncio.Event()
-        self._room.set()
-        self._drained.set()
+        self._settled = asyncio.Event()
         await loop.run_in_executor(self._reader, self._refresh)
         self._writer = await self._open_writer()
         self._tasks.append(asyncio.create_task(self._refresh_loop(), name="hj212-catalogue"))
@@ -156,9 +154,9 @@ class HJ212Server:
         """Stop accepting, store what is waiting, then stop the writer."""
         if self._server is not None:
             self._server.close()
-        if self._drained is not None:  # started
+        if self._settled is not None:  # started
             self._flush()
-            await self._drained.wait()
+            await self._fewer_waiting_than(1)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -203,7 +201,7 @@ class HJ212Server:
     # one before: batches are as large as the load makes them, and the writer never
     # waits for the event loop to hand it one.
 
-    async def _open_writer(self) -> "_WriterThread | _WriterProcess":
+    async def _open_writer(self) -> "_Writer":
         if not self.writer_process:
             return _WriterThread(self._settle, self.ingestor, self.batch_max)
         ingestor = self.ingestor
@@ -215,18 +213,18 @@ class HJ212Server:
         return await _WriterProcess.open(self._settle, self._replace, options, self.batch_max)
 
     def _put(self, item: _Item) -> None:
-        """Hand an item to the writer (after ``_wait_for_room`` if ``waiting`` is full)."""
+        """Hand an item to the writer (once fewer than ``queue_max`` are waiting)."""
         self.waiting += 1
-        self._drained.clear()
         self._outbox.append(item)
         if not self._flushing:
             self._flushing = True
             asyncio.get_running_loop().call_soon(self._flush)
 
-    async def _wait_for_room(self) -> None:
-        while self.waiting >= self.queue_max:  # the writer is behind
-            self._room.clear()
-            await self._room.wait()
+    async def _fewer_waiting_than(self, most: int) -> None:
+        """Until the writer has settled enough: room for more (``queue_max``), or all (1)."""
+        while self.waiting >= most:
+            self._settled.clear()
+            await self._settled.wait()
 
     def _flush(self) -> None:
         self._flushing = False
@@ -272,10 +270,7 @@ class HJ212Server:
                 else:
                     future.set_result(True)
         self.waiting -= len(items)
-        if self.waiting < self.queue_max:
-            self._room.set()
-        if not self.waiting:
-            self._drained.set()
+        self._settled.set()
 
     # --- connections ------------------------------------------------------------------
 
@@ -354,8 +349,8 @@ class HJ212Server:
                 continue  # more parts to come
             raw = "\n".join(part.segment for part in joined)
             future = loop.create_future()
-            if self.waiting >= self.queue_max:
-                await self._wait_for_room()
+            if self.waiting >= self.queue_max:  # the writer is behind
+                await self._fewer_waiting_than(self.queue_max)
             self._put(_Item(upload=Upload.of(info.id, _merge(joined), now, raw), future=future))
             answers = [
                 hj212.build(hj212.answer_data(part))
@@ -378,7 +373,7 @@ class HJ212Server:
     async def _refuse(self, refusal: Refusal) -> None:
         self.counters.rejected += 1
         log.info("refused from %s: %s", refusal.peer, refusal.reason)
-        await self._wait_for_room()
+        await self._fewer_waiting_than(self.queue_max)
         self._put(_Item(refusal=refusal))
 
 
@@ -428,21 +423,39 @@ class _IdleWatch:
         self._timer.cancel()
 
 
-class _WriterThread:
-    """The writer as a thread of this process (tests, the sample loader): items in over
-    a queue, results back on the event loop, in order."""
+class _Writer:
+    """What the writer thread and the writer process share: the items sent and not yet
+    settled, in order; each result settles the next ``count`` of them."""
 
-    def __init__(self, settle, ingestor: Ingestor, batch_max: int):
+    def __init__(self, settle):
         self.alive = True
-        self._settle, self._ingestor, self._batch_max = settle, ingestor, batch_max
-        self._loop = asyncio.get_running_loop()
-        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
-        self._pending: deque[_Item] = deque()  # sent, not settled, in order
-        self._thread = threading.Thread(target=self._run, name="hj212-writer", daemon=True)
-        self._thread.start()
+        self._settle = settle
+        self._pending: deque[_Item] = deque()
 
     def send(self, generation: int, items: list[_Item]) -> None:
         self._pending.extend(items)
+        self._deliver(generation, items)
+
+    def _deliver(self, generation: int, items: list[_Item]) -> None:
+        raise NotImplementedError
+
+    def _done(self, count: int, result: "Stored | None") -> None:
+        self._settle([self._pending.popleft() for _ in range(count)], result)
+
+
+class _WriterThread(_Writer):
+    """The writer as a thread of this process (tests, the sample loader): items in over
+    a queue, results back on the event loop."""
+
+    def __init__(self, settle, ingestor: Ingestor, batch_max: int):
+        super().__init__(settle)
+        self._ingestor, self._batch_max = ingestor, batch_max
+        self._loop = asyncio.get_running_loop()
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="hj212-writer", daemon=True)
+        self._thread.start()
+
+    def _deliver(self, generation: int, items: list[_Item]) -> None:
         self._inbox.put([(item.upload, item.refusal) for item in items])
 
     def _run(self) -> None:
@@ -474,25 +487,21 @@ class _WriterThread:
             batch += more
         return batch
 
-    def _done(self, count: int, result: "Stored | None") -> None:
-        self._settle([self._pending.popleft() for _ in range(count)], result)
-
     async def close(self) -> None:
         self._inbox.put(None)
         await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
         self.alive = False
 
 
-class _WriterProcess:
+class _WriterProcess(_Writer):
     """The writer process and the socket pair to it (see ``writer``): items out, results
-    back in the same order, all on the event loop. When the process dies, what it held
-    is not answered (the loggers send it again) and ``gone`` is called."""
+    back, all on the event loop. When the process dies, what it held is not answered
+    (the loggers send it again) and ``gone`` is called."""
 
     def __init__(self, process, reader, stream, settle, gone):
+        super().__init__(settle)
         self.process, self.reader, self.stream = process, reader, stream
-        self._settle, self._gone = settle, gone
-        self.pending: deque[_Item] = deque()  # sent, not settled, in order
-        self.alive = True
+        self._gone = gone
         self._closing = False
         self._reading = asyncio.create_task(self._read(), name="hj212-writer-channel")
 
@@ -512,9 +521,8 @@ class _WriterProcess:
         reader, stream = await asyncio.open_connection(sock=ours, limit=1 << 20)
         return cls(process, reader, stream, settle, gone)
 
-    def send(self, generation: int, items: list[_Item]) -> None:
+    def _deliver(self, generation: int, items: list[_Item]) -> None:
         # Not drained: what is with the writer is bounded by the server's queue_max.
-        self.pending.extend(items)
         message = (generation, [(item.upload and item.upload.wire(), item.refusal)
                                 for item in items])  # fmt: skip
         self.stream.write(store_process.frame(pickle.dumps(message, pickle.HIGHEST_PROTOCOL)))
@@ -524,11 +532,10 @@ class _WriterProcess:
             while True:
                 head = await self.reader.readexactly(store_process.HEAD.size)
                 body = await self.reader.readexactly(store_process.HEAD.unpack(head)[0])
-                count, result = pickle.loads(body)
-                self._settle([self.pending.popleft() for _ in range(count)], result)
+                self._done(*pickle.loads(body))
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             self.alive = False
-            lost, self.pending = list(self.pending), deque()
+            lost, self._pending = list(self._pending), deque()
             if lost:
                 self._settle(lost, None)
             if self._closing:  # the server is stopping: no new writer
