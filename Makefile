@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on one worker per core (pytest-xdist; each worker has its own test
+# database), at most 4. PYTEST_WORKERS=0 runs it in this process, e.g. to debug one test.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4
 
 .PHONY: setup run test test-pg lint browser clean
 
@@ -48,13 +52,13 @@ browser:
 test: setup $(VENV)/.installed-test browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ecogov makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL: DATABASE_URL=postgres://… make test-pg
 test-pg: $(VENV)/.installed-test browser
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://…"; exit 2; }
 	$(BIN)/ecogov messages compile
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
