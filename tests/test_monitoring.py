@@ -36,6 +36,7 @@ from ecogov.standards import hj212
 
 SAMPLE = Path(__file__).parents[1] / "src" / "ecogov" / "sample" / "monitoring_points.csv"
 START = datetime.datetime(2026, 3, 2, 0, 0)  # naive local, as loggers send it
+HOUR = datetime.timedelta(hours=1)
 OUTLET = "63010300000001"  # 示例1号工业企业 wastewater: COD limit 100 mg/L
 STATION = "63010300000101"
 SECTION = "63010300000201"
@@ -219,6 +220,31 @@ def test_the_mass_rate_limit_is_checked_against_each_hours_amount(ingestor, poin
     assert rate.serious and report.case_candidates == [rate.pk]
     case = Case.objects.get(pk=alarms.alarm_cases(report.case_candidates)[0])
     assert case.channel == Channel.MONITORING and "排放速率" in case.text
+
+
+def test_a_value_above_the_instruments_range_proves_no_compliance(ingestor, points):
+    outlet = points[OUTLET]
+    Factor.objects.filter(point=outlet, code="w01018").update(rate_limit=Decimal("5"))
+    ingestor.refresh()
+    feed(ingestor, outlet, {0: {"w01018": "130"}}, totals={"w01018": "7.5"})
+    assert set(Alarm.objects.values_list("kind", "state")) == {
+        ("exceedance", "open"),
+        ("rate", "open"),
+    }
+    # An instrument whose range (90) ends below the limit (100): 95 reads within both
+    # limits, but what was really there is unknown.
+    Factor.objects.filter(point=outlet, code="w01018").update(range_max=90)
+    ingestor.refresh()
+    feed(ingestor, outlet, {1: {"w01018": "95"}}, totals={"w01018": "4"})
+    assert set(Alarm.objects.values_list("kind", "state")) == {
+        ("exceedance", "open"), ("rate", "open"), ("range", "open")}  # fmt: skip
+    assert Reading.objects.get(time=timezone.make_aware(START + HOUR)).exceeded is None
+    start = timezone.make_aware(START)
+    rates = stats.rates(Point.objects.filter(pk=outlet.pk), start, start + 2 * HOUR)
+    assert (rates.total.checked, rates.total.exceeded) == (1, 1)  # hour 1 is not counted
+    feed(ingestor, outlet, {2: {"w01018": "60"}}, totals={"w01018": "4"})  # measured, within
+    assert dict(Alarm.objects.filter(kind__in=["exceedance", "rate"]).values_list(
+        "kind", "state")) == {"exceedance": "closed", "rate": "closed"}  # fmt: skip
 
 
 def test_anomalies_negative_out_of_range_flat_and_missing(ingestor, points):

@@ -71,7 +71,7 @@ def check_hour(
     if value is None:
         return []
     found = []
-    if flag == "T" or (limits.range_max is not None and value > limits.range_max):
+    if flag == "T" or above_range(value, limits):
         found.append(Finding(OUT_OF_RANGE, code, time, value, limits.range_max))
     else:
         if valid and value < 0 and code not in SIGNED:
@@ -88,6 +88,12 @@ def check_hour(
             if [t for t, _ in run] == expected:
                 found.append(Finding(FLAT, code, time, value))
     return found
+
+
+def above_range(value: Decimal, limits: Limits) -> bool:
+    """Above the instrument's range (an anomaly of its own): the true value is unknown,
+    so it proves no compliance, even where it reads below a limit."""
+    return limits.range_max is not None and value > limits.range_max
 
 
 def rate_exceeded(total: Decimal | None, valid: bool, limits: Limits) -> bool | None:

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from ecogov.domain import monitorchecks
-from ecogov.domain.monitorchecks import Finding, Limits
+from ecogov.domain.monitorchecks import Finding, Limits, above_range
 from ecogov.monitoring.models import (
     Alarm,
     AlarmRule,
@@ -405,8 +405,11 @@ class Ingestor:
                 if value is None and total is None:
                     continue  # an unreadable value and no total: not a reading
                 valid = value is not None and flag in valid_flags
-                limit = limits.get(code, NO_LIMITS).limit if valid else None
+                factor = limits.get(code, NO_LIMITS)
+                limit = factor.limit if valid else None
                 exceeded = value > limit if limit is not None else None
+                if exceeded is False and above_range(value, factor):
+                    exceeded = None  # its true value is not known: not proof of compliance
                 amount = _decimal(total)
                 rows.append((point_id, code, period, stored_time, value, _decimal(minimum),
                              _decimal(maximum), amount, flag, valid, exceeded))  # fmt: skip
@@ -524,11 +527,15 @@ class Ingestor:
             times.add(time)
             if value is None:
                 continue  # a total alone: nothing to check
-            if exceeded is False:  # (valid, with a limit)
+            if exceeded is False:  # (valid, with a limit, within the instrument's range)
                 compliant.add((point_id, code, monitorchecks.EXCEEDANCE))
             info = self._by_id.get(point_id)
             limits = info.limits.get(code, NO_LIMITS) if info else NO_LIMITS
-            if limits.rate_limit is not None and rate_exceeded(total, valid, limits) is False:
+            if (
+                limits.rate_limit is not None
+                and rate_exceeded(total, valid, limits) is False
+                and not above_range(value, limits)  # the amount derives from the value
+            ):
                 compliant.add((point_id, code, monitorchecks.RATE))
             recent = self._recent[(point_id, code)]
             in_order = not recent or recent[-1][0] < time  # as it nearly always is
