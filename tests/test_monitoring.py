@@ -153,7 +153,7 @@ def test_a_persisting_exceedance_becomes_one_alarm_and_one_case_for_the_bureau(
     assert alarm.case == case
     assert case.channel == Channel.MONITORING and case.lead == personas.bureau
     assert case.state == State.ASSIGNED and case.source == outlet.source
-    assert "化学需氧量" in case.text and "150.5" in case.text and "100" in case.text
+    assert "化学需氧量" in case.text and "最高150.5 mg/L，限值100 mg/L" in case.text
     attachment = case.attachments.get()
     sheet = load_workbook(io.BytesIO(attachment.file.read())).active
     values = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]

@@ -241,6 +241,7 @@ def test_the_alarm_list_and_page(monitored, personas, client_for):
     client = client_for(personas.dora)
     listed = text(client.get("/monitoring/alarms/?state=open&kind=exceedance"))
     assert f"/monitoring/alarms/{alarm.pk}/" in listed and alarm.case.number in listed
+    assert f"{alarm.worst.normalize():f} mg/L</span> / 100 mg/L" in listed  # with their units
     assert f"/monitoring/alarms/{alarm.pk}/" not in text(
         client.get("/monitoring/alarms/?state=closed")
     )
@@ -280,6 +281,7 @@ def test_a_mass_rate_alarm_shows_the_hours_amounts_against_the_rate_limit(
     listed = text(client.get("/monitoring/alarms/?state=open&kind=rate"))
     assert f"/monitoring/alarms/{alarm.pk}/" in listed
     assert f"/monitoring/alarms/{monitored['alarm'].pk}/" not in listed
+    assert "3.1 千克</span> / 2 千克/小时" in listed  # the hour's amount against the rate
     page = text(client.get(f"/monitoring/alarms/{alarm.pk}/"))
     assert "1.55" in page  # 3.1 ÷ 2
     rows = re.search(r'id="alarm-readings">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)

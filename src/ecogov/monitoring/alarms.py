@@ -25,7 +25,7 @@ from ecogov.domain import monitorchecks
 from ecogov.domain.caseclock import Level
 from ecogov.domain.monitorchecks import Finding
 from ecogov.monitoring.ingest import StoreReport, case_threshold, raise_alarms
-from ecogov.monitoring.models import Alarm, Period, Point, Reading
+from ecogov.monitoring.models import Alarm, Factor, Period, Point, Reading
 from ecogov.org.models import Unit
 from ecogov.spreadsheets import table_workbook
 from ecogov.standards import hj212_codes
@@ -59,6 +59,10 @@ def describe(alarm: Alarm) -> str:
     local = timezone.localtime
     span = f"{local(alarm.first_time):%Y-%m-%d %H:%M}—{local(alarm.last_time):%Y-%m-%d %H:%M}"
     if alarm.over_limit:
+        ((unit, _limit_unit),) = units([alarm])
+        worst, limit = _number(alarm.worst), _number(alarm.limit)
+        if alarm.kind == Alarm.Kind.EXCEEDANCE and unit:  # (the mass rate's text names kg)
+            worst, limit = f"{worst} {unit}", f"{limit} {unit}"
         what = (
             _(
                 "%(pollutant)s hourly average up to %(worst)s against a limit of %(limit)s "
@@ -69,8 +73,8 @@ def describe(alarm: Alarm) -> str:
                 "%(pollutant)s emitted up to %(worst)s kg in an hour against a mass-rate limit of "
                 "%(limit)s kg/h (%(ratio)s times), %(count)d hours over the limit"
             )
-        ) % {"pollutant": pollutant_label(alarm.code), "worst": _number(alarm.worst),
-             "limit": _number(alarm.limit), "count": alarm.count,
+        ) % {"pollutant": pollutant_label(alarm.code), "worst": worst,
+             "limit": limit, "count": alarm.count,
              "ratio": monitorchecks.exceedance_ratio(alarm.worst, alarm.limit)}  # fmt: skip
     elif alarm.kind == Alarm.Kind.MISSING:
         what = _("no hourly data for %(count)d hours") % {"count": alarm.count}
@@ -80,6 +84,31 @@ def describe(alarm: Alarm) -> str:
             "count": alarm.count}  # fmt: skip
     return _("Online monitoring alarm: %(where)s (MN %(mn)s), %(what)s, %(span)s.") % {
         "where": where, "mn": point.mn, "what": what, "span": span}  # fmt: skip
+
+
+def units(alarms: list[Alarm]) -> list[tuple[str, str]]:
+    """Per alarm, the units of its worst value and of its limit: kg in the hour against
+    kg/h for a mass rate, else the concentration unit of the point's pollutant (as
+    registered, or as the standard prints it); none for missing data. One query."""
+    wanted = {(a.point_id, a.code) for a in alarms if a.code and a.kind != Alarm.Kind.RATE}
+    registered = {}
+    if wanted:
+        registered = {
+            (point_id, code): unit
+            for point_id, code, unit in Factor.objects.filter(
+                point_id__in={p for p, _ in wanted}, code__in={c for _, c in wanted}
+            ).values_list("point_id", "code", "unit")
+            if unit
+        }
+    found = []
+    for alarm in alarms:
+        if alarm.kind == Alarm.Kind.RATE:
+            found.append((_("kg"), _("kg/h")))
+            continue
+        standard = hj212_codes.pollutant(alarm.code) if alarm.code else None
+        unit = registered.get((alarm.point_id, alarm.code)) or (standard.unit if standard else "")
+        found.append((unit, unit))
+    return found
 
 
 def _number(value) -> str:

@@ -27,7 +27,7 @@ from ecogov import access
 from ecogov.cases.models import Case
 from ecogov.domain.monitorchecks import Limits, exceedance_ratio, rate_exceeded
 from ecogov.monitoring import stats
-from ecogov.monitoring.alarms import describe, pollutant_label
+from ecogov.monitoring.alarms import describe, pollutant_label, units
 from ecogov.monitoring.models import Alarm, Point
 from ecogov.org.models import Jurisdiction
 from ecogov.standards import aqi as aqi_standard
@@ -93,6 +93,12 @@ def plain(value) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
+def with_unit(value, unit: str) -> str:
+    """``plain`` and the unit: 148.3 mg/L."""
+    text = plain(value)
+    return f"{text} {unit}" if text and unit else text
+
+
 def stamp(moment: datetime.datetime) -> str:
     """A local time as ECharts reads it (no offset: shown as the bureau's clock)."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
@@ -134,15 +140,17 @@ def aqi_pieces() -> list[dict]:
 
 
 def decorate_alarms(user, alarms) -> list[Alarm]:
-    """Labels, the exceedance multiple, and the case only where the user may open it."""
+    """Labels, values with their units, the exceedance multiple, and the case only where
+    the user may open it."""
     alarms = list(alarms)
     case_ids = {a.case_id for a in alarms if a.case_id}
     visible = set(access.scope(user, Case).filter(pk__in=case_ids).values_list("pk", flat=True))
-    for alarm in alarms:
+    for alarm, (unit, limit_unit) in zip(alarms, units(alarms), strict=True):
         alarm.pollutant = pollutant_label(alarm.code) if alarm.code else ""
         alarm.ratio = exceedance_ratio(alarm.worst, alarm.limit) if alarm.over_limit else None
         alarm.visible_case = alarm.case if alarm.case_id in visible else None
-        alarm.worst_text, alarm.limit_text = plain(alarm.worst), plain(alarm.limit)
+        alarm.worst_text = with_unit(alarm.worst, unit)
+        alarm.limit_text = with_unit(alarm.limit, limit_unit)
     return alarms
 
 
