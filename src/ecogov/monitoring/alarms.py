@@ -59,10 +59,11 @@ def describe(alarm: Alarm) -> str:
     local = timezone.localtime
     span = f"{local(alarm.first_time):%Y-%m-%d %H:%M}—{local(alarm.last_time):%Y-%m-%d %H:%M}"
     if alarm.over_limit:
-        ((unit, _limit_unit),) = units([alarm])
-        worst, limit = _number(alarm.worst), _number(alarm.limit)
-        if alarm.kind == Alarm.Kind.EXCEEDANCE and unit:  # (the mass rate's text names kg)
-            worst, limit = f"{worst} {unit}", f"{limit} {unit}"
+        if alarm.kind == Alarm.Kind.EXCEEDANCE:
+            ((unit, limit_unit),) = units([alarm])
+        else:
+            unit = limit_unit = ""  # the mass rate's text names kg and kg/h itself
+        worst, limit = with_unit(alarm.worst, unit), with_unit(alarm.limit, limit_unit)
         what = (
             _(
                 "%(pollutant)s hourly average up to %(worst)s against a limit of %(limit)s "
@@ -111,8 +112,17 @@ def units(alarms: list[Alarm]) -> list[tuple[str, str]]:
     return found
 
 
-def _number(value) -> str:
-    return "" if value is None else f"{value.normalize():f}"
+def plain(value) -> str:
+    """A stored decimal as people write it: 100, 0.5, 148.3 (no trailing zeros)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+def with_unit(value, unit: str) -> str:
+    """``plain`` and the unit: 148.3 mg/L."""
+    text = plain(value)
+    return f"{text} {unit}" if text and unit else text
 
 
 def _category(alarm: Alarm) -> str:

@@ -27,7 +27,7 @@ from ecogov import access
 from ecogov.cases.models import Case
 from ecogov.domain.monitorchecks import Limits, exceedance_ratio, rate_exceeded
 from ecogov.monitoring import stats
-from ecogov.monitoring.alarms import describe, pollutant_label, units
+from ecogov.monitoring.alarms import describe, plain, pollutant_label, units, with_unit
 from ecogov.monitoring.models import Alarm, Point
 from ecogov.org.models import Jurisdiction
 from ecogov.standards import aqi as aqi_standard
@@ -84,19 +84,6 @@ def midnight(day: datetime.date) -> datetime.datetime:
 
 def number(value) -> float | None:
     return None if value is None else float(value)
-
-
-def plain(value) -> str:
-    """A stored decimal as people write it: 100, 0.5, 148.3 (no trailing zeros)."""
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}"
-
-
-def with_unit(value, unit: str) -> str:
-    """``plain`` and the unit: 148.3 mg/L."""
-    text = plain(value)
-    return f"{text} {unit}" if text and unit else text
 
 
 def stamp(moment: datetime.datetime) -> str:
