@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecogov.domain.caseclock import Colour, Level, Stage
+from ecogov.uploads import StoredName
 
 # Tracking codes avoid letters and digits people confuse (0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -358,7 +359,7 @@ class CaseEvent(models.Model):
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=StoredName("cases/%Y/%m/", "file"))
     kind = models.CharField(_("kind"), max_length=8)  # as sniffed: jpeg, png, webp, pdf, zip
     name = models.CharField(_("name"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -8,13 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ecogov import access
+from ecogov import access, uploads
 from ecogov.accounts.models import Role
 from ecogov.cases import services
 from ecogov.cases.actions import perform
@@ -279,7 +278,7 @@ def case_new(request):
 @login_required
 def case_attachment(request, pk: int):
     attachment = access.obtain(request.user, Attachment, pk)
-    return FileResponse(attachment.file.open("rb"), filename=attachment.name or None)
+    return uploads.serve(attachment.file, name=attachment.name, fallback=f"attachment-{attachment.pk}")
 
 
 @login_required

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecogov.uploads import StoredName
+
 
 def within(grid_ids, prefix: str = "grid") -> models.Q:
     """Rows whose grid (at ``prefix``; "" for grids themselves) is one of ``grid_ids`` or
@@ -124,7 +126,7 @@ class ResponsibilityContract(models.Model):
         Grid, verbose_name=_("lower grid"), on_delete=models.PROTECT, related_name="contracts"
     )
     signed_on = models.DateField(_("signed on"))
-    file = models.FileField(_("file"), upload_to="contracts/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=StoredName("contracts/%Y/", "file"), blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     history = HistoricalRecords()

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ecogov import access
+from ecogov import access, uploads
 from ecogov.access import CHANGE
 from ecogov.accounts.models import User
 from ecogov.grid.models import Grid, GridMember, ResponsibilityContract
@@ -219,4 +219,4 @@ def grid_contract_file(request, pk: int):
     if contract is None:
         raise Http404(_("No such file."))
     access.obtain(request.user, Grid, contract.lower_id)
-    return FileResponse(contract.file.open("rb"), as_attachment=True)
+    return uploads.serve(contract.file, fallback=f"contract-{contract.pk}")

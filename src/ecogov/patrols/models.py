@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecogov.uploads import StoredName
+
 
 class Patrol(models.Model):
     # Generated on the phone: a submission retried after a lost answer is stored once.
@@ -49,7 +51,7 @@ class PatrolPhoto(models.Model):
     patrol = models.ForeignKey(
         Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField(_("photo"), upload_to="patrols/%Y/%m/")
+    image = models.FileField(_("photo"), upload_to=StoredName("patrols/%Y/%m/", "image"))
 
     class Meta:
         verbose_name = _("photo")

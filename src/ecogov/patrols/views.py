@@ -6,13 +6,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ecogov import access
+from ecogov import access, uploads
 from ecogov.grid.models import Grid
 from ecogov.patrols.models import Finding, Patrol, PatrolPhoto
 from ecogov.patrols.services import checklist_for, coverage, patrol_record, patrols_due
@@ -121,4 +121,4 @@ def patrol_photo(request, pk: int):
     if photo is None:
         raise Http404(_("No such photo."))
     access.obtain(request.user, Patrol, photo.patrol_id)
-    return FileResponse(photo.image.open("rb"))
+    return uploads.serve(photo.image, fallback=f"patrol-photo-{photo.pk}")
