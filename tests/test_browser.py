@@ -59,6 +59,7 @@ def people(transactional_db):
 def page_for(browser, live_server):
     contexts = []
     outside: list[str] = []
+    violations: list[str] = []  # Content-Security-Policy violations, from any page
     server = urlparse(live_server.url).netloc
 
     def make(user=None, *, language="zh-hans", mobile=False, position=None):
@@ -70,7 +71,10 @@ def page_for(browser, live_server):
             permissions=["geolocation"] if position else [],
         )
         contexts.append(context)
+        context.expose_binding("ecogovViolation", lambda source, text: violations.append(text))
+        context.add_init_script(CSP_WATCH)
         page = context.new_page()
+        page.on("console", lambda message: _csp_console(message, violations))
 
         def guard(route):
             if urlparse(route.request.url).netloc != server:
@@ -92,6 +96,22 @@ def page_for(browser, live_server):
     for context in contexts:
         context.close()
     assert outside == [], f"pages tried to reach outside the server: {outside}"
+    assert violations == [], f"pages broke the Content-Security-Policy: {violations}"
+
+
+# Every page reports what the policy blocked (an inline script without the nonce, an
+# event handler attribute, an eval, a foreign image) to the test, which then fails.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.ecogovViolation(`${location.pathname}: ${event.violatedDirective} ` +
+                         `${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def _csp_console(message, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.location.get('url')}: {message.text}")
 
 
 def shot(page, name: str) -> None:
@@ -119,7 +139,7 @@ def test_signing_in_and_reading_the_duty_lists_in_chinese(people, page_for, live
     # The search box filters as one types, through htmx, without reloading the page.
     page.evaluate("window.notReloaded = true")
     page.fill("input[name=q]", "扬尘")
-    page.wait_for_function("document.querySelectorAll('#unit-rows tr').length < 23")
+    page.wait_for_function("() => document.querySelectorAll('#unit-rows tr').length < 23")
     names = page.locator("#unit-rows tr td:nth-child(2)").all_inner_texts()
     assert "区城乡建设局" in names and "区财政局" not in names
     assert page.evaluate("window.notReloaded") is True
@@ -215,7 +235,7 @@ def test_the_task_ledger_and_a_report(people, page_for, live_server):
     assert page.locator("#ledger-rows tr").count() == 23
     shot(page, "plan-ledger-zh")
     page.select_option("select[name=status]", "lagging")
-    page.wait_for_function("document.querySelectorAll('#ledger-rows tr').length < 23")
+    page.wait_for_function("() => document.querySelectorAll('#ledger-rows tr').length < 23")
     page.goto(f"{live_server.url}/tasks/")
     first = page.locator("#ledger-rows tr").first
     assert first.get_attribute("class") == "mine"
@@ -309,7 +329,7 @@ def test_a_grid_worker_patrols_from_a_phone_and_the_township_sees_it(
     assert Patrol.objects.count() == 1
     page.ecogov_context.set_offline(False)
     page.evaluate("window.ecogovPatrolQueue.flush()")
-    page.wait_for_function("window.ecogovPatrolQueue.load().length === 0")
+    page.wait_for_function("() => window.ecogovPatrolQueue.load().length === 0")
     for _ in range(50):  # the server answered before the queue emptied; allow for slow CI
         if Patrol.objects.count() == 2:
             break

@@ -8,8 +8,10 @@ Production is ``ECOGOV_ENV=production`` plus ``SECRET_KEY``, ``DATABASE_URL`` an
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp); uploads.serve sets its own.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -209,6 +213,35 @@ LOGGING = {
 # Map tiles are off by default: intranets have no internet. An intranet tile server
 # can be configured, e.g. ECOGOV_MAP_TILES=https://tiles.example.gov/{z}/{x}/{y}.png
 ECOGOV_MAP_TILES = os.getenv("ECOGOV_MAP_TILES", "")
+
+
+def _tile_origin(template: str) -> list[str]:
+    """The origin of a tile URL template for img-src (``{s}`` subdomains as ``*``)."""
+    parts = urlsplit(template)
+    if not (parts.scheme and parts.netloc):
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]
+
+
+# Content-Security-Policy (django-csp): scripts only from EcoGov's own static files, plus
+# the inline blocks of our templates, each carrying the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``); no inline event handlers (static/ecogov/app.js).
+# Styles allow 'unsafe-inline' for the style attributes that carry data colours (AQI,
+# water classes) and depths; a style cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin(ECOGOV_MAP_TILES)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Background and scheduled jobs (monthly dispatch, reminders): huey, run by
 # `ecogov run_huey`. SQLite storage under var/ by default; Redis in production with
