@@ -1,0 +1,207 @@
+"""Every page as every role, on a desktop and on a phone, in a real browser.
+
+For each persona (and an anonymous visitor) every page URL of ``ecogov.urls`` is asked
+for; those the role may open are shown in Chromium and photographed, full page, under
+var/screenshots/walkthrough/<viewport>/<role>/. No answer may be a server error, no page
+may break the Content-Security-Policy (the ``page_for`` fixture fails the test), and on
+the phone no public page may be wider than the screen. Pages outside the portal that
+overflow on the phone are listed in var/screenshots/walkthrough/overflow-phone.txt.
+
+The walk relies on URL names and roles only, not on what the pages say: a page added to
+``ecogov.urls`` without arguments here fails the test until it is added to ``ARGUMENTS``.
+"""
+
+import base64
+import datetime
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
+
+from ecogov.accounts.models import Role
+from ecogov.cases import services as cases
+from ecogov.cases.models import Channel, Outcome
+from ecogov.grid.models import Grid
+from ecogov.grid.services import contract_add
+from ecogov.monitoring.models import Alarm, Point
+from ecogov.monitoring.sample import monitoring_sample_load
+from ecogov.patrols.services import patrol_record
+from ecogov.plans.models import Plan
+from ecogov.plans.sample import plans_sample_load
+from ecogov.sources.models import Source
+from ecogov.sources.sample import sources_sample_load
+from ecogov.testing import make_person, make_personas
+from test_browser import browser, page_for  # noqa: F401  (the fixtures, with the CSP watch)
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(settings.VAR_DIR) / "screenshots" / "walkthrough"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+VIEWPORTS = {"desktop": False, "phone": True}
+# Pages that are not in ecogov.urls' own list (included URL sets).
+INCLUDED = ("/admin/", "/api/docs")
+# What a citizen sees: these must fit a phone's width.
+PUBLIC = re.compile(r"^/(public/|accounts/login/)")
+
+
+def walk_data():
+    """Enough of a district for every page to have something to show: the personas, the
+    sample sources and plans, three days of monitoring (alarms, a case), a case with a
+    file, a disclosed case, a patrol with a finding and its photo, a contract."""
+    people = make_personas()
+    district = people.district
+    sources_sample_load(district)
+    plans_sample_load()
+    monitoring_sample_load(district, days=3)
+    case = cases.case_register(
+        jurisdiction=district, channel=Channel.HOTLINE, text="南滩街道排洪渠常年是黑水",
+        address="南滩街道某家属院", reporter={"name": "王举报人", "phone": "13900001111"},
+        files=[SimpleUploadedFile("site.png", PNG)], lead=people.construction, by=people.dora,
+    )  # fmt: skip
+    done = cases.case_register(
+        jurisdiction=district, channel=Channel.HOTLINE, text="夜间工地施工噪声扰民",
+        address="南川东路", reporter={"name": "李居民", "phone": "13900002222"},
+        lead=people.construction, by=people.dora,
+    )  # fmt: skip
+    cases.case_accept(done, by=people.liam)
+    cases.case_report(done, investigation="查明夜间施工。", measures="已责令停工。",
+                      outcome=Outcome.RECTIFIED, by=people.liam)  # fmt: skip
+    cases.case_verify(done, confirmed=True, note="复查无夜间施工。", by=people.dora)
+    cases.case_close(done, by=people.dora)
+    cases.case_answer(done, text="已整改。", by=people.dora)
+    cases.case_disclose(done, summary="夜间施工噪声：已整改。", by=people.dora)
+    source = Source.objects.filter(grid__parent=people.grid).select_related("grid").first()
+    patrol, _ = patrol_record(
+        source=source, worker=people.gary, patrolled_at=timezone.now(), client_id=uuid.uuid4(),
+        finding=True,
+        note="夜间露天烧烤", photos=[SimpleUploadedFile("p.png", PNG)],
+    )  # fmt: skip
+    village = source.grid
+    contract = contract_add(
+        lower=village, signed_on=datetime.date(2026, 3, 1), note="2026年度", by=people.ada,
+        file=SimpleUploadedFile("责任状.pdf", b"%PDF-1.4\n%walk\n"),
+    )  # fmt: skip
+    plan = Plan.objects.filter(jurisdiction=district).order_by("pk").first()
+    task = plan.tasks.order_by("pk").first()
+    today = timezone.localdate()
+    ids = {
+        "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
+        "duty": people.construction.duties.order_by("pk").first().pk,
+        "grid": village.pk, "town": Grid.objects.get(name="总寨镇").pk,
+        "contract": contract.pk, "photo": patrol.photos.get().pk, "source": source.pk,
+        "case": case.pk, "file": case.attachments.get().pk, "finding": patrol.report.pk,
+        "code": done.tracking_code, "number": done.number, "plan": plan.pk, "task": task.pk,
+        "target": plan.targets.order_by("pk").first().pk,
+        "point": Point.objects.filter(jurisdiction=district).order_by("pk").first().pk,
+        "alarm": Alarm.objects.order_by("pk").first().pk,
+        "year": today.year, "quarter": (today.month - 1) // 3 + 1,
+    }  # fmt: skip
+    roles = {
+        "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
+        "township-liaison": make_person("tina", Role.LIAISON, people.township, name="Tina"),
+        "grid-worker": people.gary, "leader": people.lena, "inspector": people.ian,
+        "outsider": people.oscar, "anonymous": None,
+    }  # fmt: skip
+    return roles, ids
+
+
+def arguments(ids) -> dict[str, dict]:
+    """The arguments of every page of ecogov.urls, by URL name (a page without any here
+    fails the walk: add it)."""
+    unit, grid = {"pk": ids["unit"]}, {"pk": ids["grid"]}
+    return {
+        "jurisdiction_detail": {"pk": ids["district"]},
+        "unit_detail": unit, "unit_edit": unit, "unit_rename": unit, "alias_add": unit,
+        "duty_add": unit, "duty_edit": {"pk": ids["duty"]}, "duty_delete": {"pk": ids["duty"]},
+        "person_detail": {"pk": ids["person"]}, "person_edit": {"pk": ids["person"]},
+        "public_grid": grid, "grid_detail": grid, "grid_edit": {"pk": ids["town"]},
+        "grid_member_add": grid, "grid_member_remove": {"pk": ids["grid"], "member_id": 0},
+        "grid_contract_add": grid, "grid_contract_file": {"pk": ids["contract"]},
+        "evaluation_form": {"pk": ids["grid"], "year": ids["year"], "quarter": ids["quarter"],
+                            "kind": "self"},
+        "patrol_form": {"source_id": ids["source"]}, "patrol_photo": {"pk": ids["photo"]},
+        "source_detail": {"pk": ids["source"]},
+        "case_detail": {"pk": ids["case"]}, "case_act": {"pk": ids["case"], "action": "accept"},
+        "case_attachment": {"pk": ids["file"]}, "finding_take": {"pk": ids["finding"]},
+        "public_case": {"code": ids["code"]}, "public_disclosed_case": {"number": ids["number"]},
+        "plan_detail": {"pk": ids["plan"]}, "plan_export": {"pk": ids["plan"]},
+        "plan_dispatch_report": {"pk": ids["plan"]}, "plan_progress_import": {"pk": ids["plan"]},
+        "plan_supervision": {"pk": ids["plan"]}, "plan_ranking": {"pk": ids["plan"]},
+        "target_detail": {"pk": ids["target"]}, "target_export": {"pk": ids["target"]},
+        "task_detail": {"pk": ids["task"]},
+        "monitoring_point": {"pk": ids["point"]}, "monitoring_alarm": {"pk": ids["alarm"]},
+    }  # fmt: skip
+
+
+def page_urls(ids) -> list[str]:
+    """Every page URL of ecogov.urls with its arguments, and the included sets' entries."""
+    given = arguments(ids)
+    urls, missing = [], []
+    for pattern in get_resolver().url_patterns:
+        if not isinstance(pattern, URLPattern):
+            continue
+        if pattern.pattern.converters and pattern.name not in given:
+            missing.append(pattern.name)
+            continue
+        urls.append(reverse(pattern.name, kwargs=given.get(pattern.name, {})))
+    assert not missing, f"pages the walk-through does not know how to open: {missing}"
+    return urls + list(INCLUDED)
+
+
+# Elements whose content is wider than they are (a table in a scrolling card): on a
+# phone their right part is out of sight until the reader scrolls that box.
+SCROLLING_BOXES = """() => [...document.querySelectorAll("body *")]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+                 && ["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+  .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+              (e.className ? "." + String(e.className).split(" ")[0] : ""))"""
+
+
+def shot_path(viewport: str, role: str, url: str) -> Path:
+    slug = re.sub(r"[^0-9A-Za-z]+", "-", url).strip("-") or "home"
+    return SHOTS / viewport / role / f"{slug}.png"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_page_as_every_role(transactional_db, page_for, live_server, viewport):  # noqa: F811
+    roles, ids = walk_data()
+    mobile = VIEWPORTS[viewport]
+    urls = page_urls(ids)
+    errors, overflowing, seen = [], [], 0
+    for role, user in roles.items():
+        page = page_for(user, mobile=mobile)
+        for url in urls:
+            answer = page.request.get(f"{live_server.url}{url}", max_redirects=0)
+            if answer.status >= 500:
+                errors.append(f"{role} {url}: {answer.status}")
+            html = answer.headers.get("content-type", "").startswith("text/html")
+            if answer.status != 200 or not html:
+                continue  # refused, redirected, a download, or not a page for GET
+            page.goto(f"{live_server.url}{url}", wait_until="load")
+            seen += 1
+            path = shot_path(viewport, role, url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=True)
+            if mobile:
+                wider = page.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth"
+                )
+                if wider > 1:
+                    overflowing.append(f"{role} {url}: {wider}px wider than the phone")
+                boxes = page.evaluate(SCROLLING_BOXES)
+                if boxes:  # the page fits, but these parts scroll sideways (reported only)
+                    overflowing.append(f"{role} {url}: scrolls sideways inside {boxes}")
+    if mobile:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        (SHOTS / "overflow-phone.txt").write_text("\n".join(overflowing) + "\n")
+    assert seen > 100  # the walk reached the pages
+    assert errors == [], errors
+    public = [line for line in overflowing if PUBLIC.match(line.split(" ")[1]) and "wider" in line]
+    assert public == [], f"public pages wider than a phone: {public}"
