@@ -278,7 +278,9 @@ def case_new(request):
 @login_required
 def case_attachment(request, pk: int):
     attachment = access.obtain(request.user, Attachment, pk)
-    return uploads.serve(attachment.file, name=attachment.name, fallback=f"attachment-{attachment.pk}")
+    return uploads.serve(
+        attachment.file, name=attachment.name, fallback=f"attachment-{attachment.pk}"
+    )
 
 
 @login_required
