@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from ecogov.accounts.models import Role
 from ecogov.cases import services as cases
@@ -164,6 +165,22 @@ SCROLLING_BOXES = """() => [...document.querySelectorAll("body *")]
               (e.className ? "." + String(e.className).split(" ")[0] : ""))"""
 
 
+def visit(page, url: str) -> tuple[int, bool]:
+    """Open ``url`` in the page: its status (a redirect's own) and whether it is a page
+    shown (HTML); what the browser does not show (a download, an empty 405) is asked for
+    without it, for its status only."""
+    try:
+        response = page.goto(url, wait_until="load")
+    except PlaywrightError:  # a download, or an answer without a body the browser shows
+        return page.request.get(url, max_redirects=0).status, False
+    first = response.request
+    while first.redirected_from is not None:
+        first = first.redirected_from
+    if first is not response.request:
+        return first.response().status, False
+    return response.status, response.headers.get("content-type", "").startswith("text/html")
+
+
 def shot_path(viewport: str, role: str, url: str) -> Path:
     slug = re.sub(r"[^0-9A-Za-z]+", "-", url).strip("-") or "home"
     return SHOTS / viewport / role / f"{slug}.png"
@@ -178,13 +195,11 @@ def test_every_page_as_every_role(transactional_db, page_for, live_server, viewp
     for role, user in roles.items():
         page = page_for(user, mobile=mobile)
         for url in urls:
-            answer = page.request.get(f"{live_server.url}{url}", max_redirects=0)
-            if answer.status >= 500:
-                errors.append(f"{role} {url}: {answer.status}")
-            html = answer.headers.get("content-type", "").startswith("text/html")
-            if answer.status != 200 or not html:
+            status, html = visit(page, f"{live_server.url}{url}")
+            if status >= 500:
+                errors.append(f"{role} {url}: {status}")
+            if status != 200 or not html:
                 continue  # refused, redirected, a download, or not a page for GET
-            page.goto(f"{live_server.url}{url}", wait_until="load")
             seen += 1
             path = shot_path(viewport, role, url)
             path.parent.mkdir(parents=True, exist_ok=True)
