@@ -233,6 +233,10 @@ class BodyLimitMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent)):
+        # Too many fields in a query string is a bad request (400), not a large body.
+        body = request.method not in ("GET", "HEAD")
+        if isinstance(exception, RequestDataTooBig) or (
+            body and isinstance(exception, TooManyFieldsSent)
+        ):
             return too_big(request)
         return None
