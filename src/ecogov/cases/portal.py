@@ -107,7 +107,7 @@ def track(request):
     code = request.GET.get("code", "").strip().upper().replace(" ", "")
     if not code:
         return render(request, "cases/public/track.html", {})
-    if not code.isalnum() or len(code) > 12:  # no case has it: nothing to look up
+    if not (code.isascii() and code.isalnum()) or len(code) > 12:  # no case has such a code
         return _no_such_code(request, code)
     # The case page looks the code up, once: every lookup spends from one budget.
     return redirect("public_case", code=code)
