@@ -5,6 +5,7 @@ Production is ``ECOGOV_ENV=production`` plus ``SECRET_KEY``, ``DATABASE_URL`` an
 ``ALLOWED_HOSTS``; see ``.env.example``.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "huey.contrib.djhuey",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -102,10 +104,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies over the limit answer 413 (counted against the client's budget).
+    "ecogov.limits.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a refused login of a locked-out account or client into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ecogov.urls"
@@ -147,6 +153,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Failed logins are counted by django-axes (first backend: it refuses a locked-out
+# account or client before the password is checked); the admin login shares it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# An account is locked after this many wrong passwords in a row (from any client), a
+# client after this many on any accounts (larger: an office may share one address), for
+# the cool-off after the last failure. Locked-out attempts do not extend the cool-off, so
+# the time the page names holds.
+ECOGOV_LOGIN_FAILURES_PER_ACCOUNT = int(os.getenv("ECOGOV_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+ECOGOV_LOGIN_FAILURES_PER_CLIENT = int(os.getenv("ECOGOV_LOGIN_FAILURES_PER_CLIENT", "20"))
+ECOGOV_LOGIN_COOLOFF_MINUTES = int(os.getenv("ECOGOV_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_HANDLER = "ecogov.accounts.lockout.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = ECOGOV_LOGIN_FAILURES_PER_ACCOUNT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "ecogov.accounts.lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "ecogov.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "ecogov.accounts.lockout.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no banner on every command; our own log line names who is locked
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -179,6 +208,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request body beyond this (file uploads included) is refused with 413 unread.
+ECOGOV_MAX_REQUEST_MB = int(os.getenv("ECOGOV_MAX_REQUEST_MB", "30"))
 
 # Audit history is kept forever: nothing in EcoGov deletes historical records.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -267,8 +298,34 @@ ECOGOV_DISPATCH_REMIND_BEFORE = int(os.getenv("ECOGOV_DISPATCH_REMIND_BEFORE", "
 # Cases: a report whose duty clause names one unit is assigned to it at once (the unit
 # may return it); without this every report waits for a dispatcher's decision.
 ECOGOV_CASES_AUTO_ASSIGN = envbool("ECOGOV_CASES_AUTO_ASSIGN", "True")
-# Public reports and ratings per client address per hour (portal abuse).
+# Public reports per client and hour (portal abuse); refused submissions have their own,
+# larger allowance; tracking-code lookups (page, form and API together) and ratings;
+# request bodies over the limit elsewhere than on the report paths. See ecogov/limits.py.
 ECOGOV_PUBLIC_REPORTS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_REPORTS_PER_HOUR", "5"))
+ECOGOV_PUBLIC_REFUSED_REPORTS_PER_HOUR = int(
+    os.getenv("ECOGOV_PUBLIC_REFUSED_REPORTS_PER_HOUR", "30")
+)
+ECOGOV_PUBLIC_LOOKUPS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_LOOKUPS_PER_HOUR", "30"))
+ECOGOV_PUBLIC_RATINGS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_RATINGS_PER_HOUR", "10"))
+ECOGOV_OVERSIZED_REQUESTS_PER_HOUR = int(os.getenv("ECOGOV_OVERSIZED_REQUESTS_PER_HOUR", "10"))
+
+
+def _trusted_proxies() -> list[str]:
+    names = envlist("ECOGOV_TRUSTED_PROXIES", "")
+    for name in names:
+        try:
+            ipaddress.ip_network(name, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Unexpected value in ECOGOV_TRUSTED_PROXIES: {name!r}, use addresses or "
+                "networks such as 127.0.0.1,10.0.0.0/8"
+            ) from None
+    return names
+
+
+# The proxies whose X-Forwarded-For is believed (addresses or networks); empty: none,
+# the connection's peer is the client.
+ECOGOV_TRUSTED_PROXIES = _trusted_proxies()
 
 # Online monitoring (HJ 212). The ingestion server: `ecogov hj212 serve`.
 ECOGOV_HJ212_HOST = os.getenv("ECOGOV_HJ212_HOST", "127.0.0.1")

@@ -7,13 +7,12 @@ the case's jurisdiction; every other answer leaves it out.
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
-from ecogov import access
+from ecogov import access, limits
 from ecogov.apitypes import Id, InputSchema
 from ecogov.cases import portal, services
 from ecogov.cases.actions import ACTIONS, perform
@@ -255,10 +254,9 @@ def _public_case(case: Case) -> dict:
 
 
 @public_router.post("/reports", auth=None, response={201: ReceiptOut, 429: TooMany})
+@limits.report_budget
 def public_report(request, payload: PublicReportIn):
     """Report a problem without signing in; keep the tracking code to follow it."""
-    if portal.limited(request, "report", settings.ECOGOV_PUBLIC_REPORTS_PER_HOUR):
-        return Status(429, {"detail": _("Too many reports from your connection; try later.")})
     jurisdictions = list(portal.portal_jurisdictions())
     chosen = [j for j in jurisdictions if j.pk == payload.jurisdiction_id] or (
         jurisdictions if len(jurisdictions) == 1 and payload.jurisdiction_id is None else []
@@ -277,16 +275,18 @@ def public_report(request, payload: PublicReportIn):
 
 @public_router.get("/cases/{code}", auth=None, response={200: PublicCaseOut, 429: TooMany})
 def public_case(request, code: str):
-    if portal.limited(request, "lookup", portal.LOOKUPS_PER_HOUR):
-        return Status(429, {"detail": _("Too many lookups from your connection; try later.")})
+    if limits.LOOKUPS.spend(request):
+        return limits.LOOKUPS.refusal(request)
     return _public_case(get_object_or_404(Case, tracking_code=code.strip().upper()[:12]))
 
 
 @public_router.post("/cases/{code}/rating", auth=None,
                     response={200: PublicCaseOut, 429: TooMany})  # fmt: skip
 def public_rating(request, code: str, payload: RatingIn):
-    if portal.limited(request, "rating", portal.RATINGS_PER_HOUR):
-        return Status(429, {"detail": _("Too many ratings from your connection; try later.")})
+    # A rating looks the code up too: it spends from the lookups' budget as well.
+    for budget in (limits.LOOKUPS, limits.RATINGS):
+        if budget.spend(request):
+            return budget.refusal(request)
     case = get_object_or_404(Case, tracking_code=code.strip().upper()[:12])
     case = services.case_rate(case, satisfaction=payload.satisfaction, comment=payload.comment)
     return _public_case(case)

@@ -5,10 +5,8 @@ monthly reward statistics.
 Nothing here reads the reporter's identity or the staff's names. The tracking code is
 the reporter's secret (10 characters, about 8·10¹⁴ possibilities); the disclosure list
 shows the public case number instead. Reports, ratings and code lookups are limited
-per client address and hour.
+per client and hour (ecogov/limits.py).
 """
-
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,17 +15,14 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from ecogov import limits
 from ecogov.cases import services
-from ecogov.cases.models import Case, Category, Channel, RateLimitHit, Reward, Satisfaction, State
+from ecogov.cases.models import Case, Category, Channel, Reward, Satisfaction, State
 from ecogov.grid.models import Grid
 from ecogov.org.models import Jurisdiction
-
-LOOKUPS_PER_HOUR = 30
-RATINGS_PER_HOUR = 10
 
 # What the reporter is told of each state: the stage of the work, not the office routine.
 PUBLIC_STATE = {
@@ -44,27 +39,6 @@ PUBLIC_STATE = {
     State.CLOSED: pgettext_lazy("case", "closed"),
     State.MERGED: gettext_lazy("handled together with an earlier report"),
 }
-
-
-def _client(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-
-
-def limited(request, bucket: str, per_hour: int) -> bool:
-    """Count this request; True when the client has used up its hour."""
-    now = timezone.now()
-    since = now - timezone.timedelta(hours=1)
-    RateLimitHit.objects.filter(at__lt=since).delete()
-    client = _client(request)
-    if RateLimitHit.objects.filter(bucket=bucket, client=client, at__gte=since).count() >= per_hour:
-        return True
-    RateLimitHit.objects.create(bucket=bucket, client=client, at=now)
-    return False
-
-
-def _too_many(request):
-    return render(request, "cases/public/limited.html", status=429)
 
 
 def portal_jurisdictions():
@@ -90,6 +64,7 @@ def _boundaries():
     }  # fmt: skip
 
 
+@limits.report_budget
 def report(request):
     jurisdictions = list(portal_jurisdictions())
     values = request.POST if request.method == "POST" else {}
@@ -104,8 +79,6 @@ def report(request):
         return render(request, "cases/public/report.html", context)
     if values.get("website"):  # a field people do not see: only robots fill it in
         return render(request, "cases/public/report.html", context, status=400)
-    if limited(request, "report", settings.ECOGOV_PUBLIC_REPORTS_PER_HOUR):
-        return _too_many(request)
     try:
         chosen = [j for j in jurisdictions if str(j.pk) == values.get("jurisdiction")]
         if not chosen and len(jurisdictions) == 1:
@@ -134,26 +107,31 @@ def track(request):
     code = request.GET.get("code", "").strip().upper().replace(" ", "")
     if not code:
         return render(request, "cases/public/track.html", {})
-    if limited(request, "lookup", LOOKUPS_PER_HOUR):
-        return _too_many(request)
-    if not Case.objects.filter(tracking_code=code).exists():
-        return render(request, "cases/public/track.html",
-                      {"code": code, "error": _("No case has this tracking code.")}, status=404)  # fmt: skip
+    if not (code.isascii() and code.isalnum()) or len(code) > 12:  # no case has such a code
+        return _no_such_code(request, code)
+    # The case page looks the code up, once: every lookup spends from one budget.
     return redirect("public_case", code=code)
 
 
+def _no_such_code(request, code: str):
+    return render(request, "cases/public/track.html",
+                  {"code": code, "error": _("No case has this tracking code.")}, status=404)  # fmt: skip
+
+
 def tracked_case(request, code: str):
+    if limits.LOOKUPS.spend(request):
+        return limits.LOOKUPS.refusal(request)
     case = (
         Case.objects.select_related("lead", "duplicate_of")
         .filter(tracking_code=code.strip().upper())
         .first()
     )
     if case is None:
-        raise Http404(_("No case has this tracking code."))
+        return _no_such_code(request, code)
     error = ""
     if request.method == "POST":
-        if limited(request, "rating", RATINGS_PER_HOUR):
-            return _too_many(request)
+        if limits.RATINGS.spend(request):
+            return limits.RATINGS.refusal(request)
         try:
             case = services.case_rate(case, satisfaction=request.POST.get("satisfaction", ""),
                                       comment=request.POST.get("comment", ""))  # fmt: skip
