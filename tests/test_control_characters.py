@@ -87,7 +87,9 @@ def test_a_nul_in_a_form_post_is_refused_and_changes_nothing(personas, client_fo
 def test_imports_strip_control_characters(personas):
     # An Excel sheet may hold C1 controls (openpyxl writes them); a CSV anything.
     book = load_workbook(io.BytesIO(sources_workbook([])))
-    book.active.append(["新\x85餐馆", "餐饮单位", "", "南滩\x9f村", 101.72, 36.52, "否", "运行", ""])
+    book.active.append(
+        ["新\x85餐馆", "餐饮单位", "", "南滩\x9f村", 101.72, 36.52, "否", "运行", ""]
+    )
     out = io.BytesIO()
     book.save(out)
     sources_import(data=out.getvalue(), jurisdiction=personas.district)
@@ -105,9 +107,7 @@ def plan(personas):
     return Plan.objects.get(jurisdiction=personas.district)
 
 
-def test_exports_survive_control_characters_stored_before_the_cleaning(
-    plan, personas, client_for
-):
+def test_exports_survive_control_characters_stored_before_the_cleaning(plan, personas, client_for):
     Client().post(
         "/api/public/reports",
         {"text": BLACK_WATER, "address": "南滩"},

@@ -1,16 +1,26 @@
 """Types shared by the API routers."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from ecogov.params import MAX_YEAR, MIN_YEAR
 from ecogov.text import clean_value
 
 # A database id: bigger numbers cannot exist and would overflow SQLite's integers.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Paging through a list, and the years and quarters plans and evaluations are about.
+Offset = Annotated[int, Field(ge=0, le=10**9)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Quarter = Annotated[int, Field(ge=1, le=4)]
+
+
+def one_of(*values: str):
+    """A str type that takes only ``values``: the schema declares them as an ``enum``."""
+    return Literal[tuple(values)]
 
 
 def patch_fields(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict:

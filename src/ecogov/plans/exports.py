@@ -174,7 +174,9 @@ def dispatch_document(
         document.add_heading("未按时报送进展的单位", level=2)
         for unit, tasks in missing.items():
             numbers = "、".join(task.number for task in tasks)
-            document.add_paragraph(writable_text(f"{unit.name}：第{numbers}项"), style="List Bullet")
+            document.add_paragraph(
+                writable_text(f"{unit.name}：第{numbers}项"), style="List Bullet"
+            )
     document.add_heading("任务进展", level=2)
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
