@@ -2,49 +2,44 @@
 OpenAPI schema, and pydantic's validation messages in the user's language."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
 # pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) that
-# a client of EcoGov meets, each with its message; ``ctx`` fills the placeholders.
-MESSAGES = {
-    "missing": lambda ctx: _("this field is required"),
-    "string_too_long": lambda ctx: _("at most %(max_length)s characters") % ctx,
-    "string_too_short": lambda ctx: _("at least %(min_length)s characters") % ctx,
-    "too_long": lambda ctx: _("at most %(max_length)s items") % ctx,
-    "too_short": lambda ctx: _("at least %(min_length)s items") % ctx,
-    "string_pattern_mismatch": lambda ctx: _("not in the expected form"),
-    "string_type": lambda ctx: _("must be text"),
-    "int_parsing": lambda ctx: _("must be a whole number"),
-    "int_type": lambda ctx: _("must be a whole number"),
-    "int_from_float": lambda ctx: _("must be a whole number"),
-    "float_parsing": lambda ctx: _("must be a number"),
-    "float_type": lambda ctx: _("must be a number"),
-    "finite_number": lambda ctx: _("must be a finite number"),
-    "decimal_parsing": lambda ctx: _("must be a number"),
-    "decimal_type": lambda ctx: _("must be a number"),
-    "bool_parsing": lambda ctx: _("must be true or false"),
-    "bool_type": lambda ctx: _("must be true or false"),
-    "greater_than": lambda ctx: _("must be greater than %(gt)s") % ctx,
-    "greater_than_equal": lambda ctx: _("must be at least %(ge)s") % ctx,
-    "less_than": lambda ctx: _("must be less than %(lt)s") % ctx,
-    "less_than_equal": lambda ctx: _("must be at most %(le)s") % ctx,
-    "literal_error": lambda ctx: _("must be one of %(expected)s") % ctx,
-    "enum": lambda ctx: _("must be one of %(expected)s") % ctx,
-    "date_parsing": lambda ctx: _("must be a date such as 2026-11-30"),
-    "date_from_datetime_parsing": lambda ctx: _("must be a date such as 2026-11-30"),
-    "date_type": lambda ctx: _("must be a date such as 2026-11-30"),
-    "datetime_parsing": lambda ctx: _("must be a date and time such as 2026-11-30T08:00"),
-    "datetime_from_date_parsing": lambda ctx: _("must be a date and time such as 2026-11-30T08:00"),
-    "datetime_type": lambda ctx: _("must be a date and time such as 2026-11-30T08:00"),
-    "dict_type": lambda ctx: _("must be an object"),
-    "model_type": lambda ctx: _("must be an object"),
-    "model_attributes_type": lambda ctx: _("must be an object"),
-    "list_type": lambda ctx: _("must be a list"),
-    "json_invalid": lambda ctx: _("the body is not valid JSON"),
-    "json_type": lambda ctx: _("the body is not valid JSON"),
-    # Our own validators raise ValueError with a translated message (ecogov.text).
-    "value_error": lambda ctx: str(ctx.get("error", "")),
-}
+# a client of EcoGov meets, with their message; the error's ``ctx`` fills the placeholders.
+_MESSAGES = (
+    (("missing",), gettext_noop("this field is required")),
+    (("string_too_long",), gettext_noop("at most %(max_length)s characters")),
+    (("string_too_short",), gettext_noop("at least %(min_length)s characters")),
+    (("too_long",), gettext_noop("at most %(max_length)s items")),
+    (("too_short",), gettext_noop("at least %(min_length)s items")),
+    (("string_pattern_mismatch",), gettext_noop("not in the expected form")),
+    (("string_type",), gettext_noop("must be text")),
+    (("int_parsing", "int_type", "int_from_float"), gettext_noop("must be a whole number")),
+    (
+        ("float_parsing", "float_type", "decimal_parsing", "decimal_type"),
+        gettext_noop("must be a number"),
+    ),
+    (("finite_number",), gettext_noop("must be a finite number")),
+    (("bool_parsing", "bool_type"), gettext_noop("must be true or false")),
+    (("greater_than",), gettext_noop("must be greater than %(gt)s")),
+    (("greater_than_equal",), gettext_noop("must be at least %(ge)s")),
+    (("less_than",), gettext_noop("must be less than %(lt)s")),
+    (("less_than_equal",), gettext_noop("must be at most %(le)s")),
+    (("literal_error", "enum"), gettext_noop("must be one of %(expected)s")),
+    (
+        ("date_parsing", "date_from_datetime_parsing", "date_type"),
+        gettext_noop("must be a date such as 2026-11-30"),
+    ),
+    (
+        ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"),
+        gettext_noop("must be a date and time such as 2026-11-30T08:00"),
+    ),
+    (("dict_type", "model_type", "model_attributes_type"), gettext_noop("must be an object")),
+    (("list_type",), gettext_noop("must be a list")),
+    (("json_invalid", "json_type"), gettext_noop("the body is not valid JSON")),
+)
+MESSAGES = {kind: message for kinds, message in _MESSAGES for kind in kinds}
 
 # ninja names the body parameter in the location; a client knows only its fields.
 _HIDDEN_LOCATION = {"payload"}
@@ -53,10 +48,16 @@ _HIDDEN_LOCATION = {"payload"}
 def validation_message(error: dict) -> str:
     """One of pydantic's errors as ``where: what`` in the user's language."""
     ctx = {key: _expected(value) for key, value in (error.get("ctx") or {}).items()}
-    render = MESSAGES.get(error.get("type", ""))
-    try:
-        message = render(ctx) if render else error.get("msg", "")
-    except (KeyError, TypeError, ValueError):
+    kind = error.get("type", "")
+    if kind == "value_error":
+        # Our own validators raise ValueError with a translated message (ecogov.text).
+        message = str(ctx.get("error", ""))
+    elif kind in MESSAGES:
+        try:
+            message = _(MESSAGES[kind]) % ctx
+        except (KeyError, TypeError, ValueError):
+            message = error.get("msg", "")
+    else:
         message = error.get("msg", "")
     where = ".".join(str(part) for part in error.get("loc", ()) if part not in _HIDDEN_LOCATION)
     return f"{where}: {message}" if where else message
