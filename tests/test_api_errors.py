@@ -54,3 +54,21 @@ def test_the_schema_documents_errors_and_enumerations(client):
     assert "enum" in schema["components"]["schemas"]["CaseOut"]["properties"]["state"]
     parameters = {p["name"]: p for p in schema["paths"]["/api/cases"]["get"]["parameters"]}
     assert parameters["lead"]["schema"]["anyOf"][0]["maximum"] == 2**63 - 1
+
+
+def test_every_request_body_schema_cleans_its_text():
+    """Bodies are classes named …In or …Patch in the routers; each derives from
+    InputSchema, which passes their text through ecogov.text.clean_text."""
+    import ast
+    import pathlib
+
+    import ecogov
+
+    root = pathlib.Path(ecogov.__file__).parent
+    bodies = {}
+    for path in root.glob("*/api.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef) and node.name.endswith(("In", "Patch")):
+                bodies[f"{path.parent.name}.{node.name}"] = [ast.unparse(b) for b in node.bases]
+    assert len(bodies) > 8
+    assert {name: bases for name, bases in bodies.items() if bases != ["InputSchema"]} == {}
