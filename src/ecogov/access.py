@@ -174,7 +174,7 @@ def obtain(user, model: type[Model] | QuerySet, pk, action: str = VIEW):
     queryset = model if isinstance(model, QuerySet) else model._default_manager.all()
     try:
         obj = scope(user, queryset, VIEW).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404(_("No such object, or it is not yours to see.")) from None
     if action != VIEW and not can(user, action, obj):
         raise PermissionDenied(_("You may see this but not change it."))

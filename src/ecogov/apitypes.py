@@ -1,14 +1,26 @@
 """Types shared by the API routers."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from ecogov.params import MAX_YEAR, MIN_YEAR
+from ecogov.text import clean_value
+
 # A database id: bigger numbers cannot exist and would overflow SQLite's integers.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Paging through a list, and the years and quarters plans and evaluations are about.
+Offset = Annotated[int, Field(ge=0, le=10**9)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Quarter = Annotated[int, Field(ge=1, le=4)]
+
+
+def one_of(*values: str):
+    """A str type that takes only ``values``: the schema declares them as an ``enum``."""
+    return Literal[tuple(values)]
 
 
 def patch_fields(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict:
@@ -23,20 +35,11 @@ def patch_fields(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict:
 
 
 class InputSchema(Schema):
-    """Request bodies: text that no database stores faithfully is refused with 422.
-
-    PostgreSQL rejects NUL characters even in a lookup, and lone surrogates cannot be
-    encoded, so they are stopped here, before any query; the services check again.
-    """
+    """Request bodies: text is cleaned like all text entering EcoGov (``ecogov.text``):
+    control characters stripped, line ends normalised, NUL and lone surrogates refused
+    with 422 before any query (PostgreSQL rejects NUL even in a lookup)."""
 
     @field_validator("*")
     @classmethod
-    def _storable_text(cls, value):
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ValueError("text may not contain NUL characters")
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValueError("text must be valid Unicode") from None
-        return value
+    def _clean_text(cls, value):
+        return clean_value(value)

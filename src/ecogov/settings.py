@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "ecogov.limits.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cleans query strings and form posts; bad query parameters answer 400 (ecogov.params).
+    "ecogov.web.middleware.CleanInputMiddleware",
     # Records who made each change in the audit history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a refused login of a locked-out account or client into the lockout page.

@@ -13,16 +13,23 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ecogov.text import UnstorableText, clean_value, writable_text
+
 
 def sheet_rows(data: bytes) -> list[tuple]:
-    """The values of the first sheet's rows; a file that is no workbook is a ValidationError."""
+    """The values of the first sheet's rows, text cleaned (``ecogov.text``); a file that is no
+    workbook is a ValidationError."""
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        return list(sheet.iter_rows(values_only=True))
+        rows = list(sheet.iter_rows(values_only=True))
     except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
         raise ValidationError(
             _("This is not an Excel workbook (.xlsx): %(error)s") % {"error": error}
         ) from None
+    try:
+        return [clean_value(row) for row in rows]
+    except UnstorableText as error:
+        raise ValidationError(str(error)) from None
 
 
 def cell_text(value) -> str:
@@ -44,16 +51,16 @@ def table_workbook(
     sheet = book.active
     sheet.title = sheet_title
     if title:
-        sheet.append([title])
+        sheet.append([writable_text(title)])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
         sheet["A1"].font = Font(bold=True, size=14)
         sheet["A1"].alignment = Alignment(horizontal="center")
     if subtitle:
-        sheet.append([subtitle])
+        sheet.append([writable_text(subtitle)])
     header_row = sheet.max_row + 1 if title or subtitle else 1
-    sheet.append(list(header))
+    sheet.append([writable_text(value) for value in header])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([writable_text(value) for value in row])
     thin = Side(style="thin", color="999999")
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

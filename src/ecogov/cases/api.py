@@ -6,6 +6,7 @@ the case's jurisdiction; every other answer leaves it out.
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -13,33 +14,54 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access, limits
-from ecogov.apitypes import Id, InputSchema
+from ecogov.apitypes import Id, InputSchema, Offset, one_of
 from ecogov.cases import portal, services
 from ecogov.cases.actions import ACTIONS, perform
-from ecogov.cases.models import OPEN_STATES, Case, Channel, State
+from ecogov.cases.models import (
+    OPEN_STATES,
+    Assignment,
+    Case,
+    CaseEvent,
+    Category,
+    Channel,
+    Satisfaction,
+    State,
+    Supervision,
+)
 from ecogov.cases.rules import reporter_for
 from ecogov.cases.views import intake_jurisdiction
+from ecogov.domain.caseclock import Colour
+from ecogov.text import clean_value
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["public portal"])
 
 
+ChannelName = one_of(*Channel.values)
+CategoryName = one_of(*Category.values)
+StateName = one_of(*State.values)
+SupervisionLevel = one_of(*Supervision.values)
+ColourName = one_of(*(colour.value for colour in Colour))
+SatisfactionName = one_of(*Satisfaction.values)
+Limit = Annotated[int, Field(ge=1, le=500)]
+
+
 class CaseOut(Schema):
     id: int
     number: str
-    channel: str
+    channel: ChannelName
     text: str
-    category: str
+    category: CategoryName
     subcategory: str
     address: str
     lon: Decimal | None
     lat: Decimal | None
     grid_id: int | None
     source_id: int | None
-    state: str
+    state: StateName
     lead: str | None = Field(None, alias="lead.name")
     joint: bool
-    supervision: str
+    supervision: SupervisionLevel
     due: datetime.date | None
     finish_due: datetime.date | None
     colour: str
@@ -52,8 +74,8 @@ class CaseOut(Schema):
 
 class AssignmentOut(Schema):
     unit: str = Field(..., alias="unit.name")
-    role: str
-    status: str
+    role: one_of(*Assignment.Role.values)
+    status: one_of(*Assignment.Status.values)
     assigned_at: datetime.datetime
     accept_due: datetime.date
     accepted_at: datetime.datetime | None
@@ -64,7 +86,7 @@ class AssignmentOut(Schema):
 
 class EventOut(Schema):
     at: datetime.datetime
-    kind: str
+    kind: one_of(*CaseEvent.Kind.values)
     unit: str | None = Field(None, alias="unit.name")
     note: str
     colour: str
@@ -100,13 +122,13 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseIn(InputSchema):
-    channel: str
+    channel: ChannelName
     text: str
-    category: str = ""
+    category: one_of("", *Category.values) = ""
     address: str = ""
     lon: Decimal | None = None
     lat: Decimal | None = None
-    supervision: str = "general"
+    supervision: SupervisionLevel = "general"
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_organisation: str = ""
@@ -121,8 +143,9 @@ class CreatedOut(Schema):
 
 
 @router.get("/cases", response=list[CaseOut])
-def case_list(request, state: str = "", category: str = "", colour: str = "",
-              lead: int | None = None, limit: int = 100, offset: int = 0):  # fmt: skip
+def case_list(request, state: one_of("open", *State.values) | None = None,
+              category: CategoryName | None = None, colour: ColourName | None = None,
+              lead: Id | None = None, limit: Limit = 100, offset: Offset = 0):  # fmt: skip
     cases = access.scope(request.user, Case).select_related("lead")
     if state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
@@ -130,11 +153,10 @@ def case_list(request, state: str = "", category: str = "", colour: str = "",
         cases = cases.filter(state=state)
     if category:
         cases = cases.filter(category=category)
-    if colour:
+    if colour is not None:
         cases = cases.filter(colour=colour)
     if lead:
         cases = cases.filter(lead=lead)
-    limit, offset = min(max(limit, 1), 500), max(offset, 0)
     return list(cases[offset : offset + limit])
 
 
@@ -181,14 +203,12 @@ class StepOut(Schema):
 
 
 @router.post("/cases/{case_id}/steps/{action}", response=StepOut)
-def case_step(request, case_id: Id, action: str, payload: Body[dict]):
+def case_step(request, case_id: Id, action: one_of(*ACTIONS), payload: Body[dict]):
     """Take a step: assign, accept, return, transfer, start, part, report, verify, close,
     answer, disclose, suspend_request, suspend, resume, unlink, note, reward. The body
     has the step's fields, e.g. ``{"reason": "…"}`` for return."""
-    if action not in ACTIONS:
-        raise ValidationError(_("Unknown step."))
     case = access.obtain(request.user, Case, case_id)
-    message = perform(request.user, case, action, payload)
+    message = perform(request.user, case, action, clean_value(payload))
     case.refresh_from_db()
     return {"detail": message, "state": case.state}
 
@@ -198,7 +218,7 @@ def case_step(request, case_id: Id, action: str, payload: Body[dict]):
 
 class PublicReportIn(InputSchema):
     text: str
-    category: str = ""
+    category: one_of("", *Category.values) = ""
     address: str = ""
     lon: Decimal | None = None
     lat: Decimal | None = None
@@ -235,7 +255,7 @@ class PublicCaseOut(Schema):
 
 
 class RatingIn(InputSchema):
-    satisfaction: str
+    satisfaction: one_of(*(value for value in Satisfaction.values if value))
     comment: str = ""
 
 

@@ -21,6 +21,7 @@ from ecogov.cases.services import clock_of
 from ecogov.domain.caseclock import Colour, Stage, overdue_workdays
 from ecogov.grid.models import Grid
 from ecogov.holidays.selectors import work_calendar
+from ecogov.params import query_int
 from ecogov.spreadsheets import download, table_workbook
 from ecogov.standards.workdays import CalendarUnknown
 
@@ -303,9 +304,9 @@ def _filtered(request, cases):
     category = request.GET.get("category", "")
     if category in Category.values:
         cases = cases.filter(category=category)
-    lead = request.GET.get("lead", "")
-    if lead.isdigit():
-        cases = cases.filter(lead=int(lead))
+    lead = query_int(request, "lead")
+    if lead is not None:
+        cases = cases.filter(lead=lead)
     colour = request.GET.get("colour", "")
     if colour in {c.value for c in Colour if c.value}:
         cases = cases.filter(colour=colour)

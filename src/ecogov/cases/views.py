@@ -35,6 +35,7 @@ from ecogov.cases.models import (
 from ecogov.cases.portal import portal_jurisdictions
 from ecogov.cases.rules import dispatches, is_dispatcher, is_dispatcher_of, reporter_for
 from ecogov.org.models import Jurisdiction, Unit
+from ecogov.params import query_int
 from ecogov.patrols.models import Finding
 
 PAGE_SIZE = 50
@@ -54,8 +55,9 @@ def _filtered(request, cases):
         cases = cases.filter(channel=get["channel"])
     if get.get("colour") in COLOURS:
         cases = cases.filter(colour=get["colour"])
-    if get.get("lead", "").isdigit():
-        cases = cases.filter(lead=int(get["lead"]))
+    lead = query_int(request, "lead")
+    if lead is not None:
+        cases = cases.filter(lead=lead)
     words = get.get("q", "").strip()[:100]
     if words:
         cases = cases.filter(Q(number__icontains=words) | Q(text__icontains=words)

@@ -10,11 +10,18 @@ class UnreadableFile(ValueError):
 
 
 def decode_text(data: bytes, name: str = "the file") -> str:
+    """The text, cleaned like all text entering EcoGov (``ecogov.text.clean_text``)."""
+    from ecogov.text import UnstorableText, clean_text
+
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        try:
+            return clean_text(text)
+        except UnstorableText as error:
+            raise UnreadableFile(f"{name}: {error}") from None
     raise UnreadableFile(f"{name}: not a text file in UTF-8 or GB18030")
 
 

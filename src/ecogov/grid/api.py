@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema
+from ecogov.apitypes import Id, InputSchema, Quarter, Year, one_of
 from ecogov.grid.models import Grid
 from ecogov.grid.selectors import grid_chain
 from ecogov.patrols.evaluation import evaluation_save
@@ -69,13 +70,14 @@ class DueOut(Schema):
 
 
 @router.get("/grids", response=list[GridOut])
-def grid_list(request, level: int | None = None):
+def grid_list(request, level: Annotated[int, Field(ge=1, le=3)] | None = None):
     grids = access.scope(request.user, Grid)
     return grids.filter(level=level) if level else grids
 
 
 @router.get("/grids/locate", response=list[GridOut])
-def grid_locate(request, lon: float, lat: float):
+def grid_locate(request, lon: Annotated[float, Field(ge=-180, le=180)],
+                lat: Annotated[float, Field(ge=-90, le=90)]):  # fmt: skip
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationError(_("Longitude must lie within ±180 and latitude within ±90."))
     visible = set(access.scope(request.user, Grid).values_list("pk", flat=True))
@@ -127,9 +129,9 @@ class EvaluationOut(Schema):
     grid_id: int
     year: int
     quarter: int
-    kind: str
+    kind: one_of(*GridEvaluation.Kind.values)
     score: int
-    grade: str
+    grade: one_of(*GridEvaluation.Grade.values)
     remarks: str
     improvements: str
     figures: dict
@@ -138,9 +140,9 @@ class EvaluationOut(Schema):
 
 
 class EvaluationIn(InputSchema):
-    year: int
-    quarter: int
-    kind: str = Field(..., description="self or upper")
+    year: Year
+    quarter: Quarter
+    kind: one_of(*GridEvaluation.Kind.values) = Field(..., description="self or upper")
     score: int = Field(..., ge=0, le=100)
     remarks: str = ""
     improvements: str = ""
@@ -148,7 +150,7 @@ class EvaluationIn(InputSchema):
 
 @router.get("/grid-evaluations", response=list[EvaluationOut])
 def evaluation_list(
-    request, year: int | None = None, quarter: int | None = None, grid_id: Id | None = None
+    request, year: Year | None = None, quarter: Quarter | None = None, grid_id: Id | None = None
 ):
     evaluations = access.scope(request.user, GridEvaluation)
     if year:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ecogov import access
-from ecogov.apitypes import Id
+from ecogov.apitypes import Id, one_of
 from ecogov.monitoring import stats
 from ecogov.monitoring import views as pages
 from ecogov.monitoring.models import Alarm, Period, Point, Reading
@@ -305,7 +305,9 @@ def _point(request, point_id: int) -> Point:
 
 
 @router.get("/points", response=list[PointOut])
-def point_list(request, days: Days = pages.RATE_DAYS, kind: str = ""):
+def point_list(
+    request, days: Days = pages.RATE_DAYS, kind: one_of(*Point.Kind.values) | None = None
+):
     """The points you may see with their rates of the last ``days`` days."""
     points = access.scope(request.user, Point).select_related("source", "grid")
     if kind:
@@ -338,7 +340,8 @@ def point_detail(request, point_id: Id):
 
 
 @router.get("/points/{point_id}/readings", response=ReadingsOut)
-def point_readings(request, point_id: Id, period: str = Period.HOUR, since: str | None = None,
+def point_readings(request, point_id: Id, period: one_of(*Period.values) = Period.HOUR.value,
+                   since: str | None = None,
                    until: str | None = None, code: str = "",
                    limit: Annotated[int, Field(ge=1, le=MAX_READINGS)] = MAX_READINGS):  # fmt: skip
     """Readings of [since, until), oldest first (default: the last 7 days, hourly)."""
@@ -409,7 +412,8 @@ def point_classes(request, point_id: Id, days: Days = 30):
 
 
 @router.get("/alarms", response=list[AlarmOut])
-def alarm_list(request, state: str = "", kind: str = "", point: Id | None = None,
+def alarm_list(request, state: one_of(*Alarm.State.values) | None = None,
+               kind: one_of(*Alarm.Kind.values) | None = None, point: Id | None = None,
                limit: Annotated[int, Field(ge=1, le=MAX_ALARMS)] = 100,
                offset: Annotated[int, Field(ge=0, le=10**9)] = 0):  # fmt: skip
     """Alarms, newest first; ``state`` open or closed, ``kind`` exceedance, negative,
@@ -424,7 +428,7 @@ def alarm_list(request, state: str = "", kind: str = "", point: Id | None = None
         )
     alarms = pages.filtered_alarms(
         access.scope(request.user, Alarm).select_related("point", "case"),
-        state, kind, str(point or ""),
+        state, kind, point,
     ).order_by("-last_time", "-pk")  # fmt: skip
     return [
         _alarm_out(a) for a in pages.decorate_alarms(request.user, alarms[offset : offset + limit])

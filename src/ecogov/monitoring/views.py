@@ -30,6 +30,7 @@ from ecogov.monitoring import stats
 from ecogov.monitoring.alarms import describe, plain, pollutant_label, units, with_unit
 from ecogov.monitoring.models import Alarm, Point
 from ecogov.org.models import Jurisdiction
+from ecogov.params import query_choice, query_int
 from ecogov.standards import aqi as aqi_standard
 from ecogov.standards import hj212_codes, water
 
@@ -303,10 +304,6 @@ def monitoring_overview(request):
 # --- a point ---------------------------------------------------------------------------
 
 
-def _choice(text: str | None, allowed: tuple[int, ...], default: int) -> int:
-    return int(text) if text and text.isdigit() and int(text) in allowed else default
-
-
 def _charts(factors: dict, data: dict):
     """(the head of a pollutant's chart, its data) for each pollutant with data: the
     point's own factors first, in their order, then any other code it sent."""
@@ -431,8 +428,8 @@ def monitoring_point(request, pk: int):
     point = access.obtain(user, Point.objects.select_related("source", "grid", "jurisdiction"), pk)
     now = _now()
     today = timezone.localdate(now)
-    days = _choice(request.GET.get("days"), SERIES_DAYS, DEFAULT_SERIES_DAYS)
-    mean_days = _choice(request.GET.get("mean"), MEAN_DAYS, DEFAULT_MEAN_DAYS)
+    days = query_choice(request, "days", SERIES_DAYS, DEFAULT_SERIES_DAYS)
+    mean_days = query_choice(request, "mean", MEAN_DAYS, DEFAULT_MEAN_DAYS)
     start = now - datetime.timedelta(days=days)
     mean_start = midnight(today - datetime.timedelta(days=mean_days))
     factors = {f.code: f for f in point.factors.all()}
@@ -503,14 +500,14 @@ def monitoring_point(request, pk: int):
 # --- alarms ----------------------------------------------------------------------------
 
 
-def filtered_alarms(alarms, state: str, kind: str, point: str):
+def filtered_alarms(alarms, state: str, kind: str, point: int | None):
     """The list filters; values the page does not offer are ignored."""
     if state in Alarm.State.values:
         alarms = alarms.filter(state=state)
     if kind in Alarm.Kind.values:
         alarms = alarms.filter(kind=kind)
-    if point.isdigit() and len(point) < 19:
-        alarms = alarms.filter(point=int(point))
+    if point is not None:
+        alarms = alarms.filter(point=point)
     return alarms
 
 
@@ -525,15 +522,15 @@ def monitoring_alarms(request):
         .order_by("-last_time", "-pk"),
         get.get("state", ""),
         get.get("kind", ""),
-        get.get("point", ""),
+        query_int(request, "point"),
     )
     page = Paginator(alarms, ALARM_PAGE_SIZE).get_page(get.get("page"))
     page.object_list = decorate_alarms(user, page.object_list)
     query = get.copy()
     query.pop("page", None)
     point = None
-    if get.get("point", "").isdigit() and len(get["point"]) < 19:
-        point = access.scope(user, Point).filter(pk=int(get["point"])).first()
+    if query_int(request, "point") is not None:
+        point = access.scope(user, Point).filter(pk=query_int(request, "point")).first()
     context = {
         "page": page,
         "query": query.urlencode(),

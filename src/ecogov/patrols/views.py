@@ -14,9 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from ecogov import access, uploads
 from ecogov.grid.models import Grid
+from ecogov.params import query_int
 from ecogov.patrols.models import Finding, Patrol, PatrolPhoto
 from ecogov.patrols.services import checklist_for, coverage, patrol_record, patrols_due
 from ecogov.sources.models import Source
+
+# The longest look back over patrol coverage that a page asks for.
+MAX_DAYS = 366
 
 
 @login_required
@@ -98,11 +102,7 @@ def patrol_list(request):
         "patrol__source", "to_grid", "patrol__worker"
     )
     today = timezone.localdate()
-    start = today - datetime.timedelta(
-        days=int(request.GET.get("days", "30") or 30)
-        if request.GET.get("days", "30").isdigit()
-        else 30
-    )
+    start = today - datetime.timedelta(days=query_int(request, "days", max=MAX_DAYS, default=30))
     grids = access.scope(user, Grid).filter(level=3)
     context = {
         "patrols": patrols,

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
-from ecogov.apitypes import Id, InputSchema
+from ecogov.apitypes import Id, InputSchema, one_of
 from ecogov.domain.taskstatus import STATUSES
 from ecogov.org.models import Unit
 from ecogov.plans.models import Plan, Target, Task, TaskUnit
@@ -123,7 +123,7 @@ def task_list(
     plan_id: Id | None = None,
     unit_id: Id | None = None,
     role: TaskUnit.Role | None = None,
-    status: str | None = None,
+    status: one_of(*STATUSES) | None = None,
     due_by: datetime.date | None = None,
 ):
     if status is not None and status not in STATUSES:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from ecogov.domain.textfile import UnreadableFile, read_text
+from ecogov.text import UnstorableText, clean_text
 
 
 def read_document(path: Path) -> str:
@@ -30,4 +31,7 @@ def read_document(path: Path) -> str:
                     for cell in row.iter(qn("w:tc"))
                 ]
                 lines.append("\t".join(cells))
-    return "\n".join(lines)
+    try:
+        return clean_text("\n".join(lines))
+    except UnstorableText as error:
+        raise UnreadableFile(f"{path}: {error}") from None

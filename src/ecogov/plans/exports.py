@@ -21,6 +21,7 @@ from ecogov.plans.models import Plan, TaskReport
 from ecogov.plans.selectors import LedgerRow
 from ecogov.plans.services import target_value_record, task_report_file
 from ecogov.spreadsheets import cell_text, sheet_rows, table_workbook
+from ecogov.text import writable_text
 
 HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态")
 HEADER_ROW = 3  # row 1: title, row 2: plan, month and unit; row 3: the header
@@ -160,7 +161,8 @@ def dispatch_document(
     style = document.styles["Normal"]
     style.font.name = "SimSun"
     style.font.size = Pt(11)
-    document.add_heading(f"{plan.title}\n{period:%Y年%m月}调度情况", level=1)
+    # Text stored before ecogov.text cleaned input may hold what Word cannot.
+    document.add_heading(writable_text(f"{plan.title}\n{period:%Y年%m月}调度情况"), level=1)
     counts: dict[str, int] = {}
     for row in rows:
         label = str(row.status_label)
@@ -172,7 +174,9 @@ def dispatch_document(
         document.add_heading("未按时报送进展的单位", level=2)
         for unit, tasks in missing.items():
             numbers = "、".join(task.number for task in tasks)
-            document.add_paragraph(f"{unit.name}：第{numbers}项", style="List Bullet")
+            document.add_paragraph(
+                writable_text(f"{unit.name}：第{numbers}项"), style="List Bullet"
+            )
     document.add_heading("任务进展", level=2)
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
@@ -182,11 +186,9 @@ def dispatch_document(
         cell.text = text
     for row in rows:
         cells = table.add_row().cells
-        cells[0].text = row.task.number
-        cells[1].text = row.task.title
-        cells[2].text = _names(row.lead)
-        cells[3].text = _progress(row, period, None)
-        cells[4].text = str(row.status_label)
+        texts = (row.task.number, row.task.title, _names(row.lead), _progress(row, period, None))
+        for cell, text in zip(cells, (*texts, str(row.status_label)), strict=True):
+            cell.text = writable_text(text)
     for column, width in enumerate((Cm(1.4), Cm(5), Cm(3.8), Cm(5), Cm(1.8))):
         for cell in table.columns[column].cells:
             cell.width = width
@@ -205,13 +207,15 @@ def target_values_workbook(target) -> bytes:
     sheet.title = "实测值"
     sheet.append(
         [
-            f"{target.indicator}（{target.get_op_display()} {target.value.normalize() if target.value is not None else target.reference} {target.unit}）"
+            writable_text(
+                f"{target.indicator}（{target.get_op_display()} {target.value.normalize() if target.value is not None else target.reference} {target.unit}）"
+            )
         ]
     )
-    sheet.append([target.text])
+    sheet.append([writable_text(target.text)])
     sheet.append(list(VALUES_HEADER))
     for entry in target.values.order_by("date"):
-        sheet.append([entry.date, entry.value, entry.source])
+        sheet.append([entry.date, entry.value, writable_text(entry.source)])
     for column, width in zip("ABC", (14, 14, 30), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=1, max_col=1):

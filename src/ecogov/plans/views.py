@@ -16,6 +16,7 @@ from ecogov.accounts.models import Role
 from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.org.models import Unit
+from ecogov.params import parse_month, query_choice, query_int, query_month, query_year
 from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
 from ecogov.plans.exports import (
     dispatch_document,
@@ -51,18 +52,18 @@ def plan_list(request):
 
 def _ledger_context(request, tasks, *, plan=None):
     user = request.user
-    unit_id = request.GET.get("unit") or None
-    role = request.GET.get("role") or None
-    status = request.GET.get("status") or None
-    due = request.GET.get("due") or ""
+    unit_id = query_int(request, "unit")
+    role = query_choice(request, "role", TaskUnit.Role.values, None)
+    status = query_choice(request, "status", STATUSES, None)
+    due = query_month(request, "due")
     rows = ledger(
         tasks,
         today=_today(),
-        unit_id=int(unit_id) if unit_id and unit_id.isdigit() else None,
-        role=role if role in TaskUnit.Role.values else None,
-        status=status if status in STATUSES else None,
+        unit_id=unit_id,
+        role=role,
+        status=status,
         first_for_unit=user.unit_id if user.role == Role.LIAISON else None,
-        due_by=_period(due) if due else None,
+        due_by=due,
     )
     units = (
         access.scope(user, Unit)
@@ -76,7 +77,12 @@ def _ledger_context(request, tasks, *, plan=None):
         "units": units,
         "roles": TaskUnit.Role.choices,
         "statuses": list(STATUS_LABELS.items()),
-        "selected": {"unit": unit_id, "role": role, "status": status, "due": due},
+        "selected": {
+            "unit": str(unit_id or ""),
+            "role": role or "",
+            "status": status or "",
+            "due": f"{due:%Y-%m}" if due else "",
+        },
     }
 
 
@@ -169,13 +175,9 @@ def task_detail(request, pk: int):
     return render(request, "plans/task_detail.html", context)
 
 
-def _period(text: str | None) -> datetime.date:
-    """ "2026-11" → 2026-11-01; the month that last closed by default."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-")[:2])
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return previous_month(_today())
+def _period(request) -> datetime.date:
+    """ "?period=2026-11" → 2026-11-01; the month that last closed by default."""
+    return query_month(request, "period", default=previous_month(_today()))
 
 
 def _ledger_rows(plan: Plan):
@@ -185,9 +187,9 @@ def _ledger_rows(plan: Plan):
 @login_required
 def plan_export(request, pk: int):
     plan = access.obtain(request.user, Plan, pk)
-    period = _period(request.GET.get("period"))
-    unit_id = request.GET.get("unit", "")
-    unit = access.obtain(request.user, Unit, unit_id) if unit_id.isdigit() else None
+    period = _period(request)
+    unit_id = query_int(request, "unit")
+    unit = access.obtain(request.user, Unit, unit_id) if unit_id else None
     data = ledger_workbook(plan, _ledger_rows(plan), period=period, unit=unit)
     name = f"任务台账-{period:%Y-%m}" + (f"-{unit.name}" if unit else "") + ".xlsx"
     return download(data, name)
@@ -196,7 +198,7 @@ def plan_export(request, pk: int):
 @login_required
 def plan_dispatch_report(request, pk: int):
     plan = access.obtain(request.user, Plan, pk)
-    period = _period(request.GET.get("period"))
+    period = _period(request)
     dispatch = plan.dispatches.filter(period=period).first()
     missing = dispatch_missing(dispatch) if dispatch else {}
     data = dispatch_document(
@@ -223,7 +225,7 @@ def plan_progress_import(request, pk: int):
     if not allowed:
         raise PermissionDenied(_("You may import progress for your own unit only."))
     upload = request.FILES.get("file")
-    period = _period(request.POST.get("period"))
+    period = parse_month(request.POST.get("period", ""), "period", default=previous_month(_today()))
     if upload is None:
         messages.error(request, _("Choose the Excel file to import."))
         return redirect(plan.get_absolute_url() + "#dispatch")
@@ -247,13 +249,8 @@ def plan_supervision(request, pk: int):
     request.section = "plans"
     plan = access.obtain(request.user, Plan, pk)
     today = _today()
-    year = (
-        int(request.GET.get("year", today.year))
-        if request.GET.get("year", "").isdigit()
-        else today.year
-    )
-    quarter = request.GET.get("quarter", "")
-    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
+    year = query_year(request, default=today.year)
+    quarter = query_int(request, "quarter", max=4, default=(today.month - 1) // 3 + 1)
     end = month_end(datetime.date(year, quarter * 3, 1))
     entries = supervision_list(plan, quarter_end=min(end, today))
     return render(
@@ -275,7 +272,7 @@ def plan_ranking(request, pk: int):
     request.section = "plans"
     plan = access.obtain(request.user, Plan, pk)
     today = _today()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    year = query_year(request, default=today.year)
     rows = annual_ranking(plan, year=year, today=today)
     return render(request, "plans/ranking.html", {"plan": plan, "rows": rows, "year": year})
 
