@@ -507,3 +507,23 @@ def test_points_import_reads_the_optional_standard_rate_and_range_columns(person
     points_import(rows=[row[:8] for row in rows], jurisdiction=personas.district)
     factor.refresh_from_db()
     assert factor.standard == "GB 3838-2002 III类" and factor.rate_limit == 5  # left alone
+
+
+@pytest.mark.parametrize(
+    "mn, code, high",
+    [(OUTLET, "w01018", "150"), ("63010300000002", "a21026", "450")],  # COD; SO2 of a chimney
+)
+def test_an_exceedance_case_takes_the_medium_of_its_pollutant_never_a_crime(
+    ingestor, points, mn, code, high
+):
+    report = feed(ingestor, points[mn], {h: {code: high} for h in range(4)})
+    case = Case.objects.get(pk=alarms.alarm_cases(report.case_candidates)[0])
+    medium = "water" if code.startswith("w") else "air"
+    assert (case.category, case.subcategory) == (medium, "超标排放")
+
+
+def test_a_silent_stations_case_takes_the_medium_of_what_it_measures(ingestor, points):
+    feed(ingestor, points[STATION], {0: {"a34004": "40"}})
+    alarms.silence_scan(timezone.make_aware(START + datetime.timedelta(hours=30)))
+    case = Alarm.objects.get(point=points[STATION], kind="missing").case
+    assert (case.category, case.subcategory) == ("air", "在线监测异常")

@@ -30,7 +30,7 @@ def history_rows() -> int:
 def test_the_json_report_has_exactly_the_promised_shape():
     sample_load()
     report = json.loads(run("plan", "import", str(CHENGZHONG), "--json"))
-    assert set(report) == {"plan", "tasks", "targets", "unresolved_units"}
+    assert set(report) == {"plan", "tasks", "targets", "unresolved_units", "collective_mentions"}
     assert set(report["plan"]) == {"title", "issuer", "doc_number", "date"}
     assert all(
         set(task) == {"number", "title", "text", "lead", "support", "supervising", "deadline"}
@@ -102,6 +102,25 @@ def test_create_units_registers_the_plans_units():
     assert Unit.objects.filter(jurisdiction__name="乌海市", name="市生态环境局").exists()
     first = report["tasks"][0]
     assert first["lead"] == ["各区委", "各区政府"] and "市发改委" in first["supervising"]
+
+
+def test_a_plans_collective_mentions_stay_text_and_its_new_units_are_numbered_in_order():
+    sample_load()
+    run("jurisdictions", "add", "内蒙古自治区", "--level", "province")
+    run("jurisdictions", "add", "乌海市", "--level", "city", "--parent", "内蒙古自治区")
+    report = json.loads(run("plan", "import", str(WUHAI), "--create-units", "--json"))
+    wuhai = Unit.objects.filter(jurisdiction__name="乌海市")
+    assert not wuhai.filter(name__startswith="各").exists()
+    assert report["collective_mentions"] == ["各区委", "各区政府"]
+    lead = TaskUnit.objects.filter(task__number=report["tasks"][0]["number"], role="lead")
+    assert [(link.name, link.unit) for link in lead.order_by("order")] == [
+        ("各区委", None),
+        ("各区政府", None),
+    ]
+    # Numbered 1, 2, 3… in the order the plan first names them, as a duty list's are.
+    orders = list(wuhai.order_by("order").values_list("order", flat=True))
+    assert orders == list(range(1, len(orders) + 1))
+    assert wuhai.get(order=1).name == report["tasks"][0]["supervising"][0]
 
 
 def test_a_dry_run_needs_no_registry_and_writes_nothing():

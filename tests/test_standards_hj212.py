@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ecogov.standards import hj212_codes
 from ecogov.standards.hj212 import (
     CrcMismatch,
     FieldSyntaxError,
@@ -338,6 +339,27 @@ def test_the_code_tables_hold_the_standard_entries():
     assert POLLUTANTS["w20111"].unit == "μg/L"  # the unit trap against GB 3838's mg/L
     assert POLLUTANTS["a21026"].old_code == "02" and POLLUTANTS["Leq"].unit == "dB"
     assert {p.medium for p in POLLUTANTS.values()} == {"water", "air", "noise"}
+
+
+@pytest.mark.parametrize(
+    "code, medium",
+    [
+        ("w01018", "water"),  # COD, Table B.1
+        ("w21003", "water"),  # 氨氮
+        ("w21011", "water"),  # 总磷
+        ("w01001", "water"),  # pH
+        ("w99999", "water"),  # a Table B.1 code not transcribed here
+        ("a21026", "air"),  # SO2, Table B.2
+        ("a21002", "air"),  # NOx
+        ("a34013", "air"),  # 烟尘
+        ("a24088", "air"),  # 非甲烷总烃 (VOCs)
+        ("Leq", "noise"),  # Table B.3
+        ("x12345", ""),
+        ("", ""),
+    ],
+)
+def test_a_pollutant_codes_medium_comes_from_appendix_b(code, medium):
+    assert hj212_codes.medium(code) == medium
 
 
 # --- StreamDecoder ---

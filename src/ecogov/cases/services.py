@@ -349,10 +349,16 @@ def _route_into_assignment(case: Case, routing, *, by, now, lead: Unit | None = 
         _assign(case, lead, [], joint=False, by=by, now=now)
         return
     lead = units.filter(name=routing.lead).first() if routing.lead else None
-    clause = routing.clause or ""
-    _event(case, CaseEvent.Kind.ROUTED, at=now, unit=lead,
-           note=(f"{routing.lead}: {clause} ({routing.clause_ref})" if lead else
-                 _("No unit or several units match: the bureau decides.")))  # fmt: skip
+    if lead is None:
+        note = _("No unit or several units match: the bureau decides.")
+    elif routing.clause:
+        note = f"{routing.lead}: {routing.clause}" + (
+            f" ({routing.clause_ref})" if routing.clause_ref else ""
+        )
+    else:
+        note = _("%(unit)s: no duty clause matches; the unit usually handles this kind of "
+                 "problem.") % {"unit": routing.lead}  # fmt: skip
+    _event(case, CaseEvent.Kind.ROUTED, at=now, unit=lead, note=note)
     clocks = clocks_for(case.channel, case.category)
     if lead is None or not settings.ECOGOV_CASES_AUTO_ASSIGN:
         _set_clock(case, _today(now), _calendar().add_workdays(_today(now), clocks.accept_workdays))

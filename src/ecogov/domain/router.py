@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ecogov.domain.router_lexicon import CONCEPTS, Concept
+from ecogov.domain.router_lexicon import CONCEPTS, NUISANCES, Concept
 
 # Tuned on the "tune" part of the labelled complaints only (bench/routing.py).
 MIN_SCORE = 0.05  # below this the best clause is no real match
@@ -101,6 +101,11 @@ class _Sentence:
     norm: float = 0.0
 
 
+def _alternation(words) -> re.Pattern[str]:
+    """One expression matching any of the words, the longest first."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def _strength(sentence: str) -> float:
     start = sentence.lstrip("，,、 ")
     if start.startswith(("配合", "协助")):
@@ -119,6 +124,7 @@ class Router:
         *,
         territorial: dict[str, str] | None = None,
         concepts: tuple[Concept, ...] = CONCEPTS,
+        nuisances: dict[str, tuple[str, ...]] = NUISANCES,
     ):
         # territorial: unit name → "township" or "street", for the units whose shared
         # clause covers their own area (各镇办); a case's location picks one of them.
@@ -152,9 +158,9 @@ class Router:
             for trigger in concept.triggers:
                 owners.setdefault(trigger, []).append(concept)
         self._owners = owners
-        self._triggers = re.compile(
-            "|".join(re.escape(t) for t in sorted(owners, key=len, reverse=True))
-        )
+        self._triggers = _alternation(owners)
+        self._nuisance_of = {word: cat for cat, words in nuisances.items() for word in words}
+        self._nuisances = _alternation(self._nuisance_of)
 
     def concepts_in(self, text: str) -> list[Concept]:
         """The concepts a complaint mentions, the most mentioned first."""
@@ -163,6 +169,16 @@ class Router:
             for concept in self._owners[match.group()]:
                 weight[concept] += len(match.group())
         return [concept for concept, _n in weight.most_common()]
+
+    def by_nuisance(self, text: str, concepts: list[Concept]) -> list[Concept]:
+        """``concepts`` with those of the category whose nuisance the text names most
+        first: noise words outrank 工地, which dust shares. The order decides the
+        category, not the unit: the duty terms come from the most mentioned concepts."""
+        named: Counter = Counter()
+        if self._nuisance_of:
+            for match in self._nuisances.finditer(text):
+                named[self._nuisance_of[match.group()]] += len(match.group())
+        return sorted(concepts, key=lambda concept: -named[concept.category])
 
     def route(
         self, text: str, *, locality: str | None = None, category: str | None = None
@@ -196,8 +212,11 @@ class Router:
                 best[sentence.unit] = Candidate(sentence.unit, score, sentence.text, sentence.ref)
         candidates = sorted(best.values(), key=lambda c: (-c.score, c.unit))
         candidates = [c for c in candidates if c.score > 0]
-        subcategory = concepts[0].subcategory if concepts else None
-        category = category or (concepts[0].category if concepts else "other")
+        # A category given by the reporter stands; the sub-category is then the text's
+        # main concept within that category, never one of another category.
+        named = self.by_nuisance(text, concepts)
+        category = category or (named[0].category if named else "other")
+        subcategory = next((c.subcategory for c in named if c.category == category), None)
         routing = Routing(None, [], None, None, candidates, category, subcategory,
                           [c.subcategory for c in concepts])  # fmt: skip
         top = candidates[0] if candidates else None

@@ -13,6 +13,12 @@ lists are silent on: when it is the main concept of a complaint, its fallback le
 Trigger words name problems, never places (河边, 村里): a place says nothing about whose
 duty a problem is.
 
+A complaint often names both an activity or a place (工地, 饭店) and what it suffers
+from (噪音, 扬尘, 油烟); the activity is shared between categories (a building site
+makes dust and noise), the nuisance is not. ``NUISANCES`` lists, per category, the words
+that name the nuisance itself: the category they point to wins over one that only the
+activity suggests ("晚上工地还在施工，吵得睡不着" is noise, not dust).
+
 Written from the duty-list vocabulary of seed 000 and common complaint wording; it is
 data, and an administrator's jurisdiction may need more words.
 """
@@ -93,10 +99,21 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("医用辐射", "radiation", "X光 拍片 放射科 CT 射线", "医用辐射设施设备"),
     _c("电磁辐射", "radiation", "辐射 基站 信号塔 高压线 变电站", "环境污染防治监督管理", "生态环境"),
     # noise: not in seed 000; the usual division of competence
-    _c("社会生活噪声", "noise", "噪音 吵 广场舞 音响 装修声 吵闹 扰民 唱歌 喝酒 楼上 邻居 酒吧 重低音 狗叫", "", "公安"),
+    _c("社会生活噪声", "noise", "噪音 噪声 吵 轰鸣 分贝 广场舞 音响 装修声 吵闹 扰民 唱歌 喝酒 楼上 邻居 酒吧 重低音 狗叫", "", "公安"),
     _c("燃放烟花爆竹", "noise", "放鞭炮 放烟花 放礼花 放炮 禁放", "", "公安"),
     _c("机动车噪声", "noise", "炸街 排气管 飙车 轰油门 改装车", "", "交警"),
-    _c("建筑施工噪声", "noise", "夜间施工 半夜施工 晚上施工 打桩 电钻 切割声 施工噪音", "", "城乡建设"),
+    _c("建筑施工噪声", "noise", "夜间施工 半夜施工 晚上施工 打桩 电钻 切割声 施工噪 工地 施工", "", "城乡建设"),
     _c("商业噪声", "noise", "店铺音响 商铺喇叭 喇叭 喊 叫卖 甩卖 促销", "", "城市管理"),
 )
+# fmt: on
+
+# The words that name the nuisance itself, per category (see the module's docstring).
+# Only categories whose nuisance is sensed have them; a word here must not also name a
+# nuisance of another category (臭 is the smell of dirty water and of a factory alike).
+# fmt: off
+NUISANCES: dict[str, tuple[str, ...]] = {
+    "noise": tuple("噪音 噪声 吵 轰鸣 轰隆 震耳 分贝 睡不着 扰民 施工噪 夜间施工 半夜施工 响声 声音大 太响 刺耳".split()),
+    "air": tuple("扬尘 灰尘 尘土 粉尘 起灰 油烟 黑烟 浓烟 冒烟 烟雾 呛 废气 尾气".split()),
+    "water": tuple("污水 废水 黑臭 臭水 水发黑 血水 黄水".split()),
+}
 # fmt: on

@@ -61,6 +61,20 @@ COLLECTIVE_NAMES: dict[str, frozenset[str]] = {
     "各街道": frozenset({STREET_OFFICE}),
 }
 
+# Mentions of a group of units, never the name of one: 各区委, 各县市区人民政府, 各有关部门,
+# 市直相关部门, 其他成员单位, "生态环境等部门". Plans name them as implementers ("责任单位：
+# 各区委、区政府"); they stay text on the task, they are not registered as units.
+_COLLECTIVE = re.compile(
+    r"^(各|相关|有关|其他|其它|全体|所有)|[直属](各|相关|有关)|等(部门|单位|成员单位)?$"
+)
+
+
+def is_collective(name: str) -> bool:
+    """Whether a name stands for several units ("各区政府") rather than naming one."""
+    name = name.strip()
+    return name in COLLECTIVE_NAMES or bool(_COLLECTIVE.search(name))
+
+
 # Endings that make a short phrase look like the name of an organization.
 _UNIT_ENDING = re.compile(
     r"(局|院|办公室|办|中心|委|委员会|大队|支队|分局|政府|办事处|部|站|所|队|公司)$"

@@ -125,15 +125,33 @@ def with_unit(value, unit: str) -> str:
     return f"{text} {unit}" if text and unit else text
 
 
-def _category(alarm: Alarm) -> str:
-    pollutant = hj212_codes.pollutant(alarm.code)
-    medium = pollutant.medium if pollutant else ""
-    if not medium and alarm.point.source_id:
-        codes = set(alarm.point.factors.values_list("code", flat=True))
-        medium = "water" if any(c.startswith("w") for c in codes) else "air"
-    return {"water": Category.WATER, "air": Category.AIR, "noise": Category.NOISE}.get(
-        medium, Category.OTHER
-    )
+# The sub-category of a monitoring case: what the alarm says, whatever its medium.
+OVER_LIMIT_AT_SOURCE = "超标排放"  # a source's outlet above its discharge limit
+OVER_LIMIT_IN_AMBIENT = "环境质量超标"  # a station or section above its quality limit
+INSTRUMENT_ANOMALY = "在线监测异常"  # missing, flat, negative or out-of-range data
+_CATEGORY_OF_MEDIUM = {"water": Category.WATER, "air": Category.AIR, "noise": Category.NOISE}
+_MEDIUM_OF_KIND = {Point.Kind.AIR_STATION: "air", Point.Kind.WATER_SECTION: "water"}
+
+
+def classify(alarm: Alarm) -> tuple[str, str]:
+    """The category and sub-category of the case an alarm makes: the medium of its
+    pollutant by the HJ 212 code tables, or of what its point measures when the alarm
+    names no pollutant (missing data); never what the case's wording suggests."""
+    point = alarm.point
+    medium = hj212_codes.medium(alarm.code) if alarm.code else ""
+    if not medium:
+        measured = {
+            hj212_codes.medium(code) for code in point.factors.values_list("code", flat=True)
+        }
+        measured.discard("")
+        medium = measured.pop() if len(measured) == 1 else _MEDIUM_OF_KIND.get(point.kind, "")
+    if not alarm.over_limit:
+        subcategory = INSTRUMENT_ANOMALY
+    elif point.kind == Point.Kind.SOURCE:
+        subcategory = OVER_LIMIT_AT_SOURCE
+    else:
+        subcategory = OVER_LIMIT_IN_AMBIENT
+    return _CATEGORY_OF_MEDIUM.get(medium, Category.OTHER), subcategory
 
 
 def readings_workbook(alarm: Alarm) -> bytes:
@@ -201,11 +219,13 @@ def _open_case(alarm_id: int) -> int | None:
         if alarm is None:
             return None
         point, source = alarm.point, alarm.point.source
+        category, subcategory = classify(alarm)
         case = case_register(
             jurisdiction=point.jurisdiction,
             channel=Channel.MONITORING,
             text=describe(alarm),
-            category=_category(alarm),
+            category=category,
+            subcategory=subcategory,
             address=source.address if source else "",
             lon=source.lon if source and source.lat is not None else None,
             lat=source.lat if source and source.lon is not None else None,

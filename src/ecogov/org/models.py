@@ -57,6 +57,17 @@ class Jurisdiction(models.Model):
         return reverse("jurisdiction_detail", args=[self.pk])
 
 
+# The attribute under which ecogov.org.selectors.unit_with_names puts a unit's liaisons.
+LIAISON_ACCOUNTS = "liaison_accounts"
+
+
+def liaison_accounts():
+    """The active accounts of units' liaisons (单位联络员)."""
+    from ecogov.accounts.models import Role, User  # accounts depends on org
+
+    return User.objects.filter(role=Role.LIAISON, is_active=True).order_by("username")
+
+
 class Unit(models.Model):
     """A member unit (成员单位): an office, department, court, police unit, township…"""
 
@@ -114,6 +125,26 @@ class Unit(models.Model):
 
     def get_absolute_url(self):
         return reverse("unit_detail", args=[self.pk])
+
+    @property
+    def liaison_shown(self) -> str:
+        """The liaison the units list and the unit's page show: the one its contact
+        details name, else the people with a liaison account in the unit."""
+        if self.liaison:
+            return self.liaison
+        return "、".join(str(person) for person in self._liaison_accounts())
+
+    @property
+    def liaison_phone_shown(self) -> str:
+        if self.liaison:
+            return self.liaison_phone
+        return "、".join(person.phone for person in self._liaison_accounts() if person.phone)
+
+    def _liaison_accounts(self) -> list:
+        accounts = getattr(self, LIAISON_ACCOUNTS, None)  # prefetched by unit_with_names
+        if accounts is None:
+            accounts = list(liaison_accounts().filter(unit=self))
+        return accounts
 
 
 class UnitName(models.Model):

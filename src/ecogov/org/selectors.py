@@ -4,7 +4,14 @@ import re
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ecogov.org.models import DutyItem, Jurisdiction, Unit, UnitName
+from ecogov.org.models import (
+    LIAISON_ACCOUNTS,
+    DutyItem,
+    Jurisdiction,
+    Unit,
+    UnitName,
+    liaison_accounts,
+)
 
 
 class JurisdictionNotFound(LookupError):
@@ -108,9 +115,12 @@ def jurisdiction_tree(root_ids: set[int] | None = None) -> list[tuple[Jurisdicti
 
 
 def unit_with_names(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units with what their list and page show: other names, duties and the liaison
+    accounts that ``Unit.liaison_shown`` reads, in a fixed number of queries."""
     return queryset.select_related("jurisdiction", "parent").prefetch_related(
         Prefetch("other_names", queryset=UnitName.objects.order_by("kind", "name")),
         Prefetch("duties", queryset=DutyItem.objects.order_by("source", "number")),
+        Prefetch("people", queryset=liaison_accounts(), to_attr=LIAISON_ACCOUNTS),
     )
 
 

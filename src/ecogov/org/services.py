@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Max, Model
 from django.utils.translation import gettext as _
 
 from ecogov.domain.dutylist import DutyListDocument
@@ -103,6 +103,11 @@ def unit_create(
 ) -> Unit:
     name = name.strip()
     _check_name_free(jurisdiction, name)
+    if not fields.get("order"):
+        # The list's number: a duty list gives its own; any other unit comes next, so
+        # that no unit shows a misleading 0.
+        last = Unit.objects.filter(jurisdiction=jurisdiction).aggregate(Max("order"))
+        fields["order"] = (last["order__max"] or 0) + 1
     unit = Unit(jurisdiction=jurisdiction, name=name, kind=kind, **fields)
     audited_save(unit, by=by, reason=reason)
     return unit

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ecogov.domain.plandoc import ONGOING, PlanDocument
 from ecogov.domain.targets import Target as ParsedTarget
-from ecogov.domain.unitnames import guess_kind
+from ecogov.domain.unitnames import guess_kind, is_collective
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.selectors import unit_find
 from ecogov.org.services import audited_delete, audited_save, unit_create
@@ -30,7 +30,14 @@ class Resolution:
 
     @property
     def unresolved(self) -> list[str]:
-        return [name for name, unit in self.units.items() if unit is None]
+        return [
+            name for name, unit in self.units.items() if unit is None and not is_collective(name)
+        ]
+
+    @property
+    def collective(self) -> list[str]:
+        """Mentions of several units (各区政府): kept as the task's text, never registered."""
+        return [name for name, unit in self.units.items() if unit is None and is_collective(name)]
 
 
 def plan_unit_names(document: PlanDocument) -> list[str]:
@@ -48,7 +55,7 @@ def plan_resolve(
     resolution = Resolution()
     for name in plan_unit_names(document):
         unit = unit_find(jurisdiction, name) if jurisdiction is not None else None
-        if unit is None and create_units and jurisdiction is not None:
+        if unit is None and create_units and jurisdiction is not None and not is_collective(name):
             unit = unit_create(
                 jurisdiction=jurisdiction,
                 name=name,
@@ -218,6 +225,7 @@ def plan_report(
             for target, task_number in targets
         ],
         "unresolved_units": resolution.unresolved,
+        "collective_mentions": resolution.collective,
     }
 
 

@@ -133,3 +133,19 @@ for _pollutant in POLLUTANTS.values():
 
 def pollutant(code: str) -> Pollutant | None:
     return POLLUTANTS.get(code)
+
+
+# Appendix B codes: water factors are "w" and five digits (Table B.1), air factors "a"
+# and five digits (Table B.2); the noise factors of Table B.3 are all in POLLUTANTS.
+_MEDIUM_PREFIXES = {"w": "water", "a": "air"}
+
+
+def medium(code: str) -> str:
+    """The medium of a pollutant code ("water", "air", "noise"), also for the codes of
+    Appendix B not transcribed here; "" for a code of no medium (a private code)."""
+    known = POLLUTANTS.get(code)
+    if known is not None:
+        return known.medium
+    if len(code) == 6 and code[1:].isdigit():
+        return _MEDIUM_PREFIXES.get(code[0], "")
+    return ""

@@ -82,6 +82,10 @@ class Command(BaseCommand):
             f"{verb} {document.title}: {len(report['tasks'])} tasks, {len(report['targets'])} targets"
             + (f" into {area}" if area else "")
         )
+        if report["collective_mentions"]:
+            self.stdout.write(
+                "kept as written, not units: " + "、".join(report["collective_mentions"])
+            )
         if report["unresolved_units"]:
             self.stderr.write(
                 "units not in the registry (use --create-units to register them): "
