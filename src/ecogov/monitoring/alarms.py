@@ -24,6 +24,7 @@ from ecogov.cases.services import case_register
 from ecogov.domain import monitorchecks
 from ecogov.domain.caseclock import Level
 from ecogov.domain.monitorchecks import Finding
+from ecogov.domain.notation import plain, with_unit  # noqa: F401  (plain: for the pages)
 from ecogov.monitoring.ingest import StoreReport, case_threshold, raise_alarms
 from ecogov.monitoring.models import Alarm, Factor, Period, Point, Reading
 from ecogov.org.models import Unit
@@ -110,19 +111,6 @@ def units(alarms: list[Alarm]) -> list[tuple[str, str]]:
         unit = registered.get((alarm.point_id, alarm.code)) or (standard.unit if standard else "")
         found.append((unit, unit))
     return found
-
-
-def plain(value) -> str:
-    """A stored decimal as people write it: 100, 0.5, 148.3 (no trailing zeros)."""
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}"
-
-
-def with_unit(value, unit: str) -> str:
-    """``plain`` and the unit: 148.3 mg/L."""
-    text = plain(value)
-    return f"{text} {unit}" if text and unit else text
 
 
 def _category(alarm: Alarm) -> str:
