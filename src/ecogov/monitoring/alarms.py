@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -218,7 +218,8 @@ def _open_case(alarm_id: int) -> int | None:
 
 def silence_scan(now: datetime.datetime | None = None) -> int:
     """Points whose data stopped more than ``ECOGOV_MONITORING_MISSING_HOURS`` hours ago:
-    open or extend their missing-data alarm (counting the hours missing up to now).
+    open or extend their missing-data alarm (counting the hours missing up to now); close
+    the missing-data alarms of points that have reported since.
     Returns how many points are silent. Run again, it changes nothing new."""
     now = now or timezone.now()
     hours = settings.ECOGOV_MONITORING_MISSING_HOURS
@@ -238,6 +239,11 @@ def silence_scan(now: datetime.datetime | None = None) -> int:
                 Finding(monitorchecks.MISSING, "", since + monitorchecks.HOUR, Decimal(missing)),
             )  # fmt: skip
         )
+    # A point that reports again ends its missing-data alarms, also any that an older
+    # version of the ingestion left open behind a newer one.
+    Alarm.objects.filter(
+        kind=Alarm.Kind.MISSING, state=Alarm.State.OPEN, point__last_data_time__gt=F("last_time")
+    ).update(state=Alarm.State.CLOSED)
     report = StoreReport()
     if findings:
         with transaction.atomic():
