@@ -22,6 +22,8 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
 from django.utils import timezone
 
 from ecogov.cases.models import Case
@@ -464,3 +466,60 @@ def test_a_case_the_user_may_not_see_is_not_linked(monitored, personas, client_f
     assert alarm.case.number in text(
         client_for(personas.dora).get(f"/monitoring/alarms/{alarm.pk}/")
     )
+
+
+def test_an_alarm_that_became_a_case_counts_as_serious_on_the_overview(
+    monitored, personas, client_for
+):
+    alarm = monitored["alarm"]
+    assert alarm.case is not None and not alarm.serious  # it persisted; no rule made it serious
+    page = text(client_for(personas.dora).get("/monitoring/"))
+    figure = re.search(r'id="figure-serious">(.*?)</div>', page, re.S).group(1)
+    assert "<strong>1</strong>" in figure and "其中1条已转为案件" in figure
+    assert (
+        json.loads(client_for(personas.dora).get("/api/monitoring/overview").content)[
+            "serious_alarms"
+        ]
+        == 1
+    )
+
+
+def stale_missing_alarm(point: Point) -> Alarm:
+    """A missing-data alarm left open from weeks ago, as an older ingestion left some."""
+    gone = TODAY - datetime.timedelta(days=30)
+    return Alarm.objects.create(
+        point=point, kind=Alarm.Kind.MISSING, code="", first_time=gone, count=4,
+        last_time=gone + datetime.timedelta(hours=3),
+    )  # fmt: skip
+
+
+def test_an_old_missing_data_alarm_closes_when_the_point_reports_after_a_new_gap(monitored):
+    pa = monitored["pa"]
+    stale = stale_missing_alarm(pa)
+    ingestor = Ingestor()
+    ingestor.refresh()
+    # 10:00 to 15:00 missing, then data again: a new missing-data alarm, closed at once.
+    when = TODAY + datetime.timedelta(hours=16)
+    ingestor.store([upload(pa, "water", when, {"w01018": "50", "w21003": "5"})])
+    missing = Alarm.objects.filter(point=pa, kind=Alarm.Kind.MISSING)
+    assert missing.count() == 2
+    assert set(missing.values_list("state", flat=True)) == {Alarm.State.CLOSED}
+    stale.refresh_from_db()
+    assert stale.state == Alarm.State.CLOSED
+
+
+def test_the_periodic_scan_closes_missing_data_alarms_of_points_that_report_again(monitored):
+    stale = stale_missing_alarm(monitored["pa"])
+    monitoring_alarms.silence_scan()
+    stale.refresh_from_db()
+    assert stale.state == Alarm.State.CLOSED
+
+
+def test_the_favicon_is_linked_and_served(monitored, personas, client_for):
+    client = client_for(personas.dora)
+    page = text(client.get("/monitoring/"))
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert icon.endswith("favicon.svg")
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == icon
+    assert finders.find("ecogov/favicon.svg")

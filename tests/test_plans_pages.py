@@ -1,6 +1,7 @@
 """The task ledger through pages and API, and who may report on which task."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -244,3 +245,15 @@ def test_tasks_due_by_a_month(plans, personas, client_for):
     assert {row["number"] for row in rows} == {"5"}  # the only task due by June 2025 (2024-12)
     page = client_for(personas.dora).get(f"/plans/{plans[0].pk}/?due=2025-12").content.decode()
     assert "统筹推进西宁市" in page and "提高政治站位" not in page
+
+
+def test_a_tasks_source_is_its_plan_by_title_with_a_link_not_the_file_name(
+    plans, personas, client_for
+):
+    numbered = task("3")
+    assert numbered.line and numbered.plan.source.endswith(".txt")
+    page = client_for(personas.lena).get(numbered.get_absolute_url()).content.decode()
+    source = re.search(r"<dt>来源</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert f'<a href="{numbered.plan.get_absolute_url()}"' in source
+    assert numbered.plan.title in source and f"第 {numbered.line} 行" in source
+    assert f">{numbered.plan.source}" not in source  # the file name only as a tooltip

@@ -22,6 +22,7 @@ admin.site.site_title = _("EcoGov back office")
 
 urlpatterns = [
     path("", web.home, name="home"),
+    path("favicon.ico", web.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -6,7 +6,10 @@ value, CAGR = (y_i / y_0) ** (1 / (t_i - t_0)) - 1. With a numeric target, it is
 compared with the rate required to reach the target on time,
 CAGR_T = (y_T / y_0) ** (1 / (t_T - t_0)) - 1, as R = CAGR / CAGR_T:
 
-- the latest value meets the target → target achieved
+- the latest value meets the target → target achieved, once the target's period (its
+  year) is over; before, a year-to-date value that meets it is only on track (按序时进度):
+  a mean of January to November says nothing yet about December
+- the period is over and the latest value does not meet the target → target not achieved
 - R ≥ 0.95 → substantial progress (on track)
 - 0.6 ≤ R < 0.95 → moderate progress (acceleration needed)
 - 0 ≤ R < 0.6 → limited progress
@@ -26,12 +29,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 ACHIEVED = "target_achieved"
+ON_TRACK = "on_track"  # meets the target so far, within its period
+NOT_ACHIEVED = "target_not_achieved"
 SUBSTANTIAL = "substantial_progress"
 MODERATE = "moderate_progress"
 LIMITED = "limited_progress"
 MOVING_AWAY = "moving_away"
 NOT_ENOUGH = "not_enough_data"
-STATUSES = (ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, MOVING_AWAY, NOT_ENOUGH)
+STATUSES = (
+    ACHIEVED,
+    ON_TRACK,
+    NOT_ACHIEVED,
+    SUBSTANTIAL,
+    MODERATE,
+    LIMITED,
+    MOVING_AWAY,
+    NOT_ENOUGH,
+)
 
 DAYS_PER_YEAR = 365.25
 
@@ -77,24 +91,31 @@ def progress(
     op: str,
     target: Decimal | float | None,
     target_year: int | None,
+    today: datetime.date,
 ) -> Progress:
-    """The progress status of a target from its measured values."""
+    """The progress status of a target from its measured values, on ``today``."""
     points = sorted((day, float(value)) for day, value in values)
+    end = datetime.date(target_year, 12, 31) if target_year else None
+    over = end is None or today > end  # without a year, no period to wait for
+    met = bool(points) and target is not None and _meets(points[-1][1], op, float(target))
     if len(points) < 2 or _years(points[0][0], points[-1][0]) <= 0:
-        if points and target is not None and _meets(points[-1][1], op, float(target)):
-            return Progress(ACHIEVED)
+        if met:
+            return Progress(ACHIEVED if over else ON_TRACK)
+        if points and target is not None and end is not None and over:
+            return Progress(NOT_ACHIEVED)
         return Progress(NOT_ENOUGH)
     (t0, y0), (ti, yi) = points[0], points[-1]
     elapsed = _years(t0, ti)
     direction = -1 if op in ("<=", "<") else 1
     compound = y0 > 0 and yi > 0
     growth = (yi / y0) ** (1 / elapsed) - 1 if compound else (yi - y0) / elapsed
-    end = datetime.date(target_year, 12, 31) if target_year else None
     trend = _trend(ti, yi, growth, compound, end)
     if target is not None:
         goal = float(target)
-        if _meets(yi, op, goal):
-            return Progress(ACHIEVED, growth=growth, trend=trend)
+        if met:
+            return Progress(ACHIEVED if over else ON_TRACK, growth=growth, trend=trend)
+        if end is not None and over:
+            return Progress(NOT_ACHIEVED, growth=growth, trend=trend)
         if end is None or end <= ti:
             return Progress(MOVING_AWAY, growth=growth, trend=trend)  # too late, not met
         remaining = _years(t0, end)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from ecogov.cases.services import case_register
 from ecogov.domain import monitorchecks
 from ecogov.domain.caseclock import Level
 from ecogov.domain.monitorchecks import Finding
+from ecogov.domain.notation import plain, with_unit  # noqa: F401  (plain: for the pages)
 from ecogov.monitoring.ingest import StoreReport, case_threshold, raise_alarms
 from ecogov.monitoring.models import Alarm, Factor, Period, Point, Reading
 from ecogov.org.models import Unit
@@ -110,19 +111,6 @@ def units(alarms: list[Alarm]) -> list[tuple[str, str]]:
         unit = registered.get((alarm.point_id, alarm.code)) or (standard.unit if standard else "")
         found.append((unit, unit))
     return found
-
-
-def plain(value) -> str:
-    """A stored decimal as people write it: 100, 0.5, 148.3 (no trailing zeros)."""
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}"
-
-
-def with_unit(value, unit: str) -> str:
-    """``plain`` and the unit: 148.3 mg/L."""
-    text = plain(value)
-    return f"{text} {unit}" if text and unit else text
 
 
 # The sub-category of a monitoring case: what the alarm says, whatever its medium.
@@ -250,7 +238,8 @@ def _open_case(alarm_id: int) -> int | None:
 
 def silence_scan(now: datetime.datetime | None = None) -> int:
     """Points whose data stopped more than ``ECOGOV_MONITORING_MISSING_HOURS`` hours ago:
-    open or extend their missing-data alarm (counting the hours missing up to now).
+    open or extend their missing-data alarm (counting the hours missing up to now); close
+    the missing-data alarms of points that have reported since.
     Returns how many points are silent. Run again, it changes nothing new."""
     now = now or timezone.now()
     hours = settings.ECOGOV_MONITORING_MISSING_HOURS
@@ -270,6 +259,11 @@ def silence_scan(now: datetime.datetime | None = None) -> int:
                 Finding(monitorchecks.MISSING, "", since + monitorchecks.HOUR, Decimal(missing)),
             )  # fmt: skip
         )
+    # A point that reports again ends its missing-data alarms, also any that an older
+    # version of the ingestion left open behind a newer one.
+    Alarm.objects.filter(
+        kind=Alarm.Kind.MISSING, state=Alarm.State.OPEN, point__last_data_time__gt=F("last_time")
+    ).update(state=Alarm.State.CLOSED)
     report = StoreReport()
     if findings:
         with transaction.atomic():

@@ -16,7 +16,7 @@ import hmac
 import logging
 import operator
 import zoneinfo
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -586,6 +586,9 @@ def raise_alarms(
     if not points:
         return
     latest: dict[tuple[int, str, str], Alarm] = {}
+    # Every open alarm of a key, not only its latest: a gap that opens a new missing-data
+    # alarm must not leave an older one open when the data resume.
+    still_open: dict[tuple[int, str, str], list[Alarm]] = defaultdict(list)
     # Open alarms, and closed ones a finding may still merge into: not the whole history.
     # Nearly every batch has compliant values and resumed points, and nearly none has an
     # open alarm for them: a plain query for the keys first, the alarms only when needed.
@@ -599,6 +602,8 @@ def raise_alarms(
     if ids:
         for alarm in Alarm.objects.filter(pk__in=ids).order_by("last_time"):
             latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
+            if alarm.state == Alarm.State.OPEN:
+                still_open[(alarm.point_id, alarm.code, alarm.kind)].append(alarm)
     rules = list(AlarmRule.objects.all()) if findings else []
     touched: dict[int, Alarm] = {}
     for point_id, finding in sorted(findings, key=lambda item: item[1].time):
@@ -638,13 +643,14 @@ def raise_alarms(
         touched[alarm.pk] = alarm
     closing = [*compliant, *((p, "", monitorchecks.MISSING) for p in resumed)]
     for key in closing:
-        alarm = latest.get(key)
-        if alarm is None or alarm.state != Alarm.State.OPEN:
-            continue
-        if alarm.kind != monitorchecks.MISSING and alarm.pk in touched:
-            continue  # over the limit again in this very batch
-        alarm.state = Alarm.State.CLOSED
-        alarm.save(update_fields=["state"])
+        alarms = {a.pk: a for a in (*still_open.get(key, ()), latest.get(key)) if a is not None}
+        for alarm in alarms.values():
+            if alarm.state != Alarm.State.OPEN:
+                continue
+            if alarm.kind != monitorchecks.MISSING and alarm.pk in touched:
+                continue  # over the limit again in this very batch
+            alarm.state = Alarm.State.CLOSED
+            alarm.save(update_fields=["state"])
     report.alarms += len(touched)
     report.case_candidates += [
         pk

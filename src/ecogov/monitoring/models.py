@@ -211,6 +211,8 @@ class Alarm(models.Model):
 
     # A value above a limit (超标): the concentration's or the mass rate's.
     OVER_LIMIT = (Kind.EXCEEDANCE, Kind.RATE)
+    # Serious as the pages count it (``grave``), as a query.
+    GRAVE = models.Q(serious=True) | models.Q(case__isnull=False)
 
     point = models.ForeignKey(
         Point, verbose_name=_("monitoring point"), on_delete=models.PROTECT, related_name="alarms"
@@ -249,6 +251,12 @@ class Alarm(models.Model):
     @property
     def over_limit(self) -> bool:
         return self.kind in self.OVER_LIMIT
+
+    @property
+    def grave(self) -> bool:
+        """Serious as the pages count it: a rule made it serious, or it became a case (a
+        case is never less than serious)."""
+        return self.serious or self.case_id is not None
 
 
 class AlarmRule(models.Model):

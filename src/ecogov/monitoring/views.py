@@ -183,7 +183,7 @@ def live_figures(user, now: datetime.datetime) -> dict:
     counts = alarms.aggregate(
         total=Count("pk"),
         exceedances=Count("pk", filter=Q(kind__in=Alarm.OVER_LIMIT)),
-        serious=Count("pk", filter=Q(serious=True)),
+        serious=Count("pk", filter=Alarm.GRAVE),
         with_case=Count("pk", filter=Q(case__isnull=False)),
     )
     stations = []

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from ecogov.domain.notation import formula_text
 from ecogov.org.models import Unit
 from ecogov.plans.models import Plan, TaskReport
 from ecogov.plans.selectors import LedgerRow
@@ -205,14 +206,8 @@ def target_values_workbook(target) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "实测值"
-    sheet.append(
-        [
-            writable_text(
-                f"{target.indicator}（{target.get_op_display()} {target.value.normalize() if target.value is not None else target.reference} {target.unit}）"
-            )
-        ]
-    )
-    sheet.append([writable_text(target.text)])
+    sheet.append([writable_text(formula_text(f"{target.indicator}（{target.goal_text()}）"))])
+    sheet.append([writable_text(formula_text(target.text))])
     sheet.append(list(VALUES_HEADER))
     for entry in target.values.order_by("date"):
         sheet.append([entry.date, entry.value, writable_text(entry.source)])

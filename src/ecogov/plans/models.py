@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecogov.domain.notation import formula_text, plain
+
 
 class Plan(models.Model):
     jurisdiction = models.ForeignKey(
@@ -156,10 +158,33 @@ class Target(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self):
-        return self.text
+        return formula_text(self.text)
 
     def get_absolute_url(self):
         return reverse("target_detail", args=[self.pk])
+
+    @property
+    def goal(self):
+        """(number, op) the measured values are held against: the stated value, or what
+        a monitoring feed makes of a qualitative goal ("市控标准" → 35); (None, op)."""
+        feed = getattr(self, "feed", None)  # monitoring fills the values (ecogov.monitoring)
+        if self.value is None and feed is not None:
+            return feed.goal, feed.op
+        return self.value, self.op
+
+    @property
+    def places(self) -> int:
+        """Decimals a value of this indicator is worth: those of its goal (31.48 % → 2),
+        at least one (a yearly mean of 32.1 μg/m³)."""
+        goal = self.goal[0]
+        if goal is None:
+            return 1
+        return max(1, -goal.normalize().as_tuple().exponent)
+
+    def goal_text(self) -> str:
+        """ "≥ 31.48 %", "≤ 市控标准", as a page, a chart and an export write it."""
+        wanted = plain(self.value) if self.value is not None else self.reference
+        return " ".join(part for part in (self.get_op_display(), wanted, self.unit) if part)
 
 
 class TargetValue(models.Model):
@@ -191,7 +216,8 @@ class TargetValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.target.indicator} {self.date}: {self.value}"
+        value = plain(self.value, self.target.places)
+        return f"{formula_text(self.target.indicator)} {self.date}: {value}"
 
 
 class TaskReport(models.Model):

@@ -5,11 +5,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ecogov.domain.notation import formula_text, plain, with_unit
 from ecogov.domain.taskstatus import Report, month_end, previous_month, task_status
 from ecogov.holidays.selectors import work_calendar
-from ecogov.plans.models import Task, TaskReport, TaskUnit
+from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskUnit
+from ecogov.standards import water
 from ecogov.standards.workdays import CalendarUnknown, WorkCalendar
 
 STATUS_LABELS = {
@@ -23,6 +26,8 @@ STATUS_LABELS = {
 
 PROGRESS_LABELS = {
     "target_achieved": _("target achieved"),
+    "on_track": _("on track: met so far, the period is not over"),
+    "target_not_achieved": _("target not achieved"),
     "substantial_progress": _("substantial progress"),
     "moderate_progress": _("moderate progress"),
     "limited_progress": _("limited progress"),
@@ -119,3 +124,85 @@ def ledger(
             rows.append(row)
     rows.sort(key=lambda row: not row.mine)  # stable: own tasks first, then plan order
     return rows
+
+
+# A time axis labelled by month up to this many years, by year beyond.
+MONTHLY_AXIS_YEARS = 3
+
+
+def _is_class_target(target: Target) -> bool:
+    """A water-quality class goal ("III类"): values are classes I … 劣V, not quantities."""
+    feed = getattr(target, "feed", None)  # monitoring fills the values (ecogov.monitoring)
+    return feed is not None and feed.metric == type(feed).Metric.WATER_CLASS
+
+
+def _grades() -> list[str]:
+    return [gettext("Class %(cls)s") % {"cls": grade} for grade in water.GRADES]
+
+
+def _grade(number) -> str | None:
+    """A class number of GB 3838-2002 (1 … 6, as monitoring.stats stores it) as its class."""
+    grades, index = _grades(), int(number) - 1
+    return grades[index] if 0 <= index < len(grades) else None
+
+
+def target_value_texts(target: Target, values: list[TargetValue]) -> list[str]:
+    """The measured values as the page writes them: 32.1, "Class III"."""
+    if _is_class_target(target):
+        return [_grade(v.value) or plain(v.value) for v in values]
+    return [plain(v.value, target.places) for v in values]
+
+
+def target_chart(
+    target: Target,
+    values: list[TargetValue],
+    trend: list[tuple[datetime.date, float]],
+    *,
+    today: datetime.date,
+) -> dict:
+    """What the target's ECharts chart draws: the measured values, the trend, the goal,
+    and axes that fit the target. The time axis spans the target's period in whole years
+    (a 2026 target: 2026-01-01 to 2026-12-31, labelled by month), never the hours between
+    two values; a class target has the classes I … 劣V on a category axis."""
+    goal = target.goal[0]
+    years = [v.date.year for v in values] + [target.year or today.year]
+    first, last = min(years), max(years)
+    monthly = last - first < MONTHLY_AXIS_YEARS
+    x_axis = {
+        "type": "time",
+        "min": datetime.date(first, 1, 1).isoformat(),
+        "max": datetime.date(last, 12, 31).isoformat(),
+        "granularity": "month" if monthly else "year",
+        "format": "{yyyy}-{MM}" if monthly else "{yyyy}",
+        "minIntervalDays": 28 if monthly else 365,
+    }
+    chart = {
+        "name": formula_text(target.indicator),
+        "unit": formula_text(target.unit),
+        "xAxis": x_axis,
+        "labels": {
+            "measured": str(_("measured")),
+            "trend": str(_("trend")),
+            "target": str(_("target")),
+        },
+    }
+    if _is_class_target(target):
+        # GB 3838-2002: class numbers 1 … 6 stand for I … V and 劣V (monitoring.stats).
+        grade = _grade
+        chart |= {
+            "yAxis": {"type": "category", "data": _grades()},
+            "values": [[v.date.isoformat(), grade(v.value)] for v in values],
+            "trend": [],
+            "target": grade(goal) if goal is not None else None,
+            "targetText": grade(goal) if goal is not None else "",
+        }
+        return chart
+    places = target.places
+    chart |= {
+        "yAxis": {"type": "value", "name": chart["unit"]},
+        "values": [[v.date.isoformat(), float(round(v.value, places))] for v in values],
+        "trend": [[day.isoformat(), round(value, places)] for day, value in trend],
+        "target": float(goal) if goal is not None else None,
+        "targetText": with_unit(goal, chart["unit"], places) if goal is not None else "",
+    }
+    return chart

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
+from ecogov.domain.notation import formula_text
 from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.org.models import Unit
@@ -27,7 +28,14 @@ from ecogov.plans.exports import (
 )
 from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
 from ecogov.plans.models import Plan, Target, Task, TaskUnit
-from ecogov.plans.selectors import PROGRESS_LABELS, STATUS_LABELS, ledger, task_status_of
+from ecogov.plans.selectors import (
+    PROGRESS_LABELS,
+    STATUS_LABELS,
+    ledger,
+    target_chart,
+    target_value_texts,
+    task_status_of,
+)
 from ecogov.plans.services import target_value_record, task_complete, task_report_file
 from ecogov.spreadsheets import download
 from ecogov.web.history import history_entries
@@ -315,27 +323,16 @@ def target_detail(request, pk: int):
                 return redirect(target)
     values = list(target.values.order_by("date"))
     feed = getattr(target, "feed", None)  # monitoring fills the values (ecogov.monitoring)
-    goal, op = target.value, target.op
-    if goal is None and feed is not None:
-        goal, op = feed.goal, feed.op
+    goal, op = target.goal
+    today = _today()
     measured = progress(
-        [(v.date, v.value) for v in values], op=op, target=goal, target_year=target.year
-    )
-    chart = {
-        "values": [[v.date.isoformat(), float(v.value)] for v in values],
-        "trend": [[day.isoformat(), round(value, 4)] for day, value in measured.trend],
-        "target": float(goal) if goal is not None else None,
-        "targetYear": target.year,
-        "unit": target.unit,
-        "labels": {
-            "measured": str(_("measured")),
-            "trend": str(_("trend")),
-            "target": str(_("target")),
-        },
-    }
+        [(v.date, v.value) for v in values], op=op, target=goal, target_year=target.year,
+        today=today,
+    )  # fmt: skip
+    chart = target_chart(target, values, measured.trend, today=today)
     context = {
         "target": target,
-        "values": values,
+        "values": list(zip(values, target_value_texts(target, values), strict=True)),
         "progress": measured,
         "progress_label": PROGRESS_LABELS[measured.status],
         "chart": chart,
@@ -350,4 +347,5 @@ def target_detail(request, pk: int):
 @login_required
 def target_export(request, pk: int):
     target = access.obtain(request.user, Target, pk)
-    return download(target_values_workbook(target), f"{target.indicator[:40]}-实测值.xlsx")
+    name = formula_text(target.indicator)[:40]
+    return download(target_values_workbook(target), f"{name}-实测值.xlsx")

@@ -27,6 +27,7 @@ from types import MappingProxyType
 
 __all__ = [
     "CLASSES",
+    "GRADES",
     "GB3838_2002",
     "HJ212_CODES",
     "PARAMETERS",
@@ -42,7 +43,7 @@ __all__ = [
 
 CLASSES = ("I", "II", "III", "IV", "V")
 WORSE_THAN_V = "劣V"
-_GRADES = (*CLASSES, WORSE_THAN_V)
+_GRADES = GRADES = (*CLASSES, WORSE_THAN_V)  # best first; a class's number is its place
 _WATERBODIES = {"river": "river", "lake": "lake", "reservoir": "lake"}
 
 # The English short names, in the order of GB 3838-2002 Table 1.

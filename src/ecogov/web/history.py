@@ -3,10 +3,13 @@
 The records come from django-simple-history; every registered model keeps them forever.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
 
+from ecogov.domain.notation import formula_text, plain
 from ecogov.org.models import DutyItem, Unit, UnitName
 
 LIMIT = 500
@@ -18,16 +21,23 @@ _ACTIONS = {
 }
 
 
+def _written(value) -> str:
+    """A changed field's value as the pages write it: 32.1, not the stored 32.100000."""
+    if isinstance(value, Decimal):
+        return plain(value)
+    return formula_text(str(value)) if value not in (None, "") else "—"
+
+
 def _describe(record) -> dict:
     changes = []
     if record.history_type == "~" and (previous := record.prev_record) is not None:
         meta = record.instance._meta
         for change in record.diff_against(previous).changes:
             label = meta.get_field(change.field).verbose_name
-            changes.append(f"{label}: {change.old or '—'} → {change.new or '—'}")
+            changes.append(f"{label}: {_written(change.old)} → {_written(change.new)}")
     elif record.history_type in "+-" and getattr(record, "text", ""):
         # A duty clause created or deleted: its wording is what an inspector needs.
-        changes.append(record.text)
+        changes.append(formula_text(record.text))
     user = record.history_user
     return {
         "when": record.history_date,

@@ -2,7 +2,8 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from ecogov import access
 from ecogov.accounts.models import User
@@ -24,3 +25,8 @@ def home(request):
         "reminders": reminders_for(user.unit, today=datetime.date.today()) if user.unit_id else [],
     }
     return render(request, "web/home.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return redirect(static("ecogov/favicon.svg"))
