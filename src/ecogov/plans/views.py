@@ -26,7 +26,13 @@ from ecogov.plans.exports import (
 )
 from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
 from ecogov.plans.models import Plan, Target, Task, TaskUnit
-from ecogov.plans.selectors import PROGRESS_LABELS, STATUS_LABELS, ledger, task_status_of
+from ecogov.plans.selectors import (
+    PROGRESS_LABELS,
+    STATUS_LABELS,
+    dispatch_refusal,
+    ledger,
+    task_status_of,
+)
 from ecogov.plans.services import target_value_record, task_complete, task_report_file
 from ecogov.spreadsheets import download
 from ecogov.web.history import history_entries
@@ -88,6 +94,7 @@ def plan_detail(request, pk: int):
     context["targets"] = plan.targets.select_related("task")
     context["dispatches"] = plan.dispatches.all()[:12]
     context["last_period"] = previous_month(_today())
+    context["calendar_refusal"] = dispatch_refusal(plan, context["last_period"])
     context["import_units"] = (
         Unit.objects.filter(pk=request.user.unit_id)
         if request.user.role == Role.LIAISON
