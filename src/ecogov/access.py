@@ -144,6 +144,11 @@ def register(model: type[Model], rule: Callable[[User, str], Q]) -> None:
     _RULES[model] = rule
 
 
+def governs(model: type[Model]) -> bool:
+    """Whether a rule says who sees ``model`` (without one, only administrators do)."""
+    return model in _RULES
+
+
 def rule(user, model: type[Model], action: str = VIEW) -> Q:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")

@@ -5,6 +5,7 @@ Production is ``ECOGOV_ENV=production`` plus ``SECRET_KEY``, ``DATABASE_URL`` an
 ``ALLOWED_HOSTS``; see ``.env.example``.
 """
 
+import datetime
 import ipaddress
 import os
 import secrets
@@ -296,6 +297,17 @@ else:
 # day of the following month; reminders go out this many working days before it.
 ECOGOV_DISPATCH_DUE_WORKDAY = int(os.getenv("ECOGOV_DISPATCH_DUE_WORKDAY", "3"))
 ECOGOV_DISPATCH_REMIND_BEFORE = int(os.getenv("ECOGOV_DISPATCH_REMIND_BEFORE", "2"))
+
+# From this day of the year (MM-DD) the home page of administrators and dispatchers warns
+# when next year's holiday table is not declared complete: the State Council publishes
+# the arrangement in late October or November, and January's deadlines need it.
+ECOGOV_HOLIDAYS_WARN_FROM = os.getenv("ECOGOV_HOLIDAYS_WARN_FROM", "10-01")
+try:
+    datetime.date.fromisoformat(f"2000-{ECOGOV_HOLIDAYS_WARN_FROM}")
+except ValueError:
+    raise ImproperlyConfigured(
+        f"Unexpected value ECOGOV_HOLIDAYS_WARN_FROM={ECOGOV_HOLIDAYS_WARN_FROM}, use MM-DD"
+    ) from None
 
 # Cases: a report whose duty clause names one unit is assigned to it at once (the unit
 # may return it); without this every report waits for a dispatcher's decision.

@@ -15,6 +15,7 @@ from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.sources import views as sources
+from ecogov.web import audit_views as audit
 from ecogov.web import views as web
 
 admin.site.site_header = _("EcoGov back office")
@@ -23,6 +24,8 @@ admin.site.site_title = _("EcoGov back office")
 urlpatterns = [
     path("", web.home, name="home"),
     path("favicon.ico", web.favicon, name="favicon"),
+    path("audit/", audit.audit_trail, name="audit_trail"),
+    path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

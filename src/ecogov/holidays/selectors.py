@@ -1,7 +1,11 @@
+import datetime
+
+from django.conf import settings
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
 from ecogov.holidays.models import CalendarDay, CalendarYear
-from ecogov.standards.workdays import HolidayTable, WorkCalendar, table_from
+from ecogov.standards.workdays import CalendarUnknown, HolidayTable, WorkCalendar, table_from
 
 _cache: dict[tuple, WorkCalendar] = {}
 
@@ -36,3 +40,26 @@ def work_calendar(*, weekdays_when_unknown: bool = False) -> WorkCalendar:
             holiday_table(), weekdays_when_unknown=weekdays_when_unknown
         )
     return calendar
+
+
+def calendar_refusal(error: CalendarUnknown) -> str:
+    """What a refused deadline says, in the reader's language: workdays.py raises
+    CalendarUnknown with the year and no Django, the Django layer words it here."""
+    return _(
+        "No working-day calendar for %(year)d yet: the deadline cannot be computed until an "
+        "administrator enters that year's public holidays and exchanged working days (the "
+        "State Council's notice on holiday arrangements) in the holiday table and declares "
+        "the year complete."
+    ) % {"year": error.year}
+
+
+def years_to_declare(*, today: datetime.date) -> list[int]:
+    """The years whose holiday table must be entered soon: the current year whenever no
+    calendar knows it (its deadlines are refused already), and the next year from
+    ``ECOGOV_HOLIDAYS_WARN_FROM`` (1 October) on."""
+    calendar = work_calendar()
+    month, day = (int(part) for part in settings.ECOGOV_HOLIDAYS_WARN_FROM.split("-"))
+    years = [today.year]
+    if (today.month, today.day) >= (month, day):
+        years.append(today.year + 1)
+    return [year for year in years if not calendar.knows(year)]

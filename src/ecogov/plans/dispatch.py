@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from ecogov.domain.taskstatus import LAGGING, OVERDUE, month_end, month_start, previous_month
-from ecogov.holidays.selectors import work_calendar
+from ecogov.holidays.selectors import calendar_refusal, work_calendar
 from ecogov.org.models import Unit
 from ecogov.plans.models import Dispatch, Plan, Reminder, Task, TaskReport, TaskUnit
 from ecogov.plans.selectors import due_date, last_due, task_status_of
@@ -75,7 +75,7 @@ def dispatch_run(*, today: datetime.date, calendar: WorkCalendar | None = None) 
             due = due_date(period, calendar)
             remind_from = calendar.add_workdays(due, -settings.ECOGOV_DISPATCH_REMIND_BEFORE)
         except CalendarUnknown as error:
-            report.problems.append(f"{plan}: {error}")
+            report.problems.append(f"{plan}: {calendar_refusal(error)}")
             log.error("dispatch of %s: %s", plan, error)
             continue
         dispatch, created = Dispatch.objects.get_or_create(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecogov.domain.notation import formula_text, plain, with_unit
 from ecogov.domain.taskstatus import Report, month_end, previous_month, task_status
-from ecogov.holidays.selectors import work_calendar
+from ecogov.holidays.selectors import calendar_refusal, work_calendar
 from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskUnit
 from ecogov.standards import water
 from ecogov.standards.workdays import CalendarUnknown, WorkCalendar
@@ -62,6 +62,17 @@ def last_due(today: datetime.date) -> datetime.date | None:
         return due_date(previous_month(today), work_calendar())
     except CalendarUnknown:
         return None
+
+
+def dispatch_refusal(plan, period: datetime.date) -> str | None:
+    """Why the dispatch of ``period`` has not opened, when no calendar knows its due day."""
+    if plan.dispatches.filter(period=period).exists():
+        return None
+    try:
+        due_date(period, work_calendar())
+    except CalendarUnknown as error:
+        return calendar_refusal(error)
+    return None
 
 
 def task_status_of(task: Task, *, today: datetime.date, due: datetime.date | None = None) -> str:

@@ -31,6 +31,7 @@ from ecogov.plans.models import Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import (
     PROGRESS_LABELS,
     STATUS_LABELS,
+    dispatch_refusal,
     ledger,
     target_chart,
     target_value_texts,
@@ -102,6 +103,7 @@ def plan_detail(request, pk: int):
     context["targets"] = plan.targets.select_related("task")
     context["dispatches"] = plan.dispatches.all()[:12]
     context["last_period"] = previous_month(_today())
+    context["calendar_refusal"] = dispatch_refusal(plan, context["last_period"])
     context["import_units"] = (
         Unit.objects.filter(pk=request.user.unit_id)
         if request.user.role == Role.LIAISON

@@ -84,17 +84,18 @@ class WorkCalendar:
         self.weekdays_when_unknown = weekdays_when_unknown
         self._years: dict[int, tuple[list[int], frozenset[int]]] = {}
 
+    def knows(self, year: int) -> bool:
+        """Whether deadlines may fall in ``year``: the package knows it or the table
+        declares it complete (counting Monday to Friday instead is not knowing)."""
+        return (self.use_package and _package_knows(year)) or year in self.table.complete_years
+
     def _year(self, year: int) -> tuple[list[int], frozenset[int]]:
         """Sorted ordinals of the working days of ``year``, and the same as a set."""
         cached = self._years.get(year)
         if cached is not None:
             return cached
         from_package = self.use_package and _package_knows(year)
-        if (
-            not from_package
-            and year not in self.table.complete_years
-            and not self.weekdays_when_unknown
-        ):
+        if not self.knows(year) and not self.weekdays_when_unknown:
             raise CalendarUnknown(year)
         ordinals = []
         day = Day(year, 1, 1)

@@ -5,6 +5,8 @@ The records come from django-simple-history; every registered model keeps them f
 
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
@@ -21,30 +23,90 @@ _ACTIONS = {
 }
 
 
-def _written(value) -> str:
-    """A changed field's value as the pages write it: 32.1, not the stored 32.100000."""
+def _value(field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field.many_to_one:
+        # What the key pointed to, when it was looked up (names_of); else its number.
+        return names.get((field.related_model, value), f"#{value}")
     if isinstance(value, Decimal):
-        return plain(value)
-    return formula_text(str(value)) if value not in (None, "") else "—"
+        return plain(value)  # 32.1, not the stored 32.100000
+    choices = dict(field.flatchoices) if field.choices else {}
+    return formula_text(str(choices.get(value, value)))
+
+
+def diff_of(record, previous) -> list[tuple]:
+    """(field, old, new) for each field that differs from the record before it."""
+    if record.history_type != "~" or previous is None:
+        return []
+    meta = record.instance_type._meta
+    return [
+        (meta.get_field(change.field), change.old, change.new)
+        for change in record.diff_against(previous).changes
+    ]
+
+
+def names_of(diffs) -> dict:
+    """The names of the objects the changed keys point to: one query per related model."""
+    wanted: dict[type, set] = {}
+    for field, old, new in diffs:
+        if field.many_to_one:
+            wanted.setdefault(field.related_model, set()).update({old, new} - {None})
+    return {
+        (model, pk): name_without_queries(obj)
+        for model, pks in wanted.items()
+        for pk, obj in model._base_manager.in_bulk(pks).items()
+    }
+
+
+class _QueryBlocked(Exception):
+    pass
+
+
+def _no_queries(execute, sql, params, many, context):
+    raise _QueryBlocked
+
+
+def name_without_queries(obj) -> str:
+    """str() of an object, or its number when its name needs the database (names of
+    many rows must not cost a query each)."""
+    try:
+        with connection.execute_wrapper(_no_queries):
+            return str(obj)
+    except (_QueryBlocked, ObjectDoesNotExist, AttributeError, TypeError):
+        return f"#{obj.pk}"
+
+
+def changes_of(record, diff: list[tuple], names: dict) -> list[str]:
+    """ "field: old → new" for each change; for a created or deleted duty clause, its
+    wording (what an inspector needs)."""
+    if record.history_type in "+-" and getattr(record, "text", ""):
+        return [formula_text(record.text)]
+    return [
+        f"{field.verbose_name}: {_value(field, old, names)} → {_value(field, new, names)}"
+        for field, old, new in diff
+    ]
+
+
+def action_of(record) -> str:
+    return str(_ACTIONS.get(record.history_type, record.history_type))
+
+
+def who_of(record) -> str:
+    user = record.history_user
+    return str(user) if user else _("system")
 
 
 def _describe(record) -> dict:
-    changes = []
-    if record.history_type == "~" and (previous := record.prev_record) is not None:
-        meta = record.instance._meta
-        for change in record.diff_against(previous).changes:
-            label = meta.get_field(change.field).verbose_name
-            changes.append(f"{label}: {_written(change.old)} → {_written(change.new)}")
-    elif record.history_type in "+-" and getattr(record, "text", ""):
-        # A duty clause created or deleted: its wording is what an inspector needs.
-        changes.append(formula_text(record.text))
-    user = record.history_user
+    diff = diff_of(record, record.prev_record)
     return {
         "when": record.history_date,
-        "who": str(user) if user else _("system"),
-        "what": str(_ACTIONS.get(record.history_type, record.history_type)),
+        "who": who_of(record),
+        "what": action_of(record),
         "object": f"{record.instance._meta.verbose_name}: {record.instance}",
-        "changes": changes,
+        "changes": changes_of(record, diff, names_of(diff)),
         "reason": record.history_change_reason or "",
     }
 

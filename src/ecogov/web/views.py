@@ -1,14 +1,37 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from ecogov import access
-from ecogov.accounts.models import User
+from ecogov.accounts.models import Role, User
+from ecogov.holidays.selectors import years_to_declare
 from ecogov.org.models import DutyItem, Jurisdiction, Unit
 from ecogov.plans.dispatch import reminders_for
+
+
+def _today() -> datetime.date:
+    return datetime.date.today()
+
+
+def _holiday_warning(user) -> dict | None:
+    """Administrators and dispatchers are told which year's holiday table is missing
+    before January's deadlines are refused; only administrators can enter it."""
+    if not (access.is_admin(user) or user.role == Role.DISPATCHER):
+        return None
+    years = years_to_declare(today=_today())
+    if not years:
+        return None
+    administrators = User.objects.filter(
+        Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True), is_active=True
+    ).order_by("username")
+    return {
+        "years": "、".join(str(year) for year in years),
+        "may_enter": access.is_admin(user),
+        "administrators": "、".join(str(person) for person in administrators),
+    }
 
 
 @login_required
@@ -22,7 +45,8 @@ def home(request):
         .filter(level__gte=Jurisdiction.Level.COUNTY)
         .annotate(unit_count=Count("units"))
         .filter(unit_count__gt=0),
-        "reminders": reminders_for(user.unit, today=datetime.date.today()) if user.unit_id else [],
+        "reminders": reminders_for(user.unit, today=_today()) if user.unit_id else [],
+        "holiday_warning": _holiday_warning(user),
     }
     return render(request, "web/home.html", context)
 
