@@ -247,6 +247,8 @@ LOGGING = {
 # Map tiles are off by default: intranets have no internet. An intranet tile server
 # can be configured, e.g. ECOGOV_MAP_TILES=https://tiles.example.gov/{z}/{x}/{y}.png
 ECOGOV_MAP_TILES = os.getenv("ECOGOV_MAP_TILES", "")
+# What the tile server's licence asks the map to say, e.g. "© OpenStreetMap contributors".
+ECOGOV_MAP_ATTRIBUTION = os.getenv("ECOGOV_MAP_ATTRIBUTION", "")
 
 
 def _tile_origin(template: str) -> list[str]:

@@ -22,7 +22,11 @@ from ecogov import limits
 from ecogov.cases import services
 from ecogov.cases.models import Case, Category, Channel, Reward, Satisfaction, State
 from ecogov.grid.models import Grid
+from ecogov.grid.public import grid_places
 from ecogov.org.models import Jurisdiction
+
+# The session key that carries a fresh tracking code from the report to the thanks page.
+RECEIVED = "portal_received_code"
 
 # What the reporter is told of each state: the stage of the work, not the office routine.
 PUBLIC_STATE = {
@@ -53,15 +57,10 @@ def portal_jurisdictions():
 
 
 def _boundaries():
-    grids = Grid.objects.filter(level__lte=Grid.Level.TOWNSHIP).exclude(boundary=None)
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": g.boundary,
-             "properties": {"name": g.name, "level": g.level}}
-            for g in grids.only("name", "level", "boundary")
-        ],
-    }  # fmt: skip
+    """Every grid with a boundary and where to write its name: without internet tiles the
+    names are what lets a citizen find their street on the map."""
+    grids = Grid.objects.exclude(boundary=None).order_by("level", "name")
+    return {"type": "FeatureCollection", "features": grid_places(grids)}
 
 
 @limits.report_budget
@@ -73,7 +72,7 @@ def report(request):
         "categories": Category.choices,
         "values": values,
         "boundaries": _boundaries(),
-        "tiles": settings.ECOGOV_MAP_TILES,
+        "tiles": {"url": settings.ECOGOV_MAP_TILES, "attribution": settings.ECOGOV_MAP_ATTRIBUTION},
     }
     if request.method != "POST":
         return render(request, "cases/public/report.html", context)
@@ -100,7 +99,18 @@ def report(request):
     except ValidationError as error:
         context["errors"] = error.messages
         return render(request, "cases/public/report.html", context, status=422)
-    return render(request, "cases/public/received.html", {"case": case}, status=201)
+    # Post/Redirect/Get: reloading the thanks page must not file the report again. The
+    # tracking code is the reporter's secret, so it travels in the session, not the URL
+    # (URLs end up in logs, proxies and the browser's history).
+    request.session[RECEIVED] = case.tracking_code
+    return redirect("public_report_received")
+
+
+def report_received(request):
+    """The thanks page: the fresh tracking code, shown once and then forgotten."""
+    code = request.session.pop(RECEIVED, None)
+    case = Case.objects.filter(tracking_code=code).first() if code else None
+    return render(request, "cases/public/received.html", {"case": case})
 
 
 def track(request):

@@ -40,7 +40,7 @@ from ecogov.cases.rules import dispatches, is_dispatcher_of
 from ecogov.domain import caseclock, casematch
 from ecogov.domain.caseclock import Clock, Colour, Level, Stage
 from ecogov.grid.models import Grid
-from ecogov.grid.selectors import grid_chain
+from ecogov.grid.selectors import grid_chain, jurisdiction_covers
 from ecogov.holidays.selectors import work_calendar
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.routing import router_for
@@ -177,12 +177,23 @@ def _coordinate(value) -> Decimal:
 
 
 def _locate(jurisdiction, lon, lat, source) -> Grid | None:
+    """The most local grid of the point (or of the source), refusing a point that a person
+    placed outside the jurisdiction: a case there would reach no grid and no one there."""
     if lon is not None and lat is not None:
         chain = [
             g for g in grid_chain(float(lon), float(lat)) if g.jurisdiction_id == jurisdiction.pk
         ]
         if chain:
             return chain[-1]
+        # A registered source's own location decides for patrols and monitoring alarms.
+        if source is None and not jurisdiction_covers(jurisdiction.pk, float(lon), float(lat)):
+            raise ValidationError(
+                _(
+                    "The point on the map lies outside %(jurisdiction)s. Choose the place "
+                    "on the map again, or give only the address."
+                )
+                % {"jurisdiction": jurisdiction.name}
+            )
     if source is not None and source.grid_id:
         return source.grid
     return None

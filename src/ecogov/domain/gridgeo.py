@@ -8,10 +8,11 @@ drawn boundaries always have.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 
 import shapely
-from shapely import STRtree
+from shapely import STRtree, affinity
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -168,6 +169,7 @@ class GridIndex:
         self._keys = [key for key, _level, _geometry in grids]
         self._levels = [level for _key, level, _geometry in grids]
         self._geometries = [geometry for _key, _level, geometry in grids]
+        self._by_key = dict(zip(self._keys, self._geometries, strict=True))
         for geometry in self._geometries:
             shapely.prepare(geometry)
         self._tree = STRtree(self._geometries)
@@ -184,6 +186,41 @@ class GridIndex:
             # so that the chain has one grid per level.
             chosen.setdefault(self._levels[i], i)
         return [Located(self._keys[i], level) for level, i in sorted(chosen.items())]
+
+    def metres_from(self, key, lon: float, lat: float) -> float | None:
+        """How far the point lies outside the grid ``key``, in metres (0 inside); None
+        for a grid the index does not hold."""
+        geometry = self._by_key.get(key)
+        return None if geometry is None else metres_outside(geometry, lon, lat)
+
+
+# The length of a degree of latitude (and of longitude on the equator), in metres.
+METRES_PER_DEGREE = 111_320
+
+
+def metres_outside(geometry: BaseGeometry, lon: float, lat: float) -> float:
+    """The distance from a point to a boundary it lies outside of, in metres (0 inside).
+
+    Degrees of longitude shrink with the cosine of the latitude; over the few kilometres
+    that matter here a local equirectangular projection around the point is exact to
+    well under a percent."""
+    point = Point(lon, lat)
+    if geometry.covers(point):
+        return 0.0
+    projected = affinity.scale(
+        geometry,
+        xfact=METRES_PER_DEGREE * math.cos(math.radians(lat)),
+        yfact=METRES_PER_DEGREE,
+        origin=point,
+    )
+    return projected.distance(point)
+
+
+def label_point(geometry: BaseGeometry) -> tuple[float, float]:
+    """Where to write a grid's name: a point inside it (longitude, latitude), near its
+    middle even when the shape is concave."""
+    point = geometry.centroid if geometry.covers(geometry.centroid) else geometry.point_on_surface()
+    return point.x, point.y
 
 
 def geometry_from_geojson(data: dict) -> BaseGeometry:

@@ -75,6 +75,19 @@ def is_collective(name: str) -> bool:
     return name in COLLECTIVE_NAMES or bool(_COLLECTIVE.search(name))
 
 
+def own_office(collective: str, place: str) -> str | None:
+    """The office of one place that a collective name stands for: "各街道办事处" for
+    饮马街街道 is 饮马街街道办事处, "各镇政府" for 总寨镇 is 总寨镇政府. The place's name
+    ends with the beginning of the office's ("街道", "镇"); None when it does not."""
+    if collective in COLLECTIVE_NAMES:  # 各镇办 spans kinds of office: no one name
+        return None
+    office = collective.removeprefix("各")
+    for length in range(min(len(office), len(place)), 0, -1):
+        if place.endswith(office[:length]):
+            return place + office[length:]
+    return None
+
+
 # Endings that make a short phrase look like the name of an organization.
 _UNIT_ENDING = re.compile(
     r"(局|院|办公室|办|中心|委|委员会|大队|支队|分局|政府|办事处|部|站|所|队|公司)$"

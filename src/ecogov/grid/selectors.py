@@ -33,6 +33,25 @@ def grid_chain(lon: float, lat: float) -> list[Grid]:
     return [grids[item.key] for item in located if item.key in grids]
 
 
+# How far outside its district grid a reported point may lie: a phone's position is off
+# by tens of metres, and hand-drawn boundaries by as much again.
+NEAR_METRES = 300
+
+
+def jurisdiction_covers(jurisdiction_id: int, lon: float, lat: float) -> bool:
+    """Whether a point lies in the jurisdiction's district grid or within NEAR_METRES of
+    it. A jurisdiction without grid boundaries covers every point: there is nothing to
+    check against."""
+    keys = Grid.objects.filter(jurisdiction_id=jurisdiction_id, level=Grid.Level.DISTRICT)
+    index = grid_index()
+    distances = [
+        index.metres_from(key, lon, lat)
+        for key in keys.exclude(boundary=None).values_list("pk", flat=True)
+    ]
+    distances = [metres for metres in distances if metres is not None]
+    return not distances or min(distances) <= NEAR_METRES
+
+
 def grid_workers(grids: list[Grid]) -> list[str]:
     """The grid workers of the most local grid that has any."""
     for grid in reversed(grids):

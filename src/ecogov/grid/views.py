@@ -2,12 +2,13 @@
 
 import datetime
 import json
+import math
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,7 +17,7 @@ from ecogov import access, uploads
 from ecogov.access import CHANGE
 from ecogov.accounts.models import User
 from ecogov.grid.models import Grid, GridMember, ResponsibilityContract
-from ecogov.grid.public import public_grid
+from ecogov.grid.public import place_at, place_search, public_grid
 from ecogov.grid.selectors import depth_first, grid_chain
 from ecogov.grid.services import contract_add, grid_fixes_update, member_add
 from ecogov.org.services import audited_delete
@@ -70,6 +71,24 @@ def grid_detail(request, pk: int):
     return render(request, "grid/grid_detail.html", context)
 
 
+class BadPoint(ValueError):
+    """A longitude or latitude in a query string that is missing, not a number or off the Earth."""
+
+
+def _point_from(query) -> tuple[float, float]:
+    """Longitude and latitude from ``?lon=&lat=``, or BadPoint with a message. Small and
+    local on purpose: kept in step with the one query parser when it arrives."""
+    try:
+        lon, lat = float(query.get("lon", "")), float(query.get("lat", ""))
+    except ValueError:
+        raise BadPoint(
+            _("Give the longitude and latitude as numbers, e.g. 101.78 and 36.60.")
+        ) from None
+    if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90):
+        raise BadPoint(_("Longitude must lie within ±180 and latitude within ±90."))
+    return lon, lat
+
+
 def public_grid_page(request, pk: int | None = None):
     """No sign-in: who is responsible for a place and how to reach them."""
     chain = []
@@ -80,20 +99,37 @@ def public_grid_page(request, pk: int | None = None):
         if grid is None:
             raise Http404(_("No such grid."))
         chain = [public_grid(grid)]
-    elif lon and lat:
+    elif lon or lat:
         try:
-            chain = [public_grid(grid) for grid in grid_chain(float(lon), float(lat))]
-        except ValueError:
-            error = _("Give the longitude and latitude as numbers, e.g. 101.78 and 36.60.")
+            chain = [public_grid(grid) for grid in grid_chain(*_point_from(request.GET))]
+        except BadPoint as bad:
+            error = str(bad)
         else:
             if not chain:
                 error = _("This place lies in no grid of EcoGov.")
-    grids = Grid.objects.order_by("jurisdiction", "level", "name").only("pk", "name", "level")
+    # Each grid under its own parent: ordered by level alone, every village followed the
+    # last township and read as part of it.
+    grids = depth_first(list(Grid.objects.order_by("jurisdiction", "level", "name")))
     return render(
         request,
         "grid/public.html",
         {"chain": chain, "error": error, "lon": lon, "lat": lat, "grids": grids},
     )
+
+
+def public_grid_locate(request):
+    """No sign-in, JSON: the names of the place at a point (its grids, district to village)."""
+    try:
+        lon, lat = _point_from(request.GET)
+    except BadPoint as bad:
+        return JsonResponse({"detail": str(bad)}, status=400)
+    return JsonResponse(place_at(lon, lat))
+
+
+def public_place_search(request):
+    """No sign-in, JSON: grids, areas and pollution sources whose name contains ``q``."""
+    text = request.GET.get("q", "").strip()[:50]
+    return JsonResponse({"places": [place.as_json() for place in place_search(text)]})
 
 
 def _interval_rows(types) -> list[tuple[str, str]]:
