@@ -51,3 +51,9 @@ def test_a_unit_registered_by_hand_is_numbered_after_the_last(personas, client_f
     assert unit.order == 24  # the sample's duty list numbers its 23 units
     listed = row_of(client_for(personas.dora).get("/units/").content.decode(), "区测试局")
     assert listed.startswith('<tr><td class="wide-only">24</td>')
+
+
+def test_a_liaison_sees_no_other_units_liaison_in_the_list(personas, client_for):
+    page = client_for(personas.liam).get("/units/").content.decode()
+    assert "Liam 联络员" in row_of(page, "区城乡建设局")
+    assert "Lily" not in page  # the health bureau's liaison: people of another unit

@@ -109,7 +109,8 @@ def public_grid_page(request, pk: int | None = None):
                 error = _("This place lies in no grid of EcoGov.")
     # Each grid under its own parent: ordered by level alone, every village followed the
     # last township and read as part of it.
-    grids = depth_first(list(Grid.objects.order_by("jurisdiction", "level", "name")))
+    grids = Grid.objects.order_by("jurisdiction", "level", "name")
+    grids = depth_first(list(grids.only("pk", "name", "level", "parent")))
     return render(
         request,
         "grid/public.html",

@@ -57,15 +57,9 @@ class Jurisdiction(models.Model):
         return reverse("jurisdiction_detail", args=[self.pk])
 
 
-# The attribute under which ecogov.org.selectors.unit_with_names puts a unit's liaisons.
+# The attribute under which ecogov.org.selectors.unit_with_names puts the liaison
+# accounts of a unit that the viewer may see.
 LIAISON_ACCOUNTS = "liaison_accounts"
-
-
-def liaison_accounts():
-    """The active accounts of units' liaisons (单位联络员)."""
-    from ecogov.accounts.models import Role, User  # accounts depends on org
-
-    return User.objects.filter(role=Role.LIAISON, is_active=True).order_by("username")
 
 
 class Unit(models.Model):
@@ -129,7 +123,8 @@ class Unit(models.Model):
     @property
     def liaison_shown(self) -> str:
         """The liaison the units list and the unit's page show: the one its contact
-        details name, else the people with a liaison account in the unit."""
+        details name, else the people with a liaison account in the unit (those the
+        viewer may see)."""
         if self.liaison:
             return self.liaison
         return "、".join(str(person) for person in self._liaison_accounts())
@@ -141,10 +136,9 @@ class Unit(models.Model):
         return "、".join(person.phone for person in self._liaison_accounts() if person.phone)
 
     def _liaison_accounts(self) -> list:
-        accounts = getattr(self, LIAISON_ACCOUNTS, None)  # prefetched by unit_with_names
-        if accounts is None:
-            accounts = list(liaison_accounts().filter(unit=self))
-        return accounts
+        # Only what unit_with_names fetched within the viewer's sight: a liaison may not
+        # see the people of another unit.
+        return getattr(self, LIAISON_ACCOUNTS, [])
 
 
 class UnitName(models.Model):

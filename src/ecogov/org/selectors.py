@@ -4,14 +4,8 @@ import re
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ecogov.org.models import (
-    LIAISON_ACCOUNTS,
-    DutyItem,
-    Jurisdiction,
-    Unit,
-    UnitName,
-    liaison_accounts,
-)
+from ecogov.accounts.models import Role
+from ecogov.org.models import LIAISON_ACCOUNTS, DutyItem, Jurisdiction, Unit, UnitName
 
 
 class JurisdictionNotFound(LookupError):
@@ -114,14 +108,20 @@ def jurisdiction_tree(root_ids: set[int] | None = None) -> list[tuple[Jurisdicti
     return ordered
 
 
-def unit_with_names(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
-    """Units with what their list and page show: other names, duties and the liaison
-    accounts that ``Unit.liaison_shown`` reads, in a fixed number of queries."""
-    return queryset.select_related("jurisdiction", "parent").prefetch_related(
+def unit_with_names(queryset: QuerySet[Unit], *, people: QuerySet | None = None) -> QuerySet[Unit]:
+    """Units with what their list and page show, in a fixed number of queries: other
+    names, duties and, given the people the viewer may see, the liaison accounts that
+    ``Unit.liaison_shown`` reads."""
+    queryset = queryset.select_related("jurisdiction", "parent").prefetch_related(
         Prefetch("other_names", queryset=UnitName.objects.order_by("kind", "name")),
         Prefetch("duties", queryset=DutyItem.objects.order_by("source", "number")),
-        Prefetch("people", queryset=liaison_accounts(), to_attr=LIAISON_ACCOUNTS),
     )
+    if people is not None:
+        liaisons = people.filter(role=Role.LIAISON, is_active=True).order_by("username")
+        queryset = queryset.prefetch_related(
+            Prefetch("people", queryset=liaisons, to_attr=LIAISON_ACCOUNTS)
+        )
+    return queryset
 
 
 def unit_find(jurisdiction: Jurisdiction, name: str) -> Unit | None:

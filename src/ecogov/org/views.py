@@ -57,7 +57,8 @@ def unit_list(request):
     _section(request, "units")
     query = request.GET.get("q", "").strip()
     units = unit_search(access.scope(request.user, Unit), query)
-    units = unit_with_names(units.select_related("jurisdiction")).annotate(
+    people = access.scope(request.user, User)
+    units = unit_with_names(units.select_related("jurisdiction"), people=people).annotate(
         duty_count=Count("duties", distinct=True)
     )
     template = "org/unit_rows.html" if request.headers.get("HX-Request") else "org/unit_list.html"
@@ -67,12 +68,13 @@ def unit_list(request):
 @login_required
 def unit_detail(request, pk: int):
     _section(request, "units")
-    unit = access.obtain(request.user, unit_with_names(Unit.objects.all()), pk)
     user = request.user
+    people = access.scope(user, User)
+    unit = access.obtain(user, unit_with_names(Unit.objects.all(), people=people), pk)
     context = {
         "unit": unit,
         "path": jurisdiction_path(unit.jurisdiction),
-        "people": access.scope(user, User).filter(unit=unit).order_by("role", "username"),
+        "people": people.filter(unit=unit).order_by("role", "username"),
         "can_change": access.can(user, CHANGE, unit),
         "can_manage": access.can(user, MANAGE, unit),
         "duty_form": DutyForm(),
