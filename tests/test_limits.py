@@ -216,7 +216,8 @@ def test_refused_submissions_do_not_use_up_the_reports_allowance(personas, setti
     assert report_page(citizen, text=BLACK_WATER, photos=SimpleUploadedFile("a.png", b"GIF89a")
                        ).status_code == 422  # fmt: skip
     assert report_through(citizen, text="").status_code == 422
-    assert report_page(citizen, text=BLACK_WATER).status_code == 201
+    accepted = report_page(citizen, text=BLACK_WATER)  # redirected to the thanks page
+    assert accepted.status_code == 302 and accepted["Location"] == "/public/report/thanks/"
     assert report_through(citizen).status_code == 201
     assert report_page(citizen, text=BLACK_WATER).status_code == 429
     assert Case.objects.count() == 2
