@@ -56,6 +56,18 @@ def test_the_schema_documents_errors_and_enumerations(client):
     assert parameters["lead"]["schema"]["anyOf"][0]["maximum"] == 2**63 - 1
 
 
+def test_the_schema_is_json_without_duplicate_keys(client):
+    """Swagger UI reads the schema with a YAML parser that refuses a key given twice
+    (ninja's 429 as a number beside our "429" came out twice and emptied /api/docs)."""
+
+    def refuse_duplicates(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=refuse_duplicates)
+
+
 def test_every_request_body_schema_cleans_its_text():
     """Bodies are classes named …In or …Patch in the routers; each derives from
     InputSchema, which passes their text through ecogov.text.clean_text."""

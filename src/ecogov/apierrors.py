@@ -95,9 +95,16 @@ class ErrorDocumentingAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
+                # Ninja keys the statuses a route declares by number; JSON makes every key a
+                # string, so one status under both would be a duplicate key, which Swagger
+                # UI (js-yaml) refuses: keep one string key per status.
+                responses = {
+                    str(status): answer
+                    for status, answer in operation.setdefault("responses", {}).items()
+                }
                 for status, description in _errors(path, method, operation):
                     responses.setdefault(str(status), _error_response(description))
+                operation["responses"] = responses
         return schema
 
 
