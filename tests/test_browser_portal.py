@@ -88,7 +88,7 @@ def test_a_citizen_finds_their_street_on_the_map_without_tiles(people, page_for,
         page.locator("#place-results button.place", has_text="饮马街街道").first.click()
         box = page.locator("#report-map").bounding_box()
         page.locator("#report-map").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
-        page.wait_for_function("document.getElementById('point').textContent.includes('›')")
+        page.wait_for_function("() => document.getElementById('point').textContent.includes('›')")
         assert "饮马街街道" in page.inner_text("#point")
         assert page.input_value("#lon").startswith("101.")
         shot(page, f"portal-map-{'phone' if mobile else 'desktop'}-zh")
