@@ -35,11 +35,12 @@ def patch_fields(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict:
 
 
 class InputSchema(Schema):
-    """Request bodies: text is cleaned like all text entering EcoGov (``ecogov.text``):
+    """Request bodies: text is cleaned like all text entering EcoGov (``ecogov.text``),
+    before the fields are validated (a choice such as a role stays its enum):
     control characters stripped, line ends normalised, NUL and lone surrogates refused
     with 422 before any query (PostgreSQL rejects NUL even in a lookup)."""
 
-    @field_validator("*")
+    @field_validator("*", mode="before")
     @classmethod
     def _clean_text(cls, value):
         return clean_value(value)
