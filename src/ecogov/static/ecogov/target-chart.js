@@ -33,7 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
     legend: {data: series.map(function (s) { return s.name; }), bottom: 0},
     grid: {left: 16, right: 110, top: 36, bottom: 40, containLabel: true},
     xAxis: {type: "time", min: x.min, max: x.max, minInterval: x.minIntervalDays * 86400000,
-      axisLabel: {formatter: x.format, hideOverlap: true}},
+      axisLabel: {formatter: x.format, hideOverlap: true, alignMinLabel: "left", alignMaxLabel: "right"}},
     yAxis: yAxis,
     series: series
   });
