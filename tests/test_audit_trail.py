@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from ecogov.cases import services as case_services
 from ecogov.cases.models import Case, Channel
 from ecogov.org.models import Unit
 from ecogov.org.services import duty_item_create, duty_item_delete, unit_update
+from ecogov.testing import PASSWORD
 from ecogov.web.audit import all_kinds
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,14 @@ def test_the_queries_do_not_grow_with_the_rows_shown(personas, client_for, chang
     with CaptureQueriesContext(connection) as many:
         page(client, kind="org.unit")
     assert len(many) <= len(few) + 2
+
+
+def test_signing_in_adds_no_empty_row_to_the_audit_trail(personas):
+    before = personas.dora.history.count()
+    response = Client().post(
+        reverse("login"), {"username": personas.dora.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    personas.dora.refresh_from_db()
+    assert personas.dora.last_login is not None
+    assert personas.dora.history.count() == before
