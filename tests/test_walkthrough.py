@@ -39,7 +39,7 @@ from ecogov.sources.sample import sources_sample_load
 from ecogov.testing import make_person, make_personas
 from test_browser import browser, page_for  # noqa: F401  (the fixtures, with the CSP watch)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.walkthrough]
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots" / "walkthrough"
 PNG = base64.b64decode(
