@@ -2,7 +2,6 @@
 
 import datetime
 import json
-import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +20,7 @@ from ecogov.grid.public import place_at, place_search, public_grid
 from ecogov.grid.selectors import depth_first, grid_chain
 from ecogov.grid.services import contract_add, grid_fixes_update, member_add
 from ecogov.org.services import audited_delete
+from ecogov.params import BadQuery, query_float
 from ecogov.patrols.models import GridEvaluation
 from ecogov.sources.models import SourceType
 
@@ -71,21 +71,16 @@ def grid_detail(request, pk: int):
     return render(request, "grid/grid_detail.html", context)
 
 
-class BadPoint(ValueError):
-    """A longitude or latitude in a query string that is missing, not a number or off the Earth."""
-
-
-def _point_from(query) -> tuple[float, float]:
-    """Longitude and latitude from ``?lon=&lat=``, or BadPoint with a message. Small and
-    local on purpose: kept in step with the one query parser when it arrives."""
+def _point_from(request) -> tuple[float, float]:
+    """Longitude and latitude from ``?lon=&lat=`` (ecogov.params), or BadQuery with a
+    message that says how to write them."""
     try:
-        lon, lat = float(query.get("lon", "")), float(query.get("lat", ""))
-    except ValueError:
-        raise BadPoint(
-            _("Give the longitude and latitude as numbers, e.g. 101.78 and 36.60.")
-        ) from None
-    if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90):
-        raise BadPoint(_("Longitude must lie within ±180 and latitude within ±90."))
+        lon = query_float(request, "lon", min=-180, max=180)
+        lat = query_float(request, "lat", min=-90, max=90)
+    except BadQuery:
+        lon = lat = None
+    if lon is None or lat is None:
+        raise BadQuery(_("Give the longitude and latitude as numbers, e.g. 101.78 and 36.60."))
     return lon, lat
 
 
@@ -101,8 +96,8 @@ def public_grid_page(request, pk: int | None = None):
         chain = [public_grid(grid)]
     elif lon or lat:
         try:
-            chain = [public_grid(grid) for grid in grid_chain(*_point_from(request.GET))]
-        except BadPoint as bad:
+            chain = [public_grid(grid) for grid in grid_chain(*_point_from(request))]
+        except BadQuery as bad:
             error = str(bad)
         else:
             if not chain:
@@ -121,8 +116,8 @@ def public_grid_page(request, pk: int | None = None):
 def public_grid_locate(request):
     """No sign-in, JSON: the names of the place at a point (its grids, district to village)."""
     try:
-        lon, lat = _point_from(request.GET)
-    except BadPoint as bad:
+        lon, lat = _point_from(request)
+    except BadQuery as bad:
         return JsonResponse({"detail": str(bad)}, status=400)
     return JsonResponse(place_at(lon, lat))
 

@@ -1,7 +1,5 @@
 """The audit-trail page (/audit/) and its Excel export: who changed what, when."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -11,60 +9,29 @@ from django.utils.translation import gettext as _
 from ecogov import access
 from ecogov.accounts.models import User
 from ecogov.org.models import Unit
+from ecogov.params import BadQuery, query_date, query_int
 from ecogov.spreadsheets import download, table_workbook
 from ecogov.web.audit import Filters, audit_entries, kinds_for
 
 PAGE_SIZE = 50
 MAX_PAGE = 200  # each kind is read up to the page asked: beyond, narrow the filters
 EXPORT_LIMIT = 10_000
-ID_MAX = 2**31 - 1
 
 
-class BadQuery(ValueError):
-    pass
-
-
-# A small local parser for this page's query numbers and dates; issue 17 item 7 brings
-# one shared parser (the `input` branch), which these two should become.
-def _query_int(get, name: str, label: str, *, low: int = 1, high: int = ID_MAX) -> int | None:
-    value = get.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
-        raise BadQuery(
-            _("%(field)s: %(value)s is not a number from %(low)d to %(high)d.")
-            % {"field": label, "value": value[:20], "low": low, "high": high}
-        )
-    return int(value)
-
-
-def _query_date(get, name: str, label: str) -> datetime.date | None:
-    value = get.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise BadQuery(
-            _("%(field)s: %(value)s is not a date (YYYY-MM-DD).")
-            % {"field": label, "value": value[:20]}
-        ) from None
-
-
-def _filters(get, kinds) -> tuple[Filters, int]:
-    kind = get.get("kind", "").strip() or None
+def _filters(request, kinds) -> tuple[Filters, int]:
+    kind = request.GET.get("kind", "").strip() or None
     if kind is not None and kind not in {k.key for k in kinds}:
         raise BadQuery(_("There is no kind of object %(kind)s here.") % {"kind": kind[:40]})
     filters = Filters(
-        person=_query_int(get, "person", _("Changed by")),
-        unit=_query_int(get, "unit", _("Unit")),
+        person=query_int(request, "person"),
+        unit=query_int(request, "unit"),
         kind=kind,
-        since=_query_date(get, "since", _("First day")),
-        until=_query_date(get, "until", _("Last day")),
+        since=query_date(request, "since"),
+        until=query_date(request, "until"),
     )
     if filters.since and filters.until and filters.since > filters.until:
         raise BadQuery(_("The first day comes after the last."))
-    page = _query_int(get, "page", _("Page"), high=MAX_PAGE) or 1
+    page = query_int(request, "page", max=MAX_PAGE, default=1)
     return filters, page
 
 
@@ -88,7 +55,7 @@ def audit_trail(request):
         "query": request.GET.urlencode(),
     }
     try:
-        filters, page = _filters(request.GET, kinds)
+        filters, page = _filters(request, kinds)
     except BadQuery as error:
         context["error"] = str(error)
         return render(request, "web/audit.html", context, status=400)
@@ -110,7 +77,7 @@ def audit_export(request):
     user = _auditor(request)
     kinds = kinds_for(user)
     try:
-        filters, _page = _filters(request.GET, kinds)
+        filters, _page = _filters(request, kinds)
     except BadQuery as error:
         return render(
             request,
