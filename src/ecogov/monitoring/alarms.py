@@ -24,7 +24,7 @@ from ecogov.cases.services import case_register
 from ecogov.domain import monitorchecks
 from ecogov.domain.caseclock import Level
 from ecogov.domain.monitorchecks import Finding
-from ecogov.domain.notation import plain, with_unit  # noqa: F401  (plain: for the pages)
+from ecogov.domain.notation import with_unit
 from ecogov.monitoring.ingest import StoreReport, case_threshold, raise_alarms
 from ecogov.monitoring.models import Alarm, Factor, Period, Point, Reading
 from ecogov.org.models import Unit

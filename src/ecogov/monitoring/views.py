@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from ecogov import access
 from ecogov.cases.models import Case
 from ecogov.domain.monitorchecks import Limits, exceedance_ratio, rate_exceeded
+from ecogov.domain.notation import plain, with_unit
 from ecogov.monitoring import stats
-from ecogov.monitoring.alarms import describe, plain, pollutant_label, units, with_unit
+from ecogov.monitoring.alarms import describe, pollutant_label, units
 from ecogov.monitoring.models import Alarm, Point
 from ecogov.org.models import Jurisdiction
 from ecogov.params import query_choice, query_int
