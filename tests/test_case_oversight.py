@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from ecogov.cases import oversight, services
 from ecogov.cases.models import Case, Channel, Reporter, State
-from ecogov.domain.caseclock import Colour, Stage
+from ecogov.domain.supervision import Colour, Stage
 from ecogov.holidays.selectors import work_calendar
 
 BLACK_WATER = "南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了"  # → 区城乡建设局

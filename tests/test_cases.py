@@ -23,7 +23,7 @@ from ecogov.cases.models import (
     Satisfaction,
     State,
 )
-from ecogov.domain.caseclock import Colour, Stage
+from ecogov.domain.supervision import Colour, Stage
 from ecogov.testing import make_person
 
 BLACK_WATER = "南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了"  # → 区城乡建设局
@@ -336,8 +336,8 @@ def test_without_auto_assignment_every_report_waits_for_the_bureau(personas, set
 
 
 def test_the_scheduled_job_runs_the_clocks(personas):
-    from ecogov.cases.tasks import case_clocks
+    from ecogov.supervision.tasks import supervision_clocks
 
     register(personas, now=timezone.now() - datetime.timedelta(days=20))
-    case_clocks.call_local()
+    supervision_clocks.call_local()
     assert Case.objects.get().colour == Colour.RED

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ecogov.patrols",
     "ecogov.cases",
     "ecogov.monitoring",
+    "ecogov.supervision",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -14,6 +14,7 @@ import unicodedata
 import zipfile
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -55,6 +56,29 @@ def sniff(upload) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     return next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+
+
+DOCUMENTS = frozenset({"pdf", "docx", "xlsx"})
+MAX_FILES = 5
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def checked_uploads(files, kinds: frozenset[str], refusal: str) -> list[tuple[object, str]]:
+    """The uploads with their kinds by their bytes, or a ValidationError naming what is
+    wrong (``refusal`` says which kinds are accepted). Office documents are told apart by
+    their main part. Every upload form checks its files here."""
+    files = list(files or [])
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("At most %(count)d files.") % {"count": MAX_FILES})
+    checked = []
+    for upload in files:
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(_("A file may be at most 8 MB."))
+        kind = _served_kind(upload)
+        if kind not in kinds:
+            raise ValidationError(refusal)
+        checked.append((upload, kind))
+    return checked
 
 
 def _served_kind(file) -> str | None:

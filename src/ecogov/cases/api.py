@@ -30,7 +30,7 @@ from ecogov.cases.models import (
 )
 from ecogov.cases.rules import reporter_for
 from ecogov.cases.views import intake_jurisdiction
-from ecogov.domain.caseclock import Colour
+from ecogov.domain.supervision import Colour
 from ecogov.text import clean_value
 
 router = Router(tags=["cases"])

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from ecogov.cases import services  # noqa: F401 (registers the cases' clocks)
         from ecogov.cases.rules import register
 
         register()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ecogov.domain.caseclock import Colour, Level, Stage
+from ecogov.domain.supervision import Colour, Level, Stage
 from ecogov.uploads import StoredName
 
 # Tracking codes avoid letters and digits people confuse (0/O, 1/I/L).

@@ -18,7 +18,7 @@ from ecogov import access
 from ecogov.accounts.models import Role
 from ecogov.cases.models import OPEN_STATES, Case, CaseEvent, Category, State
 from ecogov.cases.services import clock_of
-from ecogov.domain.caseclock import Colour, Stage, overdue_workdays
+from ecogov.domain.supervision import Colour, Stage, overdue_workdays
 from ecogov.grid.models import Grid
 from ecogov.holidays.selectors import work_calendar
 from ecogov.params import query_int

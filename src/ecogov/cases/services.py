@@ -37,19 +37,19 @@ from ecogov.cases.models import (
     State,
 )
 from ecogov.cases.rules import dispatches, is_dispatcher_of
-from ecogov.domain import caseclock, casematch
-from ecogov.domain.caseclock import Clock, Colour, Level, Stage
+from ecogov.domain import casematch
+from ecogov.domain.supervision import Clock, Colour, Level, Stage
 from ecogov.grid.models import Grid
 from ecogov.grid.selectors import grid_chain, jurisdiction_covers
-from ecogov.holidays.selectors import work_calendar
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.routing import router_for
 from ecogov.org.services import audited_save, encodable
-from ecogov.uploads import IMAGES, sniff
+from ecogov.supervision import clocks
+from ecogov.supervision.models import Kind as SupervisedKind
+from ecogov.supervision.notify import Message
+from ecogov.uploads import IMAGES, checked_uploads
 
 MAX_TEXT = 4000
-MAX_ATTACHMENTS = 5
-MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
 ATTACHMENT_KINDS = IMAGES | {"pdf"}
 VERIFY_WORKDAYS = 5  # the verifier's clock after a result is reported
 CLOSE_WORKDAYS = 2  # the bureau's clock to close a verified case
@@ -77,10 +77,7 @@ def clocks_for(channel: str, category: str) -> Clocks:
 
 
 def _calendar():
-    """Case clocks must run even in a year whose holidays nobody has entered yet (the
-    package knows a year only once the State Council publishes it): such a year counts
-    Monday to Friday until an administrator adds its holidays."""
-    return work_calendar(weekdays_when_unknown=True)
+    return clocks.calendar()
 
 
 def _today(now: datetime.datetime | None = None) -> datetime.date:
@@ -128,18 +125,9 @@ def _clean(text: str, what: str, *, required=True, limit=MAX_TEXT) -> str:
 
 def check_attachments(files) -> list[tuple[object, str]]:
     """The uploads with their sniffed kinds, or a ValidationError naming what is wrong."""
-    files = list(files or [])
-    if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(_("At most %(count)d files.") % {"count": MAX_ATTACHMENTS})
-    checked = []
-    for upload in files:
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(_("A file may be at most 8 MB."))
-        kind = sniff(upload)
-        if kind not in ATTACHMENT_KINDS:
-            raise ValidationError(_("Files must be JPEG, PNG or WebP photos, or PDF documents."))
-        checked.append((upload, kind))
-    return checked
+    return checked_uploads(
+        files, ATTACHMENT_KINDS, _("Files must be JPEG, PNG or WebP photos, or PDF documents.")
+    )
 
 
 def _attach(case: Case, checked, by=None) -> None:
@@ -901,13 +889,6 @@ def reward_paid(reward: Reward, *, paid_on: datetime.date, reference: str, by) -
 # --- clocks -------------------------------------------------------------------------
 
 
-@dataclass
-class ClockReport:
-    checked: int = 0
-    notices: int = 0
-    escalations: int = 0
-
-
 def owing_unit(case: Case) -> Unit | None:
     """Who must act now: the lead while it accepts or handles; None for the bureau."""
     if case.state in {State.ASSIGNED, State.TRANSFERRED, State.ACCEPTED, State.IN_PROGRESS,
@@ -922,44 +903,41 @@ def clock_of(case: Case) -> Clock | None:
     return Clock(case.clock_start, case.due, case.clock_workdays)
 
 
-def clocks_run(today: datetime.date | None = None) -> ClockReport:
-    """Recompute every open case's colour and escalation from its stored deadline.
+def _record_clock(case: Case, what: str, colour, note: str, at) -> None:
+    kind = CaseEvent.Kind.NOTICE if what == clocks.NOTICE else CaseEvent.Kind.ESCALATED
+    if not note:
+        note = _("%(state)s due %(due)s") % {"state": case.get_state_display(), "due": case.due}
+    _event(case, kind, unit=owing_unit(case), colour=colour, at=at, note=note)
 
-    The deadlines live in the database, so a consumer that was down for days catches up
-    at its next run, and running twice changes nothing the second time.
-    """
-    now = timezone.now()
-    if today is None or today == _today(now):
-        today, at = _today(now), now
-    else:  # a run for another day (tests, sample data) dates its notices on that day
-        at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8, 0)))
-    calendar = _calendar()
-    report = ClockReport()
-    cases = Case.objects.filter(state__in=OPEN_STATES | {State.CLOSED}).exclude(due=None)
-    for case in cases.select_related("lead").iterator():
-        clock = clock_of(case)
-        if clock is None:
-            continue
-        report.checked += 1
-        colour = caseclock.colour(clock, today, calendar.workdays_between)
-        stage = caseclock.stage(clock, today, Level(case.supervision), calendar.workdays_between)
-        if colour == case.colour and stage == case.stage:
-            continue
-        with transaction.atomic():
-            locked = Case.objects.select_for_update().get(pk=case.pk)
-            if (locked.due, locked.state) != (case.due, case.state):
-                continue  # the case moved on meanwhile; the next run sees its new clock
-            rule = caseclock.SUPERVISION[Level(case.supervision)]
-            if colour != locked.colour and colour in rule.notify:
-                report.notices += 1
-                _event(locked, CaseEvent.Kind.NOTICE, unit=owing_unit(locked), colour=colour, at=at,
-                       note=_("%(state)s due %(due)s") % {"state": locked.get_state_display(),
-                                                          "due": locked.due})  # fmt: skip
-            if stage > locked.stage:
-                report.escalations += 1
-                _event(locked, CaseEvent.Kind.ESCALATED, unit=owing_unit(locked), colour=colour, at=at,
-                       note=_("to the discipline commission") if stage == Stage.DISCIPLINE
-                       else _("to the bureau's leaders"))  # fmt: skip
-            locked.colour, locked.stage = colour, stage
-            locked.save(update_fields=["colour", "stage"])
-    return report
+
+def _clock_message(case: Case, colour) -> Message:
+    return Message(
+        _("Case %(number)s: %(state)s due %(due)s")
+        % {"number": case.number, "state": case.get_state_display(), "due": case.due},
+        case.text[:500],
+        case.get_absolute_url(),
+        str(colour),
+    )
+
+
+clocks.register(
+    clocks.Timed(
+        kind=SupervisedKind.CASE,
+        rows=lambda: (
+            Case.objects.filter(state__in=OPEN_STATES | {State.CLOSED})
+            .exclude(due=None)
+            .select_related("lead", "jurisdiction")
+        ),
+        clock=clock_of,
+        level=lambda case: Level(case.supervision),
+        step=lambda case: (case.due, case.state),
+        owing=owing_unit,
+        record=_record_clock,
+        message=_clock_message,
+    )
+)
+
+
+def clocks_run(today: datetime.date | None = None) -> clocks.ScanReport:
+    """Recompute every open case's colour and escalation (the shared scan, cases only)."""
+    return clocks.scan(today, kinds=[SupervisedKind.CASE])

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from ecogov.cases.models import Attachment, Category, Channel
 from ecogov.cases.services import case_register
 from ecogov.domain import monitorchecks
-from ecogov.domain.caseclock import Level
 from ecogov.domain.monitorchecks import Finding
 from ecogov.domain.notation import with_unit
+from ecogov.domain.supervision import Level
 from ecogov.monitoring.ingest import StoreReport, case_threshold, raise_alarms
 from ecogov.monitoring.models import Alarm, Factor, Period, Point, Reading
 from ecogov.org.models import Unit

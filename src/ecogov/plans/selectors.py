@@ -8,12 +8,15 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ecogov.domain import supervision as rules
 from ecogov.domain.notation import formula_text, plain, with_unit
-from ecogov.domain.taskstatus import Report, month_end, previous_month, task_status
+from ecogov.domain.supervision import Clock, Colour, Level, Stage
+from ecogov.domain.taskstatus import DONE, Report, month_end, previous_month, task_status
 from ecogov.holidays.selectors import calendar_refusal, work_calendar
 from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskUnit
 from ecogov.standards import water
 from ecogov.standards.workdays import CalendarUnknown, WorkCalendar
+from ecogov.supervision.clocks import calendar
 
 STATUS_LABELS = {
     "not_started": _("not started"),
@@ -45,6 +48,8 @@ class LedgerRow:
     supervising: list[TaskUnit] = field(default_factory=list)
     last_report: TaskReport | None = None
     mine: bool = False
+    colour: str = Colour.NONE  # by the shared supervision rules, as in the one ledger
+    stage: int = Stage.NONE
 
     @property
     def status_label(self) -> str:
@@ -89,6 +94,22 @@ def task_status_of(task: Task, *, today: datetime.date, due: datetime.date | Non
     )
 
 
+def task_colour_and_stage(
+    task: Task, status: str, today: datetime.date, count
+) -> tuple[Colour, Stage]:
+    """A plan task's colour and escalation by the shared rules: its clock runs from the
+    plan's import to the end of its deadline month; plan tasks are supervised as
+    general items (monthly dispatch, quarterly supervision)."""
+    due = month_end(task.deadline) if task.deadline and not task.ongoing else None
+    start = task.plan.imported_on
+    colour = rules.task_colour(status=status, due=due, today=today, start=start,
+                               count_workdays=count)  # fmt: skip
+    stage = Stage.NONE
+    if due is not None and status != DONE and start is not None and start <= due:
+        stage = rules.stage(Clock(start, due, workdays=False), today, Level.GENERAL, count)
+    return colour, stage
+
+
 def ledger(
     tasks: QuerySet[Task],
     *,
@@ -118,6 +139,7 @@ def ledger(
     )
     rows = []
     due = last_due(today)
+    count = calendar().workdays_between
     for task in tasks.distinct().order_by("plan", "order"):
         links = list(task.units.all())
         reports = list(task.reports.all())
@@ -131,6 +153,7 @@ def ledger(
             mine=first_for_unit is not None
             and any(link.unit_id == first_for_unit for link in links),
         )
+        row.colour, row.stage = task_colour_and_stage(task, row.status, today, count)
         if status is None or row.status == status:
             rows.append(row)
     rows.sort(key=lambda row: not row.mine)  # stable: own tasks first, then plan order

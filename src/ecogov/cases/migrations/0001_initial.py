@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import ecogov.cases.models
-import ecogov.domain.caseclock
+import ecogov.domain.supervision
 
 
 class Migration(migrations.Migration):
@@ -224,7 +224,7 @@ class Migration(migrations.Migration):
                     "stage",
                     models.PositiveSmallIntegerField(
                         choices=[(0, "none"), (1, "upper"), (2, "discipline")],
-                        default=ecogov.domain.caseclock.Stage["NONE"],
+                        default=ecogov.domain.supervision.Stage["NONE"],
                         verbose_name="escalation",
                     ),
                 ),
@@ -960,7 +960,7 @@ class Migration(migrations.Migration):
                     "stage",
                     models.PositiveSmallIntegerField(
                         choices=[(0, "none"), (1, "upper"), (2, "discipline")],
-                        default=ecogov.domain.caseclock.Stage["NONE"],
+                        default=ecogov.domain.supervision.Stage["NONE"],
                         verbose_name="escalation",
                     ),
                 ),

@@ -1,8 +1,10 @@
-"""The clocks of a case: when a step is due, what colour its notice has, when it escalates.
+"""The clocks of everything supervised (督办): when it is due, what colour it shows, when
+it escalates. Cases, plan tasks, meeting resolutions, leaders' instructions, suggestions
+and (next) rectification problems all use these rules; nothing else computes a colour.
 
-A case owes one thing at a time (acceptance by the unit it was assigned or transferred
-to, the result, the answer to the reporter), each with a deadline counted in working
-days or in calendar days from the day the step began. Seed 002 §四.(二) asks that
+An item owes one thing at a time (a case: acceptance, the result, the answer to the
+reporter; a resolution: its completion, or for an ongoing one its next progress report),
+each with a deadline counted in working days or in calendar days from the day it began. Seed 002 §四.(二) asks that
 important items be supervised throughout, urgent items at once and general items
 periodically; the issue fixes the colours:
 
@@ -20,6 +22,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+
+from ecogov.domain import taskstatus
 
 BLUE_AT = 0.5
 YELLOW_AT = 0.8
@@ -111,3 +115,42 @@ def stage(clock: Clock, today: datetime.date, level: Level, count_workdays: Coun
     if late >= rule.upper_after:
         return Stage.UPPER
     return Stage.NONE
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    first_next = datetime.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    last = (first_next - datetime.timedelta(days=1)).day
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def next_report_due(since: datetime.date, every_months: int) -> datetime.date:
+    """An ongoing item (持续推进) reports every ``every_months`` months: its next report is
+    due that many months after ``since`` (the assignment or the last report)."""
+    return add_months(since, max(every_months, 1))
+
+
+def task_colour(
+    *,
+    status: str,
+    due: datetime.date | None,
+    today: datetime.date,
+    start: datetime.date | None,
+    count_workdays: Count,
+) -> Colour:
+    """A plan task's colour from its dispatch status (``domain.taskstatus``) and its
+    deadline (the last day of its deadline month): overdue is red, lagging in the monthly
+    dispatch at least yellow, and otherwise the clock from the plan's issue to the
+    deadline gives blue and yellow as for every other item."""
+    if status == taskstatus.DONE:
+        return Colour.NONE
+    if status == taskstatus.OVERDUE:
+        return Colour.RED
+    timed = Colour.NONE
+    if due is not None and start is not None and start <= due:
+        timed = colour(Clock(start, due, workdays=False), today, count_workdays)
+    if status == taskstatus.LAGGING and timed in (Colour.NONE, Colour.BLUE):
+        return Colour.YELLOW
+    return timed

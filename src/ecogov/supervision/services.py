@@ -1,0 +1,387 @@
+"""The life of a supervised item, for every kind of the ledger: created with a lead unit
+and a deadline (or ongoing, reporting every few months), progress reported with
+evidence, completion asked by the lead unit, verified and closed by the supervising unit
+or sent back, the deadline extended with a reason, the lead reassigned. Each step is an
+``ItemEvent``; the clock it starts is timed by ``clocks.scan`` like every other.
+
+Bad input raises ValidationError and changes nothing; a step the person may not take
+raises PermissionDenied.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecogov import access
+from ecogov.accounts.models import Role
+from ecogov.domain.supervision import Clock, Colour, Level, Stage, next_report_due
+from ecogov.org.models import Unit
+from ecogov.org.services import audited_save
+from ecogov.supervision import clocks
+from ecogov.supervision.models import Evidence, Item, ItemEvent, Kind
+from ecogov.supervision.notify import Message, notify, people_of
+from ecogov.text import clean_text
+from ecogov.uploads import DOCUMENTS, IMAGES, checked_uploads
+
+MAX_TEXT = 8000
+VERIFY_WORKDAYS = 5
+EVIDENCE_KINDS = IMAGES | DOCUMENTS
+OWN_KINDS = frozenset(Kind) - {Kind.TASK, Kind.CASE}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def text_of(value, what: str, *, required=True, limit=MAX_TEXT) -> str:
+    """Text as it enters: cleaned, required if asked, not longer than ``limit``."""
+    value = clean_text(value or "").strip()
+    if required and not value:
+        raise ValidationError(_("%(what)s is required.") % {"what": what})
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(what)s is too long (at most %(n)d characters).") % {"what": what, "n": limit}
+        )
+    return value
+
+
+def check_evidence(files):
+    return checked_uploads(
+        files, EVIDENCE_KINDS,
+        _("Evidence must be photos (JPEG, PNG, WebP), PDF, Word (.docx) or Excel (.xlsx) files."),
+    )  # fmt: skip
+
+
+def _actor(by):
+    return by if by is not None and by.is_authenticated else None
+
+
+def _event(item: Item, kind: str, *, by=None, unit=None, note="", percent=None, colour="",
+           at=None, files=()) -> ItemEvent:  # fmt: skip
+    event = ItemEvent.objects.create(
+        item=item, kind=kind, at=at or timezone.now(), actor=_actor(by), unit=unit,
+        note=note, percent=percent, colour=colour,
+    )  # fmt: skip
+    for upload, kind_ in files:
+        Evidence.objects.create(
+            event=event, file=upload, kind=kind_, name=(upload.name or "")[:200]
+        )
+    return event
+
+
+# --- who may do what ----------------------------------------------------------------
+
+
+def supervises(user, item: Item) -> bool:
+    """The supervising unit's people (not its inspectors), the bureau's dispatchers of
+    the item's jurisdiction, and administrators verify, extend and reassign."""
+    if access.is_admin(user):
+        return True
+    if not (user.is_authenticated and user.is_active) or user.role == Role.INSPECTOR:
+        return False
+    if user.role == Role.DISPATCHER and item.jurisdiction_id in access.home_jurisdictions(user):
+        return True
+    return (
+        bool(user.unit_id) and user.unit_id == item.supervisor_id and user.role != Role.GRID_WORKER
+    )
+
+
+def handles(user, item: Item) -> bool:
+    """The lead unit's liaison reports and asks for completion (dispatchers may for it)."""
+    if supervises(user, item) and user.role != Role.LEADER:
+        return True
+    return bool(
+        user.is_authenticated and user.role == Role.LIAISON and user.unit_id == item.lead_id
+    )
+
+
+def contributes(user, item: Item) -> bool:
+    """A supporting unit's liaison reports its part."""
+    return handles(user, item) or bool(
+        user.is_authenticated
+        and user.role == Role.LIAISON
+        and item.support.filter(pk=user.unit_id).exists()
+    )
+
+
+def _require(condition: bool, message: str, *, permission=False) -> None:
+    if not condition:
+        raise (PermissionDenied if permission else ValidationError)(message)
+
+
+def _require_open(item: Item) -> None:
+    _require(item.is_open, _("This item is closed: nothing can be reported on it any more."))
+
+
+# --- clocks -------------------------------------------------------------------------
+
+
+def _restart(item: Item, start: datetime.date, due: datetime.date | None, workdays=False) -> None:
+    item.clock_start, item.due, item.clock_workdays = start, due, workdays
+    item.colour, item.stage = Colour.NONE, Stage.NONE
+
+
+def _handling_clock(item: Item, since: datetime.date) -> None:
+    """The clock of the lead unit: to the deadline, or to the next report if ongoing."""
+    if item.ongoing:
+        _restart(item, since, next_report_due(since, item.report_every))
+    else:
+        _restart(item, since, item.deadline)
+
+
+def clock_of(item: Item) -> Clock | None:
+    if not item.is_open or item.due is None or item.clock_start is None:
+        return None
+    return Clock(item.clock_start, item.due, item.clock_workdays)
+
+
+def owing(item: Item) -> Unit | None:
+    return item.supervisor if item.state == Item.State.COMPLETION_ASKED else item.lead
+
+
+def _message(item: Item, colour) -> Message:
+    if item.state == Item.State.COMPLETION_ASKED:
+        subject = _("%(number)s: verify the completion of “%(title)s” by %(due)s")
+    elif item.ongoing:
+        subject = _("%(number)s: the progress report on “%(title)s” is due %(due)s")
+    else:
+        subject = _("%(number)s: “%(title)s” is due %(due)s")
+    return Message(
+        subject % {"number": item.number, "title": item.title, "due": item.due},
+        item.text[:500], item.get_absolute_url(), str(colour),
+    )  # fmt: skip
+
+
+def _record(item: Item, what: str, colour, note: str, at) -> None:
+    kind = ItemEvent.Kind.NOTICE if what == clocks.NOTICE else ItemEvent.Kind.ESCALATED
+    _event(item, kind, unit=owing(item), colour=colour, at=at,
+           note=note or _("due %(due)s") % {"due": item.due})  # fmt: skip
+
+
+clocks.register(
+    clocks.Timed(
+        kind="item",
+        rows=lambda: (
+            Item.objects.filter(state__in=[Item.State.OPEN, Item.State.COMPLETION_ASKED])
+            .exclude(due=None)
+            .select_related("lead", "supervisor", "jurisdiction")
+        ),
+        clock=clock_of,
+        level=lambda item: Level(item.level),
+        step=lambda item: (item.due, item.state, item.clock_start),
+        owing=owing,
+        record=_record,
+        message=_message,
+    )
+)
+
+
+# --- steps --------------------------------------------------------------------------
+
+
+def _next_number(jurisdiction, year: int) -> str:
+    prefix = f"DB-{jurisdiction.code or jurisdiction.pk}-{year}-"
+    last = Item.objects.filter(number__startswith=prefix).aggregate(last=Max("number"))["last"]
+    following = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{following:04d}"
+
+
+def _units_of(jurisdiction, units, what: str) -> list[Unit]:
+    units = [unit for unit in units if unit is not None]
+    for unit in units:
+        if unit.jurisdiction_id != jurisdiction.pk:
+            raise ValidationError(
+                _("%(what)s must be a unit of %(place)s.") % {"what": what, "place": jurisdiction}
+            )
+    return units
+
+
+def item_create(*, jurisdiction, kind: str, title: str, lead: Unit | None, supervisor: Unit,
+                support=(), text: str = "", source: str = "", deadline=None, ongoing=False,
+                report_every: int = 1, level: str = Level.GENERAL, by=None, at=None,
+                notify_lead: bool = True) -> Item:  # fmt: skip
+    """A new item on the ledger. A lead unit and either a deadline or "ongoing" are
+    required; the lead's liaisons are told."""
+    _require(kind in OWN_KINDS, _("Unknown kind of supervised item."))
+    _require(lead is not None, _("Name the lead unit that must carry it out."))
+    _require(ongoing or deadline is not None,
+             _("Give a deadline, or mark the item as ongoing with a reporting rhythm."))  # fmt: skip
+    _require(
+        not (ongoing and deadline), _("An ongoing item has no deadline; choose one of the two.")
+    )
+    _require(level in {choice.value for choice in Level}, _("Unknown supervision level."))
+    _require(1 <= int(report_every) <= 12, _("Reports are due every 1 to 12 months."))
+    [lead] = _units_of(jurisdiction, [lead], _("The lead unit"))
+    support = [u for u in _units_of(jurisdiction, support, _("A supporting unit")) if u != lead]
+    at = at or timezone.now()
+    with transaction.atomic():
+        item = Item(
+            jurisdiction=jurisdiction, kind=kind, title=text_of(title, _("The title"), limit=200),
+            text=text_of(text, _("The content"), required=False),
+            source=text_of(source, _("The source document"), required=False, limit=300),
+            lead=lead, supervisor=supervisor, level=level, deadline=deadline, ongoing=ongoing,
+            report_every=report_every, created_at=at, created_by=_actor(by),
+        )  # fmt: skip
+        _handling_clock(item, timezone.localdate(at))
+        for attempt in range(3):
+            item.number = _next_number(jurisdiction, timezone.localdate(at).year)
+            try:
+                with transaction.atomic():
+                    audited_save(item, by=by)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        item.support.set(support)
+        _event(item, ItemEvent.Kind.CREATED, by=by, unit=lead, at=at, note=item.source)
+    if notify_lead:
+        notify(people_of(units=[lead, *support]), _message(item, ""), at)
+    return item
+
+
+def item_report(item: Item, *, text: str, by, percent=None, files=(), at=None) -> ItemEvent:
+    """A progress report (进展情况) by the lead or a supporting unit, with evidence. An
+    ongoing item's next report is then due a rhythm later."""
+    _require_open(item)
+    _require(contributes(by, item), _("Only the lead and supporting units report on this item."),
+             permission=True)  # fmt: skip
+    text = text_of(text, _("The progress report"))
+    if percent not in (None, ""):
+        try:
+            percent = int(percent)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("The percentage must be a whole number from 0 to 100.")
+            ) from None
+        _require(0 <= percent <= 100, _("The percentage must be a whole number from 0 to 100."))
+    else:
+        percent = None
+    checked = check_evidence(files)
+    at = at or timezone.now()
+    with transaction.atomic():
+        unit = by.unit if getattr(by, "unit_id", None) else None
+        event = _event(item, ItemEvent.Kind.REPORTED, by=by, unit=unit, note=text,
+                       percent=percent, files=checked, at=at)  # fmt: skip
+        if item.ongoing and item.state == Item.State.OPEN and unit == item.lead:
+            _handling_clock(item, timezone.localdate(at))
+            audited_save(item, by=by, reason=_("progress reported"))
+    return event
+
+
+def item_ask_completion(item: Item, *, text: str, by, files=(), at=None) -> Item:
+    """The lead unit reports the item done, with evidence; the supervisor verifies it
+    within five working days."""
+    _require(item.state == Item.State.OPEN, _("Only an item being handled can be reported done."))
+    _require(handles(by, item), _("Only the lead unit asks to close this item."), permission=True)
+    text = text_of(text, _("What was done"))
+    checked = check_evidence(files)
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    with transaction.atomic():
+        item.state = Item.State.COMPLETION_ASKED
+        due = clocks.calendar().add_workdays(today, VERIFY_WORKDAYS)
+        _restart(item, today, due, workdays=True)
+        audited_save(item, by=by, reason=_("completion requested"))
+        _event(item, ItemEvent.Kind.COMPLETION_ASKED, by=by, unit=item.lead, note=text,
+               percent=100, files=checked, at=at)  # fmt: skip
+    notify(people_of(units=[item.supervisor]), _message(item, ""), at)
+    return item
+
+
+def item_verify(item: Item, *, accept: bool, note: str, by, at=None) -> Item:
+    """The supervisor closes the item (销号) or sends it back with the reason."""
+    _require(item.state == Item.State.COMPLETION_ASKED,
+             _("Only an item whose completion was requested can be verified."))  # fmt: skip
+    _require(supervises(by, item), _("Only the supervising unit verifies this item."),
+             permission=True)  # fmt: skip
+    note = text_of(note, _("The verification"), required=not accept)
+    at = at or timezone.now()
+    with transaction.atomic():
+        if accept:
+            item.state, item.closed_at = Item.State.CLOSED, at
+            _restart(item, timezone.localdate(at), None)
+            kind = ItemEvent.Kind.CLOSED
+        else:
+            item.state = Item.State.OPEN
+            _handling_clock(item, timezone.localdate(at))
+            if item.due is not None and item.due < timezone.localdate(at):
+                item.clock_start = min(item.clock_start, item.due)
+            kind = ItemEvent.Kind.SENT_BACK
+        audited_save(item, by=by, reason=str(ItemEvent.Kind(kind).label))
+        _event(item, kind, by=by, unit=item.supervisor, note=note, at=at)
+    notify(people_of(units=[item.lead]), _message(item, ""), at)
+    return item
+
+
+def item_extend(item: Item, *, deadline: datetime.date, reason: str, by, at=None) -> Item:
+    """A later deadline, with the reason (the approval is the supervisor's)."""
+    _require_open(item)
+    _require(supervises(by, item), _("Only the supervising unit extends a deadline."),
+             permission=True)  # fmt: skip
+    _require(not item.ongoing, _("An ongoing item has no deadline to extend."))
+    _require(deadline > (item.deadline or deadline), _("The new deadline must be later."))
+    reason = text_of(reason, _("The reason"))
+    at = at or timezone.now()
+    with transaction.atomic():
+        before = item.deadline
+        item.deadline = deadline
+        if item.state == Item.State.OPEN:
+            _handling_clock(item, item.clock_start or timezone.localdate(at))
+        audited_save(item, by=by, reason=reason)
+        _event(item, ItemEvent.Kind.EXTENDED, by=by, note=f"{before} → {deadline}：{reason}", at=at)
+    return item
+
+
+def item_reassign(item: Item, *, lead: Unit, reason: str, by, support=None,
+                  deadline=None, at=None) -> Item:  # fmt: skip
+    """Another lead unit (a return of what was not the unit's duty, a re-handling); its
+    clock starts afresh."""
+    _require_open(item)
+    _require(supervises(by, item), _("Only the supervising unit reassigns this item."),
+             permission=True)  # fmt: skip
+    [lead] = _units_of(item.jurisdiction, [lead], _("The lead unit"))
+    reason = text_of(reason, _("The reason"))
+    at = at or timezone.now()
+    with transaction.atomic():
+        item.lead, item.state = lead, Item.State.OPEN
+        if deadline is not None:
+            item.deadline = deadline
+        _handling_clock(item, timezone.localdate(at))
+        audited_save(item, by=by, reason=reason)
+        if support is not None:
+            item.support.set([u for u in _units_of(item.jurisdiction, support, _("A supporting unit"))
+                              if u != lead])  # fmt: skip
+        _event(item, ItemEvent.Kind.REASSIGNED, by=by, unit=lead, note=reason, at=at)
+    notify(people_of(units=[lead]), _message(item, ""), at)
+    return item
+
+
+def item_cancel(item: Item, *, reason: str, by, at=None) -> Item:
+    _require_open(item)
+    _require(supervises(by, item), _("Only the supervising unit cancels this item."),
+             permission=True)  # fmt: skip
+    reason = text_of(reason, _("The reason"))
+    at = at or timezone.now()
+    with transaction.atomic():
+        item.state, item.closed_at = Item.State.CANCELLED, at
+        _restart(item, timezone.localdate(at), None)
+        audited_save(item, by=by, reason=reason)
+        _event(item, ItemEvent.Kind.CANCELLED, by=by, note=reason, at=at)
+    return item
+
+
+def item_close_by_rule(item: Item, *, note: str, by=None, at=None) -> Item:
+    """Closed by the record of its own kind (an implementation plan uploaded, a
+    suggestion rated satisfied): no verification step."""
+    _require_open(item)
+    at = at or timezone.now()
+    with transaction.atomic():
+        item.state, item.closed_at = Item.State.CLOSED, at
+        _restart(item, timezone.localdate(at), None)
+        audited_save(item, by=by, reason=note)
+        _event(item, ItemEvent.Kind.CLOSED, by=by, note=note, at=at)
+    return item
