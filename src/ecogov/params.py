@@ -80,7 +80,12 @@ def parse_month(text: str, name: str, *, default=None):
 
 def query_date(request, name: str, *, default=None):
     """A date as ``YYYY-MM-DD`` within the years EcoGov knows."""
-    text = _text(request, name)
+    return parse_date(_text(request, name), name, default=default)
+
+
+def parse_date(text: str, name: str, *, default=None):
+    """``query_date`` for a value read elsewhere (a form's field, a JSON body)."""
+    text = (text or "").strip()
     if not text:
         return default
     try:

@@ -15,6 +15,7 @@ from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.sources import views as sources
+from ecogov.supervision import views as supervision
 from ecogov.web import audit_views as audit
 from ecogov.web import views as web
 
@@ -114,6 +115,15 @@ urlpatterns = [
     path("monitoring/points/<int:pk>/", monitoring.monitoring_point, name="monitoring_point"),
     path("monitoring/alarms/", monitoring.monitoring_alarms, name="monitoring_alarms"),
     path("monitoring/alarms/<int:pk>/", monitoring.monitoring_alarm, name="monitoring_alarm"),
+    path("supervision/", supervision.ledger_page, name="supervision_ledger"),
+    path("supervision/export.xlsx", supervision.ledger_export, name="supervision_export"),
+    path("supervision/import/", supervision.ledger_import, name="supervision_import"),
+    path("supervision/new/", supervision.item_new, name="item_new"),
+    path("supervision/items/<int:pk>/", supervision.item_detail, name="item_detail"),
+    path("supervision/items/<int:pk>/act/<str:action>/", supervision.item_act, name="item_act"),
+    path("supervision/evidence/<int:pk>/", supervision.evidence_file, name="evidence_file"),
+    path("notices/", supervision.notice_list, name="notice_list"),
+    path("notices/read/", supervision.notices_read, name="notices_read"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

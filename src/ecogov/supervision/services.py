@@ -385,3 +385,61 @@ def item_close_by_rule(item: Item, *, note: str, by=None, at=None) -> Item:
         audited_save(item, by=by, reason=note)
         _event(item, ItemEvent.Kind.CLOSED, by=by, note=note, at=at)
     return item
+
+
+# --- entered by hand; where an item comes from ---------------------------------------
+
+CREATING_KINDS = (Kind.INSTRUCTION, Kind.SPECIAL)
+
+
+def may_create(user) -> bool:
+    """The bureau's dispatchers and the government office's people (and administrators
+    with a unit) enter leaders' instructions and special supervision items."""
+    if not (user.is_authenticated and user.is_active and user.unit_id):
+        return False
+    if user.role == Role.DISPATCHER or access.is_admin(user):
+        return True
+    return (
+        user.role in (Role.LEADER, Role.LIAISON) and user.unit.kind == Unit.Kind.GOVERNMENT_OFFICE
+    )
+
+
+def item_from_form(user, jurisdiction, post) -> Item:
+    """A leader's instruction or special item from the page's or the API's fields."""
+    from ecogov.supervision.actions import date_field, unit_field
+
+    _require(may_create(user), _("The bureau and the government office enter supervised items."),
+             permission=True)  # fmt: skip
+    kind = str(post.get("kind") or "")
+    _require(kind in CREATING_KINDS, _("Choose a leader's instruction or a special item."))
+    ongoing = str(post.get("ongoing") or "").lower() in {"on", "1", "true", "yes"}
+    support_ids = post.getlist("support") if hasattr(post, "getlist") else post.get("support", [])
+    support = [
+        unit_field(jurisdiction, value, _("a supporting unit")) for value in support_ids or []
+    ]
+    every = str(post.get("report_every") or "1")
+    _require(every.isdigit(), _("Reports are due every 1 to 12 months."))
+    return item_create(
+        jurisdiction=jurisdiction, kind=kind, title=post.get("title", ""),
+        text=post.get("text", ""), source=post.get("source", ""),
+        lead=unit_field(jurisdiction, post.get("lead"), _("the lead unit")),
+        support=support, supervisor=user.unit,
+        deadline=None if ongoing else date_field(post, "deadline", _("The deadline")),
+        ongoing=ongoing, report_every=int(every), level=str(post.get("level") or Level.GENERAL),
+        by=user,
+    )  # fmt: skip
+
+
+Origin = tuple[str, str]  # (what it is, its page)
+_ORIGINS: dict[str, object] = {}
+
+
+def register_origin(kind: str, origin) -> None:
+    """An app whose records become items says where an item of its kind comes from:
+    ``origin(item) -> (label, url) | None`` (a resolution: its minutes)."""
+    _ORIGINS[kind] = origin
+
+
+def origin_of(item: Item) -> Origin | None:
+    origin = _ORIGINS.get(item.kind)
+    return origin(item) if origin else None

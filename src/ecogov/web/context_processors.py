@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ecogov import access
+from ecogov.supervision.notify import unread_count
 
 # The modules of EcoGov in the order of the work; those without a URL are still to come.
 MODULES = (
@@ -11,6 +12,7 @@ MODULES = (
     ("grid", _("Grids and patrols"), "grid_map"),
     ("cases", _("Cases"), "case_list"),
     ("plans", _("Plans, tasks and targets"), "plan_list"),
+    ("supervision", _("Supervision ledger"), "supervision_ledger"),
     ("meetings", _("Coordination meetings"), None),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), "monitoring_overview"),
@@ -31,4 +33,5 @@ def navigation(request):
         "modules": modules,
         "is_admin": access.is_admin(request.user),
         "can_see_history": access.can_see_history(request.user),
+        "unread_notices": unread_count(request.user),
     }
