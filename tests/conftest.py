@@ -25,3 +25,17 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def form_client_for():
+    """Signed in, with the CSRF token sent on every request as a page's form would."""
+
+    def make(user) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        client.get("/")
+        client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+        return client
+
+    return make

@@ -3,9 +3,10 @@
 
 The dispatch of month M opens when M closes; the units that lead or support an open
 task report on M by the ``ECOGOV_DISPATCH_DUE_WORKDAY``-th working day of M+1.
-Reminders go to the units whose reports are missing: once shortly before the due day
-and once after it. ``dispatch_run`` does all of it for a day and can run any number
-of times: it changes nothing the second time.
+Reminders go to the units whose reports are missing (recorded here, and told to the
+units' liaisons through the one notifier): once shortly before the due day and once
+after it. ``dispatch_run`` does all of it for a day and can run any number of times: it
+changes nothing the second time.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ecogov.domain.taskstatus import LAGGING, OVERDUE, month_end, month_start, previous_month
 from ecogov.holidays.selectors import calendar_refusal, work_calendar
@@ -21,6 +23,7 @@ from ecogov.org.models import Unit
 from ecogov.plans.models import Dispatch, Plan, Reminder, Task, TaskReport, TaskUnit
 from ecogov.plans.selectors import due_date, last_due, task_status_of
 from ecogov.standards.workdays import CalendarUnknown, WorkCalendar
+from ecogov.supervision.notify import Message, notify, people_of
 
 log = logging.getLogger(__name__)
 REPORTING_ROLES = (TaskUnit.Role.LEAD, TaskUnit.Role.SUPPORT)
@@ -103,6 +106,12 @@ def _remind(dispatch: Dispatch, unit: Unit, kind: str, tasks: list[Task], today)
     except IntegrityError:
         return None
     reminder.tasks.set(tasks)
+    subject = _("%(plan)s: the progress reports on %(month)s are due %(due)s (%(n)d tasks)") % {
+        "plan": dispatch.plan.title, "month": f"{dispatch.period:%Y-%m}",
+        "due": dispatch.due_on, "n": len(tasks),
+    }  # fmt: skip
+    body = "\n".join(f"{task.number} {task.title}" for task in tasks)
+    notify(people_of(units=[unit]), Message(subject, body, dispatch.plan.get_absolute_url()))
     return reminder
 
 

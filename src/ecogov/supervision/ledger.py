@@ -175,7 +175,7 @@ def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
         links = list(task.units.all())
         leads = [link for link in links if link.role == TaskUnit.Role.LEAD]
         yield Row(
-            kind=Kind.TASK, number=f"{task.plan.doc_number or task.plan.title[:12]} {task.number}",
+            kind=Kind.TASK, number=task.number,
             title=task.title, url=task.get_absolute_url(),
             lead="、".join(link.unit.name if link.unit else link.name for link in leads),
             lead_id=leads[0].unit_id if leads else None,
