@@ -60,7 +60,7 @@ def test_an_item_is_reported_asked_closed_verified_and_its_history_kept(personas
 
 
 def test_bad_input_is_refused_and_changes_nothing(personas):
-    with pytest.raises(ValidationError, match="lead unit"):
+    with pytest.raises(ValidationError, match="牵头单位"):
         instruction(personas, lead=None)
     with pytest.raises(ValidationError):
         instruction(personas, deadline=None)  # neither a deadline nor ongoing

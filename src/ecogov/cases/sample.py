@@ -539,7 +539,7 @@ def _person(username: str, role: str, unit: Unit, name: str) -> User:
     return user
 
 
-class _Cast:
+class SampleCast:
     """The sample people who act: the dispatcher and a liaison per unit."""
 
     def __init__(self, district: Jurisdiction):
@@ -654,7 +654,7 @@ def _reporter(plan: Plan, index: int) -> dict:
     return {}
 
 
-def _register(plan: Plan, index: int, complaints, positions, cast: _Cast, at) -> Case:
+def _register(plan: Plan, index: int, complaints, positions, cast: SampleCast, at) -> Case:
     row = complaints.get(plan.text)
     text = row["text"] if row else plan.text
     lon, lat = positions.get(plan.place or plan.text, (None, None))
@@ -674,7 +674,7 @@ def _register(plan: Plan, index: int, complaints, positions, cast: _Cast, at) ->
     )
 
 
-def _step(case: Case, plan: Plan, step: Step, cast: _Cast, at: datetime.datetime) -> None:
+def _step(case: Case, plan: Plan, step: Step, cast: SampleCast, at: datetime.datetime) -> None:
     args, action = dict(step.args), step.action
     if action not in {"assign", "rate"} and case.lead_id is None and plan.lead:
         # The router proposed nobody: the bureau decides as the plan says.
@@ -748,7 +748,7 @@ def _reward_rules() -> None:
             )
 
 
-def _patrol_case(cast: _Cast) -> Case | None:
+def _patrol_case(cast: SampleCast) -> Case | None:
     """The latest patrol finding not yet taken over becomes a case, taken over a few hours
     after the patrol report arrived."""
     finding = (
@@ -772,7 +772,7 @@ def cases_sample_load(district: Jurisdiction, *, today: datetime.date | None = N
         return 0
     today = today or timezone.localdate()
     rng = random.Random(SEED)
-    cast = _Cast(district)
+    cast = SampleCast(district)
     _reward_rules()
     complaints = _complaints()
     positions = _positions(district, rng)

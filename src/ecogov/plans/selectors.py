@@ -105,8 +105,10 @@ def task_colour_and_stage(
     colour = rules.task_colour(status=status, due=due, today=today, start=start,
                                count_workdays=count)  # fmt: skip
     stage = Stage.NONE
-    if due is not None and status != DONE and start is not None and start <= due:
-        stage = rules.stage(Clock(start, due, workdays=False), today, Level.GENERAL, count)
+    if due is not None and status != DONE and start is not None:
+        # A plan imported after a task's deadline: the task was late before it arrived.
+        clock = Clock(min(start, due), due, workdays=False)
+        stage = rules.stage(clock, today, Level.GENERAL, count)
     return colour, stage
 
 

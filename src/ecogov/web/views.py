@@ -10,6 +10,7 @@ from ecogov.accounts.models import Role, User
 from ecogov.holidays.selectors import years_to_declare
 from ecogov.org.models import DutyItem, Jurisdiction, Unit
 from ecogov.plans.dispatch import reminders_for
+from ecogov.supervision import ledger
 
 
 def _today() -> datetime.date:
@@ -47,8 +48,19 @@ def home(request):
         .filter(unit_count__gt=0),
         "reminders": reminders_for(user.unit, today=_today()) if user.unit_id else [],
         "holiday_warning": _holiday_warning(user),
+        "supervised": _supervised(user),
     }
     return render(request, "web/home.html", context)
+
+
+def _supervised(user) -> dict:
+    """How many supervised items the person sees, by colour (a liaison: its unit's)."""
+    rows = ledger.rows(user, ledger.Filters())
+    counts = {colour: 0 for colour in ("red", "yellow", "blue")}
+    for row in rows:
+        if row.colour in counts:
+            counts[row.colour] += 1
+    return {"total": len(rows), **counts}
 
 
 def favicon(request):

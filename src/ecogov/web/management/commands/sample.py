@@ -12,6 +12,7 @@ from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.sample import sources_sample_load
+from ecogov.supervision.sample import supervision_sample_load
 
 
 class Command(BaseCommand):
@@ -42,3 +43,5 @@ class Command(BaseCommand):
         # After the plans: monitoring feeds two of the plan's targets.
         uploads = monitoring_sample_load(district)
         self.stdout.write(f"sample monitoring: {uploads} hourly uploads stored")
+        items = supervision_sample_load(district)
+        self.stdout.write(f"sample supervision: {items} instructions and special items added")
