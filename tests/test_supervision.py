@@ -126,6 +126,10 @@ def test_one_scan_times_items_and_cases_alike_and_escalates_by_level(personas):
     assert Notice.objects.filter(recipient=personas.liam, url=item.get_absolute_url()).exists()
     assert Notice.objects.filter(recipient=personas.ian, url=item.get_absolute_url()).exists()
     assert not Notice.objects.filter(recipient=personas.oscar).exists()
+    # The discipline commission's view: what escalated to it, of every kind.
+    watched = ledger.rows(personas.ian, ledger.Filters(escalated=Stage.DISCIPLINE))
+    assert item.number in {row.number for row in watched}
+    assert all(row.stage == Stage.DISCIPLINE for row in watched)
 
 
 def test_notices_go_by_email_too_when_the_setting_names_it(personas, settings):

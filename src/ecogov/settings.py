@@ -361,3 +361,18 @@ ECOGOV_MONITORING_MERGE_HOURS = int(os.getenv("ECOGOV_MONITORING_MERGE_HOURS", "
 ECOGOV_MONITORING_CASE_AFTER = int(os.getenv("ECOGOV_MONITORING_CASE_AFTER", "3"))
 # A missing-data alarm becomes a case after this many hours without data.
 ECOGOV_MONITORING_CASE_AFTER_MISSING = int(os.getenv("ECOGOV_MONITORING_CASE_AFTER_MISSING", "24"))
+
+# Supervision notices (reminders, escalations, new items) reach people in the app; with
+# ECOGOV_NOTIFY_SMTP_HOST set (an intranet mail server) they go by e-mail too, to the
+# people whose account has an address. ECOGOV_SITE_URL makes the links in e-mails absolute.
+ECOGOV_NOTIFIERS = ["ecogov.supervision.notify.in_app"]
+EMAIL_HOST = os.getenv("ECOGOV_NOTIFY_SMTP_HOST", "")
+if EMAIL_HOST:
+    ECOGOV_NOTIFIERS.append("ecogov.supervision.notify.email")
+    EMAIL_PORT = int(os.getenv("ECOGOV_NOTIFY_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.getenv("ECOGOV_NOTIFY_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.getenv("ECOGOV_NOTIFY_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("ECOGOV_NOTIFY_SMTP_TLS", "False")
+    DEFAULT_FROM_EMAIL = os.getenv("ECOGOV_NOTIFY_FROM", "ecogov@localhost")
+    EMAIL_TIMEOUT = 10
+ECOGOV_SITE_URL = os.getenv("ECOGOV_SITE_URL", "")

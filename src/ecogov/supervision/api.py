@@ -44,12 +44,13 @@ class LedgerRowOut(Schema):
 @router.get("/supervision/ledger", response=list[LedgerRowOut])
 def ledger_list(request, kind: KindName | None = None, unit: Id | None = None,
                 level: LevelName | None = None, colour: ColourName | None = None,
-                closed: bool = False, limit: Limit = 100, offset: Offset = 0):  # fmt: skip
+                closed: bool = False, escalated: Annotated[int, Field(ge=0, le=2)] = 0,
+                limit: Limit = 100, offset: Offset = 0):  # fmt: skip
     """Every supervised item of every kind the user may see (plan tasks, cases, the
     ledger's own items), red first, then by deadline."""
     filters = ledger.Filters(
         kinds=frozenset({kind}) if kind else frozenset(), unit=unit, level=level or "",
-        colour=colour or "", include_closed=closed,
+        colour=colour or "", include_closed=closed, escalated=escalated,
     )  # fmt: skip
     return ledger.rows(request.user, filters)[offset : offset + limit]
 

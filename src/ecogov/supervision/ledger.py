@@ -69,6 +69,7 @@ class Filters:
     level: str = ""
     colour: str = ""
     include_closed: bool = False
+    escalated: int = Stage.NONE  # at least this far escalated (1 leaders, 2 discipline)
 
 
 Source = Callable[[object, Filters, datetime.date], Iterable[Row]]
@@ -91,6 +92,8 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> list[Row
             if filters.level and row.level != filters.level:
                 continue
             if filters.colour and row.colour != filters.colour:
+                continue
+            if row.stage < filters.escalated:
                 continue
             found.append(row)
     found.sort(

@@ -32,6 +32,7 @@ def _filters(request) -> ledger.Filters:
         level=query_choice(request, "level", LevelChoice.values),
         colour=query_choice(request, "colour", COLOURS),
         include_closed=request.GET.get("closed") == "1",
+        escalated=query_int(request, "escalated", min=0, max=2, default=0),
     )
 
 
