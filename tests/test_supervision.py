@@ -4,6 +4,7 @@ one list of every kind with its role lines, the Excel export and progress import
 
 import datetime
 import io
+import socket
 
 import pytest
 from django.core import mail
@@ -260,3 +261,36 @@ def test_a_monthly_dispatch_reminder_reaches_the_units_liaison_as_a_notice(perso
         dispatch_run(today=day)
     notice = Notice.objects.get(recipient=farmer)
     assert "2026-01" in notice.subject and notice.url == plan.get_absolute_url()
+
+
+def test_notices_reach_a_real_smtp_server(personas, settings):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message as Collect
+
+    received = []
+
+    class Handler(Collect):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Controller(Handler(), hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = (
+            "127.0.0.1",
+            server.server.sockets[0].getsockname()[1],
+        )
+        settings.ECOGOV_NOTIFIERS = [
+            "ecogov.supervision.notify.in_app", "ecogov.supervision.notify.email",
+        ]  # fmt: skip
+        personas.liam.email = "liam@cz.gov.example"
+        personas.liam.save()
+        instruction(personas)
+    finally:
+        server.stop()
+    assert [message["To"] for message in received] == ["liam@cz.gov.example"]
+    assert Notice.objects.filter(recipient=personas.liam).count() == 1
