@@ -133,13 +133,16 @@ def test_one_scan_times_items_and_cases_alike_and_escalates_by_level(personas):
     assert all(row.stage == Stage.DISCIPLINE for row in watched)
 
 
-def test_notices_go_by_email_too_when_the_setting_names_it(personas, settings):
+def test_notices_go_by_email_too_when_the_setting_names_it(
+    personas, settings, django_capture_on_commit_callbacks
+):
     settings.ECOGOV_NOTIFIERS = [
         "ecogov.supervision.notify.in_app", "ecogov.supervision.notify.email",
     ]  # fmt: skip
     personas.liam.email = "liam@cz.gov.example"
     personas.liam.save()
-    instruction(personas)
+    with django_capture_on_commit_callbacks(execute=True):
+        instruction(personas)
     assert [message.to for message in mail.outbox] == [["liam@cz.gov.example"]]
     assert "城中河" in mail.outbox[0].subject
 
@@ -263,7 +266,7 @@ def test_a_monthly_dispatch_reminder_reaches_the_units_liaison_as_a_notice(perso
     assert "2026-01" in notice.subject and notice.url == plan.get_absolute_url()
 
 
-def test_notices_reach_a_real_smtp_server(personas, settings):
+def test_notices_reach_a_real_smtp_server(personas, settings, django_capture_on_commit_callbacks):
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message as Collect
 
@@ -289,8 +292,21 @@ def test_notices_reach_a_real_smtp_server(personas, settings):
         ]  # fmt: skip
         personas.liam.email = "liam@cz.gov.example"
         personas.liam.save()
-        instruction(personas)
+        with django_capture_on_commit_callbacks(execute=True):
+            instruction(personas)
     finally:
         server.stop()
     assert [message["To"] for message in received] == ["liam@cz.gov.example"]
     assert Notice.objects.filter(recipient=personas.liam).count() == 1
+
+
+def test_a_case_assigned_or_transferred_is_told_to_the_units_liaison(personas):
+    case = case_services.case_register(
+        jurisdiction=personas.district, channel=Channel.HOTLINE, by=personas.dora, now=MONDAY,
+        text="南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了",
+    )  # fmt: skip
+    assert Notice.objects.get(recipient=personas.liam).url == case.get_absolute_url()
+    case_services.case_accept(case, by=personas.liam, now=MONDAY)
+    case_services.case_transfer(case, to=personas.health, reason="医疗废物归卫健部门",
+                                by=personas.liam, now=MONDAY)  # fmt: skip
+    assert Notice.objects.get(recipient=personas.lily).url == case.get_absolute_url()

@@ -36,6 +36,7 @@ from ecogov.plans.models import Plan
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.models import Source
 from ecogov.sources.sample import sources_sample_load
+from ecogov.supervision import services as supervision
 from ecogov.testing import make_person, make_personas
 from test_browser import browser, page_for  # noqa: F401  (the fixtures, with the CSP watch)
 
@@ -91,6 +92,13 @@ def walk_data():
     )  # fmt: skip
     plan = Plan.objects.filter(jurisdiction=district).order_by("pk").first()
     task = plan.tasks.order_by("pk").first()
+    item = supervision.item_create(
+        jurisdiction=district, kind="instruction", title="关于城中河整治的批示",
+        lead=people.construction, supervisor=people.bureau, deadline=datetime.date(2026, 12, 31),
+        by=people.dora,
+    )  # fmt: skip
+    report = supervision.item_report(item, text="已开工", files=[SimpleUploadedFile("p.png", PNG)],
+                                     by=people.liam)  # fmt: skip
     today = timezone.localdate()
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
@@ -103,6 +111,7 @@ def walk_data():
         "point": Point.objects.filter(jurisdiction=district).order_by("pk").first().pk,
         "alarm": Alarm.objects.order_by("pk").first().pk,
         "year": today.year, "quarter": (today.month - 1) // 3 + 1,
+        "item": item.pk, "evidence": report.evidence.get().pk,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -138,6 +147,8 @@ def arguments(ids) -> dict[str, dict]:
         "target_detail": {"pk": ids["target"]}, "target_export": {"pk": ids["target"]},
         "task_detail": {"pk": ids["task"]},
         "monitoring_point": {"pk": ids["point"]}, "monitoring_alarm": {"pk": ids["alarm"]},
+        "item_detail": {"pk": ids["item"]}, "item_act": {"pk": ids["item"], "action": "report"},
+        "evidence_file": {"pk": ids["evidence"]},
     }  # fmt: skip
 
 

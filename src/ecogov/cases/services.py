@@ -46,7 +46,7 @@ from ecogov.org.routing import router_for
 from ecogov.org.services import audited_save, encodable
 from ecogov.supervision import clocks
 from ecogov.supervision.models import Kind as SupervisedKind
-from ecogov.supervision.notify import Message
+from ecogov.supervision.notify import Message, notify, people_of
 from ecogov.uploads import IMAGES, checked_uploads
 
 MAX_TEXT = 4000
@@ -406,6 +406,14 @@ def _require_dispatcher(case: Case, by) -> None:
         raise PermissionDenied(_("Only the bureau's dispatchers do this."))
 
 
+def _tell_assigned(case: Case, units, due, now) -> None:
+    """The units' liaisons learn of a case given to them, through the one notifier."""
+    subject = _("Case %(number)s was assigned to your unit: accept or return it by %(due)s") % {
+        "number": case.number, "due": due,
+    }  # fmt: skip
+    notify(people_of(units=units), Message(subject, case.text[:500], case.get_absolute_url()), now)
+
+
 def _assign(case: Case, lead: Unit, support, *, joint: bool, by, now) -> None:
     today = _today(now)
     clocks = clocks_for(case.channel, case.category)
@@ -418,6 +426,7 @@ def _assign(case: Case, lead: Unit, support, *, joint: bool, by, now) -> None:
     case.lead, case.joint, case.state = lead, joint, State.ASSIGNED
     _set_clock(case, today, due)
     _save(case, by, "assigned")
+    _tell_assigned(case, [lead, *support], due, now)
     names = "、".join(u.name for u in support)
     _event(case, CaseEvent.Kind.ASSIGNED, by=by, unit=lead, at=now,
            note=(_("support: %(units)s") % {"units": names}) if names else "",
@@ -536,6 +545,7 @@ def case_transfer(case: Case, *, to: Unit, reason: str, by, now=None) -> Case:
         case.state, case.lead = State.TRANSFERRED, to
         _set_clock(case, _today(now), due)
         _save(case, by, "transferred")
+        _tell_assigned(case, [to], due, now)
         _event(case, CaseEvent.Kind.TRANSFERRED, by=by, unit=to, at=now,
                note=f"{current.unit.name} → {to.name}: {reason}",
                public_note=_("Transferred to the competent unit %(unit)s.") % {"unit": to.name})  # fmt: skip

@@ -10,9 +10,11 @@ calls an internet service.
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -50,7 +52,8 @@ def in_app(people: list[User], message: Message, at) -> None:
 def email(people: list[User], message: Message, at) -> None:
     """One e-mail per person with an address, through the SMTP server of the settings.
     A mail server that is down loses no notice: the in-app one is kept, and the failure
-    is logged."""
+    is logged. Sent once the transaction commits: a step refused afterwards mails
+    nothing."""
     addressed = [person for person in people if person.email]
     if not addressed:
         return
@@ -66,6 +69,9 @@ def email(people: list[User], message: Message, at) -> None:
         get_connection().send_messages(mails)
     except OSError:
         log.exception("notice e-mail not sent: %s", message.subject)
+
+
+email.after_commit = True
 
 
 def _channels():
@@ -98,7 +104,10 @@ def notify(people: list[User], message: Message, at=None) -> int:
         return 0
     at = at or timezone.now()
     for channel in _channels():
-        channel(people, message, at)
+        if getattr(channel, "after_commit", False):
+            transaction.on_commit(partial(channel, people, message, at))
+        else:
+            channel(people, message, at)  # in the step's own transaction
     return len(people)
 
 
