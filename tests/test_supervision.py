@@ -310,3 +310,18 @@ def test_a_case_assigned_or_transferred_is_told_to_the_units_liaison(personas):
     case_services.case_transfer(case, to=personas.health, reason="医疗废物归卫健部门",
                                 by=personas.liam, now=MONDAY)  # fmt: skip
     assert Notice.objects.get(recipient=personas.lily).url == case.get_absolute_url()
+
+
+def test_plan_tasks_are_timed_by_the_same_scan_and_escalate_when_overdue(personas):
+    from ecogov.plans.sample import plans_sample_load
+
+    plan = plans_sample_load()[0]
+    type(plan).objects.filter(pk=plan.pk).update(imported_on=datetime.date(2024, 6, 1))
+    task = plan.tasks.filter(deadline__year=2024, ongoing=False).first()
+    report = clocks.scan(datetime.date(2026, 3, 2))
+    assert report.by_kind["task"] >= 1
+    task.refresh_from_db()
+    assert (task.colour, task.stage) == (Colour.RED, Stage.DISCIPLINE)
+    assert Notice.objects.filter(recipient=personas.ian, url=task.get_absolute_url()).exists()
+    assert task.history.first().history_change_reason.startswith("升级督办")
+    assert clocks.scan(datetime.date(2026, 3, 2)).escalations == 0

@@ -8,10 +8,12 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans, tasks and targets")
 
     def ready(self):
+        from ecogov.plans import supervised
         from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskUnit
         from ecogov.plans.rules import register
         from ecogov.web.history import register_parts
 
         register()
+        supervised.register()
         register_parts(Task, [(TaskUnit, "task_id"), (TaskReport, "task_id")])
         register_parts(Target, [(TargetValue, "target_id")])

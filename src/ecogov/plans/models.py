@@ -61,6 +61,10 @@ class Task(models.Model):
     line = models.PositiveIntegerField(_("line in the source"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence = models.TextField(_("evidence of completion"), blank=True)
+    # As last computed by the one supervision scan (supervision.clocks), which tells the
+    # lead units and escalates when they change; the ledger recomputes them on reading.
+    colour = models.CharField(_("colour"), max_length=8, blank=True)
+    stage = models.PositiveSmallIntegerField(_("escalation"), default=0)
 
     history = HistoricalRecords()
 

@@ -35,7 +35,7 @@ class Timed:
     identifies the step a clock belongs to (a record that moved on meanwhile is left to
     the next run); ``owing``: the unit that must act (None: the supervisor/bureau);
     ``record``: writes the notice or escalation into the record's own history;
-    ``message``: what the notice says and links to.
+    ``message``: what the notice says and links to; ``owing`` may give several units.
     """
 
     kind: str
@@ -46,6 +46,10 @@ class Timed:
     owing: Callable[[Model], Model | None]
     record: Callable[[Model, str, Colour, str, datetime.datetime], None]
     message: Callable[[Model, Colour], Message]
+    # A kind whose colour is not its clock's alone (a plan task lagging in the monthly
+    # dispatch is yellow) judges it here: (colour, stage) for the row on the day.
+    judge: Callable[[Model, datetime.date, Callable], tuple[Colour, Stage]] | None = None
+    area: Callable[[Model], Model] = lambda row: row.jurisdiction
 
 
 _TIMED: dict[str, Timed] = {}
@@ -92,15 +96,18 @@ def scan(today: datetime.date | None = None, kinds: Iterable[str] | None = None)
     for kind, timed in _TIMED.items():
         if kinds is not None and kind not in kinds:
             continue
-        for row in timed.rows().iterator():
+        for row in timed.rows().iterator(chunk_size=500):
             clock = timed.clock(row)
             if clock is None:
                 continue
             report.checked += 1
             report.by_kind[kind] = report.by_kind.get(kind, 0) + 1
             level = timed.level(row)
-            colour = rules.colour(clock, today, count)
-            stage = rules.stage(clock, today, level, count)
+            if timed.judge is not None:
+                colour, stage = timed.judge(row, today, count)
+            else:
+                colour = rules.colour(clock, today, count)
+                stage = rules.stage(clock, today, level, count)
             if colour == row.colour and stage == row.stage:
                 continue
             _apply(timed, row, colour, stage, level, at, report)
@@ -115,12 +122,13 @@ def _apply(timed: Timed, row, colour: Colour, stage: Stage, level: Level, at, re
             return  # it moved on meanwhile; the next run sees its new clock
         rule = rules.SUPERVISION[level]
         owing = timed.owing(locked)
+        owing = list(owing) if isinstance(owing, list | tuple) else [owing] if owing else []
+        area = timed.area(locked)
         if colour != locked.colour and colour in rule.notify:
             report.notices += 1
             timed.record(locked, NOTICE, colour, "", at)
             notify(
-                people_of(units=[owing] if owing else [], jurisdiction=locked.jurisdiction,
-                          roles=() if owing else [Role.DISPATCHER]),
+                people_of(units=owing, jurisdiction=area, roles=() if owing else [Role.DISPATCHER]),
                 timed.message(locked, colour), at,
             )  # fmt: skip
         if stage > locked.stage:
@@ -131,7 +139,7 @@ def _apply(timed: Timed, row, colour: Colour, stage: Stage, level: Level, at, re
                 roles.append(Role.INSPECTOR)
             message = timed.message(locked, colour)
             notify(
-                people_of(roles=roles, jurisdiction=locked.jurisdiction),
+                people_of(roles=roles, jurisdiction=area),
                 Message(_("%(subject)s (escalated %(whom)s)")
                         % {"subject": message.subject, "whom": _escalation_note(stage)},
                         message.body, message.url, colour),
