@@ -35,17 +35,9 @@ def closed(personas, case):
 
 
 @pytest.fixture
-def client_for():
+def client_for(form_client_for):
     """Signed in, with the CSRF token sent on every request as a page's form would."""
-
-    def make(user) -> Client:
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(user)
-        client.get("/")
-        client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
-        return client
-
-    return make
+    return form_client_for
 
 
 def body(response) -> str:

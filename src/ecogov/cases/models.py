@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecogov.domain.supervision import Colour, Level, Stage
+from ecogov.supervision.models import Step
 from ecogov.uploads import StoredName
 
 # Tracking codes avoid letters and digits people confuse (0/O, 1/I/L).
@@ -302,7 +303,7 @@ class Assignment(models.Model):
         return f"{self.case} → {self.unit} ({self.get_role_display()})"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Step):
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("registered")
         ROUTED = "routed", _("routed")
@@ -332,21 +333,10 @@ class CaseEvent(models.Model):
         REWARD = "reward", _("reward decided")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("at"))
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )  # fmt: skip
-    note = models.TextField(_("note"), blank=True)
     # Shown on the reporter's public timeline (with ``public_note``, never ``note``).
     public = models.BooleanField(default=False)
     public_note = models.TextField(blank=True)
-    colour = models.CharField(max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("case event")

@@ -117,7 +117,28 @@ class Item(models.Model):
         return self.state in (self.State.OPEN, self.State.COMPLETION_ASKED)
 
 
-class ItemEvent(models.Model):
+class Step(models.Model):
+    """What every supervised record's history says of a step: when, who, for which unit,
+    the note, and the colour a supervision notice had. Cases' and items' events are
+    steps; each kind adds its own ``kind`` choices."""
+
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    note = models.TextField(_("note"), blank=True)
+    colour = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ItemEvent(Step):
     """One step in an item's history: created, reported, asked to close, verified, sent
     back, extended, reassigned, noticed, escalated. Never edited, never deleted."""
 
@@ -135,19 +156,8 @@ class ItemEvent(models.Model):
         NOTE = "note", _("note")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("at"))
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )  # fmt: skip
-    note = models.TextField(_("note"), blank=True)
     percent = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
-    colour = models.CharField(max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("item event")

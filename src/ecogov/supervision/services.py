@@ -360,31 +360,29 @@ def item_reassign(item: Item, *, lead: Unit, reason: str, by, support=None,
     return item
 
 
+def _end(item: Item, state: str, kind: str, *, note: str, by, at) -> Item:
+    at = at or timezone.now()
+    with transaction.atomic():
+        item.state, item.closed_at = state, at
+        _restart(item, timezone.localdate(at), None)
+        audited_save(item, by=by, reason=note)
+        _event(item, kind, by=by, note=note, at=at)
+    return item
+
+
 def item_cancel(item: Item, *, reason: str, by, at=None) -> Item:
     _require_open(item)
     _require(supervises(by, item), _("Only the supervising unit cancels this item."),
              permission=True)  # fmt: skip
     reason = text_of(reason, _("The reason"))
-    at = at or timezone.now()
-    with transaction.atomic():
-        item.state, item.closed_at = Item.State.CANCELLED, at
-        _restart(item, timezone.localdate(at), None)
-        audited_save(item, by=by, reason=reason)
-        _event(item, ItemEvent.Kind.CANCELLED, by=by, note=reason, at=at)
-    return item
+    return _end(item, Item.State.CANCELLED, ItemEvent.Kind.CANCELLED, note=reason, by=by, at=at)
 
 
 def item_close_by_rule(item: Item, *, note: str, by=None, at=None) -> Item:
     """Closed by the record of its own kind (an implementation plan uploaded, a
     suggestion rated satisfied): no verification step."""
     _require_open(item)
-    at = at or timezone.now()
-    with transaction.atomic():
-        item.state, item.closed_at = Item.State.CLOSED, at
-        _restart(item, timezone.localdate(at), None)
-        audited_save(item, by=by, reason=note)
-        _event(item, ItemEvent.Kind.CLOSED, by=by, note=note, at=at)
-    return item
+    return _end(item, Item.State.CLOSED, ItemEvent.Kind.CLOSED, note=note, by=by, at=at)
 
 
 # --- entered by hand; where an item comes from ---------------------------------------
