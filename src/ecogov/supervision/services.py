@@ -108,6 +108,11 @@ def contributes(user, item: Item) -> bool:
     )
 
 
+def may_report_anything(user) -> bool:
+    """Whether the person may report on some item (the import of progress is offered)."""
+    return access.is_admin(user) or user.role in (Role.LIAISON, Role.DISPATCHER)
+
+
 def _require(condition: bool, message: str, *, permission=False) -> None:
     if not condition:
         raise (PermissionDenied if permission else ValidationError)(message)

@@ -57,6 +57,7 @@ def ledger_page(request):
         "levels": LevelChoice.choices,
         "units": _units_for(request.user),
         "may_create": services.may_create(request.user),
+        "may_import": services.may_report_anything(request.user),
         "query": request.GET.urlencode(),
     }
     return render(request, "supervision/ledger.html", context)
