@@ -158,20 +158,23 @@ def suggestion_register(*, jurisdiction, kind: str, session: str, number, title:
     _require(bool(authors), _("Name at least one author."))
     _require(len(authors) <= MAX_AUTHORS, _("At most %(n)d authors.") % {"n": MAX_AUTHORS})
     built = [_author(entry, order) for order, entry in enumerate(authors)]
+    taken = Suggestion.objects.filter(
+        jurisdiction=jurisdiction, kind=kind, session=session, number=number
+    )
     suggestion = Suggestion(
         jurisdiction=jurisdiction, kind=kind, session=session, number=number, title=title,
         text=text, received_on=received_on, registered_at=at, registered_by=_actor(by),
     )  # fmt: skip
+    already = _("%(reference)s is already registered.") % {"reference": suggestion.reference}
+    _require(not taken.exists(), already)
     try:
         with transaction.atomic():
             _save(suggestion, by, _("registered"))
             for author in built:
                 author.suggestion = suggestion
             Author.objects.bulk_create(built)
-    except IntegrityError:
-        raise ValidationError(
-            _("%(reference)s is already registered.") % {"reference": suggestion.reference}
-        ) from None
+    except IntegrityError:  # registered by someone else meanwhile
+        raise ValidationError(already) from None
     return suggestion
 
 
