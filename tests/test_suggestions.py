@@ -22,6 +22,7 @@ from ecogov.suggestions.models import (
     Extension,
     Handler,
     Kind,
+    Opinion,
     Rating,
     Suggestion,
 )
@@ -494,3 +495,27 @@ def test_the_answer_letter_is_a_word_document_in_the_office_format(personas, ass
     assert any(line.startswith("承诺事项：") and "2026年10月31日" in line for line in text)
     assert "区城乡建设局" in text and "2026年5月20日" in text
     assert CONTACT not in "\n".join(text)
+
+
+# --- the sample ---------------------------------------------------------------------
+
+
+def test_the_sample_has_ten_in_every_state_and_loads_once(personas):
+    from ecogov.cases.sample import cases_sample_load
+    from ecogov.suggestions.sample import suggestions_sample_load
+
+    cases_sample_load(personas.district)
+    assert suggestions_sample_load(personas.district) == 10
+    assert suggestions_sample_load(personas.district) == 0
+    suggestions = list(Suggestion.objects.filter(jurisdiction=personas.district))
+    assert len(suggestions) == 10
+    statuses = {status(s) for s in suggestions}
+    assert {"to be assigned", "being handled", "returned by the main unit, to be reassigned",
+            "answered, ratings awaited", "promise being kept", "closed"} <= statuses  # fmt: skip
+    assert {s.state for s in suggestions} == set(Suggestion.State.values)
+    drain = next(s for s in suggestions if s.number == 27)
+    assert drain.rehandled == 1 and drain.answers.count() == 2
+    assert drain.answers.first().answer_class == "B"
+    assert Handler.objects.filter(returned_on__isnull=False).count() == 2
+    assert any(o.late for o in Opinion.objects.all())
+    assert Item.objects.filter(kind="suggestion", colour="red").exists()

@@ -12,6 +12,7 @@ from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.sample import sources_sample_load
+from ecogov.suggestions.sample import suggestions_sample_load
 
 
 class Command(BaseCommand):
@@ -42,3 +43,6 @@ class Command(BaseCommand):
         # After the plans: monitoring feeds two of the plan's targets.
         uploads = monitoring_sample_load(district)
         self.stdout.write(f"sample monitoring: {uploads} hourly uploads stored")
+        self.stdout.write(
+            f"sample suggestions and proposals: {suggestions_sample_load(district)} added"
+        )
