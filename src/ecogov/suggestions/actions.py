@@ -2,6 +2,7 @@
 fields) and the API (JSON), both calling the services."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov.accounts.models import Role
@@ -121,6 +122,6 @@ def allowed(user, suggestion: Suggestion) -> list[str]:
             steps += ["answer", "extend"]
         elif not handler.opinions.exists():
             steps.append("opinion")
-        if not handler.opinions.exists():
+        if not handler.opinions.exists() and timezone.localdate() <= services.return_due(handler):
             steps.append("return")
     return steps

@@ -12,6 +12,7 @@ from ecogov.suggestions.models import CLASS_TEXT, TITLES, Answer, AnswerClass, B
 from ecogov.text import writable_text
 from ecogov.uploads import TYPES
 
+BUREAU = "区生态环境局"  # the bureau that runs the representatives' channel
 # Who receives a copy of the answer, by kind (the committees that follow them up).
 COPIES = {
     Kind.SUGGESTION: "区人大常委会人代工委",
@@ -73,7 +74,10 @@ def letter_document(answer: Answer) -> bytes:
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if answer.contact:
         document.add_paragraph(writable_text(f"联系人及电话：{answer.contact}"))
-    document.add_paragraph(f"抄送：{COPIES[Kind(suggestion.kind)]}，区生态环境局。")
+    copies = [COPIES[Kind(suggestion.kind)]]
+    if answer.unit.name != BUREAU:
+        copies.append(BUREAU)
+    document.add_paragraph(writable_text(f"抄送：{'、'.join(copies)}。"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,8 @@ unit); the clocks are run at the end. Loading again adds nothing.
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from ecogov.cases.sample import _Cast, _moment, _on_duty
 from ecogov.org.models import Jurisdiction
@@ -514,7 +515,9 @@ def suggestions_sample_load(district: Jurisdiction, *, today: datetime.date | No
     if Suggestion.objects.filter(jurisdiction=district, registered_by=cast.dispatcher).exists():
         return 0
     today = today or timezone.localdate()
-    for sample in SAMPLES:
-        _run(sample, cast, today)
-    clocks.scan(today)
+    # The notes the steps write into the items' history are in the users' language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for sample in SAMPLES:
+            _run(sample, cast, today)
+        clocks.scan(today)
     return len(SAMPLES)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ecogov import access
 from ecogov.suggestions import services
@@ -22,7 +22,7 @@ STATES = (*[s for s in Suggestion.State.values if s != Suggestion.State.CONCLUDE
 def state_choices():
     labels = dict(Suggestion.State.choices)
     labels[PROMISE] = gettext_lazy("promise being kept")
-    labels[CLOSED] = gettext_lazy("closed")
+    labels[CLOSED] = pgettext_lazy("suggestion", "closed")
     return [(state, labels[state]) for state in STATES]
 
 

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ecogov.accounts.models import Role
 from ecogov.domain.supervision import Clock, Colour, Level, Stage, add_months
@@ -480,7 +481,8 @@ def _rehandle(suggestion, author, comment, deadline, by, at) -> None:
     suggestion.rehandled += 1
     suggestion.state = Suggestion.State.HANDLING
     reason = _("%(author)s is dissatisfied: %(comment)s. Handled again (time %(n)d), by %(due)s.") % {
-        "author": author, "comment": comment, "n": suggestion.rehandled, "due": deadline}  # fmt: skip
+        "author": author, "comment": comment.rstrip("。.！!；;"), "n": suggestion.rehandled,
+        "due": deadline}  # fmt: skip
     handlers = current_handlers(suggestion)
     main = next(h.unit for h in handlers if h.role == Handler.Role.MAIN)
     co = [h.unit for h in handlers if h.role == Handler.Role.CO and h.returned_on is None]
@@ -518,7 +520,7 @@ def status_of(suggestion: Suggestion) -> str:
     if suggestion.state == Suggestion.State.CONCLUDED:
         if item is not None and item.is_open:
             return _("promise being kept")
-        return _("closed")
+        return pgettext("suggestion", "closed")
     if suggestion.state == Suggestion.State.HANDLING and suggestion.rehandled:
         return _("being handled again")
     return str(suggestion.get_state_display())

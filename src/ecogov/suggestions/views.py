@@ -21,6 +21,7 @@ from ecogov.suggestions import actions, letters, selectors, services
 from ecogov.suggestions.models import (
     AnswerClass,
     Body,
+    Handler,
     Kind,
     Opinion,
     Satisfaction,
@@ -122,7 +123,10 @@ def suggestion_detail(request, pk: int):
     _section(request)
     suggestion = _suggestion(request, pk)
     user = request.user
-    handlers = list(suggestion.handlers.select_related("unit").order_by("ended_on", "role", "pk"))
+    handlers = sorted(
+        suggestion.handlers.select_related("unit"),
+        key=lambda h: (h.ended_on is not None, h.role != Handler.Role.MAIN, h.pk),
+    )
     answers = list(suggestion.answers.select_related("unit").prefetch_related("ratings__author"))
     current = answers[-1] if answers else None
     rated = {r.author_id for r in current.ratings.all()} if current else set()
