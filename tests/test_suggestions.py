@@ -48,17 +48,16 @@ def english():
 
 
 @pytest.fixture
-def client_for():
+def client_for(client_for):
     """Signed in, with the CSRF token sent on every request as a page's form would."""
 
-    def make(user) -> Client:
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(user)
+    def with_token(user) -> Client:
+        client = client_for(user)
         client.get("/")
         client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
         return client
 
-    return make
+    return with_token
 
 
 def status(suggestion) -> str:

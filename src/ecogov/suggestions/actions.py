@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov.accounts.models import Role
+from ecogov.cases.actions import _Fields as Fields  # a JSON body read like a form
 from ecogov.domain.supervision import Level
 from ecogov.suggestions import services
 from ecogov.suggestions.models import Extension, Handler, Suggestion
@@ -14,20 +15,6 @@ from ecogov.supervision.actions import date_field, unit_field
 
 ACTIONS = ("assign", "reassign", "return", "opinion", "extend", "approve", "refuse", "answer",
            "rate")  # fmt: skip
-
-
-class Fields(dict):
-    """A JSON body read like a form: lists are lists, other values are text."""
-
-    def get(self, key, default=None):
-        value = super().get(key, default)
-        if value is None or isinstance(value, list):
-            return value
-        return str(value).lower() if isinstance(value, bool) else str(value)
-
-    def getlist(self, key):
-        value = super().get(key, [])
-        return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def _units(suggestion: Suggestion, post):
