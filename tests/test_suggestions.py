@@ -274,7 +274,9 @@ def test_a_return_after_ten_days_is_refused(personas, assigned):
     assert assigned.handlers.get(unit=personas.construction).returned_on is None
 
 
-def test_a_co_unit_opinion_is_due_in_a_month_and_a_later_one_is_marked_late(personas, assigned):
+def test_a_co_unit_opinion_is_due_in_a_month_and_a_later_one_is_marked_late(
+    personas, assigned, client_for
+):
     day = datetime.date(2026, 4, 10)
     overdue = selectors.suggestion_rows(
         personas.dora, selectors.Filters(overdue_opinions=True), day
@@ -290,6 +292,9 @@ def test_a_co_unit_opinion_is_due_in_a_month_and_a_later_one_is_marked_late(pers
     opinion = services.opinion_send(assigned, text="同意主办单位意见。", files=[upload],
                                     by=personas.lily, at=at("2026-04-10"))  # fmt: skip
     assert opinion.late and opinion.file
+    file_url = f"/suggestions/opinions/{opinion.pk}/"
+    assert client_for(personas.liam).get(file_url).status_code == 200
+    assert client_for(personas.oscar).get(file_url).status_code == 404
     assert not selectors.suggestion_rows(
         personas.dora, selectors.Filters(overdue_opinions=True), day
     )
@@ -518,3 +523,32 @@ def test_the_sample_has_ten_in_every_state_and_loads_once(personas):
     assert Handler.objects.filter(returned_on__isnull=False).count() == 2
     assert any(o.late for o in Opinion.objects.all())
     assert Item.objects.filter(kind="suggestion", colour="red").exists()
+
+
+def test_the_bureau_registers_one_on_the_page_and_a_liaison_may_not(personas, client_for):
+    form = {
+        "kind": "suggestion", "session": "区十八届人大三次会议", "number": "44",
+        "title": "关于农村生活垃圾治理的建议", "text": "部分村庄垃圾清运不及时。",
+        "received_on": "2026-02-10", "name_0": "韩德福", "body_0": "deputy",
+        "group_0": "总寨镇代表团", "contact_0": CONTACT,
+    }  # fmt: skip
+    assert client_for(personas.liam).get("/suggestions/new/").status_code == 403
+    assert client_for(personas.liam).post("/suggestions/new/", form).status_code == 403
+    response = client_for(personas.dora).post("/suggestions/new/", form)
+    suggestion = Suggestion.objects.get()
+    assert response.status_code == 302 and response.url == suggestion.get_absolute_url()
+    assert suggestion.authors.get().contact == CONTACT
+    again = client_for(personas.dora).post("/suggestions/new/", form | {"received_on": "x"})
+    assert again.status_code == 200 and Suggestion.objects.count() == 1
+
+
+def test_a_suggestion_cancelled_on_the_ledger_offers_no_steps(personas, assigned, client_for):
+    client_for(personas.dora).post(f"/supervision/items/{assigned.item.pk}/act/cancel/",
+                                   {"reason": "代表撤回"})  # fmt: skip
+    assigned.refresh_from_db()
+    assert assigned.item.state == Item.State.CANCELLED
+    page = client_for(personas.liam).get(assigned.get_absolute_url()).content.decode()
+    assert 'id="steps"' not in page
+    with pytest.raises(ValidationError):
+        services.answer_give(assigned, answer_class="A", letter="答复", by=personas.liam)
+    assert not Answer.objects.exists()

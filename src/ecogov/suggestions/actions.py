@@ -12,6 +12,7 @@ from ecogov.suggestions import services
 from ecogov.suggestions.models import Extension, Handler, Suggestion
 from ecogov.suggestions.rules import acts_for, runs
 from ecogov.supervision.actions import date_field, unit_field
+from ecogov.supervision.models import Item
 
 ACTIONS = ("assign", "reassign", "return", "opinion", "extend", "approve", "refuse", "answer",
            "rate")  # fmt: skip
@@ -90,6 +91,8 @@ def perform(user, suggestion: Suggestion, action: str, post, files=()) -> str:
 def allowed(user, suggestion: Suggestion) -> list[str]:
     """The steps this person may take now (the page shows their forms)."""
     state, steps = suggestion.state, []
+    if suggestion.item is not None and suggestion.item.state == Item.State.CANCELLED:
+        return steps  # the bureau cancelled it on the ledger
     bureau = runs(user, suggestion.jurisdiction_id) and user.role != Role.INSPECTOR
     if bureau:
         if state == Suggestion.State.REGISTERED:
