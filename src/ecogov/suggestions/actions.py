@@ -48,7 +48,7 @@ def perform(user, suggestion: Suggestion, action: str, post, files=()) -> str:
         main, co = _units(suggestion, post)
         services.suggestion_reassign(suggestion, main=main, co=co,
                                      reason=post.get("reason", ""), by=user)  # fmt: skip
-        return _("Reassigned.")
+        return _("Reassigned to other units.")
     if action == "return":
         services.suggestion_return(suggestion, reason=post.get("reason", ""), by=user)
         return _("Returned to the bureau.")
