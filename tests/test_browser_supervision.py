@@ -23,7 +23,10 @@ def people(transactional_db):
 
 
 def test_an_instruction_from_entry_to_close_out_and_an_overdue_one_in_the_inspectors_view(
-    people, page_for, live_server, tmp_path  # noqa: F811
+    people,
+    page_for,  # noqa: F811
+    live_server,
+    tmp_path,
 ):
     dora = page_for(people.dora)
     dora.goto(f"{live_server.url}/supervision/new/")

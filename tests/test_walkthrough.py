@@ -36,6 +36,7 @@ from ecogov.plans.models import Plan
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.models import Source
 from ecogov.sources.sample import sources_sample_load
+from ecogov.suggestions import services as suggestions
 from ecogov.supervision import services as supervision
 from ecogov.testing import make_person, make_personas
 from test_browser import browser, page_for  # noqa: F401  (the fixtures, with the CSP watch)
@@ -99,6 +100,17 @@ def walk_data():
     )  # fmt: skip
     report = supervision.item_report(item, text="已开工", files=[SimpleUploadedFile("p.png", PNG)],
                                      by=people.liam)  # fmt: skip
+    proposal = suggestions.suggestion_register(
+        jurisdiction=district, kind="suggestion", session="区十八届人大三次会议", number=12,
+        title="关于加强建筑工地扬尘治理的建议", text="南川东路沿线工地扬尘严重。",
+        received_on=datetime.date(2026, 3, 1), authors=[{"name": "张明", "body": "deputy"}],
+        by=people.dora,
+    )  # fmt: skip
+    suggestions.suggestion_assign(proposal, main=people.construction, co=[people.health],
+                                  by=people.dora)  # fmt: skip
+    opinion = suggestions.opinion_send(proposal, text="建议加强夜间巡查。", by=people.lily,
+                                       files=[SimpleUploadedFile("意见.pdf", b"%PDF-1.4\n%o\n")])  # fmt: skip
+    suggestions.answer_give(proposal, answer_class="A", letter="已全部整改。", by=people.liam)
     today = timezone.localdate()
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
@@ -111,7 +123,8 @@ def walk_data():
         "point": Point.objects.filter(jurisdiction=district).order_by("pk").first().pk,
         "alarm": Alarm.objects.order_by("pk").first().pk,
         "year": today.year, "quarter": (today.month - 1) // 3 + 1,
-        "item": item.pk, "evidence": report.evidence.get().pk,
+        "item": item.pk, "evidence": report.evidence.get().pk, "suggestion": proposal.pk,
+        "opinion": opinion.pk,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -149,6 +162,10 @@ def arguments(ids) -> dict[str, dict]:
         "monitoring_point": {"pk": ids["point"]}, "monitoring_alarm": {"pk": ids["alarm"]},
         "item_detail": {"pk": ids["item"]}, "item_act": {"pk": ids["item"], "action": "report"},
         "evidence_file": {"pk": ids["evidence"]},
+        "suggestion_detail": {"pk": ids["suggestion"]},
+        "suggestion_act": {"pk": ids["suggestion"], "action": "rate"},
+        "suggestion_letter": {"pk": ids["suggestion"], "round": 1},
+        "suggestion_opinion_file": {"pk": ids["opinion"]},
     }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from ecogov.monitoring.api import router as monitoring_router
 from ecogov.org.api import router as org_router
 from ecogov.params import BadQuery
 from ecogov.plans.api import router as plans_router
+from ecogov.suggestions.api import router as suggestions_router
 from ecogov.supervision.api import router as supervision_router
 from ecogov.text import UnstorableText
 
@@ -70,6 +71,7 @@ api.add_router("/", cases_router)
 api.add_router("/public", public_cases_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/", supervision_router)
+api.add_router("/", suggestions_router)
 
 
 @api.exception_handler(Http404)

@@ -15,6 +15,7 @@ from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.sources import views as sources
+from ecogov.suggestions import views as suggestions
 from ecogov.supervision import views as supervision
 from ecogov.web import audit_views as audit
 from ecogov.web import views as web
@@ -122,6 +123,20 @@ urlpatterns = [
     path("supervision/items/<int:pk>/", supervision.item_detail, name="item_detail"),
     path("supervision/items/<int:pk>/act/<str:action>/", supervision.item_act, name="item_act"),
     path("supervision/evidence/<int:pk>/", supervision.evidence_file, name="evidence_file"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestion_list"),
+    path("suggestions/new/", suggestions.suggestion_new, name="suggestion_new"),
+    path("suggestions/<int:pk>/", suggestions.suggestion_detail, name="suggestion_detail"),
+    path(
+        "suggestions/<int:pk>/act/<str:action>/", suggestions.suggestion_act, name="suggestion_act"
+    ),
+    path(
+        "suggestions/<int:pk>/answers/<int:round>/letter.docx",
+        suggestions.answer_letter,
+        name="suggestion_letter",
+    ),
+    path(
+        "suggestions/opinions/<int:pk>/", suggestions.opinion_file, name="suggestion_opinion_file"
+    ),
     path("notices/", supervision.notice_list, name="notice_list"),
     path("notices/read/", supervision.notices_read, name="notices_read"),
     path("api/", api.urls),

@@ -19,7 +19,7 @@ def _yes(value) -> bool:
     return str(value).lower() in {"on", "yes", "true", "1"}
 
 
-class _Fields(dict):
+class FormFields(dict):
     """A JSON body read like a form: lists are lists, other values are text."""
 
     def get(self, key, default=None):
@@ -45,7 +45,7 @@ def perform(user, case: Case, action: str, post, files=()) -> str:
     """Take the step ``action`` with the form or JSON fields ``post``; the message to
     show. Raises ValidationError (bad input, nothing changed), PermissionDenied, Http404."""
     if not hasattr(post, "getlist"):
-        post = _Fields(post)
+        post = FormFields(post)
     if action == "assign":
         lead = _units(case, [post.get("lead", "")])
         if not lead:

@@ -609,7 +609,7 @@ def _positions(district: Jurisdiction, rng: random.Random) -> dict[str, tuple[fl
     return chosen
 
 
-def _on_duty(day: datetime.date, earliest: datetime.date) -> datetime.date:
+def on_duty(day: datetime.date, earliest: datetime.date) -> datetime.date:
     """The working day on or before ``day`` (not before ``earliest``), else ``day``."""
     calendar = work_calendar()
     candidate = day
@@ -621,7 +621,7 @@ def _on_duty(day: datetime.date, earliest: datetime.date) -> datetime.date:
         return day
 
 
-def _moment(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+def moment(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
@@ -630,17 +630,17 @@ def _timeline(rng: random.Random, today: datetime.date) -> list[tuple]:
     events = []
     for index, plan in enumerate(PLANS):
         registered = today - datetime.timedelta(days=plan.days)
-        at = _moment(registered, rng.randrange(*plan.hours), rng.randrange(60))
+        at = moment(registered, rng.randrange(*plan.hours), rng.randrange(60))
         events.append((at, index, 0, Step(0, "register")))
         day = registered
         for n, step in enumerate(plan.steps, start=1):
             if not 0 <= step.day < plan.days:
                 raise ValueError(f"plan {plan.text}: step {step.action} on day {step.day}")
-            day = _on_duty(registered + datetime.timedelta(days=step.day), day)
-            moment = _moment(day, rng.randrange(9, 17), rng.randrange(60))
-            if moment <= at:
-                moment = at + datetime.timedelta(minutes=rng.randrange(10, 90))
-            at = moment
+            day = on_duty(registered + datetime.timedelta(days=step.day), day)
+            when = moment(day, rng.randrange(9, 17), rng.randrange(60))
+            if when <= at:
+                when = at + datetime.timedelta(minutes=rng.randrange(10, 90))
+            at = when
             events.append((at, index, n, step))
     events.sort(key=lambda event: event[:3])
     return events

@@ -40,6 +40,9 @@ def unit_field(item_or_jurisdiction, value, what: str) -> Unit | None:
 def perform(user, item: Item, action: str, post, files=()) -> str:
     """Take the step ``action``; the message to show. Raises ValidationError (bad input,
     nothing changed) or PermissionDenied."""
+    refusal = services.step_refusal(item, action)
+    if refusal:
+        raise ValidationError(refusal)
     if action == "report":
         services.item_report(item, text=_field(post, "text"), percent=_field(post, "percent"),
                              files=files, by=user)  # fmt: skip
@@ -86,4 +89,4 @@ def allowed(user, item: Item) -> list[str]:
         if not item.ongoing:
             steps.append("extend")
         steps += ["reassign", "cancel"]
-    return steps
+    return [step for step in steps if not services.step_refusal(item, step)]

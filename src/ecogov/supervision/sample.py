@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from ecogov.cases.sample import SampleCast
+from ecogov.cases.sample import SampleCast, moment
 from ecogov.domain.supervision import Level
 from ecogov.org.models import Jurisdiction
 from ecogov.supervision import clocks, services
@@ -14,10 +14,6 @@ from ecogov.supervision.models import Item, Kind
 
 INSTRUCTION = "关于南川河城中段黑臭水体反弹问题的批示"
 SPECIAL = "冬季燃煤散烧和秸秆焚烧专项督办"
-
-
-def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def supervision_sample_load(district: Jurisdiction, *, today: datetime.date | None = None) -> int:
@@ -35,15 +31,15 @@ def supervision_sample_load(district: Jurisdiction, *, today: datetime.date | No
         "配合，查明雨污混接和沿河排口问题，两个月内完成整治，每半月报送进展。",
         source="区长批示件（城中政批〔" + f"{start.year}" + "〕17号）", lead=construction,
         support=[water], deadline=start + datetime.timedelta(days=60), level=Level.IMPORTANT,
-        by=cast.dispatcher, at=_at(start),
+        by=cast.dispatcher, at=moment(start, 10, 0),
     )  # fmt: skip
     services.item_report(
         instruction, text="完成沿河12处排口排查，发现雨污混接点3处，已制定整改方案。", percent="30",
-        by=cast.liaison(construction), at=_at(start + datetime.timedelta(days=14)),
+        by=cast.liaison(construction), at=moment(start + datetime.timedelta(days=14), 10, 0),
     )  # fmt: skip
     services.item_report(
         instruction, text="配合完成河道清淤1.2公里，补水调度已协调。", by=cast.liaison(water),
-        at=_at(start + datetime.timedelta(days=20)),
+        at=moment(start + datetime.timedelta(days=20), 10, 0),
     )  # fmt: skip
     special = services.item_create(
         jurisdiction=district, kind=Kind.SPECIAL, title=SPECIAL, supervisor=cast.bureau,
@@ -51,7 +47,7 @@ def supervision_sample_load(district: Jurisdiction, *, today: datetime.date | No
         "区生态环境局每周通报，发现一起查处一起。",
         source="城中区大气污染防治工作专项督办通知", lead=cast.unit("总寨镇政府"),
         deadline=today - datetime.timedelta(days=5), level=Level.URGENT, by=cast.dispatcher,
-        at=_at(today - datetime.timedelta(days=35)),
+        at=moment(today - datetime.timedelta(days=35), 10, 0),
     )  # fmt: skip
     cast.liaison(special.lead)
     clocks.scan(today)

@@ -446,3 +446,18 @@ def register_origin(kind: str, origin) -> None:
 def origin_of(item: Item) -> Origin | None:
     origin = _ORIGINS.get(item.kind)
     return origin(item) if origin else None
+
+
+_STEP_GUARDS: dict[str, object] = {}
+
+
+def register_steps(kind: str, guard) -> None:
+    """An app that runs some steps of its items on its own page says which of the item
+    page's steps it refuses: ``guard(item, step) -> message | None`` (a suggestion is
+    answered and rated on its page, not asked complete on the item's)."""
+    _STEP_GUARDS[kind] = guard
+
+
+def step_refusal(item: Item, step: str) -> str | None:
+    guard = _STEP_GUARDS.get(item.kind)
+    return guard(item, step) if guard else None

@@ -12,6 +12,7 @@ from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.sample import sources_sample_load
+from ecogov.suggestions.sample import suggestions_sample_load
 from ecogov.supervision.sample import supervision_sample_load
 
 
@@ -45,3 +46,6 @@ class Command(BaseCommand):
         self.stdout.write(f"sample monitoring: {uploads} hourly uploads stored")
         items = supervision_sample_load(district)
         self.stdout.write(f"sample supervision: {items} instructions and special items added")
+        self.stdout.write(
+            f"sample suggestions and proposals: {suggestions_sample_load(district)} added"
+        )
