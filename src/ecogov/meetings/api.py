@@ -87,6 +87,24 @@ class MeetingDetailOut(MeetingOut):
     topics: list[TopicOut]
     minutes: list[MinutesBriefOut]
 
+    @staticmethod
+    def resolve_agenda(meeting):
+        return list(meeting.agenda.order_by("order", "pk"))
+
+    @staticmethod
+    def resolve_invitations(meeting):
+        return list(meeting.invitations.select_related("unit"))
+
+    @staticmethod
+    def resolve_topics(meeting, context):
+        user = context["request"].user
+        return list(access.scope(user, Topic).filter(meeting=meeting).select_related("unit"))
+
+    @staticmethod
+    def resolve_minutes(meeting, context):
+        user = context["request"].user
+        return list(access.scope(user, Minutes).filter(meeting=meeting).order_by("created_at", "pk"))
+
 
 class ResolutionOut(Schema):
     order: int
@@ -162,18 +180,6 @@ def _home(request):
     if not user.unit_id:
         raise ValidationError(_("Your account has no unit: ask an administrator."))
     return user.unit.jurisdiction
-
-
-def _meeting_detail(request, meeting: Meeting) -> dict:
-    topics = access.scope(request.user, Topic).filter(meeting=meeting).select_related("unit")
-    minutes = access.scope(request.user, Minutes).filter(meeting=meeting)
-    return {
-        **MeetingOut.from_orm(meeting).dict(),
-        "agenda": list(meeting.agenda.order_by("order", "pk")),
-        "invitations": list(meeting.invitations.select_related("unit")),
-        "topics": list(topics),
-        "minutes": list(minutes.order_by("created_at", "pk")),
-    }
 
 
 @router.get("/meetings", response=list[MeetingOut])
@@ -275,7 +281,7 @@ def minutes_docx(request, minutes_id: Id):
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
 def meeting_detail(request, meeting_id: Id):
     meeting = access.obtain(request.user, Meeting.objects.select_related("convener"), meeting_id)
-    return _meeting_detail(request, meeting)
+    return meeting
 
 
 @router.post("/meetings/{meeting_id}/steps/{action}", response=StepOut)
