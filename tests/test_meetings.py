@@ -565,3 +565,31 @@ def test_a_cancelled_meeting_needs_a_reason_and_takes_no_topics(personas):
     with pytest.raises(ValidationError):
         services.minutes_draft(meeting, by=personas.dora)
     assert Invitation.objects.filter(meeting=meeting).exists()
+
+
+# --- sample data ----------------------------------------------------------------------
+
+
+def test_the_sample_year_has_every_kind_of_meeting_and_resolutions_in_every_state(personas):
+    from ecogov.cases.sample import cases_sample_load
+    from ecogov.meetings.models import Resolution
+    from ecogov.meetings.sample import meetings_sample_load
+
+    cases_sample_load(personas.district)
+    assert meetings_sample_load(personas.district) == 9
+    assert meetings_sample_load(personas.district) == 0  # idempotent
+    kinds = list(Meeting.objects.values_list("kind", flat=True))
+    assert kinds.count("joint") == 4 and kinds.count("annual") == 1
+    assert kinds.count("consultation") == 1 and kinds.count("daily") == 3
+    assert set(Meeting.objects.values_list("state", flat=True)) == {"minutes_issued"}
+    assert Meeting.objects.get(kind="annual").convener.name == "区政府办公室"
+    items = Item.objects.filter(resolutions__in=Resolution.objects.all()).distinct()
+    states = set(items.values_list("state", flat=True))
+    assert {"open", "completion_asked", "closed"} <= states
+    kinds_of_event = set(ItemEvent.objects.filter(item__in=items).values_list("kind", flat=True))
+    assert {"reported", "sent_back", "closed", "completion_asked"} <= kinds_of_event
+    red = items.filter(colour=Colour.RED)
+    assert red.count() == 1 and red.get().state == "open"
+    assert AgendaEntry.objects.filter(kind="topic").exists()
+    assert AgendaEntry.objects.filter(kind="review").exists()
+    assert all(item.source.endswith("号）") for item in items)
