@@ -21,7 +21,6 @@ from ecogov.meetings import services
 from ecogov.meetings.models import AgendaEntry, Invitation, Meeting, MeetingKind, Minutes, Topic
 from ecogov.org.selectors import unit_find
 from ecogov.supervision import clocks
-from ecogov.supervision import services as supervision
 from ecogov.supervision.models import Item, ItemEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -51,7 +50,9 @@ def held(personas, **fields):
 
 def drafted(personas, *, deadline=SOON):
     meeting = held(personas)
-    minutes = services.minutes_draft(meeting, text="会议听取了各成员单位工作汇报。", by=personas.dora)
+    minutes = services.minutes_draft(
+        meeting, text="会议听取了各成员单位工作汇报。", by=personas.dora
+    )
     services.resolution_add(minutes, text="完成南滩排洪渠雨污混接整改。", lead=personas.construction,
                             support=[personas.health], deadline=deadline, level="important",
                             by=personas.dora)  # fmt: skip
@@ -63,7 +64,9 @@ def post(client, url, data=None, **extra):
 
 
 def api(client, method, url, body=None):
-    return getattr(client, method)(url, data=json.dumps(body or {}), content_type="application/json")
+    return getattr(client, method)(
+        url, data=json.dumps(body or {}), content_type="application/json"
+    )
 
 
 def csrf_client(client):
@@ -141,7 +144,9 @@ def test_it_runs_a_meeting_from_a_proposed_topic_to_a_closed_resolution(personas
     assert meeting.invitations.filter(attendance__in=["present", "substitute"]).count() == 3
 
     # Minutes drafted, resolutions added, circulated, corrected by a unit, issued.
-    response = dora.post(f"/meetings/{meeting.pk}/act/draft/", {"title": "", "text": "会议议定如下。"})
+    response = dora.post(
+        f"/meetings/{meeting.pk}/act/draft/", {"title": "", "text": "会议议定如下。"}
+    )
     minutes = Minutes.objects.get()
     assert response.url == minutes.get_absolute_url()
     assert minutes.title == "城中区生态环境保护委员会2026年第一次联席会议纪要"
@@ -158,7 +163,9 @@ def test_it_runs_a_meeting_from_a_proposed_topic_to_a_closed_resolution(personas
     dora.post(url + "circulate/")
     liam.post(url + "comment/", {"text": "第一项完成时限建议为6月底。"})
     assert minutes.comments.get().unit == personas.construction
-    dora.post(url + "edit/", {"title": minutes.title, "text": "会议议定如下（已按各单位意见修改）。"})
+    dora.post(
+        url + "edit/", {"title": minutes.title, "text": "会议议定如下（已按各单位意见修改）。"}
+    )
     dora.post(url + "issue/", {"number": "城环委纪〔2026〕1号"})
     minutes.refresh_from_db()
     meeting.refresh_from_db()
@@ -168,7 +175,11 @@ def test_it_runs_a_meeting_from_a_proposed_topic_to_a_closed_resolution(personas
     # Each resolution is an item on the ledger, led by its lead unit, supervised by the convener.
     first, second = [r.item for r in minutes.resolutions.order_by("order")]
     assert (first.kind, first.lead, first.supervisor, first.level) == (
-        "resolution", personas.construction, personas.bureau, "important")
+        "resolution",
+        personas.construction,
+        personas.bureau,
+        "important",
+    )
     assert first.source == "城中区生态环境保护委员会2026年第一次联席会议纪要（城环委纪〔2026〕1号）"
     assert list(first.support.all()) == [personas.health]
     assert first.number in liam.get("/supervision/").content.decode()
@@ -176,13 +187,19 @@ def test_it_runs_a_meeting_from_a_proposed_topic_to_a_closed_resolution(personas
     assert minutes.get_absolute_url() in item_page  # the item links back to its minutes
 
     # Reported, completion asked, verified and closed: on the one mechanism.
-    liam.post(f"/supervision/items/{first.pk}/act/report/", {"text": "已完成管网排查。", "percent": 50})
+    liam.post(
+        f"/supervision/items/{first.pk}/act/report/", {"text": "已完成管网排查。", "percent": 50}
+    )
     liam.post(f"/supervision/items/{first.pk}/act/complete/", {"text": "混接口已封堵。"})
     dora.post(f"/supervision/items/{first.pk}/act/verify/", {"note": "现场复核属实。"})
     first.refresh_from_db()
     assert first.state == Item.State.CLOSED
     assert list(first.events.values_list("kind", flat=True)) == [
-        "created", "reported", "completion_asked", "closed"]
+        "created",
+        "reported",
+        "completion_asked",
+        "closed",
+    ]
 
     # The other, left overdue, goes red; the discipline commission sees it red.
     clocks.scan(TODAY + datetime.timedelta(days=30))
@@ -222,7 +239,9 @@ def test_minutes_without_an_attendee_or_a_number_are_not_issued(personas):
 def test_a_resolution_without_a_lead_unit_is_refused(personas, pages):
     minutes = drafted(personas)
     with pytest.raises(ValidationError, match="lead unit"):
-        services.resolution_add(minutes, text="加强宣传", lead=None, deadline=SOON, by=personas.dora)
+        services.resolution_add(
+            minutes, text="加强宣传", lead=None, deadline=SOON, by=personas.dora
+        )
     dora = pages(personas.dora)
     response = dora.post(f"/meetings/minutes/{minutes.pk}/act/resolution_add/",
                          {"text": "加强宣传", "deadline": SOON.isoformat()}, follow=True)  # fmt: skip
@@ -252,7 +271,9 @@ def test_issued_minutes_refuse_every_edit_with_409(personas, pages):
                          ("circulate", {})):  # fmt: skip
         response = api(dora, "post", base + action, body)
         assert response.status_code == 409, action
-        assert "issue a correction" in response.json()["detail"] or "更正" in response.json()["detail"]
+        assert (
+            "issue a correction" in response.json()["detail"] or "更正" in response.json()["detail"]
+        )
     response = dora.post(f"/meetings/minutes/{minutes.pk}/act/edit/", {"title": "改", "text": "改"},
                          follow=True)  # fmt: skip
     assert "更正" in response.content.decode()
@@ -403,7 +424,9 @@ def test_the_convening_unit_runs_its_meeting_and_the_annual_one_is_the_offices(p
 def test_a_liaison_proposes_and_corrects_for_its_own_unit_only(personas):
     meeting = new_meeting(personas)
     with pytest.raises(PermissionDenied):
-        services.topic_propose(unit=personas.health, title="冒名", meeting=meeting, by=personas.liam)
+        services.topic_propose(
+            unit=personas.health, title="冒名", meeting=meeting, by=personas.liam
+        )
     topic = services.topic_propose(unit=None, title="本单位议题", meeting=meeting, by=personas.liam)
     with pytest.raises(PermissionDenied):
         services.topic_decide(topic, accept=True, by=personas.liam)
@@ -514,7 +537,12 @@ def test_the_api_runs_a_meeting(personas, pages):
                   {"accept": True})  # fmt: skip
     assert decided.json()["state"] == "accepted"
     steps = f"/api/meetings/{meeting_id}/steps/"
-    assert api(dora, "post", steps + "agenda_add", {"kind": "topic", "ref": topic.json()["id"]}).status_code == 200
+    assert (
+        api(
+            dora, "post", steps + "agenda_add", {"kind": "topic", "ref": topic.json()["id"]}
+        ).status_code
+        == 200
+    )
     assert api(dora, "post", steps + "hold").json()["state"] == "held"
     assert api(dora, "post", steps + "attend", {"unit": personas.construction.pk,
                                                 "person": "李建", "attendance": "present"}

@@ -103,7 +103,9 @@ class MeetingDetailOut(MeetingOut):
     @staticmethod
     def resolve_minutes(meeting, context):
         user = context["request"].user
-        return list(access.scope(user, Minutes).filter(meeting=meeting).order_by("created_at", "pk"))
+        return list(
+            access.scope(user, Minutes).filter(meeting=meeting).order_by("created_at", "pk")
+        )
 
 
 class ResolutionOut(Schema):
@@ -263,7 +265,9 @@ def minutes_step(request, minutes_id: Id, action: one_of(*actions.MINUTES_ACTION
     409; ``correct`` answers the new draft that corrects them."""
     minutes = access.obtain(request.user, Minutes, minutes_id)
     try:
-        message, shown = actions.perform_minutes(request.user, minutes, action, clean_value(payload))
+        message, shown = actions.perform_minutes(
+            request.user, minutes, action, clean_value(payload)
+        )
     except services.MinutesIssued as error:
         raise HttpError(409, "; ".join(error.messages)) from None
     shown.refresh_from_db()
@@ -295,5 +299,3 @@ def meeting_step(request, meeting_id: Id, action: one_of(*actions.MEETING_ACTION
     message = actions.perform_meeting(request.user, meeting, action, clean_value(payload))
     meeting.refresh_from_db()
     return {"detail": message, "state": meeting.state}
-
-

@@ -46,8 +46,10 @@ class MinutesIssued(ValidationError):
 
     def __init__(self):
         super().__init__(
-            _("These minutes are issued and cannot be changed: issue a correction instead "
-              "(new minutes that correct them).")  # fmt: skip
+            _(
+                "These minutes are issued and cannot be changed: issue a correction instead "
+                "(new minutes that correct them)."
+            )  # fmt: skip
         )
 
 
@@ -197,7 +199,9 @@ def meeting_invite(meeting: Meeting, *, units, by) -> list[Invitation]:
 def invitation_remove(invitation: Invitation, *, by) -> None:
     meeting = invitation.meeting
     _require_runs(by, meeting)
-    _require(meeting.state == Meeting.State.PLANNED, _("Invitations change only before the meeting."))
+    _require(
+        meeting.state == Meeting.State.PLANNED, _("Invitations change only before the meeting.")
+    )
     _require(invitation.unit.kind != Unit.Kind.DISCIPLINE_COMMISSION,
              _("The discipline commission is invited to every coordination meeting."))  # fmt: skip
     _require(invitation.unit_id != meeting.convener_id, _("The convening unit takes part."))
@@ -230,12 +234,14 @@ def attendance_record(meeting: Meeting, *, unit: Unit | None, attendance: str, p
 def topic_propose(*, unit: Unit | None, title: str, text: str = "", meeting: Meeting | None = None,
                   files=(), by, at=None) -> Topic:  # fmt: skip
     """A unit proposes a topic (议题申报) for a meeting or for the next one."""
-    _require(_acts(by) and by.unit_id, _("A unit's liaison proposes topics."), permission=True)
+    _require(may_propose(by), _("A unit's liaison proposes topics."), permission=True)
     unit = unit or by.unit
     _require(access.is_admin(by) or unit.pk == by.unit_id,
              _("You propose topics for your own unit only."), permission=True)  # fmt: skip
     if meeting is not None:
-        _require(meeting.jurisdiction_id == unit.jurisdiction_id, _("Choose a meeting from the list."))
+        _require(
+            meeting.jurisdiction_id == unit.jurisdiction_id, _("Choose a meeting from the list.")
+        )
         _require(meeting.state == Meeting.State.PLANNED,
                  _("Topics are proposed for a meeting that is still planned."))  # fmt: skip
     title = text_of(title, _("The topic"), limit=200)
@@ -251,7 +257,9 @@ def topic_propose(*, unit: Unit | None, title: str, text: str = "", meeting: Mee
             proposed_at=at, proposed_by=by,
         )  # fmt: skip
         for upload, kind in checked:
-            TopicFile.objects.create(topic=topic, file=upload, kind=kind, name=(upload.name or "")[:200])
+            TopicFile.objects.create(
+                topic=topic, file=upload, kind=kind, name=(upload.name or "")[:200]
+            )
     conveners = [meeting.convener] if meeting else [bureau_of(unit.jurisdiction)]
     notify(people_of(units=conveners), Message(_("Topic proposed: %(t)s") % {"t": title}, text[:500],
            meeting.get_absolute_url() if meeting else ""), at)  # fmt: skip
@@ -270,7 +278,9 @@ def topic_decide(topic: Topic, *, accept: bool, reason: str = "", meeting: Meeti
                  and _home(by, topic.jurisdiction_id)),
                  _("Only the convening unit and the bureau decide on topics."), permission=True)  # fmt: skip
     else:
-        _require(target.jurisdiction_id == topic.jurisdiction_id, _("Choose a meeting from the list."))
+        _require(
+            target.jurisdiction_id == topic.jurisdiction_id, _("Choose a meeting from the list.")
+        )
         _require(runs(by, target), _("Only the convening unit and the bureau decide on topics."),
                  permission=True)  # fmt: skip
         _require(not accept or target.state in (Meeting.State.PLANNED, Meeting.State.HELD),
@@ -432,10 +442,14 @@ def _resolution_fields(minutes: Minutes, *, text, lead, support, deadline, ongoi
     jurisdiction = minutes.meeting.jurisdiction
     _require(lead is not None, _("Name the lead unit that must carry it out."))
     [lead] = _units_of(jurisdiction, [lead], _("The lead unit"))
-    support = [u for u in _units_of(jurisdiction, support or (), _("A supporting unit")) if u != lead]
+    support = [
+        u for u in _units_of(jurisdiction, support or (), _("A supporting unit")) if u != lead
+    ]
     _require(ongoing or deadline is not None,
              _("Give a deadline, or mark the item as ongoing with a reporting rhythm."))  # fmt: skip
-    _require(not (ongoing and deadline), _("An ongoing item has no deadline; choose one of the two."))
+    _require(
+        not (ongoing and deadline), _("An ongoing item has no deadline; choose one of the two.")
+    )
     _require(level in {choice.value for choice in Level}, _("Unknown supervision level."))
     try:
         report_every = int(report_every or 1)
@@ -586,9 +600,13 @@ def minutes_issue(minutes: Minutes, *, number: str, by, at=None) -> Minutes:
                 )  # fmt: skip
             resolution.save(update_fields=["item"])
         if minutes.corrects is not None:
-            superseded = Item.objects.filter(
-                resolutions__minutes=minutes.corrects, state__in=OPEN_ITEM_STATES
-            ).exclude(pk__in=kept).distinct()
+            superseded = (
+                Item.objects.filter(
+                    resolutions__minutes=minutes.corrects, state__in=OPEN_ITEM_STATES
+                )
+                .exclude(pk__in=kept)
+                .distinct()
+            )
             for item in superseded:
                 supervision.item_cancel(
                     item, by=by, at=at,

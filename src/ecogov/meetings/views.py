@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 from ecogov import access, uploads
 from ecogov.meetings import actions, services
 from ecogov.meetings.exports import minutes_document
-from ecogov.meetings.models import AgendaEntry, Invitation, Meeting, MeetingKind, Minutes, Topic, TopicFile
+from ecogov.meetings.models import (
+    AgendaEntry,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    Minutes,
+    Topic,
+    TopicFile,
+)
 from ecogov.org.models import Unit
 from ecogov.params import query_choice, query_int
 from ecogov.spreadsheets import download
@@ -55,7 +63,8 @@ def meeting_list(request):
         "state": state,
         "may_convene": home is not None and services.may_convene(request.user, home),
         "may_propose": home is not None and services.may_propose(request.user),
-        "topics": access.scope(request.user, Topic).filter(meeting=None, state=Topic.State.PROPOSED)
+        "topics": access.scope(request.user, Topic)
+        .filter(meeting=None, state=Topic.State.PROPOSED)
         .select_related("unit")[:50],
     }
     return render(request, "meetings/list.html", context)
@@ -77,7 +86,9 @@ def meeting_from_form(user, jurisdiction, post) -> Meeting:
     convener = unit_field(jurisdiction, post.get("convener"), _("the convening unit"))
     if convener is None and kind in MeetingKind.values:
         convener = services.default_convener(jurisdiction, kind, user)
-    invite = [unit_field(jurisdiction, value, _("a unit")) for value in actions._list(post, "invite")]
+    invite = [
+        unit_field(jurisdiction, value, _("a unit")) for value in actions._list(post, "invite")
+    ]
     return services.meeting_create(
         jurisdiction=jurisdiction, kind=kind, title=str(post.get("title") or ""),
         convener=convener, starts_at=_starts_at(post), place=str(post.get("place") or ""),
@@ -124,8 +135,9 @@ def meeting_detail(request, pk: int):
     runs = services.runs(user, meeting)
     topics = access.scope(user, Topic).filter(meeting=meeting).select_related("unit")
     unassigned = (
-        access.scope(user, Topic).filter(meeting=None, jurisdiction=meeting.jurisdiction,
-                                         state=Topic.State.PROPOSED)  # fmt: skip
+        access.scope(user, Topic).filter(
+            meeting=None, jurisdiction=meeting.jurisdiction, state=Topic.State.PROPOSED
+        )  # fmt: skip
         if runs and meeting.state == Meeting.State.PLANNED
         else Topic.objects.none()
     )
@@ -228,10 +240,13 @@ def minutes_detail(request, pk: int):
         "comments": minutes.comments.select_related("unit", "by"),
         "may_correct": services.may_correct(user, minutes),
         "attendees": [i for i in meeting.invitations.select_related("unit") if i.came],
-        "units": Unit.objects.filter(jurisdiction=meeting.jurisdiction, is_active=True).order_by("name"),
+        "units": Unit.objects.filter(jurisdiction=meeting.jurisdiction, is_active=True).order_by(
+            "name"
+        ),
         "levels": LevelChoice.choices,
         "corrections": access.scope(user, Minutes).filter(corrects=minutes),
-        "may_correct_issued": runs and minutes.issued
+        "may_correct_issued": runs
+        and minutes.issued
         and not meeting.minutes.exclude(state=Minutes.State.ISSUED).exists(),
     }
     return render(request, "meetings/minutes.html", context)

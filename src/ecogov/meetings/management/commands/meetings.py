@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ecogov.meetings.models import Meeting
 from ecogov.meetings.services import deadline_text
@@ -15,7 +16,7 @@ def meeting_row(meeting: Meeting) -> dict:
         "title": meeting.title,
         "kind": meeting.kind,
         "convener": meeting.convener.name,
-        "starts_at": meeting.starts_at.isoformat(),
+        "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
         "place": meeting.place,
         "chair": meeting.chair,
         "state": meeting.state,
@@ -30,8 +31,12 @@ def meeting_full(meeting: Meeting) -> dict:
             for e in meeting.agenda.order_by("order", "pk")
         ],
         "attendance": [
-            {"unit": i.unit.name, "attendance": i.attendance, "person": i.person,
-             "position": i.position}
+            {
+                "unit": i.unit.name,
+                "attendance": i.attendance,
+                "person": i.person,
+                "position": i.position,
+            }
             for i in meeting.invitations.select_related("unit")
         ],  # fmt: skip
         "topics": [
@@ -40,14 +45,23 @@ def meeting_full(meeting: Meeting) -> dict:
         ],
         "minutes": [
             {
-                "id": m.pk, "title": m.title, "number": m.number, "state": m.state,
+                "id": m.pk,
+                "title": m.title,
+                "number": m.number,
+                "state": m.state,
                 "corrects": m.corrects_id,
                 "resolutions": [
-                    {"order": r.order, "text": r.text, "lead": r.lead.name,
-                     "support": [u.name for u in r.support.all()], "deadline": deadline_text(r),
-                     "level": r.level, "item": r.item.number if r.item else None,
-                     "item_state": r.item.state if r.item else None,
-                     "colour": r.item.colour if r.item else None}
+                    {
+                        "order": r.order,
+                        "text": r.text,
+                        "lead": r.lead.name,
+                        "support": [u.name for u in r.support.all()],
+                        "deadline": deadline_text(r),
+                        "level": r.level,
+                        "item": r.item.number if r.item else None,
+                        "item_state": r.item.state if r.item else None,
+                        "colour": r.item.colour if r.item else None,
+                    }
                     for r in m.resolutions.select_related("lead", "item").order_by("order")
                 ],
             }
@@ -86,7 +100,9 @@ class Command(BaseCommand):
         if json:
             self._json(full)
             return
-        self.stdout.write(f"{full['title']} ({full['state']}) {full['starts_at'][:16]} {full['place']}")
+        self.stdout.write(
+            f"{full['title']} ({full['state']}) {full['starts_at'][:16]} {full['place']}"
+        )
         for entry in full["agenda"]:
             self.stdout.write(f"  议题{entry['order']}. {entry['title']}")
         for minutes in full["minutes"]:
