@@ -164,20 +164,27 @@ def meeting_detail(request, pk: int):
     return render(request, "meetings/meeting.html", context)
 
 
+def _step(request, action: str, allowed, perform):
+    """Take a step from a page's form: the message shown, and whether it was taken."""
+    if action not in allowed:
+        raise PermissionDenied(_("Unknown step."))
+    try:
+        message = perform()
+    except ValidationError as error:
+        messages.error(request, _messages(error))
+        return False
+    messages.success(request, message)
+    return True
+
+
 @login_required
 @require_POST
 def meeting_act(request, pk: int, action: str):
     meeting = _meeting(request, pk)
-    if action not in actions.MEETING_ACTIONS:
-        raise PermissionDenied(_("Unknown step."))
-    try:
-        message = actions.perform_meeting(request.user, meeting, action, request.POST)
-    except ValidationError as error:
-        messages.error(request, _messages(error))
-    else:
-        messages.success(request, message)
-        if action == "draft":
-            return redirect(services.current_minutes(meeting).get_absolute_url())
+    taken = _step(request, action, actions.MEETING_ACTIONS,
+                  lambda: actions.perform_meeting(request.user, meeting, action, request.POST))  # fmt: skip
+    if taken and action == "draft":
+        return redirect(services.current_minutes(meeting).get_absolute_url())
     return redirect(meeting.get_absolute_url())
 
 
@@ -256,16 +263,14 @@ def minutes_detail(request, pk: int):
 @require_POST
 def minutes_act(request, pk: int, action: str):
     minutes = _minutes(request, pk)
-    if action not in actions.MINUTES_ACTIONS:
-        raise PermissionDenied(_("Unknown step."))
-    try:
-        message, shown = actions.perform_minutes(request.user, minutes, action, request.POST)
-    except ValidationError as error:
-        messages.error(request, _messages(error))
-        shown = minutes
-    else:
-        messages.success(request, message)
-    return redirect(shown.get_absolute_url())
+    shown = [minutes]
+
+    def perform():
+        message, shown[0] = actions.perform_minutes(request.user, minutes, action, request.POST)
+        return message
+
+    _step(request, action, actions.MINUTES_ACTIONS, perform)
+    return redirect(shown[0].get_absolute_url())
 
 
 @login_required
