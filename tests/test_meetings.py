@@ -621,3 +621,12 @@ def test_the_sample_year_has_every_kind_of_meeting_and_resolutions_in_every_stat
     assert AgendaEntry.objects.filter(kind="topic").exists()
     assert AgendaEntry.objects.filter(kind="review").exists()
     assert all(item.source.endswith("号）") for item in items)
+
+
+def test_the_invited_units_are_told_and_the_convener_hears_of_topics(personas):
+    from ecogov.supervision.models import Notice
+
+    meeting = new_meeting(personas)
+    assert Notice.objects.filter(recipient=personas.liam, url=meeting.get_absolute_url()).exists()
+    services.topic_propose(unit=None, title="排洪渠", meeting=meeting, by=personas.lily)
+    assert Notice.objects.filter(recipient=personas.dora, subject__contains="排洪渠").exists()

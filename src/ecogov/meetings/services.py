@@ -163,7 +163,15 @@ def meeting_create(*, jurisdiction, kind: str, title: str, convener: Unit | None
         audited_save(meeting, by=by)
         for unit in [convener, *discipline_commission(jurisdiction), *invite]:
             Invitation.objects.get_or_create(meeting=meeting, unit=unit)
+    _tell_invited(meeting, invite, at)
     return meeting
+
+
+def _tell_invited(meeting: Meeting, units, at=None) -> None:
+    when = timezone.localtime(meeting.starts_at)
+    subject = _("Invitation: %(title)s, %(when)s, %(place)s") % {
+        "title": meeting.title, "when": f"{when:%Y-%m-%d %H:%M}", "place": meeting.place}  # fmt: skip
+    notify(people_of(units=units), Message(subject, "", meeting.get_absolute_url()), at)
 
 
 def meeting_cancel(meeting: Meeting, *, reason: str, by) -> Meeting:
@@ -193,7 +201,11 @@ def meeting_invite(meeting: Meeting, *, units, by) -> list[Invitation]:
     units = _units_of(meeting.jurisdiction, units, _("An invited unit"))
     _require(bool(units), _("Choose the units to invite."))
     with transaction.atomic():
-        return [Invitation.objects.get_or_create(meeting=meeting, unit=unit)[0] for unit in units]
+        invitations = [
+            Invitation.objects.get_or_create(meeting=meeting, unit=unit) for unit in units
+        ]
+    _tell_invited(meeting, [invitation.unit for invitation, created in invitations if created])
+    return [invitation for invitation, _created in invitations]
 
 
 def invitation_remove(invitation: Invitation, *, by) -> None:
