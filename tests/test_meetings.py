@@ -21,6 +21,7 @@ from ecogov.meetings import services
 from ecogov.meetings.models import AgendaEntry, Invitation, Meeting, MeetingKind, Minutes, Topic
 from ecogov.org.selectors import unit_find
 from ecogov.supervision import clocks
+from ecogov.supervision import services as supervision
 from ecogov.supervision.models import Item, ItemEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -321,6 +322,22 @@ def test_a_correction_is_new_minutes_that_keeps_unchanged_items_and_cancels_the_
     new_items = [r.item for r in correction.resolutions.order_by("order")][1:]
     assert all(item.is_open and item.pk != changed.pk for item in new_items)
     assert minutes.number == Minutes.objects.get(pk=minutes.pk).number  # the original unchanged
+
+
+def test_a_correction_keeps_a_closed_item_closed(personas):
+    minutes = drafted(personas)
+    services.minutes_issue(minutes, number="城环委纪〔2026〕11号", by=personas.dora)
+    item = minutes.resolutions.get().item
+    supervision.item_ask_completion(item, text="已完成。", by=personas.liam)
+    supervision.item_verify(item, accept=True, note="属实。", by=personas.dora)
+    correction = services.minutes_correct(minutes, by=personas.dora)
+    services.minutes_edit(
+        correction, title=correction.title, text="更正了参会人员。", by=personas.dora
+    )
+    services.minutes_issue(correction, number="城环委纪〔2026〕12号", by=personas.dora)
+    assert correction.resolutions.get().item == item
+    item.refresh_from_db()
+    assert item.state == Item.State.CLOSED and Item.objects.count() == 1
 
 
 def test_a_correction_is_posted_only_while_circulating(personas):

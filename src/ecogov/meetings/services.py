@@ -579,8 +579,8 @@ def _same(resolution: Resolution, earlier: Resolution) -> bool:
 def minutes_issue(minutes: Minutes, *, number: str, by, at=None) -> Minutes:
     """Issue the minutes with their document number (城环委纪〔2026〕3号): each resolution
     becomes a supervised item led by its lead unit and supervised by the convener. A
-    correction keeps the items of the resolutions it repeats unchanged and cancels those
-    it changes or drops."""
+    correction keeps the items of the resolutions it repeats unchanged (closed ones stay
+    closed) and cancels the open items of those it changes or drops."""
     require_editable(minutes, by)
     meeting = minutes.meeting
     number = text_of(number, _("The document number"), limit=60)
@@ -598,7 +598,7 @@ def minutes_issue(minutes: Minutes, *, number: str, by, at=None) -> Minutes:
         kept = set()
         for resolution in minutes.resolutions.select_related("replaces__item").order_by("order"):
             earlier = resolution.replaces
-            if earlier and earlier.item and earlier.item.is_open and _same(resolution, earlier):
+            if earlier and earlier.item_id and _same(resolution, earlier):
                 resolution.item = earlier.item
                 kept.add(earlier.item_id)
             else:
