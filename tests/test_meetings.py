@@ -647,3 +647,22 @@ def test_the_invited_units_are_told_and_the_convener_hears_of_topics(personas):
     assert Notice.objects.filter(recipient=personas.liam, url=meeting.get_absolute_url()).exists()
     services.topic_propose(unit=None, title="排洪渠", meeting=meeting, by=personas.lily)
     assert Notice.objects.filter(recipient=personas.dora, subject__contains="排洪渠").exists()
+
+
+def test_a_liaison_calls_a_meeting_only_for_its_own_unit(personas, pages):
+    liam = pages(personas.liam)
+    page = liam.get("/meetings/new/").content.decode()
+    assert "区城乡建设局" in page and f'value="{personas.health.pk}"' in page  # may invite it
+    assert page.count("<option") < 2 * personas.district.units.count()  # one convener only
+    response = liam.post("/meetings/new/", {
+        "kind": "key_work", "title": "建筑工地扬尘重点工作协调会", "starts_at": "2026-05-06T09:00",
+        "convener": personas.construction.pk,
+    })  # fmt: skip
+    meeting = Meeting.objects.get()
+    assert response.url == meeting.get_absolute_url() and meeting.convener == personas.construction
+    assert services.runs(personas.liam, meeting) and not services.runs(personas.lily, meeting)
+    response = liam.post("/meetings/new/", {
+        "kind": "key_work", "title": "越权", "starts_at": "2026-05-06T09:00",
+        "convener": personas.health.pk,
+    })  # fmt: skip
+    assert response.status_code == 403 and Meeting.objects.count() == 1

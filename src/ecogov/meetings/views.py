@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecogov import access, uploads
+from ecogov.accounts.models import Role
 from ecogov.meetings import actions, services
 from ecogov.meetings.exports import minutes_document
 from ecogov.meetings.models import (
@@ -112,8 +113,11 @@ def meeting_new(request):
         else:
             messages.success(request, _("Meeting called: build its agenda and invite the units."))
             return redirect(meeting.get_absolute_url())
+    # A unit's own people call the meetings their unit convenes (seed 000 §四.(一).3).
+    own = request.user.role != Role.DISPATCHER and not access.is_admin(request.user)
     context = {
         "units": units,
+        "conveners": units.filter(pk=request.user.unit_id) if own else units,
         "kinds": MeetingKind.choices,
         "post": post,
         "invite_ids": [str(v) for v in request.POST.getlist("invite")] if post else [],
