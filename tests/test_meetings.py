@@ -666,3 +666,21 @@ def test_a_liaison_calls_a_meeting_only_for_its_own_unit(personas, pages):
         "convener": personas.health.pk,
     })  # fmt: skip
     assert response.status_code == 403 and Meeting.objects.count() == 1
+
+
+def test_the_api_refuses_across_the_role_lines(personas, pages):
+    minutes = drafted(personas)
+    meeting = minutes.meeting
+    liam, ian, oscar = pages(personas.liam), pages(personas.ian), pages(personas.oscar)
+    body = {"kind": "daily", "title": "x", "starts_at": "2026-05-06T09:00:00+08:00"}
+    assert api(liam, "post", "/api/meetings", body).status_code == 403
+    assert api(ian, "post", "/api/meetings", body).status_code == 403
+    assert api(ian, "post", "/api/meetings/topics", {"title": "x"}).status_code == 403
+    assert api(liam, "post", f"/api/meetings/{meeting.pk}/steps/hold").status_code == 403
+    steps = f"/api/meetings/minutes/{minutes.pk}/steps/"
+    assert api(liam, "post", steps + "circulate").status_code == 404  # a draft is not his to see
+    assert api(ian, "post", steps + "circulate").status_code == 403
+    assert api(oscar, "post", steps + "circulate").status_code == 404
+    assert oscar.get(f"/api/meetings/minutes/{minutes.pk}/docx").status_code == 404
+    minutes.refresh_from_db()
+    assert minutes.state == Minutes.State.DRAFT and Meeting.objects.count() == 1
