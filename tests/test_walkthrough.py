@@ -112,6 +112,7 @@ def walk_data():
                                        files=[SimpleUploadedFile("意见.pdf", b"%PDF-1.4\n%o\n")])  # fmt: skip
     suggestions.answer_give(proposal, answer_class="A", letter="已全部整改。", by=people.liam)
     today = timezone.localdate()
+    minutes = walk_meeting(people, today)
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
         "duty": people.construction.duties.order_by("pk").first().pk,
@@ -125,6 +126,8 @@ def walk_data():
         "year": today.year, "quarter": (today.month - 1) // 3 + 1,
         "item": item.pk, "evidence": report.evidence.get().pk, "suggestion": proposal.pk,
         "opinion": opinion.pk,
+        "meeting": minutes.meeting_id, "minutes": minutes.pk,
+        "topic_file": minutes.meeting.topics.get().files.get().pk,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -133,6 +136,26 @@ def walk_data():
         "outsider": people.oscar, "anonymous": None,
     }  # fmt: skip
     return roles, ids
+
+
+def walk_meeting(people, today):
+    """A joint meeting with a topic and its material, held, whose minutes are issued."""
+    from ecogov.meetings import services as meetings
+
+    meeting = meetings.meeting_create(
+        jurisdiction=people.district, kind="joint", title="2026年第一次联席会议",
+        convener=people.bureau, starts_at=timezone.now(), invite=[people.construction],
+        by=people.dora,
+    )  # fmt: skip
+    meetings.topic_propose(unit=None, title="排洪渠整治", meeting=meeting, by=people.liam,
+                           files=[SimpleUploadedFile("现场.png", PNG)])  # fmt: skip
+    meetings.meeting_hold(meeting, by=people.dora)
+    meetings.attendance_record(meeting, unit=people.construction, attendance="present",
+                               person="李建", by=people.dora)  # fmt: skip
+    minutes = meetings.minutes_draft(meeting, text="会议议定如下。", by=people.dora)
+    meetings.resolution_add(minutes, text="完成排洪渠整治。", lead=people.construction,
+                            deadline=today + datetime.timedelta(days=30), by=people.dora)  # fmt: skip
+    return meetings.minutes_issue(minutes, number="城环委纪〔2026〕1号", by=people.dora)
 
 
 def arguments(ids) -> dict[str, dict]:
@@ -166,6 +189,11 @@ def arguments(ids) -> dict[str, dict]:
         "suggestion_act": {"pk": ids["suggestion"], "action": "rate"},
         "suggestion_letter": {"pk": ids["suggestion"], "round": 1},
         "suggestion_opinion_file": {"pk": ids["opinion"]},
+        "meeting_detail": {"pk": ids["meeting"]},
+        "meeting_act": {"pk": ids["meeting"], "action": "hold"},
+        "topic_file": {"pk": ids["topic_file"]}, "minutes_detail": {"pk": ids["minutes"]},
+        "minutes_act": {"pk": ids["minutes"], "action": "circulate"},
+        "minutes_docx": {"pk": ids["minutes"]},
     }  # fmt: skip
 
 

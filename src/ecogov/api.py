@@ -19,6 +19,7 @@ from ecogov.apierrors import ErrorDocumentingAPI, validation_detail
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
 from ecogov.grid.api import router as grid_router
+from ecogov.meetings.api import router as meetings_router
 from ecogov.monitoring.api import router as monitoring_router
 from ecogov.org.api import router as org_router
 from ecogov.params import BadQuery
@@ -72,6 +73,7 @@ api.add_router("/public", public_cases_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/", supervision_router)
 api.add_router("/", suggestions_router)
+api.add_router("/", meetings_router)
 
 
 @api.exception_handler(Http404)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ecogov.monitoring",
     "ecogov.supervision",
     "ecogov.suggestions",
+    "ecogov.meetings",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
 from ecogov.cases import views as cases
 from ecogov.grid import views as grid
+from ecogov.meetings import views as meetings
 from ecogov.monitoring import views as monitoring
 from ecogov.org import views as org
 from ecogov.patrols import evaluation_views as evaluation
@@ -139,6 +140,15 @@ urlpatterns = [
     ),
     path("notices/", supervision.notice_list, name="notice_list"),
     path("notices/read/", supervision.notices_read, name="notices_read"),
+    path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/act/<str:action>/", meetings.meeting_act, name="meeting_act"),
+    path("meetings/topics/new/", meetings.topic_new, name="topic_new"),
+    path("meetings/topics/files/<int:pk>/", meetings.topic_file, name="topic_file"),
+    path("meetings/minutes/<int:pk>/", meetings.minutes_detail, name="minutes_detail"),
+    path("meetings/minutes/<int:pk>/act/<str:action>/", meetings.minutes_act, name="minutes_act"),
+    path("meetings/minutes/<int:pk>/minutes.docx", meetings.minutes_docx, name="minutes_docx"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ MODULES = (
     ("cases", _("Cases"), "case_list"),
     ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("supervision", _("Supervision ledger"), "supervision_ledger"),
-    ("meetings", _("Coordination meetings"), None),
+    ("meetings", _("Coordination meetings"), "meeting_list"),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), "monitoring_overview"),
     ("assessment", _("Assessment and notices"), None),

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from ecogov.cases.sample import cases_sample_load
 from ecogov.grid.sample import grid_sample_load
+from ecogov.meetings.sample import meetings_sample_load
 from ecogov.monitoring.sample import monitoring_sample_load
 from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                 f"sample plan {plan.title} ({plan.jurisdiction}): {plan.tasks.count()} tasks, "
                 f"{plan.targets.count()} targets"
             )
+        # After the cases and plans: the meetings' agenda takes cases and red items.
+        self.stdout.write(f"sample meetings: {meetings_sample_load(district)} added")
         # After the plans: monitoring feeds two of the plan's targets.
         uploads = monitoring_sample_load(district)
         self.stdout.write(f"sample monitoring: {uploads} hourly uploads stored")
