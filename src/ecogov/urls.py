@@ -107,6 +107,12 @@ urlpatterns = [
     path("plans/<int:pk>/progress/", plans.plan_progress_import, name="plan_progress_import"),
     path("plans/<int:pk>/supervision/", plans.plan_supervision, name="plan_supervision"),
     path("plans/<int:pk>/ranking/", plans.plan_ranking, name="plan_ranking"),
+    path("plans/implementation/<int:pk>/upload/", plans.implementation_upload,
+         name="implementation_upload"),  # fmt: skip
+    path("plans/implementation/<int:pk>/document/", plans.implementation_document,
+         name="implementation_document"),  # fmt: skip
+    path("plans/implementation/<int:pk>/tasks/", plans.implementation_tasks,
+         name="implementation_tasks"),  # fmt: skip
     path("tasks/", plans.task_list, name="task_list"),
     path("targets/<int:pk>/", plans.target_detail, name="target_detail"),
     path("targets/<int:pk>/values.xlsx", plans.target_export, name="target_export"),

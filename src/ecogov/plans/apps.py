@@ -8,10 +8,14 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans, tasks and targets")
 
     def ready(self):
+        from ecogov.plans.implementation import implementation_origin
         from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskUnit
         from ecogov.plans.rules import register
+        from ecogov.supervision.models import Kind
+        from ecogov.supervision.services import register_origin
         from ecogov.web.history import register_parts
 
         register()
+        register_origin(Kind.IMPLEMENTATION, implementation_origin)
         register_parts(Task, [(TaskUnit, "task_id"), (TaskReport, "task_id")])
         register_parts(Target, [(TargetValue, "target_id")])

@@ -374,16 +374,17 @@ def item_cancel(item: Item, *, reason: str, by, at=None) -> Item:
     return item
 
 
-def item_close_by_rule(item: Item, *, note: str, by=None, at=None) -> Item:
+def item_close_by_rule(item: Item, *, note: str, by=None, at=None, files=()) -> Item:
     """Closed by the record of its own kind (an implementation plan uploaded, a
-    suggestion rated satisfied): no verification step."""
+    suggestion rated satisfied): no verification step. ``files`` (checked uploads with
+    their kinds) become the closing event's evidence."""
     _require_open(item)
     at = at or timezone.now()
     with transaction.atomic():
         item.state, item.closed_at = Item.State.CLOSED, at
         _restart(item, timezone.localdate(at), None)
         audited_save(item, by=by, reason=note)
-        _event(item, ItemEvent.Kind.CLOSED, by=by, note=note, at=at)
+        _event(item, ItemEvent.Kind.CLOSED, by=by, note=note, at=at, files=files)
     return item
 
 
