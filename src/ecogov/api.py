@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 from ecogov.accounts.api import router as people_router
 from ecogov.accounts.services import token_authenticate
 from ecogov.apierrors import ErrorDocumentingAPI, validation_detail
+from ecogov.campaigns.api import router as campaigns_router
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
 from ecogov.grid.api import router as grid_router
@@ -68,6 +69,7 @@ api.add_router("/", grid_router)
 api.add_router("/", cases_router)
 api.add_router("/public", public_cases_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/", campaigns_router)
 
 
 @api.exception_handler(Http404)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ecogov.cases",
     "ecogov.monitoring",
     "ecogov.supervision",
+    "ecogov.campaigns",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecogov.accounts import views as people
 from ecogov.api import api
+from ecogov.campaigns import views as campaigns
 from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
 from ecogov.cases import views as cases
@@ -128,6 +129,16 @@ urlpatterns = [
     path("supervision/items/<int:pk>/", supervision.item_detail, name="item_detail"),
     path("supervision/items/<int:pk>/act/<str:action>/", supervision.item_act, name="item_act"),
     path("supervision/evidence/<int:pk>/", supervision.evidence_file, name="evidence_file"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_form, name="campaign_edit"),
+    path("campaigns/<int:pk>/close/", campaigns.campaign_close, name="campaign_close"),
+    path("campaigns/<int:pk>/plan/", campaigns.campaign_plan_file, name="campaign_plan_file"),
+    path("campaigns/<int:pk>/inspections/", campaigns.inspection_new,
+         name="campaign_inspection_new"),  # fmt: skip
+    path("campaigns/inspections/<int:pk>/case/", campaigns.inspection_case,
+         name="campaign_inspection_case"),  # fmt: skip
     path("notices/", supervision.notice_list, name="notice_list"),
     path("notices/read/", supervision.notices_read, name="notices_read"),
     path("api/", api.urls),

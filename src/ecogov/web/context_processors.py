@@ -13,6 +13,7 @@ MODULES = (
     ("cases", _("Cases"), "case_list"),
     ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("supervision", _("Supervision ledger"), "supervision_ledger"),
+    ("campaigns", _("Joint enforcement campaigns"), "campaign_list"),
     ("meetings", _("Coordination meetings"), None),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), "monitoring_overview"),
