@@ -137,9 +137,8 @@ def _campaign(district: Jurisdiction, cast: _Cast, today: datetime.date) -> Camp
         case = services.inspection_to_case(inspection, by=cast.dispatcher, now=_moment(day, 15))
         if n == 0:
             _penalised(case, cast, day)
-    services.campaign_close(campaign, summary=SUMMARY, by=cast.dispatcher,
-                            at=_moment(end + datetime.timedelta(days=5)))  # fmt: skip
-    return campaign
+    return services.campaign_close(campaign, summary=SUMMARY, by=cast.dispatcher,
+                                   at=_moment(end + datetime.timedelta(days=5)))  # fmt: skip
 
 
 def _penalised(case, cast: _Cast, day: datetime.date) -> None:
