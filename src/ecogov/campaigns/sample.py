@@ -36,9 +36,10 @@ ACTION_PLAN = (
     "三、行动安排：动员部署、集中检查、整改复查、总结通报四个阶段；检查发现的问题一律移交立案查处。\n"
     "四、工作要求：坚持定期协商、联合检查和案件移送制度，形成执法合力。"
 )
+# The second source of each type inspected had a problem.
 FINDINGS = {
-    1: "油烟净化设施未开启，油烟直排，已拍照取证。",
-    4: "施工现场裸土未覆盖，渣土车未密闭运输，扬尘明显。",
+    "restaurant": "油烟净化设施未开启，油烟直排，已拍照取证。",
+    "construction_site": "施工现场裸土未覆盖，渣土车未密闭运输，扬尘明显。",
 }
 SUMMARY = (
     "专项行动期间，各成员单位按照行动方案联合检查餐饮单位和建筑工地，"
@@ -117,25 +118,33 @@ def _campaign(district: Jurisdiction, cast: _Cast, today: datetime.date) -> Camp
                            units=units, source_types=types, grids=[])  # fmt: skip
     campaign = services.campaign_create(jurisdiction=district, setup=setup, by=cast.dispatcher,
                                         at=_moment(start - datetime.timedelta(days=7)))  # fmt: skip
-    sources = list(
-        Source.objects.filter(jurisdiction=district, type__code__in=TYPES, name__startswith="示例")
-        .exclude(grid=None)
-        .select_related("type", "grid")
-        .order_by("type__code", "name")[:8]
-    )
+    by_type = {
+        code: list(
+            Source.objects.filter(jurisdiction=district, type__code=code, name__startswith="示例")
+            .exclude(grid=None)
+            .select_related("type", "grid")
+            .order_by("name")[:4]
+        )
+        for code in TYPES
+    }
+    # The restaurants and the sites are inspected in turn, a visit every six days.
+    sources = [s for pair in zip(*by_type.values(), strict=False) for s in pair]
     inspections = []
     for n, source in enumerate(sources):
         unit = units[1] if source.type.code == "construction_site" else units[2]
         day = start + datetime.timedelta(days=3 + 6 * n)
+        found = FINDINGS.get(source.type.code) if source == by_type[source.type.code][1] else None
         inspections.append(services.inspection_record(
             campaign, source=source, by=cast.liaison(unit), inspected_at=_moment(day, 9 + n % 6),
-            inspectors=f"{unit.name[1:3]}执法队员、区生态环境局执法队员",
-            units=[unit, units[0]], finding=n in FINDINGS, note=FINDINGS.get(n, "检查未发现问题。"),
+            inspectors=f"{unit.name}执法人员2名、区生态环境局执法人员1名", units=[unit, units[0]],
+            finding=found is not None, note=found or "检查未发现问题。",
         ))  # fmt: skip
-    for n, inspection in enumerate(i for i in inspections if i.patrol.finding):
+    for inspection in inspections:
+        if not inspection.patrol.finding:
+            continue
         day = timezone.localdate(inspection.patrol.patrolled_at) + datetime.timedelta(days=1)
         case = services.inspection_to_case(inspection, by=cast.dispatcher, now=_moment(day, 15))
-        if n == 0:
+        if inspection.patrol.source.type.code == "restaurant":
             _penalised(case, cast, day)
     return services.campaign_close(campaign, summary=SUMMARY, by=cast.dispatcher,
                                    at=_moment(end + datetime.timedelta(days=5)))  # fmt: skip
