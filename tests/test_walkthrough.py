@@ -25,6 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from ecogov.accounts.models import Role
+from ecogov.campaigns.sample import campaigns_sample_load
 from ecogov.cases import services as cases
 from ecogov.cases.models import Channel, Outcome
 from ecogov.grid.models import Grid
@@ -91,6 +92,7 @@ def walk_data():
     )  # fmt: skip
     plan = Plan.objects.filter(jurisdiction=district).order_by("pk").first()
     task = plan.tasks.order_by("pk").first()
+    campaign = campaigns_sample_load(district)["campaign"]
     today = timezone.localdate()
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
@@ -103,6 +105,9 @@ def walk_data():
         "point": Point.objects.filter(jurisdiction=district).order_by("pk").first().pk,
         "alarm": Alarm.objects.order_by("pk").first().pk,
         "year": today.year, "quarter": (today.month - 1) // 3 + 1,
+        "campaign": campaign.pk,
+        "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
+        "implementation": plan.implementations.exclude(document=None).first().pk,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -138,6 +143,13 @@ def arguments(ids) -> dict[str, dict]:
         "target_detail": {"pk": ids["target"]}, "target_export": {"pk": ids["target"]},
         "task_detail": {"pk": ids["task"]},
         "monitoring_point": {"pk": ids["point"]}, "monitoring_alarm": {"pk": ids["alarm"]},
+        "implementation_upload": {"pk": ids["implementation"]},
+        "implementation_document": {"pk": ids["implementation"]},
+        "implementation_tasks": {"pk": ids["implementation"]},
+        "campaign_detail": {"pk": ids["campaign"]}, "campaign_edit": {"pk": ids["campaign"]},
+        "campaign_close": {"pk": ids["campaign"]}, "campaign_plan_file": {"pk": ids["campaign"]},
+        "campaign_inspection_new": {"pk": ids["campaign"]},
+        "campaign_inspection_case": {"pk": ids["inspection"]},
     }  # fmt: skip
 
 
