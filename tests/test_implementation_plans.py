@@ -202,14 +202,16 @@ def test_the_outsider_sees_no_implementation_plan(plan, personas):
     assert response.status_code == 404
 
 
-def test_a_readable_word_plan_adds_its_tasks_under_the_units_task(plan, personas):
+def liam_uploads_a_word_plan(plan, personas):
     client = csrf_client(personas.liam)
     obligation = obligation_of(plan, personas.construction)
-    post(
-        client,
-        f"/plans/implementation/{obligation.pk}/upload/",
-        {"file": word_file(IMPLEMENTATION_PLAN)},
-    )
+    url = f"/plans/implementation/{obligation.pk}/upload/"
+    post(client, url, {"file": word_file(IMPLEMENTATION_PLAN)})
+    return client, obligation
+
+
+def test_a_readable_word_plan_adds_its_tasks_under_the_units_task(plan, personas):
+    client, obligation = liam_uploads_a_word_plan(plan, personas)
     preview = client.get(f"/plans/implementation/{obligation.pk}/tasks/")
     assert preview.status_code == 200
     text = preview.content.decode()
@@ -230,13 +232,7 @@ def test_a_readable_word_plan_adds_its_tasks_under_the_units_task(plan, personas
 
 
 def test_tasks_go_only_under_a_task_the_unit_leads(plan, personas):
-    client = csrf_client(personas.liam)
-    obligation = obligation_of(plan, personas.construction)
-    post(
-        client,
-        f"/plans/implementation/{obligation.pk}/upload/",
-        {"file": word_file(IMPLEMENTATION_PLAN)},
-    )
+    client, obligation = liam_uploads_a_word_plan(plan, personas)
     foreign = Task.objects.get(plan=plan, number="1")
     post(client, f"/plans/implementation/{obligation.pk}/tasks/", {"parent": foreign.pk})
     assert not Task.objects.filter(parent__isnull=False).exists()
