@@ -32,7 +32,7 @@ def _conflict(view):
     return wrapped
 
 
-class FiguresOut(Schema):
+class CampaignFiguresOut(Schema):
     inspections: int
     sources_inspected: int
     problems_found: int
@@ -66,7 +66,7 @@ class CampaignOut(Schema):
         return [grid.name for grid in campaign.grids.all()]
 
 
-class InspectionOut(Schema):
+class CampaignInspectionOut(Schema):
     id: int
     inspected_at: datetime.datetime = Field(..., alias="patrol.patrolled_at")
     source_id: int = Field(..., alias="patrol.source_id")
@@ -91,8 +91,8 @@ class InspectionOut(Schema):
 class CampaignDetailOut(CampaignOut):
     action_plan: str
     summary: str
-    figures: FiguresOut
-    inspections: list[InspectionOut]
+    figures: CampaignFiguresOut
+    inspections: list[CampaignInspectionOut]
 
     @staticmethod
     def resolve_figures(campaign):
@@ -117,7 +117,7 @@ class CampaignIn(InputSchema):
     grids: list[Id] = Field([], max_length=100)
 
 
-class InspectionIn(InputSchema):
+class CampaignInspectionIn(InputSchema):
     source: Id
     inspected_at: datetime.datetime
     inspectors: str = Field(..., max_length=200)
@@ -127,11 +127,11 @@ class InspectionIn(InputSchema):
     checklist: list[str] = Field([], max_length=20)
 
 
-class CloseIn(InputSchema):
+class CampaignCloseIn(InputSchema):
     summary: str = Field(..., max_length=8000)
 
 
-class CaseOut(Schema):
+class CampaignCaseOut(Schema):
     number: str
     detail: str
 
@@ -176,9 +176,9 @@ def campaign_update(request, campaign_id: Id, payload: CampaignIn):
     return services.campaign_update(campaign, setup=setup, by=request.user)
 
 
-@router.post("/campaigns/{campaign_id}/inspections", response={201: InspectionOut})
+@router.post("/campaigns/{campaign_id}/inspections", response={201: CampaignInspectionOut})
 @_conflict
-def inspection_create(request, campaign_id: Id, payload: InspectionIn):
+def inspection_create(request, campaign_id: Id, payload: CampaignInspectionIn):
     campaign = _campaign(request, campaign_id)
     data = payload.dict()
     data["source"] = [data["source"]]
@@ -188,7 +188,7 @@ def inspection_create(request, campaign_id: Id, payload: InspectionIn):
     return Status(201, inspection)
 
 
-@router.post("/campaigns/inspections/{inspection_id}/case", response={201: CaseOut})
+@router.post("/campaigns/inspections/{inspection_id}/case", response={201: CampaignCaseOut})
 @_conflict
 def inspection_case(request, inspection_id: Id):
     inspection = access.obtain(
@@ -201,6 +201,6 @@ def inspection_case(request, inspection_id: Id):
 
 @router.post("/campaigns/{campaign_id}/close", response=CampaignDetailOut)
 @_conflict
-def campaign_close(request, campaign_id: Id, payload: CloseIn):
+def campaign_close(request, campaign_id: Id, payload: CampaignCloseIn):
     campaign = _campaign(request, campaign_id)
     return services.campaign_close(campaign, summary=payload.summary, by=request.user)
