@@ -314,3 +314,20 @@ def test_the_sample_has_a_closed_campaign_with_two_cases(personas, sources):
     assert campaign.figures["cases_opened"] == 2 and campaign.figures["penalties"] == 1
     assert services.campaign_cases(campaign).filter(state=State.CLOSED).count() == 1
     assert campaigns_sample_load(personas.district)["campaign"] is None  # idempotent
+
+
+def test_a_campaign_on_some_grids_takes_only_their_sources(personas, sources):
+    town = personas.grid  # 总寨镇
+    setup = services.Setup(
+        title="总寨镇专项", action_plan="检查总寨镇。", start=TODAY - datetime.timedelta(days=5),
+        end=TODAY, units=[personas.construction], source_types=[], grids=[town],
+    )  # fmt: skip
+    campaign = services.campaign_create(
+        jurisdiction=personas.district, setup=setup, by=personas.dora
+    )
+    inside = sources.filter(grid__parent=town).first() or sources.filter(grid=town).first()
+    outside = sources.exclude(grid=town).exclude(grid__parent=town).first()
+    inspect(campaign, inside, personas.liam)
+    with pytest.raises(services.ValidationError):
+        inspect(campaign, outside, personas.liam)
+    assert campaign.inspections.count() == 1

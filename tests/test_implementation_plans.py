@@ -250,3 +250,25 @@ def test_a_pdf_offers_no_task_import(plan, personas):
         f"/implementation/{obligation.pk}/tasks/"
         not in client.get(plan.get_absolute_url()).content.decode()
     )
+
+
+def test_the_api_lists_the_obligations_and_takes_the_upload(plan, personas):
+    client = csrf_client(personas.liam)
+    rows = client.get(f"/api/plans/{plan.pk}/implementations").json()
+    mine = next(row for row in rows if row["unit"] == "区城乡建设局")
+    assert mine["state"] == "open" and mine["uploaded_at"] is None
+    url = f"/api/implementations/{mine['id']}/document"
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, {"file": pdf_file()}, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "closed" and response.json()["late"]  # due months ago
+    again = client.post(url, {"file": pdf_file()}, HTTP_X_CSRFTOKEN=token)
+    assert again.status_code == 422
+    other = next(row for row in rows if row["unit"] != "区城乡建设局")
+    refused = client.post(
+        f"/api/implementations/{other['id']}/document", {"file": pdf_file()}, HTTP_X_CSRFTOKEN=token
+    )
+    assert refused.status_code == 403
+    assert (
+        csrf_client(personas.oscar).get(f"/api/plans/{plan.pk}/implementations").status_code == 404
+    )

@@ -164,15 +164,20 @@ def campaign_update(campaign: Campaign, *, setup: Setup, files=(), by) -> Campai
 # --- inspections ----------------------------------------------------------------------
 
 
-def targets(campaign: Campaign, source: Source) -> bool:
-    """Whether the source is one the campaign targets (any, when it names none)."""
-    types = list(campaign.source_types.values_list("pk", flat=True))
-    if types and source.type_id not in types:
-        return False
+def targeted_sources(campaign: Campaign):
+    """The sources of the campaign's district of the targeted types in the targeted grids
+    (every type, the whole district, when it names none)."""
+    sources = Source.objects.filter(grid__jurisdiction=campaign.jurisdiction_id)
+    if campaign.source_types.exists():
+        sources = sources.filter(type__in=campaign.source_types.values("pk"))
     grids = list(campaign.grids.values_list("pk", flat=True))
-    if grids and not Grid.objects.filter(within(grids, ""), pk=source.grid_id).exists():
-        return False
-    return source.grid is not None and source.grid.jurisdiction_id == campaign.jurisdiction_id
+    if grids:
+        sources = sources.filter(within(grids))
+    return sources
+
+
+def targets(campaign: Campaign, source: Source) -> bool:
+    return targeted_sources(campaign).filter(pk=source.pk).exists()
 
 
 def inspection_record(campaign: Campaign, *, source: Source, by, inspected_at: datetime.datetime,

@@ -125,12 +125,8 @@ def campaign_detail(request, pk: int):
         "may_record": may_record,
     }
     if may_record:
-        sources = Source.objects.filter(
-            grid__jurisdiction=campaign.jurisdiction_id, status=Source.Status.ACTIVE
-        ).select_related("type", "grid")
-        context["sources"] = [
-            s for s in sources.order_by("type__order", "name") if services.targets(campaign, s)
-        ]
+        sources = services.targeted_sources(campaign).filter(status=Source.Status.ACTIVE)
+        context["sources"] = sources.select_related("type").order_by("type__order", "name")
         codes = [t.code for t in context["types"]] or list(CHECKLISTS)
         context["checklist"] = list(
             dict.fromkeys(
