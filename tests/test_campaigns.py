@@ -331,3 +331,29 @@ def test_a_campaign_on_some_grids_takes_only_their_sources(personas, sources):
     with pytest.raises(services.ValidationError):
         inspect(campaign, outside, personas.liam)
     assert campaign.inspections.count() == 1
+
+
+def test_the_period_cannot_shrink_past_the_recorded_inspections(personas, campaign, sources):
+    inspect(campaign, source_of(sources, "restaurant"), personas.liam, days_ago=10)
+    setup = services.Setup(
+        title=campaign.title, action_plan=campaign.action_plan, start=TODAY - datetime.timedelta(days=5),
+        end=campaign.end, units=[personas.bureau, personas.construction], source_types=[], grids=[],
+    )  # fmt: skip
+    with pytest.raises(services.ValidationError):
+        services.campaign_update(campaign, setup=setup, by=personas.dora)
+    campaign.refresh_from_db()
+    assert campaign.start == TODAY - datetime.timedelta(days=20)
+
+
+def test_a_dispatcher_changes_a_campaign_under_way(personas, campaign):
+    client = csrf_client(personas.dora)
+    assert client.get(f"/campaigns/{campaign.pk}/edit/").status_code == 200
+    response = post(client, f"/campaigns/{campaign.pk}/edit/", {
+        "title": "扩大范围的专项行动", "action_plan": "增加市场监管局。", "start": str(campaign.start),
+        "end": str(campaign.end), "units": [personas.bureau.pk, personas.construction.pk,
+                                            personas.health.pk],
+    })  # fmt: skip
+    assert response["Location"] == campaign.get_absolute_url()
+    campaign.refresh_from_db()
+    assert campaign.title == "扩大范围的专项行动" and campaign.units.count() == 3
+    assert campaign.history.count() == 2

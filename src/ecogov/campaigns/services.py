@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,10 +148,12 @@ def campaign_update(campaign: Campaign, *, setup: Setup, files=(), by) -> Campai
     _require_running(by, campaign)
     setup = _checked_setup(campaign.jurisdiction, setup)
     plan_file = _plan_file(files)
-    first = campaign.inspections.order_by("patrol__patrolled_at").first()
-    if first is not None:
-        day = timezone.localdate(first.patrol.patrolled_at)
-        if not setup.start <= day <= setup.end:
+    moments = campaign.inspections.aggregate(
+        first=Min("patrol__patrolled_at"), last=Max("patrol__patrolled_at")
+    )
+    for moment in moments.values():
+        day = timezone.localdate(moment) if moment else None
+        if day is not None and not setup.start <= day <= setup.end:
             raise ValidationError(
                 _("Inspections were recorded on %(day)s: the period must include it.")
                 % {"day": day}
