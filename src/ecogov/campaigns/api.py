@@ -32,16 +32,6 @@ def _conflict(view):
     return wrapped
 
 
-class CampaignFiguresOut(Schema):
-    inspections: int
-    sources_inspected: int
-    problems_found: int
-    cases_opened: int
-    cases_closed: int
-    penalties: int
-    penalty_yuan: str
-
-
 class CampaignOut(Schema):
     id: int
     title: str
@@ -91,14 +81,14 @@ class CampaignInspectionOut(Schema):
 class CampaignDetailOut(CampaignOut):
     action_plan: str
     summary: str
-    figures: CampaignFiguresOut
+    figures: services.CampaignFigures
     inspections: list[CampaignInspectionOut]
 
     @staticmethod
     def resolve_figures(campaign):
         if campaign.is_open:
-            return services.campaign_figures(campaign).__dict__
-        return campaign.figures
+            return services.campaign_figures(campaign)
+        return services.CampaignFigures(**campaign.figures)
 
     @staticmethod
     def resolve_inspections(campaign):

@@ -238,7 +238,7 @@ def inspection_to_case(inspection: Inspection, *, by, now=None) -> Case:
 
 
 @dataclass
-class Figures:
+class CampaignFigures:
     inspections: int
     sources_inspected: int
     problems_found: int
@@ -252,7 +252,7 @@ def campaign_cases(campaign: Campaign):
     return Case.objects.filter(finding__patrol__campaign_inspection__campaign=campaign)
 
 
-def campaign_figures(campaign: Campaign) -> Figures:
+def campaign_figures(campaign: Campaign) -> CampaignFigures:
     """The figures of the record: inspections, distinct sources inspected, problems found,
     cases opened from them, cases closed, administrative penalties and their sum."""
     patrols = campaign.inspections.aggregate(
@@ -266,7 +266,7 @@ def campaign_figures(campaign: Campaign) -> Figures:
         penalties=Count("pk", filter=Q(penalty_amount__isnull=False)),
         yuan=Sum("penalty_amount"),
     )
-    return Figures(
+    return CampaignFigures(
         inspections=patrols["inspections"], sources_inspected=patrols["sources"],
         problems_found=patrols["problems"], cases_opened=cases["opened"],
         cases_closed=cases["closed"], penalties=cases["penalties"],
