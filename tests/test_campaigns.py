@@ -22,6 +22,7 @@ from ecogov.cases.models import Channel, Outcome, State
 from ecogov.patrols.models import Finding, Patrol
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.sample import sources_sample_load
+from ecogov.supervision.models import Notice
 from ecogov.testing import make_person
 
 TODAY = timezone.localdate()
@@ -357,3 +358,8 @@ def test_a_dispatcher_changes_a_campaign_under_way(personas, campaign):
     campaign.refresh_from_db()
     assert campaign.title == "扩大范围的专项行动" and campaign.units.count() == 3
     assert campaign.history.count() == 2
+
+
+def test_the_participating_units_are_told(personas, campaign):
+    assert Notice.objects.filter(recipient=personas.liam, url=campaign.get_absolute_url()).exists()
+    assert not Notice.objects.filter(recipient=personas.lily).exists()

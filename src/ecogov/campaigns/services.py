@@ -29,6 +29,7 @@ from ecogov.org.models import Unit
 from ecogov.org.services import audited_save
 from ecogov.patrols.services import patrol_store
 from ecogov.sources.models import Source, SourceType
+from ecogov.supervision.notify import Message, notify, people_of
 from ecogov.supervision.services import text_of
 from ecogov.uploads import DOCUMENTS, checked_uploads
 
@@ -141,6 +142,11 @@ def campaign_create(*, jurisdiction, setup: Setup, files=(), by, at=None) -> Cam
         campaign = Campaign(jurisdiction=jurisdiction, created_at=at or timezone.now(),
                             created_by=by if by.is_authenticated else None)  # fmt: skip
         _apply(campaign, setup, plan_file, by, _("campaign set up"))
+    # The participating units' liaisons are told that they take part, and from when.
+    subject = _("Joint enforcement campaign %(title)s: %(start)s to %(end)s") % {
+        "title": campaign.title, "start": campaign.start, "end": campaign.end}  # fmt: skip
+    notify(people_of(units=setup.units), Message(subject, campaign.action_plan[:500],
+                                                 campaign.get_absolute_url()), campaign.created_at)  # fmt: skip
     return campaign
 
 
