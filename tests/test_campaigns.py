@@ -17,9 +17,13 @@ from django.utils import timezone
 from ecogov.accounts.models import Role
 from ecogov.campaigns import services
 from ecogov.campaigns.models import Campaign, Inspection
+from ecogov.campaigns.sample import campaigns_sample_load
 from ecogov.cases import services as cases
 from ecogov.cases.models import Channel, Outcome, State
+from ecogov.cases.sample import cases_sample_load
 from ecogov.patrols.models import Finding, Patrol
+from ecogov.patrols.sample import patrols_sample_load
+from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.sample import sources_sample_load
 from ecogov.supervision.models import Notice
@@ -301,11 +305,6 @@ def test_the_outsider_cannot_set_up_a_campaign_with_this_districts_units(persona
 
 
 def test_the_sample_has_a_closed_campaign_with_two_cases(personas, sources):
-    from ecogov.campaigns.sample import campaigns_sample_load
-    from ecogov.cases.sample import cases_sample_load
-    from ecogov.patrols.sample import patrols_sample_load
-    from ecogov.plans.sample import plans_sample_load
-
     patrols_sample_load(personas.district)
     cases_sample_load(personas.district)
     plans_sample_load()
