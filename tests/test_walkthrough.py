@@ -25,6 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from ecogov.accounts.models import Role
+from ecogov.campaigns.sample import campaigns_sample_load
 from ecogov.cases import services as cases
 from ecogov.cases.models import Channel, Outcome
 from ecogov.grid.models import Grid
@@ -111,6 +112,7 @@ def walk_data():
     opinion = suggestions.opinion_send(proposal, text="建议加强夜间巡查。", by=people.lily,
                                        files=[SimpleUploadedFile("意见.pdf", b"%PDF-1.4\n%o\n")])  # fmt: skip
     suggestions.answer_give(proposal, answer_class="A", letter="已全部整改。", by=people.liam)
+    campaign = campaigns_sample_load(district)["campaign"]
     today = timezone.localdate()
     minutes = walk_meeting(people, today)
     ids = {
@@ -128,6 +130,9 @@ def walk_data():
         "opinion": opinion.pk,
         "meeting": minutes.meeting_id, "minutes": minutes.pk,
         "topic_file": minutes.meeting.topics.get().files.get().pk,
+        "campaign": campaign.pk,
+        "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
+        "implementation": plan.implementations.exclude(document=None).first().pk,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -194,6 +199,13 @@ def arguments(ids) -> dict[str, dict]:
         "topic_file": {"pk": ids["topic_file"]}, "minutes_detail": {"pk": ids["minutes"]},
         "minutes_act": {"pk": ids["minutes"], "action": "circulate"},
         "minutes_docx": {"pk": ids["minutes"]},
+        "implementation_upload": {"pk": ids["implementation"]},
+        "implementation_document": {"pk": ids["implementation"]},
+        "implementation_tasks": {"pk": ids["implementation"]},
+        "campaign_detail": {"pk": ids["campaign"]}, "campaign_edit": {"pk": ids["campaign"]},
+        "campaign_close": {"pk": ids["campaign"]}, "campaign_plan_file": {"pk": ids["campaign"]},
+        "campaign_inspection_new": {"pk": ids["campaign"]},
+        "campaign_inspection_case": {"pk": ids["inspection"]},
     }  # fmt: skip
 
 

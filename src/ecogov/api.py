@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 from ecogov.accounts.api import router as people_router
 from ecogov.accounts.services import token_authenticate
 from ecogov.apierrors import ErrorDocumentingAPI, validation_detail
+from ecogov.campaigns.api import router as campaigns_router
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
 from ecogov.grid.api import router as grid_router
@@ -74,6 +75,7 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/", supervision_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", meetings_router)
+api.add_router("/", campaigns_router)
 
 
 @api.exception_handler(Http404)

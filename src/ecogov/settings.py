@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ecogov.supervision",
     "ecogov.suggestions",
     "ecogov.meetings",
+    "ecogov.campaigns",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecogov.accounts import views as people
 from ecogov.api import api
+from ecogov.campaigns import views as campaigns
 from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
 from ecogov.cases import views as cases
@@ -109,6 +110,21 @@ urlpatterns = [
     path("plans/<int:pk>/progress/", plans.plan_progress_import, name="plan_progress_import"),
     path("plans/<int:pk>/supervision/", plans.plan_supervision, name="plan_supervision"),
     path("plans/<int:pk>/ranking/", plans.plan_ranking, name="plan_ranking"),
+    path(
+        "plans/implementation/<int:pk>/upload/",
+        plans.implementation_upload,
+        name="implementation_upload",
+    ),
+    path(
+        "plans/implementation/<int:pk>/document/",
+        plans.implementation_document,
+        name="implementation_document",
+    ),
+    path(
+        "plans/implementation/<int:pk>/tasks/",
+        plans.implementation_tasks,
+        name="implementation_tasks",
+    ),
     path("tasks/", plans.task_list, name="task_list"),
     path("targets/<int:pk>/", plans.target_detail, name="target_detail"),
     path("targets/<int:pk>/values.xlsx", plans.target_export, name="target_export"),
@@ -137,6 +153,20 @@ urlpatterns = [
     ),
     path(
         "suggestions/opinions/<int:pk>/", suggestions.opinion_file, name="suggestion_opinion_file"
+    ),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_form, name="campaign_edit"),
+    path("campaigns/<int:pk>/close/", campaigns.campaign_close, name="campaign_close"),
+    path("campaigns/<int:pk>/plan/", campaigns.campaign_plan_file, name="campaign_plan_file"),
+    path(
+        "campaigns/<int:pk>/inspections/", campaigns.inspection_new, name="campaign_inspection_new"
+    ),
+    path(
+        "campaigns/inspections/<int:pk>/case/",
+        campaigns.inspection_case,
+        name="campaign_inspection_case",
     ),
     path("notices/", supervision.notice_list, name="notice_list"),
     path("notices/read/", supervision.notices_read, name="notices_read"),

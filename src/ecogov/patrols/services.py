@@ -133,6 +133,18 @@ def patrol_record(
         raise PermissionDenied(_("Only grid workers and township officers record patrols."))
     if not may_patrol(worker, source):
         raise PermissionDenied(_("This source is not in your grids."))
+    return patrol_store(
+        client_id=client_id, source=source, worker=worker, patrolled_at=patrolled_at, lon=lon,
+        lat=lat, checklist=checklist, finding=finding, note=note, photos=photos,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def patrol_store(*, client_id, source: Source, worker, patrolled_at: datetime.datetime, lon=None,
+                 lat=None, checklist: dict | None = None, finding: bool = False, note: str = "",
+                 photos=()) -> tuple[Patrol, bool]:  # fmt: skip
+    """Check and store a patrol whose recorder the caller has allowed (``patrol_record``:
+    the grid's people; a joint enforcement campaign: its participating units)."""
     if source.grid is None:
         raise ValidationError(_("The source has no location in a grid; correct its file first."))
     if finding and not note.strip():

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from ecogov import access
 from ecogov.access import CHANGE
@@ -13,7 +14,8 @@ from ecogov.accounts.models import Role
 from ecogov.apitypes import Id, InputSchema, one_of
 from ecogov.domain.taskstatus import STATUSES
 from ecogov.org.models import Unit
-from ecogov.plans.models import Plan, Target, Task, TaskUnit
+from ecogov.plans import implementation
+from ecogov.plans.models import ImplementationPlan, Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import ledger, task_status_of
 from ecogov.plans.services import task_complete, task_report_file
 
@@ -173,3 +175,36 @@ def task_report(request, task_id: Id, payload: ReportIn):
 def task_done(request, task_id: Id, payload: CompleteIn):
     task = access.obtain(request.user, Task.objects.select_related("plan"), task_id, CHANGE)
     return _task_out(task_complete(task=task, evidence=payload.evidence, by=request.user))
+
+
+# --- the units' implementation plans --------------------------------------------------
+
+
+class ImplementationOut(Schema):
+    id: int
+    plan_id: int
+    unit: str = Field(..., alias="unit.name")
+    item: str = Field(..., alias="item.number")
+    deadline: datetime.date = Field(..., alias="item.deadline")
+    state: str = Field(..., alias="item.state")
+    colour: str = Field(..., alias="item.colour")
+    uploaded_at: datetime.datetime | None
+    late: bool
+    tasks_imported: int
+
+
+@router.get("/plans/{plan_id}/implementations", response=list[ImplementationOut])
+def implementation_list(request, plan_id: Id):
+    """The implementation plans the plan's lead units owe, with their state and colour."""
+    plan = access.obtain(request.user, Plan, plan_id)
+    return plan.implementations.select_related("unit", "item")
+
+
+@router.post("/implementations/{implementation_id}/document", response=ImplementationOut)
+def implementation_upload(request, implementation_id: Id, file: File[UploadedFile]):
+    """The unit's liaison uploads its implementation plan (Word or PDF, multipart field
+    ``file``); the supervised item closes."""
+    obligation = access.obtain(
+        request.user, ImplementationPlan.objects.select_related("unit", "item"), implementation_id
+    )
+    return implementation.implementation_upload(obligation, files=[file], by=request.user)

@@ -65,6 +65,11 @@ class Task(models.Model):
     # lead units and escalates when they change; the ledger recomputes them on reading.
     colour = models.CharField(_("colour"), max_length=8, blank=True)
     stage = models.PositiveSmallIntegerField(_("escalation"), default=0)
+    # A task a lead unit's own implementation plan adds under one of the plan's tasks.
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent task"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="subtasks",
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -332,3 +337,48 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.dispatch} {self.unit} {self.get_kind_display()}"
+
+
+class ImplementationPlan(models.Model):
+    """What a lead unit owes once a plan is issued: its own implementation plan (实施方案)
+    within three months (seed 004 §四.(二)). The obligation is an item of the supervision
+    ledger; the document, once uploaded, is that item's evidence."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="implementations"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.OneToOneField(
+        "supervision.Item", verbose_name=_("supervised item"), on_delete=models.PROTECT,
+        related_name="implementation_plan",
+    )  # fmt: skip
+    # The uploaded document is the evidence of the item's closing event.
+    document = models.ForeignKey(
+        "supervision.Evidence", verbose_name=_("document"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    late = models.BooleanField(_("uploaded late"), default=False)
+    tasks_imported = models.PositiveIntegerField(_("tasks imported"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("implementation plan")
+        verbose_name_plural = _("implementation plans")
+        ordering = ["plan", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="implementation_once_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.unit}"
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.plan_id]) + "#implementation"

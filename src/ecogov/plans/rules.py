@@ -11,7 +11,15 @@ from django.db.models import Q
 from ecogov import access
 from ecogov.access import MANAGE, NOTHING, VIEW, home_jurisdictions
 from ecogov.accounts.models import Role
-from ecogov.plans.models import Plan, Target, TargetValue, Task, TaskReport, TaskUnit
+from ecogov.plans.models import (
+    ImplementationPlan,
+    Plan,
+    Target,
+    TargetValue,
+    Task,
+    TaskReport,
+    TaskUnit,
+)
 
 
 def _area(prefix: str):
@@ -20,6 +28,13 @@ def _area(prefix: str):
         if action == VIEW or user.role == Role.DISPATCHER:
             return Q(**{f"{prefix}__in": home})
         return NOTHING
+
+    return rule
+
+
+def _view_only(prefix: str):
+    def rule(user, action: str) -> Q:
+        return Q(**{f"{prefix}__in": home_jurisdictions(user)}) if action == VIEW else NOTHING
 
     return rule
 
@@ -49,6 +64,8 @@ def _target_rule(user, action: str) -> Q:
 
 def register() -> None:
     access.register(Plan, _area("jurisdiction"))
+    # Seen with the plan; uploaded through plans.implementation, which checks who.
+    access.register(ImplementationPlan, _view_only("plan__jurisdiction"))
     access.register(Target, _target_rule)
     access.register(TargetValue, _area("target__plan__jurisdiction"))
     access.register(Task, _task_rule)

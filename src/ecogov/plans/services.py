@@ -68,7 +68,19 @@ def plan_resolve(
     return resolution
 
 
-def _deadline(value: str | None) -> tuple[datetime.date | None, bool]:
+def known_units(jurisdiction: Jurisdiction | None) -> frozenset[str]:
+    """The names and other names of the area's units, which the plan parser recognises."""
+    if jurisdiction is None:
+        return frozenset()
+    units = Unit.objects.filter(jurisdiction=jurisdiction)
+    names = set(units.values_list("name", flat=True))
+    names.update(units.values_list("other_names__name", flat=True))
+    names.discard(None)
+    return frozenset(names)
+
+
+def task_deadline(value: str | None) -> tuple[datetime.date | None, bool]:
+    """A parsed deadline ("2025-06", ongoing or none) as (first day of the month, ongoing)."""
     if value == ONGOING:
         return None, True
     if value:
@@ -86,8 +98,11 @@ def plan_import(
     resolution: Resolution,
     source: str = "",
     by=None,
+    obligations_from=None,
 ) -> Plan:
-    """Create or update the plan of this title in this area, its tasks, units and targets.
+    """Create or update the plan of this title in this area, its tasks, units and targets,
+    and the implementation plans its lead units owe (from ``obligations_from``, a
+    datetime; by default the plan's date, or now).
 
     Re-importing updates in place: tasks are matched by number and targets by
     indicator, year and task, so what later work attached to them (reports, measured
@@ -110,10 +125,11 @@ def plan_import(
             setattr(plan, key, value)
         audited_save(plan, by=by, reason=reason)
 
-    existing = {task.number: task for task in plan.tasks.all()}
+    # Sub-tasks come from the units' implementation plans, not from this document.
+    existing = {task.number: task for task in plan.tasks.filter(parent=None)}
     tasks_by_number: dict[str, Task] = {}
     for order, parsed in enumerate(document.tasks, start=1):
-        deadline, ongoing = _deadline(parsed.deadline)
+        deadline, ongoing = task_deadline(parsed.deadline)
         wanted = {
             "order": order,
             "title": parsed.title[:200],
@@ -137,6 +153,9 @@ def plan_import(
         audited_delete(task, by=by, reason=reason)
 
     _sync_targets(plan, targets, tasks_by_number, by=by, reason=reason)
+    from ecogov.plans.implementation import implementation_obligations
+
+    implementation_obligations(plan, by=by, at=obligations_from)
     return plan
 
 

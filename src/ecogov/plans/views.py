@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ecogov import access
+from ecogov import access, uploads
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
 from ecogov.domain.notation import formula_text
@@ -18,6 +19,7 @@ from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.org.models import Unit
 from ecogov.params import parse_month, query_choice, query_int, query_month, query_year
+from ecogov.plans import implementation
 from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
 from ecogov.plans.exports import (
     dispatch_document,
@@ -27,7 +29,7 @@ from ecogov.plans.exports import (
     target_values_workbook,
 )
 from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
-from ecogov.plans.models import Plan, Target, Task, TaskUnit
+from ecogov.plans.models import ImplementationPlan, Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import (
     PROGRESS_LABELS,
     STATUS_LABELS,
@@ -102,6 +104,7 @@ def plan_detail(request, pk: int):
     context = _ledger_context(request, plan.tasks.all(), plan=plan)
     context["targets"] = plan.targets.select_related("task")
     context["dispatches"] = plan.dispatches.all()[:12]
+    context["implementations"] = implementation_rows(request.user, plan)
     context["last_period"] = previous_month(_today())
     context["calendar_refusal"] = dispatch_refusal(plan, context["last_period"])
     context["import_units"] = (
@@ -351,3 +354,96 @@ def target_export(request, pk: int):
     target = access.obtain(request.user, Target, pk)
     name = formula_text(target.indicator)[:40]
     return download(target_values_workbook(target), f"{name}-实测值.xlsx")
+
+
+# --- the units' implementation plans (实施方案) -----------------------------------------
+
+
+def implementation_rows(user, plan: Plan) -> list[dict]:
+    """Each lead unit's implementation plan with its item's state and colour, and whether
+    this person may upload it."""
+    obligations = plan.implementations.select_related("unit", "item", "document")
+    return [
+        {
+            "obligation": obligation,
+            "item": obligation.item,
+            "may_upload": obligation.item.is_open and implementation.may_upload(user, obligation),
+            "may_import": (
+                obligation.document is not None
+                and obligation.document.kind == "docx"
+                and not obligation.tasks_imported
+                and implementation.may_upload(user, obligation)
+            ),
+        }
+        for obligation in obligations
+    ]
+
+
+def _obligation(request, pk: int) -> ImplementationPlan:
+    return access.obtain(
+        request.user, ImplementationPlan.objects.select_related("plan", "unit", "item"), pk
+    )
+
+
+@login_required
+@require_POST
+def implementation_upload(request, pk: int):
+    obligation = _obligation(request, pk)
+    try:
+        implementation.implementation_upload(
+            obligation, files=request.FILES.getlist("file"), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("Implementation plan uploaded; the supervised item is closed."))
+    return redirect(obligation.get_absolute_url())
+
+
+@login_required
+def implementation_document(request, pk: int):
+    obligation = _obligation(request, pk)
+    if obligation.document is None:
+        raise Http404(_("No document has been uploaded yet."))
+    name = f"{obligation.unit.name}实施方案"
+    return uploads.serve(obligation.document.file, name=name, fallback="implementation-plan")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_tasks(request, pk: int):
+    """A preview of the tasks EcoGov reads in the unit's Word document, and on
+    confirmation their import under one of the unit's tasks of the plan."""
+    request.section = "plans"
+    obligation = _obligation(request, pk)
+    if not implementation.may_upload(request.user, obligation):
+        raise PermissionDenied(_("Only the unit's liaison imports its implementation plan."))
+    parents = implementation.parent_tasks(obligation)
+    if request.method == "POST":
+        chosen = str(request.POST.get("parent", "")).strip()
+        parent = (
+            parents.filter(pk=int(chosen)).first()
+            if chosen.isdecimal() and chosen.isascii() and len(chosen) < 19
+            else None
+        )
+        try:
+            if parent is None:
+                raise ValidationError(_("Choose one of the plan's tasks that the unit leads."))
+            created = implementation.implementation_import_tasks(
+                obligation, parent=parent, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(n)d tasks imported under %(task)s.") % {"n": len(created), "task": parent},
+            )
+            return redirect(obligation.get_absolute_url())
+    try:
+        document = implementation.implementation_read(obligation)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect(obligation.get_absolute_url())
+    context = {"obligation": obligation, "document": document, "parents": parents}
+    return render(request, "plans/implementation_tasks.html", context)

@@ -365,13 +365,13 @@ def item_reassign(item: Item, *, lead: Unit, reason: str, by, support=None,
     return item
 
 
-def _end(item: Item, state: str, kind: str, *, note: str, by, at) -> Item:
+def _end(item: Item, state: str, kind: str, *, note: str, by, at, files=()) -> Item:
     at = at or timezone.now()
     with transaction.atomic():
         item.state, item.closed_at = state, at
         _restart(item, timezone.localdate(at), None)
         audited_save(item, by=by, reason=note)
-        _event(item, kind, by=by, note=note, at=at)
+        _event(item, kind, by=by, note=note, at=at, files=files)
     return item
 
 
@@ -383,11 +383,13 @@ def item_cancel(item: Item, *, reason: str, by, at=None) -> Item:
     return _end(item, Item.State.CANCELLED, ItemEvent.Kind.CANCELLED, note=reason, by=by, at=at)
 
 
-def item_close_by_rule(item: Item, *, note: str, by=None, at=None) -> Item:
+def item_close_by_rule(item: Item, *, note: str, by=None, at=None, files=()) -> Item:
     """Closed by the record of its own kind (an implementation plan uploaded, a
-    suggestion rated satisfied): no verification step."""
+    suggestion rated satisfied): no verification step. ``files`` (checked uploads with
+    their kinds) become the closing event's evidence."""
     _require_open(item)
-    return _end(item, Item.State.CLOSED, ItemEvent.Kind.CLOSED, note=note, by=by, at=at)
+    return _end(item, Item.State.CLOSED, ItemEvent.Kind.CLOSED, note=note, by=by, at=at,
+                files=files)  # fmt: skip
 
 
 # --- entered by hand; where an item comes from ---------------------------------------

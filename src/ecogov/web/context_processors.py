@@ -14,6 +14,7 @@ MODULES = (
     ("plans", _("Plans, tasks and targets"), "plan_list"),
     ("supervision", _("Supervision ledger"), "supervision_ledger"),
     ("meetings", _("Coordination meetings"), "meeting_list"),
+    ("campaigns", _("Joint enforcement campaigns"), "campaign_list"),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), "monitoring_overview"),
     ("assessment", _("Assessment and notices"), None),

@@ -1,4 +1,5 @@
-"""ecogov plan import — a plan document's tasks, units and targets."""
+"""ecogov plan import — a plan document's tasks, units and targets; ecogov plan obligations —
+the implementation plans its lead units owe, on the supervision ledger."""
 
 import json
 from pathlib import Path
@@ -10,21 +11,11 @@ from django.db import transaction
 from ecogov.domain.plandoc import PlanError, parse_plan
 from ecogov.domain.plantargets import plan_targets
 from ecogov.domain.textfile import UnreadableFile
-from ecogov.org.models import Unit
 from ecogov.org.selectors import JurisdictionNotFound, jurisdiction_find
 from ecogov.plans.documents import read_document
-from ecogov.plans.services import plan_import, plan_report, plan_resolve
-
-
-def known_names(jurisdiction) -> frozenset[str]:
-    if jurisdiction is None:
-        return frozenset()
-    names = set(Unit.objects.filter(jurisdiction=jurisdiction).values_list("name", flat=True))
-    names.update(
-        Unit.objects.filter(jurisdiction=jurisdiction).values_list("other_names__name", flat=True)
-    )
-    names.discard(None)
-    return frozenset(names)
+from ecogov.plans.implementation import implementation_obligations
+from ecogov.plans.models import Plan
+from ecogov.plans.services import known_units, plan_import, plan_report, plan_resolve
 
 
 class Command(BaseCommand):
@@ -42,10 +33,45 @@ class Command(BaseCommand):
         )
         imp.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
         imp.add_argument("--json", action="store_true")
+        owe = actions.add_parser(
+            "obligations",
+            help="put the implementation plans a plan's lead units owe on the supervision "
+            "ledger (idempotent)",
+        )
+        owe.add_argument("plan_id", type=int)
+        owe.add_argument("--json", action="store_true")
 
-    def handle(
-        self, *args, action, path, jurisdiction, create_units, dry_run, json: bool, **options
-    ):
+    def handle(self, *args, action, **options):
+        if action == "obligations":
+            return self._obligations(options["plan_id"], as_json=options["json"])
+        return self._import(**options)
+
+    def _obligations(self, plan_id: int, *, as_json: bool):
+        plan = Plan.objects.filter(pk=plan_id).first()
+        if plan is None:
+            raise CommandError(f"no plan {plan_id}")
+        try:
+            created = implementation_obligations(plan)
+        except ValidationError as error:
+            raise CommandError(f"{plan}: {'; '.join(error.messages)}") from None
+        rows = [
+            {
+                "unit": obligation.unit.name,
+                "item": obligation.item.number,
+                "deadline": obligation.item.deadline.isoformat(),
+                "state": obligation.item.state,
+                "created": obligation in created,
+            }
+            for obligation in plan.implementations.select_related("unit", "item")
+        ]
+        if as_json:
+            self.stdout.write(_dumps({"plan": plan.title, "obligations": rows}))
+            return
+        self.stdout.write(f"{plan.title}: {len(created)} obligations created, {len(rows)} in all")
+        for row in rows:
+            self.stdout.write(f"{row['item']} {row['unit']} {row['deadline']} {row['state']}")
+
+    def _import(self, *, path, jurisdiction, create_units, dry_run, json: bool, **options):
         try:
             text = read_document(Path(path))
             area_hint = parse_plan(text).area
@@ -54,7 +80,7 @@ class Command(BaseCommand):
             message = error.message if isinstance(error, PlanError) else str(error)
             raise CommandError(f"{path}{where}: {message}; nothing imported") from None
         area = self._jurisdiction(jurisdiction or "/".join(area_hint), required=not dry_run)
-        document = parse_plan(text, known_units=known_names(area))
+        document = parse_plan(text, known_units=known_units(area))
         targets = plan_targets(document)
         try:
             with transaction.atomic():

@@ -5,6 +5,7 @@ Wuhai City's 2022 plan (idempotent; monitoring data are filled up to the last ho
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ecogov.campaigns.sample import campaigns_sample_load
 from ecogov.cases.sample import cases_sample_load
 from ecogov.grid.sample import grid_sample_load
 from ecogov.meetings.sample import meetings_sample_load
@@ -44,6 +45,12 @@ class Command(BaseCommand):
             )
         # After the cases and plans: the meetings' agenda takes cases and red items.
         self.stdout.write(f"sample meetings: {meetings_sample_load(district)} added")
+        # After the plans and cases: implementation plans and a joint enforcement campaign.
+        campaigns = campaigns_sample_load(district)
+        self.stdout.write(
+            f"sample implementation plans uploaded: {campaigns['implementation_plans_uploaded']}; "
+            f"campaign: {campaigns['campaign'] or 'already there'}"
+        )
         # After the plans: monitoring feeds two of the plan's targets.
         uploads = monitoring_sample_load(district)
         self.stdout.write(f"sample monitoring: {uploads} hourly uploads stored")
