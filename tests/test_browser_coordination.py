@@ -107,6 +107,7 @@ def test_coordination_from_topic_to_closed_resolution_and_a_rehandled_suggestion
         form.locator("input[name=deadline]").fill(deadline.isoformat())
         form.locator("button[type=submit]").click()
         dora.wait_for_load_state()
+    submit(dora, "/act/circulate/")
     dora.on("dialog", lambda dialog: dialog.accept())
     submit(dora, "/act/issue/", {"number": "城环协〔2026〕12号"})
     minutes.refresh_from_db()

@@ -239,7 +239,7 @@ def test_minutes_without_an_attendee_or_a_number_are_not_issued(personas):
 
 def test_a_resolution_without_a_lead_unit_is_refused(personas, pages):
     minutes = drafted(personas)
-    with pytest.raises(ValidationError, match="lead unit"):
+    with pytest.raises(ValidationError, match="牵头单位"):
         services.resolution_add(
             minutes, text="加强宣传", lead=None, deadline=SOON, by=personas.dora
         )
@@ -249,7 +249,7 @@ def test_a_resolution_without_a_lead_unit_is_refused(personas, pages):
     assert "牵头单位" in response.content.decode()
     body = {"text": "加强宣传", "deadline": SOON.isoformat()}
     response = api(dora, "post", f"/api/meetings/minutes/{minutes.pk}/steps/resolution_add", body)
-    assert response.status_code == 422 and "lead unit" in response.json()["detail"]
+    assert response.status_code == 422 and "牵头单位" in response.json()["detail"]
     assert minutes.resolutions.count() == 1
 
 
@@ -264,6 +264,7 @@ def test_a_resolution_needs_a_deadline_or_ongoing(personas):
 
 def test_issued_minutes_refuse_every_edit_with_409(personas, pages):
     minutes = drafted(personas)
+    services.minutes_circulate(minutes, by=personas.dora)
     services.minutes_issue(minutes, number="城环委纪〔2026〕3号", by=personas.dora)
     dora = pages(personas.dora)
     base = f"/api/meetings/minutes/{minutes.pk}/steps/"
@@ -287,6 +288,7 @@ def test_issued_minutes_refuse_every_edit_with_409(personas, pages):
 
 def test_a_document_number_is_used_once(personas):
     minutes = drafted(personas)
+    services.minutes_circulate(minutes, by=personas.dora)
     services.minutes_issue(minutes, number="城环委纪〔2026〕4号", by=personas.dora)
     other = held(personas, title="2026年第三次日常协调议事会议", kind=MeetingKind.DAILY)
     draft = services.minutes_draft(other, by=personas.dora)
@@ -300,6 +302,7 @@ def test_a_correction_is_new_minutes_that_keeps_unchanged_items_and_cancels_the_
     minutes = drafted(personas)
     services.resolution_add(minutes, text="开展医疗废物专项检查。", lead=personas.health,
                             deadline=SOON, by=personas.dora)  # fmt: skip
+    services.minutes_circulate(minutes, by=personas.dora)
     services.minutes_issue(minutes, number="城环委纪〔2026〕5号", by=personas.dora)
     kept, changed = [r.item for r in minutes.resolutions.order_by("order")]
     dora = pages(personas.dora)
@@ -312,6 +315,7 @@ def test_a_correction_is_new_minutes_that_keeps_unchanged_items_and_cancels_the_
                                deadline=SOON, by=personas.dora)  # fmt: skip
     services.resolution_add(correction, text="新增：加强督查。", lead=personas.construction,
                             ongoing=True, report_every=2, by=personas.dora)  # fmt: skip
+    services.minutes_circulate(correction, by=personas.dora)
     services.minutes_issue(correction, number="城环委纪〔2026〕6号", by=personas.dora)
     kept.refresh_from_db()
     changed.refresh_from_db()
@@ -326,6 +330,7 @@ def test_a_correction_is_new_minutes_that_keeps_unchanged_items_and_cancels_the_
 
 def test_a_correction_keeps_a_closed_item_closed(personas):
     minutes = drafted(personas)
+    services.minutes_circulate(minutes, by=personas.dora)
     services.minutes_issue(minutes, number="城环委纪〔2026〕11号", by=personas.dora)
     item = minutes.resolutions.get().item
     supervision.item_ask_completion(item, text="已完成。", by=personas.liam)
@@ -334,6 +339,7 @@ def test_a_correction_keeps_a_closed_item_closed(personas):
     services.minutes_edit(
         correction, title=correction.title, text="更正了参会人员。", by=personas.dora
     )
+    services.minutes_circulate(correction, by=personas.dora)
     services.minutes_issue(correction, number="城环委纪〔2026〕12号", by=personas.dora)
     assert correction.resolutions.get().item == item
     item.refresh_from_db()
@@ -524,6 +530,7 @@ def test_the_word_document_has_the_offices_layout(personas, client_for):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     draft = _document_text(response.content)
     assert "草稿" in draft
+    services.minutes_circulate(minutes, by=personas.dora)
     services.minutes_issue(minutes, number="城环委纪〔2026〕9号", by=personas.dora)
     text = _document_text(client.get(f"/api/meetings/minutes/{minutes.pk}/docx").content)
     lines = [line for line in text.splitlines() if line]
@@ -588,6 +595,7 @@ def test_the_api_runs_a_meeting(personas, pages):
 
 def test_the_command_line_lists_and_shows_meetings(personas, capsys):
     minutes = drafted(personas)
+    services.minutes_circulate(minutes, by=personas.dora)
     services.minutes_issue(minutes, number="城环委纪〔2026〕10号", by=personas.dora)
     call_command("meetings", "list", "--json")
     rows = json.loads(capsys.readouterr().out)

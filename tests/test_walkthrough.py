@@ -160,6 +160,7 @@ def walk_meeting(people, today):
     minutes = meetings.minutes_draft(meeting, text="会议议定如下。", by=people.dora)
     meetings.resolution_add(minutes, text="完成排洪渠整治。", lead=people.construction,
                             deadline=today + datetime.timedelta(days=30), by=people.dora)  # fmt: skip
+    meetings.minutes_circulate(minutes, by=people.dora)
     return meetings.minutes_issue(minutes, number="城环委纪〔2026〕1号", by=people.dora)
 
 

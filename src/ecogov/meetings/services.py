@@ -589,6 +589,8 @@ def minutes_issue(minutes: Minutes, *, number: str, by, at=None) -> Minutes:
         meeting__jurisdiction=meeting.jurisdiction, state=Minutes.State.ISSUED, number=number
     )
     _require(not taken.exists(), _("Document number %(n)s is taken.") % {"n": number})
+    _require(minutes.state == Minutes.State.CIRCULATING,
+             _("Circulate the minutes to the attending units for their corrections first."))  # fmt: skip
     at = at or timezone.now()
     source = f"{minutes.title}（{number}）"
     with transaction.atomic():
