@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ecogov import access, uploads
 from ecogov.accounts.models import Role
 from ecogov.cases import services
-from ecogov.cases.actions import perform
+from ecogov.cases.actions import ACTIONS, perform
 from ecogov.cases.models import (
     DISPATCHER_STATES,
     OPEN_STATES,
@@ -37,6 +37,7 @@ from ecogov.cases.rules import dispatches, is_dispatcher, is_dispatcher_of, repo
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.params import query_int
 from ecogov.patrols.models import Finding
+from ecogov.web.steps import take_step
 
 PAGE_SIZE = 50
 COLOURS = ("red", "yellow", "blue")
@@ -206,13 +207,8 @@ def case_detail(request, pk: int):
 @require_POST
 def case_act(request, pk: int, action: str):
     case = access.obtain(request.user, Case, pk)
-    try:
-        messages.success(
-            request,
-            perform(request.user, case, action, request.POST, request.FILES.getlist("files")),
-        )
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
+    take_step(request, action, ACTIONS, lambda: perform(
+        request.user, case, action, request.POST, request.FILES.getlist("files")))  # fmt: skip
     return redirect(case)
 
 

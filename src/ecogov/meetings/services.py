@@ -8,7 +8,7 @@ Bad input raises ValidationError and changes nothing; a step the person may not 
 raises PermissionDenied; a change to issued minutes raises ``MinutesIssued``.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -94,9 +94,7 @@ def runs(user, meeting: Meeting) -> bool:
     return user.unit_id == meeting.convener_id
 
 
-def _require(condition: bool, message: str, *, permission=False) -> None:
-    if not condition:
-        raise (PermissionDenied if permission else ValidationError)(message)
+_require = supervision.require
 
 
 def _require_runs(user, meeting: Meeting) -> None:
@@ -104,14 +102,7 @@ def _require_runs(user, meeting: Meeting) -> None:
              permission=True)  # fmt: skip
 
 
-def _units_of(jurisdiction, units, what: str) -> list[Unit]:
-    units = [unit for unit in units if unit is not None]
-    for unit in units:
-        _require(
-            unit.jurisdiction_id == jurisdiction.pk,
-            _("%(what)s must be a unit of %(place)s.") % {"what": what, "place": jurisdiction},
-        )
-    return units
+_units_of = supervision.units_of
 
 
 def default_convener(jurisdiction, kind: str, user=None) -> Unit | None:

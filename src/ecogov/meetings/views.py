@@ -31,13 +31,10 @@ from ecogov.params import query_choice, query_int
 from ecogov.spreadsheets import download
 from ecogov.supervision.actions import unit_field
 from ecogov.supervision.models import LevelChoice
+from ecogov.web.steps import refusal_text, take_step
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
-
-
-def _messages(error: ValidationError) -> str:
-    return "；".join(error.messages)
 
 
 def _home(user):
@@ -109,7 +106,7 @@ def meeting_new(request):
         try:
             meeting = meeting_from_form(request.user, home, request.POST)
         except ValidationError as error:
-            messages.error(request, _messages(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Meeting called: build its agenda and invite the units."))
             return redirect(meeting.get_absolute_url())
@@ -168,24 +165,11 @@ def meeting_detail(request, pk: int):
     return render(request, "meetings/meeting.html", context)
 
 
-def _step(request, action: str, allowed, perform):
-    """Take a step from a page's form: the message shown, and whether it was taken."""
-    if action not in allowed:
-        raise PermissionDenied(_("Unknown step."))
-    try:
-        message = perform()
-    except ValidationError as error:
-        messages.error(request, _messages(error))
-        return False
-    messages.success(request, message)
-    return True
-
-
 @login_required
 @require_POST
 def meeting_act(request, pk: int, action: str):
     meeting = _meeting(request, pk)
-    taken = _step(request, action, actions.MEETING_ACTIONS,
+    taken = take_step(request, action, actions.MEETING_ACTIONS,
                   lambda: actions.perform_meeting(request.user, meeting, action, request.POST))  # fmt: skip
     if taken and action == "draft":
         return redirect(services.current_minutes(meeting).get_absolute_url())
@@ -212,7 +196,7 @@ def topic_new(request):
                 files=request.FILES.getlist("files"), by=user,
             )  # fmt: skip
         except ValidationError as error:
-            messages.error(request, _messages(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Topic proposed: the convener decides on it."))
             return redirect(topic.meeting.get_absolute_url() if topic.meeting else "meeting_list")
@@ -273,7 +257,7 @@ def minutes_act(request, pk: int, action: str):
         message, shown[0] = actions.perform_minutes(request.user, minutes, action, request.POST)
         return message
 
-    _step(request, action, actions.MINUTES_ACTIONS, perform)
+    take_step(request, action, actions.MINUTES_ACTIONS, perform)
     return redirect(shown[0].get_absolute_url())
 
 

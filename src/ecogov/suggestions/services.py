@@ -20,7 +20,7 @@ sample data pass theirs in.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,9 +60,7 @@ MAX_AUTHORS = 50
 text_of = supervision.text_of
 
 
-def _require(condition: bool, message: str, *, permission=False) -> None:
-    if not condition:
-        raise (PermissionDenied if permission else ValidationError)(message)
+_require = supervision.require
 
 
 def moment(at) -> tuple[datetime.datetime, datetime.date]:

@@ -29,6 +29,7 @@ from ecogov.suggestions.models import (
 )
 from ecogov.suggestions.rules import may_see_contacts, runs
 from ecogov.supervision.models import LevelChoice
+from ecogov.web.steps import take_step
 
 PAGE_SIZE = 50
 AUTHOR_ROWS = 5
@@ -155,15 +156,8 @@ def suggestion_detail(request, pk: int):
 @require_POST
 def suggestion_act(request, pk: int, action: str):
     suggestion = _suggestion(request, pk)
-    if action not in actions.ACTIONS:
-        raise PermissionDenied(_("Unknown step."))
-    try:
-        message = actions.perform(request.user, suggestion, action, request.POST,
-                                  request.FILES.getlist("files"))  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, message)
+    take_step(request, action, actions.ACTIONS, lambda: actions.perform(
+        request.user, suggestion, action, request.POST, request.FILES.getlist("files")))  # fmt: skip
     return redirect(suggestion.get_absolute_url())
 
 

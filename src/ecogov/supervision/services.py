@@ -113,13 +113,14 @@ def may_report_anything(user) -> bool:
     return access.is_admin(user) or user.role in (Role.LIAISON, Role.DISPATCHER)
 
 
-def _require(condition: bool, message: str, *, permission=False) -> None:
+def require(condition: bool, message: str, *, permission=False) -> None:
+    """Refuse: a ValidationError (bad input) or, with ``permission``, PermissionDenied."""
     if not condition:
         raise (PermissionDenied if permission else ValidationError)(message)
 
 
 def _require_open(item: Item) -> None:
-    _require(item.is_open, _("This item is closed: nothing can be reported on it any more."))
+    require(item.is_open, _("This item is closed: nothing can be reported on it any more."))
 
 
 # --- clocks -------------------------------------------------------------------------
@@ -195,7 +196,8 @@ def _next_number(jurisdiction, year: int) -> str:
     return f"{prefix}{following:04d}"
 
 
-def _units_of(jurisdiction, units, what: str) -> list[Unit]:
+def units_of(jurisdiction, units, what: str) -> list[Unit]:
+    """The units given (None left out), each of ``jurisdiction``, else a refusal."""
     units = [unit for unit in units if unit is not None]
     for unit in units:
         if unit.jurisdiction_id != jurisdiction.pk:
@@ -211,17 +213,17 @@ def item_create(*, jurisdiction, kind: str, title: str, lead: Unit | None, super
                 notify_lead: bool = True) -> Item:  # fmt: skip
     """A new item on the ledger. A lead unit and either a deadline or "ongoing" are
     required; the lead's liaisons are told."""
-    _require(kind in OWN_KINDS, _("Unknown kind of supervised item."))
-    _require(lead is not None, _("Name the lead unit that must carry it out."))
-    _require(ongoing or deadline is not None,
+    require(kind in OWN_KINDS, _("Unknown kind of supervised item."))
+    require(lead is not None, _("Name the lead unit that must carry it out."))
+    require(ongoing or deadline is not None,
              _("Give a deadline, or mark the item as ongoing with a reporting rhythm."))  # fmt: skip
-    _require(
+    require(
         not (ongoing and deadline), _("An ongoing item has no deadline; choose one of the two.")
     )
-    _require(level in {choice.value for choice in Level}, _("Unknown supervision level."))
-    _require(1 <= int(report_every) <= 12, _("Reports are due every 1 to 12 months."))
-    [lead] = _units_of(jurisdiction, [lead], _("The lead unit"))
-    support = [u for u in _units_of(jurisdiction, support, _("A supporting unit")) if u != lead]
+    require(level in {choice.value for choice in Level}, _("Unknown supervision level."))
+    require(1 <= int(report_every) <= 12, _("Reports are due every 1 to 12 months."))
+    [lead] = units_of(jurisdiction, [lead], _("The lead unit"))
+    support = [u for u in units_of(jurisdiction, support, _("A supporting unit")) if u != lead]
     at = at or timezone.now()
     with transaction.atomic():
         item = Item(
@@ -252,7 +254,7 @@ def item_report(item: Item, *, text: str, by, percent=None, files=(), at=None) -
     """A progress report (进展情况) by the lead or a supporting unit, with evidence. An
     ongoing item's next report is then due a rhythm later."""
     _require_open(item)
-    _require(contributes(by, item), _("Only the lead and supporting units report on this item."),
+    require(contributes(by, item), _("Only the lead and supporting units report on this item."),
              permission=True)  # fmt: skip
     text = text_of(text, _("The progress report"))
     if percent not in (None, ""):
@@ -262,7 +264,7 @@ def item_report(item: Item, *, text: str, by, percent=None, files=(), at=None) -
             raise ValidationError(
                 _("The percentage must be a whole number from 0 to 100.")
             ) from None
-        _require(0 <= percent <= 100, _("The percentage must be a whole number from 0 to 100."))
+        require(0 <= percent <= 100, _("The percentage must be a whole number from 0 to 100."))
     else:
         percent = None
     checked = check_evidence(files)
@@ -280,8 +282,8 @@ def item_report(item: Item, *, text: str, by, percent=None, files=(), at=None) -
 def item_ask_completion(item: Item, *, text: str, by, files=(), at=None) -> Item:
     """The lead unit reports the item done, with evidence; the supervisor verifies it
     within five working days."""
-    _require(item.state == Item.State.OPEN, _("Only an item being handled can be reported done."))
-    _require(handles(by, item), _("Only the lead unit asks to close this item."), permission=True)
+    require(item.state == Item.State.OPEN, _("Only an item being handled can be reported done."))
+    require(handles(by, item), _("Only the lead unit asks to close this item."), permission=True)
     text = text_of(text, _("What was done"))
     checked = check_evidence(files)
     at = at or timezone.now()
@@ -299,9 +301,9 @@ def item_ask_completion(item: Item, *, text: str, by, files=(), at=None) -> Item
 
 def item_verify(item: Item, *, accept: bool, note: str, by, at=None) -> Item:
     """The supervisor closes the item (销号) or sends it back with the reason."""
-    _require(item.state == Item.State.COMPLETION_ASKED,
+    require(item.state == Item.State.COMPLETION_ASKED,
              _("Only an item whose completion was requested can be verified."))  # fmt: skip
-    _require(supervises(by, item), _("Only the supervising unit verifies this item."),
+    require(supervises(by, item), _("Only the supervising unit verifies this item."),
              permission=True)  # fmt: skip
     note = text_of(note, _("The verification"), required=not accept)
     at = at or timezone.now()
@@ -325,10 +327,10 @@ def item_verify(item: Item, *, accept: bool, note: str, by, at=None) -> Item:
 def item_extend(item: Item, *, deadline: datetime.date, reason: str, by, at=None) -> Item:
     """A later deadline, with the reason (the approval is the supervisor's)."""
     _require_open(item)
-    _require(supervises(by, item), _("Only the supervising unit extends a deadline."),
+    require(supervises(by, item), _("Only the supervising unit extends a deadline."),
              permission=True)  # fmt: skip
-    _require(not item.ongoing, _("An ongoing item has no deadline to extend."))
-    _require(deadline > (item.deadline or deadline), _("The new deadline must be later."))
+    require(not item.ongoing, _("An ongoing item has no deadline to extend."))
+    require(deadline > (item.deadline or deadline), _("The new deadline must be later."))
     reason = text_of(reason, _("The reason"))
     at = at or timezone.now()
     with transaction.atomic():
@@ -346,9 +348,9 @@ def item_reassign(item: Item, *, lead: Unit, reason: str, by, support=None,
     """Another lead unit (a return of what was not the unit's duty, a re-handling); its
     clock starts afresh."""
     _require_open(item)
-    _require(supervises(by, item), _("Only the supervising unit reassigns this item."),
+    require(supervises(by, item), _("Only the supervising unit reassigns this item."),
              permission=True)  # fmt: skip
-    [lead] = _units_of(item.jurisdiction, [lead], _("The lead unit"))
+    [lead] = units_of(item.jurisdiction, [lead], _("The lead unit"))
     reason = text_of(reason, _("The reason"))
     at = at or timezone.now()
     with transaction.atomic():
@@ -358,7 +360,7 @@ def item_reassign(item: Item, *, lead: Unit, reason: str, by, support=None,
         _handling_clock(item, timezone.localdate(at))
         audited_save(item, by=by, reason=reason)
         if support is not None:
-            item.support.set([u for u in _units_of(item.jurisdiction, support, _("A supporting unit"))
+            item.support.set([u for u in units_of(item.jurisdiction, support, _("A supporting unit"))
                               if u != lead])  # fmt: skip
         _event(item, ItemEvent.Kind.REASSIGNED, by=by, unit=lead, note=reason, at=at)
     notify(people_of(units=[lead]), _message(item, ""), at)
@@ -377,7 +379,7 @@ def _end(item: Item, state: str, kind: str, *, note: str, by, at, files=()) -> I
 
 def item_cancel(item: Item, *, reason: str, by, at=None) -> Item:
     _require_open(item)
-    _require(supervises(by, item), _("Only the supervising unit cancels this item."),
+    require(supervises(by, item), _("Only the supervising unit cancels this item."),
              permission=True)  # fmt: skip
     reason = text_of(reason, _("The reason"))
     return _end(item, Item.State.CANCELLED, ItemEvent.Kind.CANCELLED, note=reason, by=by, at=at)
@@ -413,17 +415,17 @@ def item_from_form(user, jurisdiction, post) -> Item:
     """A leader's instruction or special item from the page's or the API's fields."""
     from ecogov.supervision.actions import date_field, unit_field
 
-    _require(may_create(user), _("The bureau and the government office enter supervised items."),
+    require(may_create(user), _("The bureau and the government office enter supervised items."),
              permission=True)  # fmt: skip
     kind = str(post.get("kind") or "")
-    _require(kind in CREATING_KINDS, _("Choose a leader's instruction or a special item."))
+    require(kind in CREATING_KINDS, _("Choose a leader's instruction or a special item."))
     ongoing = str(post.get("ongoing") or "").lower() in {"on", "1", "true", "yes"}
     support_ids = post.getlist("support") if hasattr(post, "getlist") else post.get("support", [])
     support = [
         unit_field(jurisdiction, value, _("a supporting unit")) for value in support_ids or []
     ]
     every = str(post.get("report_every") or "1")
-    _require(every.isdigit(), _("Reports are due every 1 to 12 months."))
+    require(every.isdigit(), _("Reports are due every 1 to 12 months."))
     return item_create(
         jurisdiction=jurisdiction, kind=kind, title=post.get("title", ""),
         text=post.get("text", ""), source=post.get("source", ""),

@@ -19,6 +19,7 @@ from ecogov.spreadsheets import download, table_workbook
 from ecogov.supervision import actions, ledger, services
 from ecogov.supervision.exchange import EXPORT_HEADER, EXPORT_WIDTHS, export_row, progress_import
 from ecogov.supervision.models import Evidence, Item, ItemEvent, Kind, LevelChoice, Notice
+from ecogov.web.steps import take_step
 
 PAGE_SIZE = 50
 COLOURS = ("red", "yellow", "blue")
@@ -134,15 +135,8 @@ def item_detail(request, pk: int):
 @require_POST
 def item_act(request, pk: int, action: str):
     item = _item(request, pk)
-    if action not in actions.ACTIONS:
-        raise PermissionDenied(_("Unknown step."))
-    try:
-        message = actions.perform(request.user, item, action, request.POST,
-                                  request.FILES.getlist("files"))  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, message)
+    take_step(request, action, actions.ACTIONS, lambda: actions.perform(
+        request.user, item, action, request.POST, request.FILES.getlist("files")))  # fmt: skip
     return redirect(item.get_absolute_url())
 
 
