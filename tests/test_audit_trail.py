@@ -195,3 +195,18 @@ def test_signing_in_adds_no_empty_row_to_the_audit_trail(personas):
     personas.dora.refresh_from_db()
     assert personas.dora.last_login is not None
     assert personas.dora.history.count() == before
+
+
+def test_json_fields_and_pages_that_need_more_than_a_key_do_not_break_the_trail(
+    personas, client_for
+):
+    from ecogov.campaigns.models import Campaign
+    from ecogov.plans.models import ImplementationPlan
+    from ecogov.plans.sample import plans_sample_load
+    from ecogov.web.history import _value
+
+    assert _value(Campaign._meta.get_field("figures"), {"cases": 2}, {}) == '{"cases": 2}'
+    plans_sample_load()
+    assert ImplementationPlan.objects.exists()  # its page is its plan's, by the plan's key
+    for url in ("/audit/", "/audit/export.xlsx"):
+        assert client_for(personas.ian).get(url).status_code == 200

@@ -209,8 +209,9 @@ def _links(user, anchors: set[tuple[type[Model], int]]) -> dict[tuple[type[Model
         ids.setdefault(model, set()).add(pk)
     links = {}
     for model, pks in ids.items():
-        for pk in access.scope(user, model).filter(pk__in=pks).values_list("pk", flat=True):
-            links[(model, pk)] = model(pk=pk).get_absolute_url()
+        # Whole rows: a page's address may need more than the key (a plan's section).
+        for obj in access.scope(user, model).filter(pk__in=pks):
+            links[(model, obj.pk)] = obj.get_absolute_url()
     return links
 
 

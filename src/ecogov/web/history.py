@@ -3,6 +3,7 @@
 The records come from django-simple-history; every registered model keeps them forever.
 """
 
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -33,6 +34,8 @@ def _value(field, value, names: dict) -> str:
         return names.get((field.related_model, value), f"#{value}")
     if isinstance(value, Decimal):
         return plain(value)  # 32.1, not the stored 32.100000
+    if isinstance(value, dict | list):  # a JSON field: its content, readable
+        return json.dumps(value, ensure_ascii=False, default=str)
     choices = dict(field.flatchoices) if field.choices else {}
     return formula_text(str(choices.get(value, value)))
 
