@@ -210,3 +210,18 @@ def test_json_fields_and_pages_that_need_more_than_a_key_do_not_break_the_trail(
     assert ImplementationPlan.objects.exists()  # its page is its plan's, by the plan's key
     for url in ("/audit/", "/audit/export.xlsx"):
         assert client_for(personas.ian).get(url).status_code == 200
+
+
+def test_objects_with_a_field_named_kind_are_named_on_the_trail(personas, client_for):
+    from ecogov.suggestions import services as suggestions
+
+    suggestion = suggestions.suggestion_register(
+        jurisdiction=personas.district, kind="suggestion", session="区十八届人大三次会议",
+        number=3, title="关于扬尘治理的建议", text="工地扬尘。",
+        received_on=datetime.date(2026, 3, 1), authors=[{"name": "张明", "body": "deputy"}],
+        by=personas.dora,
+    )  # fmt: skip
+    response = client_for(personas.ian).get("/audit/export.xlsx")
+    assert response.status_code == 200
+    cells = [c for row in load_workbook(io.BytesIO(response.content)).active.values for c in row]
+    assert str(suggestion) in cells  # 区十八届人大三次会议第3号建议 关于扬尘治理的建议

@@ -159,7 +159,7 @@ def audit_records(user, filters: Filters, *, offset: int, limit: int) -> list:
     records = []
     for kind in kinds:
         for record in _matching(user, kind, filters)[: offset + limit]:
-            record.kind = kind
+            record.audit_kind = kind  # not .kind: that may be the object's own field
             records.append(record)
     records.sort(key=lambda record: record.history_date, reverse=True)
     return records[offset : offset + limit]
@@ -168,7 +168,7 @@ def audit_records(user, filters: Filters, *, offset: int, limit: int) -> list:
 def _instance(record) -> Model:
     """The object as the record has it, without asking the database (simple-history's
     ``instance`` reads excluded fields back, a query per row)."""
-    kind = record.kind
+    kind = record.audit_kind
     return kind.model(**{f.attname: getattr(record, f.attname) for f in record.tracked_fields})
 
 
@@ -232,15 +232,15 @@ def audit_entries(user, filters: Filters, *, offset: int, limit: int) -> list[En
     """The page of the audit trail: the records described for people."""
     records = audit_records(user, filters, offset=offset, limit=limit)
     previous: dict[Kind, dict] = {}
-    for kind in {record.kind for record in records}:
-        wanted = [r.prior_id for r in records if r.kind == kind and r.history_type == "~"]
+    for kind in {record.audit_kind for record in records}:
+        wanted = [r.prior_id for r in records if r.audit_kind == kind and r.history_type == "~"]
         previous[kind] = kind.history.objects.in_bulk([pk for pk in wanted if pk is not None])
     instances = [_instance(record) for record in records]
     _prime(instances)
-    anchors = {_anchor(record.kind, record) for record in records} - {None}
+    anchors = {_anchor(record.audit_kind, record) for record in records} - {None}
     links = _links(user, anchors)
     units = Unit.objects.in_bulk({r.changer_unit for r in records} - {None})
-    diffs = [diff_of(r, previous[r.kind].get(r.prior_id)) for r in records]
+    diffs = [diff_of(r, previous[r.audit_kind].get(r.prior_id)) for r in records]
     names = names_of(change for diff in diffs for change in diff)
     entries = []
     for record, instance, diff in zip(records, instances, diffs, strict=True):
@@ -251,9 +251,9 @@ def audit_entries(user, filters: Filters, *, offset: int, limit: int) -> list[En
                 who=who_of(record),
                 unit=unit.name if unit else "",
                 what=action_of(record),
-                kind=str(record.kind.model._meta.verbose_name),
+                kind=str(record.audit_kind.model._meta.verbose_name),
                 object=name_without_queries(instance),
-                url=links.get(_anchor(record.kind, record)),
+                url=links.get(_anchor(record.audit_kind, record)),
                 changes=changes_of(record, diff, names),
                 reason=record.history_change_reason or "",
             )
