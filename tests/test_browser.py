@@ -232,6 +232,7 @@ def test_the_task_ledger_and_a_report(people, page_for, live_server):
     page.click("nav.modules >> text=计划、任务与目标")
     shot(page, "plans-zh")
     page.click("text=城中区巩固提升生态环境保护成效三年行动实施方案（2024—2026年）")
+    page.locator("#ledger-rows tr").first.wait_for()  # the plan's page has arrived
     assert page.locator("#ledger-rows tr").count() == 23
     shot(page, "plan-ledger-zh")
     page.select_option("select[name=status]", "lagging")

@@ -37,8 +37,8 @@ def submit(page, action: str, fields: dict | None = None, selects: dict | None =
         form.locator(f"[name={name}]").fill(value)
     for name, value in (selects or {}).items():
         form.locator(f"select[name={name}]").select_option(value)
-    form.locator("button[type=submit]").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
 
 
 def test_coordination_from_topic_to_closed_resolution_and_a_rehandled_suggestion(
@@ -66,22 +66,22 @@ def test_coordination_from_topic_to_closed_resolution_and_a_rehandled_suggestion
     liam.select_option("select[name=meeting]", str(meeting.pk))
     liam.fill("input[name=title]", "建筑垃圾乱倒的监管职责划分")
     liam.fill("textarea[name=text]", "渣土和建筑垃圾乱倒涉及城管、住建、生态环境，需明确牵头单位。")
-    liam.locator("form:has(input[name=title]) button[type=submit]").click()
-    liam.wait_for_load_state()
+    with liam.expect_navigation():
+        liam.locator("form:has(input[name=title]) button[type=submit]").click()
     assert meeting.topics.count() == 1, liam.locator(".message, .errorlist").all_inner_texts()
 
     # The bureau accepts it and builds the agenda with it and the disputed case.
     dora = page_for(people.dora)
     dora.goto(f"{url}{meeting.get_absolute_url()}")
-    dora.locator("form:has(input[name=decision][value=accept]) button").first.click()
-    dora.wait_for_load_state()
-    dora.locator("form:has(input[name=kind][value=topic]) button[type=submit]").click()
-    dora.wait_for_load_state()
+    with dora.expect_navigation():
+        dora.locator("form:has(input[name=decision][value=accept]) button").first.click()
+    with dora.expect_navigation():
+        dora.locator("form:has(input[name=kind][value=topic]) button[type=submit]").click()
     dora.locator("form:has(input[name=kind][value=case]) select[name=ref]").select_option(
         str(disputed.pk)
     )
-    dora.locator("form:has(input[name=kind][value=case]) button[type=submit]").click()
-    dora.wait_for_load_state()
+    with dora.expect_navigation():
+        dora.locator("form:has(input[name=kind][value=case]) button[type=submit]").click()
     agenda = [entry.topic_id or entry.case_id for entry in meeting.agenda.order_by("order")]
     assert agenda == [meeting.topics.get().pk, disputed.pk]
 
@@ -91,8 +91,8 @@ def test_coordination_from_topic_to_closed_resolution_and_a_rehandled_suggestion
     attend.locator("select[name=attendance]").select_option("present")
     attend.locator("input[name=person]").fill("张建设")
     attend.locator("input[name=position]").fill("副局长")
-    attend.locator("button[type=submit]").click()
-    dora.wait_for_load_state()
+    with dora.expect_navigation():
+        attend.locator("button[type=submit]").click()
     submit(dora, "/act/draft/", {"text": "会议研究了建筑垃圾乱倒的监管职责。"})
     minutes = Minutes.objects.get(meeting=meeting)
     dora.wait_for_url(f"{url}{minutes.get_absolute_url()}")
@@ -105,8 +105,8 @@ def test_coordination_from_topic_to_closed_resolution_and_a_rehandled_suggestion
         lead = people.construction if "城乡建设" in text else people.health
         form.locator("select[name=lead]").select_option(str(lead.pk))
         form.locator("input[name=deadline]").fill(deadline.isoformat())
-        form.locator("button[type=submit]").click()
-        dora.wait_for_load_state()
+        with dora.expect_navigation():
+            form.locator("button[type=submit]").click()
     submit(dora, "/act/circulate/")
     dora.on("dialog", lambda dialog: dialog.accept())
     submit(dora, "/act/issue/", {"number": "城环协〔2026〕12号"})
@@ -135,8 +135,8 @@ def test_coordination_from_topic_to_closed_resolution_and_a_rehandled_suggestion
     row = ian.locator("tr", has_text=late.title[:20])
     assert row.locator(".clock.red").count() >= 1
     shot(ian, "coordination-inspector-red")
-    row.locator("a").first.click()
-    ian.wait_for_load_state()
+    with ian.expect_navigation():
+        row.locator("a").first.click()
     assert "城环协〔2026〕12号" in ian.locator("main, body").first.inner_text()
     assert ian.locator("#timeline tr").count() >= 2
 

@@ -50,25 +50,25 @@ def test_an_instruction_from_entry_to_close_out_and_an_overdue_one_in_the_inspec
     report.locator("textarea[name=text]").fill("完成沿河排口排查12处。")
     report.locator("input[name=percent]").fill("40")
     report.locator("input[type=file]").set_input_files(str(evidence))
-    report.locator("button[type=submit]").click()
-    liam.wait_for_load_state()
+    with liam.expect_navigation():
+        report.locator("button[type=submit]").click()
     assert "现场照片.pdf" in liam.content()
     complete = liam.locator("form[action$='/act/complete/']")
     complete.locator("textarea[name=text]").fill("整治完成。")
-    complete.locator("button[type=submit]").click()
-    liam.wait_for_load_state()
+    with liam.expect_navigation():
+        complete.locator("button[type=submit]").click()
 
     dora.goto(f"{live_server.url}{item.get_absolute_url()}")
     back = dora.locator("form[action$='/act/send_back/']")
     back.locator("input[name=note]").fill("仍有一处排口未封堵")
-    back.locator("button[type=submit]").click()
-    dora.wait_for_load_state()
+    with dora.expect_navigation():
+        back.locator("button[type=submit]").click()
     item.refresh_from_db()
     assert item.state == Item.State.OPEN
     services.item_ask_completion(item, text="已封堵。", by=people.liam)
     dora.goto(f"{live_server.url}{item.get_absolute_url()}")
-    dora.locator("form[action$='/act/verify/'] button[type=submit]").click()
-    dora.wait_for_load_state()
+    with dora.expect_navigation():
+        dora.locator("form[action$='/act/verify/'] button[type=submit]").click()
     item.refresh_from_db()
     assert item.state == Item.State.CLOSED
     shot(dora, "supervision-item-closed")
