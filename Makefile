@@ -55,12 +55,13 @@ test: setup $(VENV)/.installed-test browser
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL: DATABASE_URL=postgres://… make test-pg
-# (but the walk-through of every page, which make test has run on SQLite: it checks what the
-# browser sees, which does not depend on the database, and takes minutes)
+# (but the tests in a browser, the walk-through of every page included, which make test has
+# run on SQLite: they check what the browser sees, whose database work the other tests run
+# on PostgreSQL too, and they take minutes)
 test-pg: $(VENV)/.installed-test browser
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://…"; exit 2; }
 	$(BIN)/ecogov messages compile
-	$(PYTEST) -m "not walkthrough" $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
