@@ -8,6 +8,7 @@ Each kind contributes its rows through a ``Source``; a new kind registers one.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -105,8 +106,9 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> list[Row
 # --- the ledger's own items ---------------------------------------------------------
 
 
-def _item_rows(user, filters: Filters, today) -> Iterable[Row]:
-    items = access.scope(user, Item).select_related("lead").prefetch_related("support")
+def _item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
+    items = access.scope(user, Item.objects.filter(kind=kind))
+    items = items.select_related("lead").prefetch_related("support")
     if not filters.include_closed:
         items = items.filter(state__in=[Item.State.OPEN, Item.State.COMPLETION_ASKED])
     if filters.unit:
@@ -123,11 +125,7 @@ def _item_rows(user, filters: Filters, today) -> Iterable[Row]:
 
 for _kind in (Kind.RESOLUTION, Kind.INSTRUCTION, Kind.SPECIAL, Kind.SUGGESTION,
               Kind.IMPLEMENTATION):  # fmt: skip
-
-    def _source(user, filters, today, _kind=_kind):
-        return (row for row in _item_rows(user, filters, today) if row.kind == _kind)
-
-    register(_kind, _source)
+    register(_kind, partial(_item_rows, kind=_kind))
 
 
 # --- cases --------------------------------------------------------------------------
