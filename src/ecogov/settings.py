@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ecogov.suggestions",
     "ecogov.meetings",
     "ecogov.campaigns",
+    "ecogov.rectification",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -154,6 +154,7 @@ urlpatterns = [
     path(
         "suggestions/opinions/<int:pk>/", suggestions.opinion_file, name="suggestion_opinion_file"
     ),
+    path("rectification/", include("ecogov.rectification.urls")),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),

@@ -97,21 +97,34 @@ def scan(today: datetime.date | None = None, kinds: Iterable[str] | None = None)
         if kinds is not None and kind not in kinds:
             continue
         for row in timed.rows().iterator(chunk_size=500):
-            clock = timed.clock(row)
-            if clock is None:
-                continue
-            report.checked += 1
-            report.by_kind[kind] = report.by_kind.get(kind, 0) + 1
-            level = timed.level(row)
-            if timed.judge is not None:
-                colour, stage = timed.judge(row, today, count)
-            else:
-                colour = rules.colour(clock, today, count)
-                stage = rules.stage(clock, today, level, count)
-            if colour == row.colour and stage == row.stage:
-                continue
-            _apply(timed, row, colour, stage, level, at, report)
+            _time(timed, row, today, at, count, report)
     return report
+
+
+def time_now(kind: str, row) -> ScanReport:
+    """Time one record at once, as the scan would (a decision that raised it must not
+    wait a quarter of an hour for its notices)."""
+    today, at = _moment(None)
+    report = ScanReport()
+    _time(_TIMED[kind], row, today, at, calendar().workdays_between, report)
+    return report
+
+
+def _time(timed: Timed, row, today, at, count, report: ScanReport) -> None:
+    clock = timed.clock(row)
+    if clock is None:
+        return
+    report.checked += 1
+    report.by_kind[timed.kind] = report.by_kind.get(timed.kind, 0) + 1
+    level = timed.level(row)
+    if timed.judge is not None:
+        colour, stage = timed.judge(row, today, count)
+    else:
+        colour = rules.colour(clock, today, count)
+        stage = rules.stage(clock, today, level, count)
+    if colour == row.colour and stage == row.stage:
+        return
+    _apply(timed, row, colour, stage, level, at, report)
 
 
 def _apply(timed: Timed, row, colour: Colour, stage: Stage, level: Level, at, report) -> None:

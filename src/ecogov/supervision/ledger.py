@@ -1,5 +1,5 @@
 """The one list of everything supervised (督办台账): the ledger's own items, cases and plan
-tasks (and next the rectification problems), as rows of one shape with the same colours
+tasks and the rectification problems, as rows of one shape with the same colours
 and escalation, filtered by kind, unit, level and colour, over what the user may see.
 
 Each kind contributes its rows through a ``Source``; a new kind registers one.
@@ -106,7 +106,7 @@ def rows(user, filters: Filters, today: datetime.date | None = None) -> list[Row
 # --- the ledger's own items ---------------------------------------------------------
 
 
-def _item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
+def item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
     items = access.scope(user, Item.objects.filter(kind=kind))
     items = items.select_related("lead").prefetch_related("support")
     if not filters.include_closed:
@@ -123,9 +123,10 @@ def _item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
         )  # fmt: skip
 
 
+# Rectification problems register their own rows (the problem's state, not the item's).
 for _kind in (Kind.RESOLUTION, Kind.INSTRUCTION, Kind.SPECIAL, Kind.SUGGESTION,
               Kind.IMPLEMENTATION):  # fmt: skip
-    register(_kind, partial(_item_rows, kind=_kind))
+    register(_kind, partial(item_rows, kind=_kind))
 
 
 # --- cases --------------------------------------------------------------------------

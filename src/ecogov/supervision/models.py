@@ -2,7 +2,7 @@
 supervision that is not a case or a plan task — meeting resolutions (议定事项), leaders'
 instructions (领导批示), special supervision items (专项督办), representatives'
 suggestions and proposals (建议提案), the implementation plans units owe (实施方案), and
-next the rectification problems. Each kind's own record (a resolution, a suggestion)
+the problems that inspections found (整改问题). Each kind's own record (a resolution, a suggestion)
 lives in its app and points to its ``Item`` here; the deadline, colour, escalation,
 progress reports, completion and verification live here, once, for every kind.
 
@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     SPECIAL = "special", _("special supervision item")
     SUGGESTION = "suggestion", _("suggestion or proposal")
     IMPLEMENTATION = "implementation", _("implementation plan")
+    RECTIFICATION = "rectification", _("rectification problem")
 
 
 class LevelChoice(models.TextChoices):
@@ -90,6 +91,12 @@ class Item(models.Model):
     )
     stage = models.PositiveSmallIntegerField(
         _("escalation"), default=Stage.NONE, choices=[(s.value, s.name.lower()) for s in Stage]
+    )
+    # Raised by a decision, not by the clock (a rectified problem that relapsed goes to
+    # the discipline commission): while the item is open it is red and escalated at least
+    # this far, whatever its clock says.
+    raised = models.PositiveSmallIntegerField(
+        _("raised to"), default=Stage.NONE, choices=[(s.value, s.name.lower()) for s in Stage]
     )
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(
@@ -154,6 +161,11 @@ class ItemEvent(Step):
         NOTICE = "notice", _("supervision notice")
         ESCALATED = "escalated", _("escalated")
         NOTE = "note", _("note")
+        REOPENED = "reopened", _("reopened")
+        ACCEPTED = "accepted", _("accepted on site")
+        SIGNED_OFF = "signed_off", _("signed off")
+        OBJECTION = "objection", _("objection")
+        LOOKED_BACK = "looked_back", _("looked back on")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)

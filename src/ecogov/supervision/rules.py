@@ -15,7 +15,7 @@ from ecogov.accounts.models import Role
 from ecogov.supervision.models import Evidence, Item, ItemEvent, Notice
 
 
-def _item_rule(user, action: str, prefix: str = "") -> Q:
+def item_rule(user, action: str, prefix: str = "") -> Q:
     path = f"{prefix}__" if prefix else ""
     if action != VIEW:
         return NOTHING
@@ -29,11 +29,11 @@ def _item_rule(user, action: str, prefix: str = "") -> Q:
 
 
 def _event_rule(user, action: str) -> Q:
-    return _item_rule(user, action, "item")
+    return item_rule(user, action, "item")
 
 
 def _evidence_rule(user, action: str) -> Q:
-    return _item_rule(user, action, "event__item")
+    return item_rule(user, action, "event__item")
 
 
 def _notice_rule(user, action: str) -> Q:
@@ -41,7 +41,7 @@ def _notice_rule(user, action: str) -> Q:
 
 
 def register() -> None:
-    access.register(Item, _item_rule)
+    access.register(Item, item_rule)
     access.register(ItemEvent, _event_rule)
     access.register(Evidence, _evidence_rule)
     access.register(Notice, _notice_rule)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.accounts.models import Role
+from ecogov.domain import supervision as rules
 from ecogov.domain.supervision import Clock, Colour, Level, Stage, next_report_due
 from ecogov.org.models import Unit
 from ecogov.org.services import audited_save
@@ -71,6 +72,13 @@ def _event(item: Item, kind: str, *, by=None, unit=None, note="", percent=None, 
             event=event, file=upload, kind=kind_, name=(upload.name or "")[:200]
         )
     return event
+
+
+def record(item: Item, kind: str, *, by=None, unit=None, note="", at=None,
+           files=()) -> ItemEvent:  # fmt: skip
+    """A step of a kind's own written into the item's history (an objection received, a
+    look-back that found the rectification holding); ``files`` are checked uploads."""
+    return _event(item, kind, by=by, unit=unit, note=note, at=at, files=files)
 
 
 # --- who may do what ----------------------------------------------------------------
@@ -145,6 +153,17 @@ def clock_of(item: Item) -> Clock | None:
     return Clock(item.clock_start, item.due, item.clock_workdays)
 
 
+def judge(item: Item, today: datetime.date, count) -> tuple[Colour, Stage]:
+    """The clock's colour and escalation, or red and at least as far as the item was
+    raised by a decision (a relapse)."""
+    clock = clock_of(item)
+    colour = rules.colour(clock, today, count)
+    stage = rules.stage(clock, today, Level(item.level), count)
+    if item.raised:
+        return Colour.RED, Stage(max(stage, item.raised))
+    return colour, stage
+
+
 def owing(item: Item) -> Unit | None:
     return item.supervisor if item.state == Item.State.COMPLETION_ASKED else item.lead
 
@@ -178,8 +197,9 @@ clocks.register(
         ),
         clock=clock_of,
         level=lambda item: Level(item.level),
-        step=lambda item: (item.due, item.state, item.clock_start),
+        step=lambda item: (item.due, item.state, item.clock_start, item.raised),
         owing=owing,
+        judge=judge,
         record=_record,
         message=_message,
     )
@@ -279,9 +299,10 @@ def item_report(item: Item, *, text: str, by, percent=None, files=(), at=None) -
     return event
 
 
-def item_ask_completion(item: Item, *, text: str, by, files=(), at=None) -> Item:
+def item_ask_completion(item: Item, *, text: str, by, files=(), at=None,
+                        workdays: int = VERIFY_WORKDAYS) -> Item:  # fmt: skip
     """The lead unit reports the item done, with evidence; the supervisor verifies it
-    within five working days."""
+    within ``workdays`` working days (five unless the kind says otherwise)."""
     require(item.state == Item.State.OPEN, _("Only an item being handled can be reported done."))
     require(handles(by, item), _("Only the lead unit asks to close this item."), permission=True)
     text = text_of(text, _("What was done"))
@@ -290,7 +311,7 @@ def item_ask_completion(item: Item, *, text: str, by, files=(), at=None) -> Item
     today = timezone.localdate(at)
     with transaction.atomic():
         item.state = Item.State.COMPLETION_ASKED
-        due = clocks.calendar().add_workdays(today, VERIFY_WORKDAYS)
+        due = clocks.calendar().add_workdays(today, workdays)
         _restart(item, today, due, workdays=True)
         audited_save(item, by=by, reason=_("completion requested"))
         _event(item, ItemEvent.Kind.COMPLETION_ASKED, by=by, unit=item.lead, note=text,
@@ -299,12 +320,15 @@ def item_ask_completion(item: Item, *, text: str, by, files=(), at=None) -> Item
     return item
 
 
-def item_verify(item: Item, *, accept: bool, note: str, by, at=None) -> Item:
-    """The supervisor closes the item (销号) or sends it back with the reason."""
+def item_verify(item: Item, *, accept: bool, note: str, by, at=None,
+                verifier_checked: bool = False) -> Item:  # fmt: skip
+    """The supervisor closes the item (销号) or sends it back with the reason. A kind
+    whose verifier is another than the supervising unit (a rectification problem's
+    acceptance unit) checks that itself and says so with ``verifier_checked``."""
     require(item.state == Item.State.COMPLETION_ASKED,
              _("Only an item whose completion was requested can be verified."))  # fmt: skip
-    require(supervises(by, item), _("Only the supervising unit verifies this item."),
-             permission=True)  # fmt: skip
+    require(verifier_checked or supervises(by, item),
+            _("Only the supervising unit verifies this item."), permission=True)  # fmt: skip
     note = text_of(note, _("The verification"), required=not accept)
     at = at or timezone.now()
     with transaction.atomic():
@@ -374,6 +398,40 @@ def _end(item: Item, state: str, kind: str, *, note: str, by, at, files=()) -> I
         _restart(item, timezone.localdate(at), None)
         audited_save(item, by=by, reason=note)
         _event(item, kind, by=by, note=note, at=at, files=files)
+    return item
+
+
+def item_phase(item: Item, *, kind: str, due: datetime.date, workdays: bool, note: str, by,
+               unit=None, at=None, files=()) -> ItemEvent:  # fmt: skip
+    """A step of the kind's own that keeps the item in its state but starts the clock of
+    the next phase (a rectification problem accepted on site now awaits the district's
+    sign-off, then its publicity ends). Called inside the kind's transaction."""
+    at = at or timezone.now()
+    _restart(item, timezone.localdate(at), due, workdays=workdays)
+    audited_save(item, by=by, reason=note or str(ItemEvent.Kind(kind).label))
+    return _event(item, kind, by=by, unit=unit, note=note, at=at, files=files)
+
+
+def item_reopen(item: Item, *, deadline: datetime.date, reason: str, by,
+                raise_to: Stage = Stage.NONE, at=None, files=()) -> Item:  # fmt: skip
+    """A closed item open again (a relapse found on a look-back, an objection upheld),
+    due by ``deadline``, raised at once to ``raise_to`` (red, its people told) if given."""
+    require(item.state in (Item.State.CLOSED, Item.State.COMPLETION_ASKED),
+            _("Only a closed item, or one awaiting verification, can be reopened."))  # fmt: skip
+    reason = text_of(reason, _("The reason"))
+    at = at or timezone.now()
+    require(deadline >= timezone.localdate(at), _("The new deadline cannot be in the past."))
+    with transaction.atomic():
+        item.state, item.closed_at, item.ongoing = Item.State.OPEN, None, False
+        item.deadline, item.raised = deadline, max(item.raised, raise_to)
+        _handling_clock(item, timezone.localdate(at))
+        audited_save(item, by=by, reason=reason)
+        _event(item, ItemEvent.Kind.REOPENED, by=by, unit=item.lead, note=reason, at=at,
+               files=files)  # fmt: skip
+        if item.raised:
+            clocks.time_now("item", item)
+        else:
+            notify(people_of(units=[item.lead]), _message(item, ""), at)
     return item
 
 

@@ -1,0 +1,16 @@
+"""The rectification ledger's addresses, under /rectification/."""
+
+from django.urls import path
+
+from ecogov.rectification import views
+
+urlpatterns = [
+    path("", views.batch_list, name="rectification_batches"),
+    path("batches/new/", views.batch_new, name="rectification_batch_new"),
+    path("batches/<int:pk>/", views.batch_detail, name="rectification_batch"),
+    path("batches/<int:pk>/problems/new/", views.problem_new, name="rectification_problem_new"),
+    path("problems/<int:pk>/", views.problem_detail, name="rectification_problem"),
+    path("problems/<int:pk>/act/<str:action>/", views.problem_act, name="rectification_act"),
+    path("problems/<int:pk>/closeout/", views.closeout_file, name="rectification_closeout"),
+    path("lookbacks/<int:pk>/file/", views.lookback_file, name="rectification_lookback_file"),
+]

@@ -1,0 +1,228 @@
+"""Rectification problems (整改台账, seed 004 tasks 17–19): a problem's whole life on the
+supervision ledger, each refusal, the progress computed from measures and milestones,
+the look-back draw and a relapse raised to the discipline commission."""
+
+import datetime
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+
+from ecogov.domain.supervision import Colour, Stage
+from ecogov.rectification import services
+from ecogov.rectification.models import LookBack, Objection, Origin, Problem
+from ecogov.rectification.services import MeasureInput, MilestoneInput, Progress
+from ecogov.supervision import ledger
+from ecogov.supervision.models import Item, ItemEvent, Kind, Notice
+
+PDF = b"%PDF-1.4\n" + b"0" * 64
+TODAY = timezone.localdate()
+
+
+def days(n: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=n)
+
+
+def pdf(name="record.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def batch(personas):
+    return services.batch_create(
+        jurisdiction=personas.district, origin=Origin.CENTRAL, title="第二轮中央生态环境保护督察",
+        received_on=days(-60), team="第三督察组", publicity_days=5, by=personas.dora,
+    )  # fmt: skip
+
+
+def make_problem(personas, batch, **fields) -> Problem:
+    fields.setdefault("measures", [
+        MeasureInput("关停取缔违规砂石料场", personas.construction, days(30)),
+        MeasureInput("开展周边医疗废物排查", personas.health, days(20)),
+    ])  # fmt: skip
+    fields.setdefault("stage", Problem.Stage.BY_DATE)
+    return services.problem_create(
+        batch, text="（虚构示例）南川河沿岸存在违规砂石料场，扬尘污染问题突出。",
+        target="砂石料场全部关停，沿岸生态修复到位", lead=personas.construction,
+        leader="分管副区长", by=personas.dora, acceptance_unit=personas.bureau, **fields,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def problem(personas, batch):
+    return make_problem(personas, batch)
+
+
+def all_measures_done(personas, problem):
+    for measure in problem.measures.all():
+        who = personas.liam if measure.unit == personas.construction else personas.lily
+        services.measure_report(measure, text="已完成", done=True, by=who, files=[pdf()])
+
+
+def publicised(personas, problem):
+    all_measures_done(personas, problem)
+    services.acceptance_apply(problem, text="自查报告：全部措施已落实", by=personas.liam)
+    services.acceptance_decide(problem, accept=True, note="现场核查属实", by=personas.dora)
+    return services.sign_off(problem, by=personas.lena)
+
+
+def test_a_problem_is_a_supervised_item_with_its_measures(personas, batch, problem):
+    item = problem.item
+    assert item.kind == Kind.RECTIFICATION and item.lead == personas.construction
+    assert item.deadline == days(30) and item.level == "important"
+    assert list(item.support.all()) == [personas.health]
+    assert problem.seq == 1 and problem.state == Problem.State.RECTIFYING
+    assert item.source == "第二轮中央生态环境保护督察 第1项"
+    rows = ledger.rows(personas.lena, ledger.Filters(kinds=frozenset({Kind.RECTIFICATION})))
+    assert [(row.number, row.state) for row in rows] == [(item.number, "being rectified")]
+
+
+def test_progress_is_computed_from_measures_and_milestones(personas, batch, problem):
+    assert services.progress_of(problem) == Progress.ON_SCHEDULE
+    first = problem.measures.get(order=2)  # due in 20 days
+    assert services.progress_of(problem, days(21)) == Progress.BEHIND
+    services.measure_report(first, text="排查完毕", done=True, by=personas.lily)
+    assert services.progress_of(problem, days(21)) == Progress.ON_SCHEDULE
+    all_measures_done(personas, problem)
+    assert services.progress_of(problem, days(40)) == Progress.COMPLETED
+
+    long_term = make_problem(
+        personas, batch, stage=Problem.Stage.LONG_TERM,
+        milestones=[MilestoneInput("完成岸线生态修复一期", days(10)),
+                    MilestoneInput("完成二期", days(200))],
+        measures=[MeasureInput("持续巡查", personas.construction)],
+    )  # fmt: skip
+    assert long_term.item.ongoing and long_term.item.deadline is None
+    assert services.progress_of(long_term, days(11)) == Progress.BEHIND
+    with pytest.raises(ValidationError, match="milestone"):
+        make_problem(personas, batch, stage=Problem.Stage.LONG_TERM)
+
+
+def test_only_the_measures_units_report_and_measures_must_be_done_first(personas, problem):
+    measure = problem.measures.get(order=2)  # 区卫生健康局's
+    with pytest.raises(PermissionDenied):
+        services.measure_report(measure, text="x", by=personas.gary)
+    with pytest.raises(ValidationError, match="not reported done"):
+        services.acceptance_apply(problem, text="自查报告", by=personas.liam)
+    with pytest.raises(PermissionDenied):  # a supporting unit does not apply
+        all_measures_done(personas, problem)
+        services.acceptance_apply(problem, text="自查报告", by=personas.lily)
+
+
+def test_the_rectifying_units_never_accept_their_own_work(personas, problem):
+    with pytest.raises(ValidationError, match="another than the units"):
+        services.acceptance_unit_set(problem, unit=personas.health, by=personas.dora)
+    all_measures_done(personas, problem)
+    services.acceptance_apply(problem, text="自查报告", by=personas.liam)
+    with pytest.raises(ValidationError, match="own rectification"):
+        services.acceptance_decide(problem, accept=True, note="", by=personas.liam)
+    with pytest.raises(PermissionDenied):
+        services.acceptance_decide(problem, accept=True, note="", by=personas.lena)
+
+
+def test_a_refused_acceptance_sends_the_problem_back(personas, problem):
+    all_measures_done(personas, problem)
+    services.acceptance_apply(problem, text="自查报告", by=personas.liam, files=[pdf()])
+    assert problem.item.state == Item.State.COMPLETION_ASKED
+    with pytest.raises(ValidationError, match="opinion"):
+        services.acceptance_decide(problem, accept=False, note="", by=personas.dora)
+    services.acceptance_decide(problem, accept=False, note="现场仍有堆料", by=personas.dora)
+    problem.refresh_from_db()
+    assert problem.state == Problem.State.RECTIFYING
+    assert problem.item.state == Item.State.OPEN
+    assert problem.item.events.filter(kind=ItemEvent.Kind.SENT_BACK, note="现场仍有堆料").exists()
+
+
+def test_close_out_waits_for_the_publicity_and_the_objections(personas, problem):
+    publicised(personas, problem)
+    problem.refresh_from_db()
+    assert problem.state == Problem.State.PUBLICITY
+    assert (problem.publicity_start, problem.publicity_end) == (TODAY, days(4))
+    with pytest.raises(ValidationError, match="publicity runs until"):
+        services.close_out(problem, files=[pdf("销号.pdf")], by=personas.dora)
+    objection = services.objection_enter(problem, text="料场夜间仍在作业", by=personas.dora)
+    later = timezone.now() + datetime.timedelta(days=6)
+    with pytest.raises(ValidationError, match="objection awaits"):
+        services.close_out(problem, files=[pdf("销号.pdf")], by=personas.dora, at=later)
+    services.objection_decide(objection, uphold=False, note="经核实为合法施工", by=personas.dora)
+    with pytest.raises(ValidationError, match="close-out document"):
+        services.close_out(problem, files=[], by=personas.dora, at=later)
+    with pytest.raises(ValidationError):
+        fake = SimpleUploadedFile("销号.pdf", b"MZ\x90\x00 not a pdf")
+        services.close_out(problem, files=[fake], by=personas.dora, at=later)
+    services.close_out(problem, files=[pdf("销号.pdf")], by=personas.dora, at=later)
+    problem.refresh_from_db()
+    assert problem.state == Problem.State.CLOSED and problem.closeout_name == "销号.pdf"
+    assert problem.item.state == Item.State.CLOSED
+
+
+def test_an_upheld_objection_sends_it_back_to_rectification(personas, problem):
+    publicised(personas, problem)
+    objection = services.objection_enter(problem, text="料场夜间仍在作业", by=personas.dora)
+    services.objection_decide(objection, uphold=True, note="核实属实", deadline=days(40),
+                              by=personas.dora)  # fmt: skip
+    problem.refresh_from_db()
+    assert objection.decision == Objection.Decision.UPHELD
+    assert problem.state == Problem.State.RECTIFYING and problem.item.state == Item.State.OPEN
+    assert problem.item.deadline == days(40)
+    assert not problem.measures.exclude(done_on=None).exists()
+
+
+def closed(personas, problem):
+    publicised(personas, problem)
+    later = timezone.now() + datetime.timedelta(days=6)
+    return services.close_out(problem, files=[pdf()], by=personas.dora, at=later)
+
+
+def test_a_relapse_reopens_the_problem_red_before_the_discipline_commission(personas, problem):
+    closed(personas, problem)
+    lookback = services.lookback_pick(problem, by=personas.dora)
+    assert lookback.picked and lookback.unit == personas.construction
+    with pytest.raises(ValidationError, match="deadline"):
+        services.lookback_record(lookback, relapsed=True, note="料场复工", by=personas.dora)
+    services.lookback_record(lookback, relapsed=True, note="料场复工", deadline=days(30),
+                             by=personas.dora)  # fmt: skip
+    problem.refresh_from_db()
+    item = problem.item
+    assert problem.state == Problem.State.RECTIFYING and problem.relapses == 1
+    assert item.state == Item.State.OPEN
+    assert (item.colour, item.stage) == (Colour.RED, Stage.DISCIPLINE)
+    seen = ledger.rows(personas.ian, ledger.Filters(escalated=Stage.DISCIPLINE))
+    assert [row.pk for row in seen] == [item.pk]
+    assert Notice.objects.filter(recipient=personas.ian, url=item.get_absolute_url()).exists()
+    # The clock never lowers what the relapse raised.
+    from ecogov.supervision import clocks
+
+    clocks.scan()
+    item.refresh_from_db()
+    assert (item.colour, item.stage) == (Colour.RED, Stage.DISCIPLINE)
+
+
+def test_the_look_back_draws_the_batch_share(personas, batch):
+    problems = [make_problem(personas, batch) for _ in range(5)]
+    for problem in problems:
+        closed(personas, problem)
+    drawn = LookBack.objects.filter(problem__batch=batch)
+    assert drawn.count() == 1  # 20 % of 5
+    services.lookback_draw(batch, rng=random.Random(1))
+    assert drawn.count() == 1  # drawing again adds nothing
+    assert drawn.get().due == problems[0].closed_on + datetime.timedelta(days=180)
+
+
+def test_only_the_bureau_keeps_the_ledger(personas, batch):
+    with pytest.raises(PermissionDenied):
+        services.problem_create(
+            batch, text="x", stage="by_date", lead=personas.construction, by=personas.liam,
+            measures=[MeasureInput("y", personas.construction, days(3))],
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.batch_create(jurisdiction=personas.district, origin="central", title="另一批",
+                              received_on=TODAY, by=personas.oscar)  # fmt: skip
