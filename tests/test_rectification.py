@@ -292,3 +292,15 @@ def test_the_api_lists_problems_and_takes_steps(personas, batch, problem, client
     bad = liam.post(f"/api/rectification/problems/{problem.pk}/steps/apply", {"text": "x"},
                     content_type="application/json")  # fmt: skip
     assert bad.status_code == 422 and "第 2 条措施尚未报告完成" in str(bad.json()["detail"])
+
+
+def test_the_bureau_is_reminded_of_a_look_back_coming_due(personas, problem):
+    closed(personas, problem)
+    lookback = services.lookback_pick(problem, by=personas.dora, due=days(20))
+    from ecogov.supervision import clocks
+
+    report = clocks.scan(today=days(30), kinds=["lookback"])
+    assert report.checked == 1 and report.notices == 1
+    lookback.refresh_from_db()
+    assert lookback.colour == Colour.RED
+    assert Notice.objects.filter(recipient=personas.dora, subject__contains="look-back").exists()
