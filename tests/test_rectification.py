@@ -304,3 +304,25 @@ def test_the_bureau_is_reminded_of_a_look_back_coming_due(personas, problem):
     lookback.refresh_from_db()
     assert lookback.colour == Colour.RED
     assert Notice.objects.filter(recipient=personas.dora, subject__contains="look-back").exists()
+
+
+def test_the_acceptance_unit_reads_the_self_check_and_its_evidence(personas, batch, problem,
+                                                                  form_client_for):  # fmt: skip
+    from ecogov.accounts.models import Role
+    from ecogov.org.selectors import unit_find
+    from ecogov.supervision.models import Evidence
+    from ecogov.testing import make_person
+
+    township = unit_find(personas.district, "总寨镇政府")
+    services.acceptance_unit_set(problem, unit=township, by=personas.dora)
+    all_measures_done(personas, problem)
+    services.acceptance_apply(problem, text="自查报告", by=personas.liam, files=[pdf("自查.pdf")])
+    tina = make_person("tina", Role.LIAISON, township, name="Tina 镇联络员")
+    client = form_client_for(tina)
+    assert client.get(problem.get_absolute_url()).status_code == 200
+    evidence = Evidence.objects.get(name="自查.pdf")
+    assert client.get(f"/supervision/evidence/{evidence.pk}/").status_code == 200
+    assert "accept/" in client.get(problem.get_absolute_url()).content.decode()
+    services.acceptance_decide(problem, accept=True, note="", by=tina)
+    other = make_person("otto", Role.LIAISON, unit_find(personas.district, "区自然资源和林业局"))
+    assert form_client_for(other).get(problem.get_absolute_url()).status_code == 404

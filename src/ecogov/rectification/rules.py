@@ -4,7 +4,8 @@
   there may be asked to rectify something in it).
 - A problem, its measures, milestones, objections and look-backs are seen by whoever
   sees its supervised item: the bureau's dispatchers, leaders and discipline inspectors
-  of the jurisdiction, and the units that rectify, accept or supervise it.
+  of the jurisdiction, and the units that rectify or supervise it — and its acceptance
+  unit, which reads the item, its history and evidence too.
 - Who may take which step is decided by the services (``runs``, ``signs``, ``accepts``).
 """
 
@@ -23,7 +24,7 @@ from ecogov.rectification.models import (
     TransferredCase,
 )
 from ecogov.supervision.models import Item
-from ecogov.supervision.rules import item_rule
+from ecogov.supervision.rules import item_rule, register_unit_viewing
 
 
 def _batch_rule(user, action: str) -> Q:
@@ -36,9 +37,8 @@ def _problem_rule(user, action: str, prefix: str = "") -> Q:
     path = f"{prefix}__" if prefix else ""
     if action != VIEW:
         return NOTHING
-    accepting = Q(**{f"{path}acceptance_unit": user.unit_id}) if user.unit_id else NOTHING
     items = Item.objects.filter(item_rule(user, action)).values("pk")
-    return Q(**{f"{path}item__in": items}) | accepting
+    return Q(**{f"{path}item__in": items})
 
 
 def _part(prefix: str):
@@ -52,6 +52,8 @@ def _transfer_rule(user, action: str) -> Q:
 
 
 def register() -> None:
+    # The acceptance unit reads the problem, its self-check report and the evidence.
+    register_unit_viewing(lambda unit: Q(problem__acceptance_unit=unit))
     access.register(Batch, _batch_rule)
     access.register(Problem, _problem_rule)
     for model in (Measure, Milestone, Objection, LookBack):

@@ -23,9 +23,21 @@ def item_rule(user, action: str, prefix: str = "") -> Q:
         return Q(**{f"{path}jurisdiction__in": home_jurisdictions(user)})
     if user.unit_id and user.role != Role.GRID_WORKER:
         unit = user.unit_id
-        mine = Item.objects.filter(Q(lead=unit) | Q(support=unit) | Q(supervisor=unit))
-        return Q(**{f"{path}pk__in": mine.values("pk")})
+        mine = Q(lead=unit) | Q(support=unit) | Q(supervisor=unit)
+        for also in _ALSO_SEEING:
+            mine |= also(unit)
+        return Q(**{f"{path}pk__in": Item.objects.filter(mine).values("pk")})
     return NOTHING
+
+
+_ALSO_SEEING = []
+
+
+def register_unit_viewing(condition) -> None:
+    """A kind whose items another unit must read (a rectification problem's acceptance
+    unit reads the self-check report and its evidence) adds ``condition(unit_id) -> Q``
+    over items."""
+    _ALSO_SEEING.append(condition)
 
 
 def _event_rule(user, action: str) -> Q:
