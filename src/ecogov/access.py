@@ -49,6 +49,19 @@ def is_admin(user) -> bool:
     )
 
 
+def dispatches(user, jurisdiction_id: int) -> bool:
+    """The ecology bureau's dispatchers of this jurisdiction (or of one above it), and
+    administrators: they run cases, suggestions, campaigns and the rectification ledger."""
+    if is_admin(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.DISPATCHER
+        and jurisdiction_id in home_jurisdictions(user)
+    )
+
+
 def home_jurisdictions(user) -> frozenset[int]:
     """The ids of the user's jurisdiction and every area below it (cached on the user)."""
     cached = getattr(user, "_ecogov_home_jurisdictions", None)

@@ -43,17 +43,9 @@ class CampaignClosed(ValidationError):
 # --- who may do what ----------------------------------------------------------------
 
 
-def may_run(user, jurisdiction_id: int) -> bool:
-    """The level-1 grid organises joint enforcement (seed 002 §三.(五).2): the ecology
-    bureau's dispatchers of the district (and administrators)."""
-    if access.is_admin(user):
-        return True
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.DISPATCHER
-        and jurisdiction_id in access.home_jurisdictions(user)
-    )
+# The level-1 grid organises joint enforcement (seed 002 §三.(五).2): the ecology
+# bureau's dispatchers of the district (and administrators).
+may_run = access.dispatches
 
 
 def may_record(user, campaign: Campaign) -> bool:

@@ -77,11 +77,7 @@ def is_dispatcher(user) -> bool:
     return access.is_admin(user) or (user.is_authenticated and user.role == Role.DISPATCHER)
 
 
-def dispatches(user, jurisdiction_id: int) -> bool:
-    """A dispatcher of this jurisdiction (or above it), or an administrator."""
-    return is_dispatcher(user) and (
-        access.is_admin(user) or jurisdiction_id in home_jurisdictions(user)
-    )
+dispatches = access.dispatches
 
 
 def is_dispatcher_of(user, case: Case) -> bool:

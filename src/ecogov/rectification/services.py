@@ -87,17 +87,9 @@ def _documents(files, what: str):
 # --- who may do what ----------------------------------------------------------------
 
 
-def runs(user, jurisdiction_id: int) -> bool:
-    """The bureau's dispatchers of the jurisdiction (and administrators) keep the ledger:
-    batches, problems, acceptance units, objections, close-out and look-backs."""
-    if access.is_admin(user):
-        return True
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.DISPATCHER
-        and jurisdiction_id in access.home_jurisdictions(user)
-    )
+# The bureau's dispatchers of the jurisdiction (and administrators) keep the ledger:
+# batches, problems, acceptance units, objections, close-out and look-backs.
+runs = access.dispatches
 
 
 def signs(user, problem: Problem) -> bool:

@@ -53,13 +53,7 @@ def _rating_rule(user, action: str) -> Q:
     return _suggestion_rule(user, action, "answer__suggestion")
 
 
-def runs(user, jurisdiction_id: int) -> bool:
-    """A dispatcher of the jurisdiction (or above it), or an administrator."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if access.is_admin(user):
-        return True
-    return user.role == Role.DISPATCHER and jurisdiction_id in home_jurisdictions(user)
+runs = access.dispatches  # the bureau registers, assigns and rates
 
 
 def acts_for(user, unit) -> bool:
