@@ -326,3 +326,15 @@ def test_the_acceptance_unit_reads_the_self_check_and_its_evidence(personas, bat
     services.acceptance_decide(problem, accept=True, note="", by=tina)
     other = make_person("otto", Role.LIAISON, unit_find(personas.district, "区自然资源和林业局"))
     assert form_client_for(other).get(problem.get_absolute_url()).status_code == 404
+
+
+def test_the_home_page_counts_what_is_before_the_discipline_commission(personas, problem,
+                                                                      form_client_for):  # fmt: skip
+    closed(personas, problem)
+    lookback = services.lookback_pick(problem, by=personas.dora)
+    services.lookback_record(lookback, relapsed=True, note="料场复工", deadline=days(30),
+                             by=personas.dora)  # fmt: skip
+    home = form_client_for(personas.ian).get("/").content.decode()
+    assert "1 项已提交纪委监委" in home and "?escalated=2" in home
+    ledger_page = form_client_for(personas.ian).get("/supervision/?escalated=2").content.decode()
+    assert problem.item.number in ledger_page and "整改中" in ledger_page

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 
 from ecogov import access
 from ecogov.accounts.models import Role, User
+from ecogov.domain.supervision import Stage
 from ecogov.holidays.selectors import years_to_declare
 from ecogov.org.models import DutyItem, Jurisdiction, Unit
 from ecogov.plans.dispatch import reminders_for
@@ -60,7 +61,8 @@ def _supervised(user) -> dict:
     for row in rows:
         if row.colour in counts:
             counts[row.colour] += 1
-    return {"total": len(rows), **counts}
+    discipline = sum(1 for row in rows if row.stage >= Stage.DISCIPLINE)
+    return {"total": len(rows), "discipline": discipline, **counts}
 
 
 def favicon(request):
