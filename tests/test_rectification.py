@@ -338,3 +338,18 @@ def test_the_home_page_counts_what_is_before_the_discipline_commission(personas,
     assert "1 项已提交纪委监委" in home and "?escalated=2" in home
     ledger_page = form_client_for(personas.ian).get("/supervision/?escalated=2").content.decode()
     assert problem.item.number in ledger_page and "整改中" in ledger_page
+
+
+def test_the_api_closes_a_problem_out_with_its_document(personas, problem, client_for):
+    publicised(personas, problem)
+    problem.publicity_end = days(-1)
+    problem.save()
+    client = client_for(personas.dora)
+    client.get("/")
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    url = f"/api/rectification/problems/{problem.pk}/steps/close_out/upload"
+    fake = client.post(url, {"files": SimpleUploadedFile("销号.pdf", b"<html>not a pdf")})
+    assert fake.status_code == 422
+    answer = client.post(url, {"files": pdf("销号.pdf"), "note": "同意销号"})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["state"] == "closed"

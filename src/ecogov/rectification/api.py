@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Router, Schema, Status
+from ninja import Body, Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from ecogov import access
 from ecogov.apitypes import Id, InputSchema, Offset, one_of
@@ -250,10 +251,22 @@ def problem_step(request, problem_id: Id, action: one_of(*actions.ACTIONS), payl
     ({"milestone", "text"}), acceptance_unit ({"unit"}), apply ({"text"}), accept and
     refuse ({"note"}), sign_off ({"note"}), objection ({"text", "received_on"}), uphold
     and dismiss ({"objection", "note", "deadline"}), pick ({"due"}), look_back
-    ({"lookback", "result": "holds"|"relapsed", "note", "deadline"}). The close-out
-    document and evidence files are uploaded on the problem's page."""
+    ({"lookback", "result": "holds"|"relapsed", "note", "deadline"}). Steps with files
+    (evidence, the close-out document, a check record) go to ``…/upload``."""
     problem = access.obtain(request.user, Problem.objects.select_related("batch", "item"),
                             problem_id)  # fmt: skip
     message = actions.perform(request.user, problem, action, clean_value(payload))
+    problem.refresh_from_db()
+    return {"detail": message, "state": problem.state}
+
+
+@router.post("/rectification/problems/{problem_id}/steps/{action}/upload", response=StepOut)
+def problem_step_upload(request, problem_id: Id, action: one_of(*actions.ACTIONS),
+                        files: File[list[UploadedFile]]):  # fmt: skip
+    """The same steps as multipart forms: the fields as form fields, the files (at most
+    five, checked by their bytes) as ``files``; close_out needs its document here."""
+    problem = access.obtain(request.user, Problem.objects.select_related("batch", "item"),
+                            problem_id)  # fmt: skip
+    message = actions.perform(request.user, problem, action, request.POST, files)
     problem.refresh_from_db()
     return {"detail": message, "state": problem.state}
