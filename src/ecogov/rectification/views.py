@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from ecogov import access, uploads
 from ecogov.org.models import Unit
 from ecogov.params import query_choice
-from ecogov.rectification import actions, services
+from ecogov.rectification import actions, raising, services
 from ecogov.rectification.models import Batch, LookBack, Measure, Origin, Problem
 from ecogov.rectification.services import PROGRESS_LABELS, MeasureInput, MilestoneInput
 from ecogov.supervision.actions import date_field, unit_field
@@ -131,8 +131,10 @@ def batch_detail(request, pk: int):
         "states": Problem.State.choices,
         "state": state,
         "may_run": services.runs(request.user, batch.jurisdiction_id),
-        "lookbacks": access.scope(request.user, LookBack.objects.filter(
-            problem__batch=batch, result=LookBack.Result.PENDING)).select_related("problem"),  # fmt: skip
+        "lookbacks": access.scope(
+            request.user,
+            LookBack.objects.filter(problem__batch=batch, result=LookBack.Result.PENDING),
+        ).select_related("problem"),  # fmt: skip
     }
     return render(request, "rectification/batch.html", context)
 
@@ -152,8 +154,10 @@ def problem_from_form(user, batch: Batch, post, *, origin: dict | None = None) -
         for n in range(1, MEASURE_ROWS + 1)
     ]
     milestones = [
-        MilestoneInput(text=str(post.get(f"milestone_{n}") or ""),
-                       due=date_field(post, f"milestone_{n}_due", _("A milestone's date")))  # fmt: skip
+        MilestoneInput(
+            text=str(post.get(f"milestone_{n}") or ""),
+            due=date_field(post, f"milestone_{n}_due", _("A milestone's date")),
+        )  # fmt: skip
         for n in range(1, MILESTONE_ROWS + 1)
     ]
     return services.problem_create(
@@ -173,9 +177,19 @@ def problem_new(request, pk: int):
     if not services.runs(request.user, batch.jurisdiction_id):
         raise PermissionDenied(_("The ecology bureau's dispatchers keep the rectification ledger."))
     post = request.POST if request.method == "POST" else request.GET
+    # The form carries the origin in hidden fields; the chooser's link in the address.
+    raised = raising.raised_from(request.user, post) or raising.raised_from(
+        request.user, request.GET
+    )
+    if raised is not None and raised.jurisdiction_id != batch.jurisdiction_id:
+        raise PermissionDenied(_("It belongs to another district than the batch."))
+    if raised is not None and request.method == "GET" and not post.get("text"):
+        post = post.copy()
+        post["text"] = raised.text
     if request.method == "POST":
         try:
-            problem = problem_from_form(request.user, batch, request.POST)
+            problem = problem_from_form(request.user, batch, request.POST,
+                                        origin=raised.origin if raised else None)  # fmt: skip
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -189,14 +203,19 @@ def problem_new(request, pk: int):
         "measure_rows": range(1, MEASURE_ROWS + 1),
         "milestone_rows": range(1, MILESTONE_ROWS + 1),
     }
+    if raised is not None:
+        context.update(
+            origin_label=raised.label, origin_url=raised.url, origin_fields=raised.fields
+        )
     return render(request, "rectification/problem_new.html", context)
 
 
 def _problem(request, pk: int) -> Problem:
     return access.obtain(
         request.user,
-        Problem.objects.select_related("batch", "item__lead", "item__supervisor",
-                                       "acceptance_unit"),  # fmt: skip
+        Problem.objects.select_related(
+            "batch", "item__lead", "item__supervisor", "acceptance_unit"
+        ),  # fmt: skip
         pk,
     )
 
