@@ -131,10 +131,8 @@ def batch_detail(request, pk: int):
         "states": Problem.State.choices,
         "state": state,
         "may_run": services.runs(request.user, batch.jurisdiction_id),
-        "lookbacks": access.scope(
-            request.user,
-            LookBack.objects.filter(problem__batch=batch, result=LookBack.Result.PENDING),
-        ).select_related("problem"),  # fmt: skip
+        "lookbacks": access.scope(request.user, LookBack.objects.filter(
+            problem__batch=batch, result=LookBack.Result.PENDING)).select_related("problem"),  # fmt: skip
     }
     return render(request, "rectification/batch.html", context)
 
@@ -154,10 +152,8 @@ def problem_from_form(user, batch: Batch, post, *, origin: dict | None = None) -
         for n in range(1, MEASURE_ROWS + 1)
     ]
     milestones = [
-        MilestoneInput(
-            text=str(post.get(f"milestone_{n}") or ""),
-            due=date_field(post, f"milestone_{n}_due", _("A milestone's date")),
-        )  # fmt: skip
+        MilestoneInput(text=str(post.get(f"milestone_{n}") or ""),
+                       due=date_field(post, f"milestone_{n}_due", _("A milestone's date")))  # fmt: skip
         for n in range(1, MILESTONE_ROWS + 1)
     ]
     return services.problem_create(
@@ -178,9 +174,8 @@ def problem_new(request, pk: int):
         raise PermissionDenied(_("The ecology bureau's dispatchers keep the rectification ledger."))
     post = request.POST if request.method == "POST" else request.GET
     # The form carries the origin in hidden fields; the chooser's link in the address.
-    raised = raising.raised_from(request.user, post) or raising.raised_from(
-        request.user, request.GET
-    )
+    raised = raising.raised_from(request.user, post)
+    raised = raised or raising.raised_from(request.user, request.GET)
     if raised is not None and raised.jurisdiction_id != batch.jurisdiction_id:
         raise PermissionDenied(_("It belongs to another district than the batch."))
     if raised is not None and request.method == "GET" and not post.get("text"):
@@ -204,18 +199,16 @@ def problem_new(request, pk: int):
         "milestone_rows": range(1, MILESTONE_ROWS + 1),
     }
     if raised is not None:
-        context.update(
-            origin_label=raised.label, origin_url=raised.url, origin_fields=raised.fields
-        )
+        context |= {"origin_label": raised.label, "origin_url": raised.url,
+                    "origin_fields": raised.fields}  # fmt: skip
     return render(request, "rectification/problem_new.html", context)
 
 
 def _problem(request, pk: int) -> Problem:
     return access.obtain(
         request.user,
-        Problem.objects.select_related(
-            "batch", "item__lead", "item__supervisor", "acceptance_unit"
-        ),  # fmt: skip
+        Problem.objects.select_related("batch", "item__lead", "item__supervisor",
+                                       "acceptance_unit"),  # fmt: skip
         pk,
     )
 
