@@ -367,3 +367,37 @@ def test_a_problem_is_raised_from_a_patrol_finding(personas, batch, campaign, so
     assert Problem.objects.get(batch=batch).finding == finding
     oscar = form_client_for(personas.oscar)
     assert oscar.get(f"/rectification/raise/?finding={finding.pk}").status_code == 404
+
+
+# --- the sample -----------------------------------------------------------------------
+
+
+def test_the_sample_has_every_state_and_a_relapse_and_loads_once(personas):
+    from ecogov.rectification.models import LookBack
+    from ecogov.rectification.sample import CENTRAL, WARNING_FILM, rectification_sample_load
+    from ecogov.supervision.models import Item
+
+    assert rectification_sample_load(personas.district) == 11
+    batches = Batch.objects.filter(jurisdiction=personas.district)
+    assert set(batches.values_list("title", "origin")) == {
+        (CENTRAL, Origin.CENTRAL), (WARNING_FILM, Origin.WARNING_FILM),
+    }  # fmt: skip
+    problems = Problem.objects.filter(batch__in=batches)
+    assert all(p.text.startswith("（虚构示例）") for p in problems)
+    assert set(problems.values_list("state", flat=True)) == set(Problem.State.values)
+    progress = {services.progress_of(p) for p in problems.filter(state="rectifying")}
+    assert progress >= {services.Progress.ON_SCHEDULE, services.Progress.BEHIND}
+    assert problems.filter(stage=Problem.Stage.LONG_TERM, milestones__isnull=False).exists()
+    assert problems.filter(state="publicity", objections__decision="pending").exists()
+    [relapsed] = problems.filter(relapses=1)
+    assert relapsed.state == Problem.State.RECTIFYING
+    assert relapsed.lookbacks.filter(result=LookBack.Result.RELAPSED).count() == 1
+    assert relapsed.item.colour == "red" and relapsed.item.stage == 2
+    sample = TransferredCase.objects.filter(batch__title=CENTRAL)
+    assert sample.count() == 2 and sample.exclude(published_at=None).count() == 1
+    assert all(transfers.finished(t.case) for t in sample)
+
+    before = (Problem.objects.count(), Item.objects.count(), TransferredCase.objects.count())
+    assert rectification_sample_load(personas.district) == 0
+    assert (Problem.objects.count(), Item.objects.count(),
+            TransferredCase.objects.count()) == before  # fmt: skip
