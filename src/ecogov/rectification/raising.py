@@ -66,7 +66,7 @@ def _describe(kind: str, obj) -> tuple[str, str, str, int]:
         url = case.get_absolute_url() if case else patrol.source.get_absolute_url()
         text = f"{patrol.source.name}：{patrol.note}" if patrol.note else patrol.source.name
         return _finding_label(obj), url, text, obj.to_grid.jurisdiction_id
-    return (_("screening campaign %(title)s") % {"title": obj.title}, obj.get_absolute_url(),
+    return (_("campaign %(title)s") % {"title": obj.title}, obj.get_absolute_url(),
             "", obj.jurisdiction_id)  # fmt: skip
 
 
