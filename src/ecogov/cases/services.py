@@ -106,6 +106,22 @@ def _finish_due(clocks: Clocks, start: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=clocks.finish_days)
 
 
+# Deadlines set outside the case's own rules: an inspection team wants a complaint it
+# transferred (督察交办信访件) finished by its own, shorter date (rectification.transfers).
+_deadline_sources: list = []
+
+
+def register_deadline(source) -> None:
+    """``source(case)`` is the date by which the case must be finished, or None."""
+    _deadline_sources.append(source)
+
+
+def _finish_by(case: Case, clocks: Clocks, start: datetime.date) -> datetime.date:
+    """The channel's finish deadline, or an earlier one set from outside."""
+    fixed = [due for due in (source(case) for source in _deadline_sources) if due is not None]
+    return min([_finish_due(clocks, start), *fixed])
+
+
 def _save(case: Case, by, reason: str = "") -> None:
     audited_save(case, by=by, reason=reason)
 
@@ -486,7 +502,7 @@ def case_accept(case: Case, *, by, now=None) -> Case:
             _require(case.state in {State.ASSIGNED, State.TRANSFERRED}, _("Nothing to accept."))
             clocks = clocks_for(case.channel, case.category)
             case.state = State.ACCEPTED
-            case.finish_due = _finish_due(clocks, _today(now))
+            case.finish_due = _finish_by(case, clocks, _today(now))
             _set_clock(case, _today(now), case.finish_due, clocks.finish_in_workdays)
             _save(case, by, "accepted")
         _event(case, CaseEvent.Kind.ACCEPTED, by=by, unit=assignment.unit, at=now,
@@ -677,7 +693,7 @@ def _reopen(case: Case, *, by, now, why: str) -> None:
     clocks = clocks_for(case.channel, case.category)
     case.state, case.reopened = State.REOPENED, case.reopened + 1
     case.closed_at = None
-    case.finish_due = _finish_due(clocks, _today(now))
+    case.finish_due = _finish_by(case, clocks, _today(now))
     _set_clock(case, _today(now), case.finish_due, clocks.finish_in_workdays)
     _save(case, by, "reopened")
     _event(case, CaseEvent.Kind.REOPENED, by=by, unit=case.lead, note=why, at=now,

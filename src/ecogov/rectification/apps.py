@@ -8,7 +8,10 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Rectification")
 
     def ready(self):
-        from ecogov.rectification import services  # noqa: F401 (registers the ledger rows)
+        from ecogov.rectification import (
+            services,  # noqa: F401 (registers the ledger rows)
+            transfers,  # noqa: F401 (the inspection's deadlines)
+        )
         from ecogov.rectification.rules import register
 
         register()

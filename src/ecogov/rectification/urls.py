@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecogov.rectification import views
+from ecogov.rectification import transfer_views, views
 
 urlpatterns = [
     path("", views.batch_list, name="rectification_batches"),
@@ -13,4 +13,23 @@ urlpatterns = [
     path("problems/<int:pk>/act/<str:action>/", views.problem_act, name="rectification_act"),
     path("problems/<int:pk>/closeout/", views.closeout_file, name="rectification_closeout"),
     path("lookbacks/<int:pk>/file/", views.lookback_file, name="rectification_lookback_file"),
+    path(
+        "batches/<int:pk>/transfers/", transfer_views.transfer_list, name="rectification_transfers"
+    ),
+    path(
+        "batches/<int:pk>/transfers/new/",
+        transfer_views.transfer_new,
+        name="rectification_transfer_new",
+    ),  # fmt: skip
+    path(
+        "batches/<int:pk>/transfers/import/",
+        transfer_views.transfer_import,
+        name="rectification_transfer_import",
+    ),  # fmt: skip
+    path(
+        "transfers/<int:pk>/publish/",
+        transfer_views.transfer_publish,
+        name="rectification_transfer_publish",
+    ),  # fmt: skip
+    path("raise/", transfer_views.raise_choose, name="rectification_raise"),
 ]

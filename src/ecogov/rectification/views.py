@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from ecogov import access, uploads
 from ecogov.org.models import Unit
 from ecogov.params import query_choice
-from ecogov.rectification import actions, services
+from ecogov.rectification import actions, raising, services
 from ecogov.rectification.models import Batch, LookBack, Measure, Origin, Problem
 from ecogov.rectification.services import PROGRESS_LABELS, MeasureInput, MilestoneInput
 from ecogov.supervision.actions import date_field, unit_field
@@ -177,9 +177,18 @@ def problem_new(request, pk: int):
     if not services.runs(request.user, batch.jurisdiction_id):
         raise PermissionDenied(_("The ecology bureau's dispatchers keep the rectification ledger."))
     post = request.POST if request.method == "POST" else request.GET
+    # The form carries the origin in hidden fields; the chooser's link in the address.
+    raised = raising.raised_from(request.user, post)
+    raised = raised or raising.raised_from(request.user, request.GET)
+    if raised is not None and raised.jurisdiction_id != batch.jurisdiction_id:
+        raise PermissionDenied(_("It belongs to another district than the batch."))
+    if raised is not None and request.method == "GET" and not post.get("text"):
+        post = post.copy()
+        post["text"] = raised.text
     if request.method == "POST":
         try:
-            problem = problem_from_form(request.user, batch, request.POST)
+            problem = problem_from_form(request.user, batch, request.POST,
+                                        origin=raised.origin if raised else None)  # fmt: skip
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -208,6 +217,9 @@ def problem_new(request, pk: int):
             for n in range(1, MILESTONE_ROWS + 1)
         ],  # fmt: skip
     }
+    if raised is not None:
+        context |= {"origin_label": raised.label, "origin_url": raised.url,
+                    "origin_fields": raised.fields}  # fmt: skip
     return render(request, "rectification/problem_new.html", context)
 
 

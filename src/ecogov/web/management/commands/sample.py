@@ -13,6 +13,7 @@ from ecogov.monitoring.sample import monitoring_sample_load
 from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
+from ecogov.rectification.sample import rectification_sample_load
 from ecogov.sources.sample import sources_sample_load
 from ecogov.suggestions.sample import suggestions_sample_load
 from ecogov.supervision.sample import supervision_sample_load
@@ -58,4 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(f"sample supervision: {items} instructions and special items added")
         self.stdout.write(
             f"sample suggestions and proposals: {suggestions_sample_load(district)} added"
+        )
+        self.stdout.write(
+            f"sample rectification problems: {rectification_sample_load(district)} added"
         )
