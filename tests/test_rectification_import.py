@@ -185,6 +185,17 @@ def test_it_splits_numbered_measures(cell, measures):
     assert imports.split_measures(cell) == measures
 
 
+def test_of_two_problem_columns_the_better_named_one_is_read(personas):
+    data = workbook([
+        ["序号", "问题类型", "具体问题", "整改措施", "责任单位", "整改期限"],
+        [1, "水污染", "（虚构示例）排污口未规范设置。", "规范设置排污口", "区生态环境局",
+         "2027年6月"],
+    ])  # fmt: skip
+    [problem] = run(personas, data, dry_run=True).problems
+    assert problem.text.startswith("（虚构示例）排污口")
+    assert problem.deadline == datetime.date(2027, 6, 30)
+
+
 def test_it_matches_varied_header_names():
     assert imports.column_of("牵头责任单位") == "lead"
     assert imports.column_of("配合单位") == "units"
@@ -235,9 +246,10 @@ def test_it_enters_the_list_with_measures_split_and_deadlines_by_kind(personas):
     ]  # fmt: skip
     # An Excel date cell.
     assert problems[4].item.deadline == datetime.date(2027, 9, 30)
-    # 持续推进 with no date at all: one milestone at the end of the year received.
+    # 持续推进 with no date at all: one milestone at the end of the year; the list came
+    # in late November, so at the end of the next one.
     [milestone] = problems[5].milestones.all()
-    assert milestone.due == datetime.date(2026, 12, 31)
+    assert milestone.due == datetime.date(2027, 12, 31)
     assert any("end of the year" in note for note in report.problems[4].notes)
 
 

@@ -153,12 +153,16 @@ def _label(value) -> str:
 
 def column_of(label: str) -> str | None:
     """The column a header cell names, or None."""
+    return _column_match(label)[0]
+
+
+def _column_match(label: str) -> tuple[str | None, int]:
     best, length = None, 0
     for name, words in COLUMNS.items():
         for word in words:
             if word in label and len(word) > length:
                 best, length = name, len(word)
-    return best
+    return best, length
 
 
 def _header_like(row) -> bool:
@@ -190,12 +194,18 @@ def find_header(rows: list[tuple]) -> Header:
                 for i in range(width)
             ]
             last = index + 1
-        columns: dict[str, list[int]] = {}
+        matches: dict[str, list[tuple[int, int]]] = {}
         for position, label in enumerate(labels):
-            name = column_of(label) if label and len(label) <= 20 else None
+            name, length = _column_match(label) if label and len(label) <= 20 else (None, 0)
             if name:
-                columns.setdefault(name, []).append(position)
-        if all(name in columns for name in REQUIRED):
+                matches.setdefault(name, []).append((-length, position))
+        if all(name in matches for name in REQUIRED):
+            # Two columns of one kind (问题类型, 具体问题): the better named one first;
+            # the units columns (责任单位, 配合单位) are read together, left to right.
+            columns = {
+                name: [p for _l, p in (sorted(found) if name != "units" else found)]
+                for name, found in matches.items()
+            }
             return Header(row=last, columns=columns)
     raise ValidationError(
         _(
@@ -272,7 +282,10 @@ def _clauses(text: str) -> list[str]:
 
 
 def _year_end(received_on: datetime.date) -> datetime.date:
-    return datetime.date(received_on.year, 12, 31)
+    """The end of the year the list arrived in, or of the next when less than a quarter
+    of this one is left."""
+    end = datetime.date(received_on.year, 12, 31)
+    return end if (end - received_on).days >= 90 else datetime.date(received_on.year + 1, 12, 31)
 
 
 def read_row(cells: tuple, *, row: int, columns) -> ListRow:
@@ -364,6 +377,7 @@ def _derive_milestones(item: ListRow, received_on: datetime.date) -> None:
                 if (clause, due) not in seen:
                     seen.add((clause, due))
                     item.milestones.append((clause[:300], due))
+    item.milestones.sort(key=lambda milestone: milestone[1])
     if item.milestones:
         item.notes.append(
             _("long-term: %(n)d milestones taken from the dated phrases")
