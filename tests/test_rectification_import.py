@@ -196,6 +196,19 @@ def test_of_two_problem_columns_the_better_named_one_is_read(personas):
     assert problem.deadline == datetime.date(2027, 6, 30)
 
 
+def test_a_unit_marked_as_leading_leads_and_collective_names_stay_text(personas):
+    data = workbook([
+        ["序号", "反馈问题", "整改措施", "责任单位", "整改时限", "督察组"],
+        [1, "（虚构示例）建筑工地扬尘管控不到位。", "1.落实六个百分之百；2.各镇办开展巡查",
+         "区生态环境局、区城乡建设局（牵头）、各镇办", "2027年3月", "第三督察组"],
+    ])  # fmt: skip
+    report = run(personas, data)
+    [planned] = report.problems
+    assert planned.lead == "区城乡建设局" and planned.units == ["区生态环境局"]
+    assert any("各镇办" in note for note in planned.notes)
+    assert Batch.objects.get(title=CENTRAL).team == "第三督察组"
+
+
 def test_it_matches_varied_header_names():
     assert imports.column_of("牵头责任单位") == "lead"
     assert imports.column_of("配合单位") == "units"

@@ -556,6 +556,11 @@ def list_import(data: bytes, *, jurisdiction, by, batch: Batch | None = None,
     _check_units(rows, units, report)
     _plan_seqs(rows, batch, report)
     teams = {row.team for row in rows if row.team}
+    if len(teams) > 1 and report.batch_new and not new_batch.team:
+        report.notes.append(
+            _("The rows name several inspection teams (%(teams)s): the batch records none.")
+            % {"teams": "、".join(sorted(teams))}
+        )
     try:
         with transaction.atomic():
             if batch is None:
