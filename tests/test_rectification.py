@@ -18,11 +18,10 @@ from ecogov.supervision import ledger
 from ecogov.supervision.models import Item, ItemEvent, Kind, Notice
 
 PDF = b"%PDF-1.4\n" + b"0" * 64
-TODAY = timezone.localdate()
 
 
 def days(n: int) -> datetime.date:
-    return TODAY + datetime.timedelta(days=n)
+    return timezone.localdate() + datetime.timedelta(days=n)
 
 
 def pdf(name="record.pdf"):
@@ -145,7 +144,7 @@ def test_close_out_waits_for_the_publicity_and_the_objections(personas, problem)
     publicised(personas, problem)
     problem.refresh_from_db()
     assert problem.state == Problem.State.PUBLICITY
-    assert (problem.publicity_start, problem.publicity_end) == (TODAY, days(4))
+    assert (problem.publicity_start, problem.publicity_end) == (days(0), days(4))
     with pytest.raises(ValidationError, match="publicity runs until"):
         services.close_out(problem, files=[pdf("销号.pdf")], by=personas.dora)
     objection = services.objection_enter(problem, text="料场夜间仍在作业", by=personas.dora)
@@ -225,4 +224,83 @@ def test_only_the_bureau_keeps_the_ledger(personas, batch):
         )  # fmt: skip
     with pytest.raises(PermissionDenied):
         services.batch_create(jurisdiction=personas.district, origin="central", title="另一批",
-                              received_on=TODAY, by=personas.oscar)  # fmt: skip
+                              received_on=days(0), by=personas.oscar)  # fmt: skip
+
+
+# --- pages and API ------------------------------------------------------------------
+
+
+def test_the_pages_show_the_ledger_to_those_who_may_see_it(personas, batch, problem,
+                                                           form_client_for):  # fmt: skip
+    for user in (personas.dora, personas.lena, personas.ian, personas.liam, personas.lily):
+        client = form_client_for(user)
+        assert client.get("/rectification/").status_code == 200
+        page = client.get(problem.get_absolute_url())
+        assert page.status_code == 200, user
+        assert "南川河沿岸" in page.content.decode()
+        assert client.get(batch.get_absolute_url()).status_code == 200
+    outsider = form_client_for(personas.oscar)
+    assert outsider.get(problem.get_absolute_url()).status_code == 404
+    assert outsider.get(batch.get_absolute_url()).status_code == 404
+    assert outsider.post(f"/rectification/problems/{problem.pk}/act/apply/",
+                         {"text": "x"}).status_code == 404  # fmt: skip
+    assert form_client_for(personas.liam).get(
+        f"/rectification/batches/{batch.pk}/problems/new/").status_code == 403  # fmt: skip
+    assert form_client_for(personas.liam).get("/rectification/batches/new/").status_code == 403
+
+
+def test_a_problem_goes_through_its_steps_on_its_page(personas, batch, problem, form_client_for):
+    url = f"/rectification/problems/{problem.pk}/act/"
+    liam, lily, dora = (form_client_for(p) for p in (personas.liam, personas.lily, personas.dora))
+    first, second = problem.measures.order_by("order")
+    liam.post(url + "report/", {"measure": first.pk, "text": "料场已拆除", "done": "1",
+                                "files": pdf("照片.pdf")})  # fmt: skip
+    page = liam.get(problem.get_absolute_url()).content.decode()
+    assert "【措施1】料场已拆除" in page
+    assert "apply/" in page and "accept/" not in page
+    lily.post(url + "report/", {"measure": second.pk, "text": "排查完毕", "done": "1"})
+    liam.post(url + "apply/", {"text": "自查报告：措施全部落实"})
+    problem.refresh_from_db()
+    assert problem.state == Problem.State.APPLIED
+    refused = liam.post(url + "accept/", {"note": ""}, follow=True).content.decode()
+    assert "整改单位不能验收本单位的整改" in refused
+    dora.post(url + "refuse/", {"note": "现场仍有堆料"})
+    problem.refresh_from_db()
+    assert problem.state == Problem.State.RECTIFYING
+    assert liam.post(url + "nonsense/").status_code == 404
+
+
+def test_the_api_lists_problems_and_takes_steps(personas, batch, problem, client_for):
+    client = client_for(personas.lena)
+    rows = client.get(f"/api/rectification/problems?batch={batch.pk}").json()
+    assert [(row["seq"], row["progress"], row["state"]) for row in rows] == [
+        (1, "on_schedule", "rectifying")]  # fmt: skip
+    detail = client.get(f"/api/rectification/problems/{problem.pk}").json()
+    assert [m["unit"] for m in detail["measures"]] == ["区城乡建设局", "区卫生健康局"]
+    assert client_for(personas.oscar).get(
+        f"/api/rectification/problems/{problem.pk}").status_code == 404  # fmt: skip
+    liam = client_for(personas.liam)
+    liam.get("/")
+    liam.defaults["HTTP_X_CSRFTOKEN"] = liam.cookies["csrftoken"].value
+    first = problem.measures.get(order=1)
+    answer = liam.post(f"/api/rectification/problems/{problem.pk}/steps/report",
+                       {"measure": first.pk, "text": "已拆除", "done": True},
+                       content_type="application/json")  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    first.refresh_from_db()
+    assert first.done_on == days(0)
+    bad = liam.post(f"/api/rectification/problems/{problem.pk}/steps/apply", {"text": "x"},
+                    content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and "第 2 条措施尚未报告完成" in str(bad.json()["detail"])
+
+
+def test_the_bureau_is_reminded_of_a_look_back_coming_due(personas, problem):
+    closed(personas, problem)
+    lookback = services.lookback_pick(problem, by=personas.dora, due=days(20))
+    from ecogov.supervision import clocks
+
+    report = clocks.scan(today=days(30), kinds=["lookback"])
+    assert report.checked == 1 and report.notices == 1
+    lookback.refresh_from_db()
+    assert lookback.colour == Colour.RED
+    assert Notice.objects.filter(recipient=personas.dora, subject__contains="look-back").exists()

@@ -25,6 +25,7 @@ from ecogov.monitoring.api import router as monitoring_router
 from ecogov.org.api import router as org_router
 from ecogov.params import BadQuery
 from ecogov.plans.api import router as plans_router
+from ecogov.rectification.api import router as rectification_router
 from ecogov.suggestions.api import router as suggestions_router
 from ecogov.supervision.api import router as supervision_router
 from ecogov.text import UnstorableText
@@ -74,6 +75,7 @@ api.add_router("/public", public_cases_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/", supervision_router)
 api.add_router("/", suggestions_router)
+api.add_router("/", rectification_router)
 api.add_router("/", meetings_router)
 api.add_router("/", campaigns_router)
 

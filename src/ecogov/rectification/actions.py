@@ -61,8 +61,10 @@ def perform(user, problem: Problem, action: str, post, files=()) -> str:
     if action in ("accept", "refuse"):
         services.acceptance_decide(problem, accept=action == "accept", note=_text(post, "note"),
                                    files=files, by=user)  # fmt: skip
-        return _("Accepted: the district signs it off.") if action == "accept" else _(
-            "Acceptance refused: the units rectify again."
+        return (
+            _("Accepted: the district signs it off.")
+            if action == "accept"
+            else _("Acceptance refused: the units rectify again.")
         )
     if action == "sign_off":
         services.sign_off(problem, note=_text(post, "note"), by=user)
@@ -78,8 +80,10 @@ def perform(user, problem: Problem, action: str, post, files=()) -> str:
             objection, uphold=action == "uphold", note=_text(post, "note"), by=user,
             deadline=date_field(post, "deadline", _("The new deadline")),
         )  # fmt: skip
-        return _("Objection upheld: the problem is rectified again.") if action == "uphold" else _(
-            "Objection dismissed."
+        return (
+            _("Objection upheld: the problem is rectified again.")
+            if action == "uphold"
+            else _("Objection dismissed.")
         )
     if action == "close_out":
         services.close_out(problem, files=files, note=_text(post, "note"), by=user)
@@ -98,8 +102,10 @@ def perform(user, problem: Problem, action: str, post, files=()) -> str:
             lookback, relapsed=relapsed, note=_text(post, "note"), files=files, by=user,
             deadline=date_field(post, "deadline", _("The new deadline")),
         )  # fmt: skip
-        return _("Relapse recorded: the problem is open again.") if relapsed else _(
-            "Look-back recorded."
+        return (
+            _("Relapse recorded: the problem is open again.")
+            if relapsed
+            else _("Look-back recorded.")
         )
     raise ValidationError(_("Unknown step."))
 

@@ -265,6 +265,10 @@ class LookBack(models.Model):
         _("check record"), upload_to=StoredName("rectification/%Y/%m/", "file"), blank=True
     )
     file_name = models.CharField(_("document name"), max_length=200, blank=True)
+    # The colour and escalation of its clock (close-out to due), as the one scan last
+    # computed them: the bureau is reminded before the day and chased after it.
+    colour = models.CharField(max_length=8, blank=True)
+    stage = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("look-back")

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.accounts.models import Role
-from ecogov.domain.supervision import Level, Stage
+from ecogov.domain.supervision import Clock, Level, Stage
 from ecogov.monitoring.alarms import bureau_of
 from ecogov.org.models import Unit
 from ecogov.org.services import audited_save
@@ -618,6 +618,33 @@ def lookback_record(lookback: LookBack, *, relapsed: bool, note: str, by, files=
             supervision.record(problem.item, ItemEvent.Kind.LOOKED_BACK, by=by, at=at,
                                note=note, files=checked)  # fmt: skip
     return lookback
+
+
+def _lookback_message(lookback: LookBack, colour) -> Message:
+    problem = lookback.problem
+    return Message(
+        _("%(problem)s: the look-back is due %(due)s") % {"problem": problem, "due": lookback.due},
+        problem.text[:500], problem.get_absolute_url(), str(colour),
+    )  # fmt: skip
+
+
+# The look-backs' clocks (close-out to the day due): the bureau's dispatchers are
+# reminded as the day nears and chased, as for any supervised step, once it has passed.
+clocks.register(
+    clocks.Timed(
+        kind="lookback",
+        rows=lambda: LookBack.objects.filter(
+            result=LookBack.Result.PENDING, problem__state=Problem.State.CLOSED
+        ).select_related("problem__batch__jurisdiction"),
+        clock=lambda lb: Clock(lb.problem.closed_on, lb.due) if lb.problem.closed_on else None,
+        level=lambda lb: Level.GENERAL,
+        step=lambda lb: (lb.due, lb.result),
+        owing=lambda lb: None,
+        record=lambda lb, what, colour, note, at: None,  # the notices are the record
+        message=_lookback_message,
+        area=lambda lb: lb.problem.batch.jurisdiction,
+    )
+)
 
 
 # --- how it looks from the ledger and the notices -----------------------------------

@@ -131,8 +131,10 @@ def batch_detail(request, pk: int):
         "states": Problem.State.choices,
         "state": state,
         "may_run": services.runs(request.user, batch.jurisdiction_id),
-        "lookbacks": access.scope(request.user, LookBack.objects.filter(
-            problem__batch=batch, result=LookBack.Result.PENDING)).select_related("problem"),  # fmt: skip
+        "lookbacks": access.scope(
+            request.user,
+            LookBack.objects.filter(problem__batch=batch, result=LookBack.Result.PENDING),
+        ).select_related("problem"),  # fmt: skip
     }
     return render(request, "rectification/batch.html", context)
 
@@ -152,8 +154,10 @@ def problem_from_form(user, batch: Batch, post, *, origin: dict | None = None) -
         for n in range(1, MEASURE_ROWS + 1)
     ]
     milestones = [
-        MilestoneInput(text=str(post.get(f"milestone_{n}") or ""),
-                       due=date_field(post, f"milestone_{n}_due", _("A milestone's date")))  # fmt: skip
+        MilestoneInput(
+            text=str(post.get(f"milestone_{n}") or ""),
+            due=date_field(post, f"milestone_{n}_due", _("A milestone's date")),
+        )  # fmt: skip
         for n in range(1, MILESTONE_ROWS + 1)
     ]
     return services.problem_create(
@@ -186,8 +190,23 @@ def problem_new(request, pk: int):
         "post": post,
         "units": _units(batch),
         "stages": Problem.Stage.choices,
-        "measure_rows": range(1, MEASURE_ROWS + 1),
-        "milestone_rows": range(1, MILESTONE_ROWS + 1),
+        "measure_rows": [
+            {
+                "n": n,
+                "text": post.get(f"measure_{n}", ""),
+                "unit": post.get(f"measure_{n}_unit", ""),
+                "deadline": post.get(f"measure_{n}_deadline", ""),
+            }
+            for n in range(1, MEASURE_ROWS + 1)
+        ],  # fmt: skip
+        "milestone_rows": [
+            {
+                "n": n,
+                "text": post.get(f"milestone_{n}", ""),
+                "due": post.get(f"milestone_{n}_due", ""),
+            }
+            for n in range(1, MILESTONE_ROWS + 1)
+        ],  # fmt: skip
     }
     return render(request, "rectification/problem_new.html", context)
 
@@ -195,8 +214,9 @@ def problem_new(request, pk: int):
 def _problem(request, pk: int) -> Problem:
     return access.obtain(
         request.user,
-        Problem.objects.select_related("batch", "item__lead", "item__supervisor",
-                                       "acceptance_unit"),  # fmt: skip
+        Problem.objects.select_related(
+            "batch", "item__lead", "item__supervisor", "acceptance_unit"
+        ),  # fmt: skip
         pk,
     )
 
