@@ -411,6 +411,9 @@ def test_the_page_into_an_existing_batch(form_client_for, personas):
     client = form_client_for(personas.dora)
     run(personas, central_list())
     batch = Batch.objects.get(title=CENTRAL)
+    assert "/rectification/import/" in client.get("/rectification/").content.decode()
+    form = client.get(f"/rectification/import/?batch={batch.pk}").content.decode()
+    assert f'value="{batch.pk}" selected' in form
     extra = workbook([
         ["序号", "问题描述", "整改措施", "责任单位", "完成时限"],
         [6, "（虚构示例）新增问题。", "立即整改", "区卫生健康局", "立行立改"],

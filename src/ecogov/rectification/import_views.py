@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ecogov.org.models import Unit
-from ecogov.params import MAX_ID, BadQuery, parse_int
+from ecogov.params import MAX_ID, BadQuery, parse_int, query_int
 from ecogov.rectification import services
 from ecogov.rectification.imports import ImportRefused, NewBatch, list_import
 from ecogov.rectification.models import Batch, Origin
@@ -99,6 +99,8 @@ def import_list(request):
                "max_mb": MAX_LIST_BYTES // 1024 // 1024}  # fmt: skip
     if request.method != "POST":
         request.session.pop(SESSION_KEY, None)
+        # From a batch's page: that batch chosen.
+        context["post"] = {"batch": str(query_int(request, "batch") or "")}
         return render(request, "rectification/import.html", context)
     upload = request.FILES.get("file")
     if upload is not None:

@@ -636,7 +636,7 @@ def _enter(row: ListRow, batch: Batch, units: _Units, report: ImportReport, *, b
     for (text, deadline), named in zip(row.measures, row.measure_units, strict=True):
         unit = units(named[0]) if named else lead
         measures.append(MeasureInput(text, unit, deadline))
-    support = [units(name) for name in row.unit_names]
+    support = list(dict.fromkeys(u for u in map(units, row.unit_names) if u != lead))
     milestones = [MilestoneInput(text, due) for text, due in row.milestones]
     try:
         with transaction.atomic():
