@@ -334,6 +334,22 @@ def test_it_refuses_anyone_but_the_bureaus_dispatchers(personas):
     assert not Batch.objects.filter(title=CENTRAL).exists()
 
 
+def test_it_reads_the_list_from_the_sheet_after_a_cover_sheet(personas):
+    book = Workbook()
+    book.active.title = "填报说明"
+    book.active.append(["请各责任单位按月报送整改进展。"])
+    sheet = book.create_sheet("整改清单")
+    sheet.append(["序号", "问题", "整改措施", "牵头单位", "整改时限"])
+    sheet.append(
+        [1, "（虚构示例）排污口未规范设置。", "规范设置排污口", "区生态环境局", "2027年6月"]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run(personas, buffer.getvalue(), dry_run=True)
+    assert [p.row for p in report.problems] == [2]
+    assert any("整改清单" in note for note in report.notes)
+
+
 def test_it_refuses_what_is_no_problem_list(personas):
     with pytest.raises(Exception) as refused:
         run(personas, workbook([["姓名", "电话"], ["张三", "123"]]))

@@ -20,12 +20,14 @@ does all of it and rolls back.
 
 import calendar
 import datetime
+import io
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from ecogov.domain.unitnames import is_collective
 from ecogov.org.models import Unit
@@ -34,8 +36,10 @@ from ecogov.rectification import services
 from ecogov.rectification.models import Batch, Origin, Problem
 from ecogov.rectification.services import MeasureInput, MilestoneInput
 from ecogov.spreadsheets import cell_text, sheet_rows
+from ecogov.text import UnstorableText, clean_value
 
 MAX_ROWS = 500
+MAX_SHEETS = 10
 HEADER_SEARCH_ROWS = 20
 
 # The columns, each with the names offices give it. A header cell is the column whose
@@ -392,10 +396,28 @@ def _derive_milestones(item: ListRow, received_on: datetime.date) -> None:
         )
 
 
-def read_list(data: bytes, *, received_on: datetime.date) -> list[ListRow]:
-    """The problems of a list as the sheet gives them, each with its row numbers."""
-    rows = sheet_rows(data)
-    header = find_header(rows)
+def _list_sheet(data: bytes) -> tuple[str, list[tuple], Header]:
+    """The sheet holding the list: the first, else the first other one with its header
+    (a workbook may open with a cover sheet, 填报说明); the sheet's name is empty when it
+    is the first."""
+    rows = sheet_rows(data)  # the shared reading, refusing what is no workbook
+    try:
+        return "", rows, find_header(rows)
+    except ValidationError as refusal:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for sheet in book.worksheets[1:MAX_SHEETS]:
+            try:
+                rows = clean_value(list(sheet.iter_rows(values_only=True)))
+                return sheet.title, rows, find_header(rows)
+            except (ValidationError, UnstorableText):
+                continue
+        raise refusal from None
+
+
+def read_list(data: bytes, *, received_on: datetime.date) -> tuple[str, list[ListRow]]:
+    """The problems of a list as the sheet gives them, each with its row numbers, and
+    the name of the sheet read when it is not the first."""
+    sheet, rows, header = _list_sheet(data)
     columns = header.columns
     problems: list[ListRow] = []
     body = rows[header.row + 1 :]
@@ -421,7 +443,7 @@ def read_list(data: bytes, *, received_on: datetime.date) -> list[ListRow]:
     for problem in problems:
         if problem.stage == Problem.Stage.LONG_TERM:
             _derive_milestones(problem, received_on)
-    return problems
+    return sheet, problems
 
 
 # --- the import ---------------------------------------------------------------------
@@ -542,7 +564,7 @@ def list_import(data: bytes, *, jurisdiction, by, batch: Batch | None = None,
     else:
         received_on = new_batch.received_on or today
         origin = new_batch.origin or origin_guess(new_batch.title)
-    rows = read_list(data, received_on=received_on)
+    sheet, rows = read_list(data, received_on=received_on)
     report = ImportReport(
         batch_title=batch.title if batch else new_batch.title.strip(), batch_new=batch is None,
         origin=origin, received_on=received_on, dry_run=dry_run,
@@ -551,6 +573,11 @@ def list_import(data: bytes, *, jurisdiction, by, batch: Batch | None = None,
         report.notes.append(
             _("Found by: %(origin)s (from the title; give the origin to change it).")
             % {"origin": Origin(origin).label}
+        )
+    if sheet:
+        report.notes.append(
+            _("Read the sheet “%(sheet)s”: the first holds no list; row numbers are its own.")
+            % {"sheet": sheet}
         )
     units = _Units(jurisdiction, mapping or {})
     _check_units(rows, units, report)
