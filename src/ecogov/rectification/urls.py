@@ -3,10 +3,12 @@
 from django.urls import path
 
 from ecogov.rectification import transfer_views, views
+from ecogov.rectification import import_views, views
 
 urlpatterns = [
     path("", views.batch_list, name="rectification_batches"),
     path("batches/new/", views.batch_new, name="rectification_batch_new"),
+    path("import/", import_views.import_list, name="rectification_import"),
     path("batches/<int:pk>/", views.batch_detail, name="rectification_batch"),
     path("batches/<int:pk>/problems/new/", views.problem_new, name="rectification_problem_new"),
     path("problems/<int:pk>/", views.problem_detail, name="rectification_problem"),
