@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from ecogov.rectification import transfer_views, views
-from ecogov.rectification import import_views, views
+from ecogov.rectification import import_views, transfer_views, views
 
 urlpatterns = [
     path("", views.batch_list, name="rectification_batches"),
