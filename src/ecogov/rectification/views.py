@@ -131,6 +131,7 @@ def batch_detail(request, pk: int):
         "states": Problem.State.choices,
         "state": state,
         "may_run": services.runs(request.user, batch.jurisdiction_id),
+        "transfers": batch.transfers.count(),
         "lookbacks": access.scope(
             request.user,
             LookBack.objects.filter(problem__batch=batch, result=LookBack.Result.PENDING),
@@ -256,6 +257,7 @@ def problem_detail(request, pk: int):
         "lookbacks": problem.lookbacks.select_related("unit", "checked_by"),
         "events": events,
         "steps": actions.allowed(request.user, problem),
+        "origin": raising.origin_of(problem, request.user),
         "units": _units(problem.batch),
         "today": timezone.localdate(),
     }
