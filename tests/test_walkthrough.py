@@ -115,6 +115,7 @@ def walk_data():
     campaign = campaigns_sample_load(district)["campaign"]
     today = timezone.localdate()
     minutes = walk_meeting(people, today)
+    rectification = walk_rectification(district)
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
         "duty": people.construction.duties.order_by("pk").first().pk,
@@ -133,6 +134,7 @@ def walk_data():
         "campaign": campaign.pk,
         "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
         "implementation": plan.implementations.exclude(document=None).first().pk,
+        **rectification,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -141,6 +143,21 @@ def walk_data():
         "outsider": people.oscar, "anonymous": None,
     }  # fmt: skip
     return roles, ids
+
+
+def walk_rectification(district) -> dict:
+    """The sample's two batches: a closed-out problem with its document, a look-back, a
+    transferred complaint."""
+    from ecogov.rectification.models import Batch, LookBack, Problem, TransferredCase
+    from ecogov.rectification.sample import rectification_sample_load
+
+    rectification_sample_load(district)
+    problem = Problem.objects.exclude(closeout_file="").order_by("pk").first()
+    return {
+        "batch": Batch.objects.filter(jurisdiction=district).order_by("pk").first().pk,
+        "problem": problem.pk, "lookback": LookBack.objects.order_by("pk").first().pk,
+        "transfer": TransferredCase.objects.order_by("pk").first().pk,
+    }  # fmt: skip
 
 
 def walk_meeting(people, today):
@@ -207,16 +224,35 @@ def arguments(ids) -> dict[str, dict]:
         "campaign_close": {"pk": ids["campaign"]}, "campaign_plan_file": {"pk": ids["campaign"]},
         "campaign_inspection_new": {"pk": ids["campaign"]},
         "campaign_inspection_case": {"pk": ids["inspection"]},
+        "rectification_batch": {"pk": ids["batch"]},
+        "rectification_problem_new": {"pk": ids["batch"]},
+        "rectification_problem": {"pk": ids["problem"]},
+        "rectification_act": {"pk": ids["problem"], "action": "report"},
+        "rectification_closeout": {"pk": ids["problem"]},
+        "rectification_lookback_file": {"pk": ids["lookback"]},
+        "rectification_transfers": {"pk": ids["batch"]},
+        "rectification_transfer_new": {"pk": ids["batch"]},
+        "rectification_transfer_import": {"pk": ids["batch"]},
+        "rectification_transfer_publish": {"pk": ids["transfer"]},
     }  # fmt: skip
+
+
+def _patterns(patterns):
+    """The named pages, those of included sets of our own (/rectification/) too; the
+    admin's and the API's are walked through their entries in INCLUDED."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield pattern
+        elif pattern.namespace is None and str(pattern.pattern) != "i18n/":
+            yield from _patterns(pattern.url_patterns)
 
 
 def page_urls(ids) -> list[str]:
     """Every page URL of ecogov.urls with its arguments, and the included sets' entries."""
     given = arguments(ids)
     urls, missing = [], []
-    for pattern in get_resolver().url_patterns:
-        if not isinstance(pattern, URLPattern):
-            continue
+    for pattern in _patterns(get_resolver().url_patterns):
         if pattern.pattern.converters and pattern.name not in given:
             missing.append(pattern.name)
             continue
