@@ -103,6 +103,7 @@ urlpatterns = [
     path("public/cases/", portal.disclosed_list, name="public_disclosed"),
     path("public/cases/<str:number>/", portal.disclosed_case, name="public_disclosed_case"),
     path("public/rewards/", portal.reward_statistics, name="public_rewards"),
+    path("public/rectification/", include("ecogov.rectification.public_urls")),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),
