@@ -122,7 +122,7 @@ def sheet_of(data: bytes):
 def test_the_workbook_has_the_counts_and_a_row_per_problem(personas, batch, english):
     sheet = sheet_of(reports.progress_workbook(batch, TODAY))
     assert sheet["A1"].value == "《第二轮中央生态环境保护督察》反馈问题整改进展情况表"
-    assert "区生态环境局" in sheet["A2"].value
+    assert "填报单位：城中区生态环境局" in sheet["A2"].value
     summary = sheet["A3"].value
     assert "共5个问题" in summary and "已完成整改2个（其中已销号0个）" in summary
     assert "达到序时进度2个" in summary and "滞后1个" in summary and "反弹1次" in summary
@@ -176,7 +176,7 @@ def test_the_word_report_gives_the_counts_the_behind_and_the_relapses(personas, 
     assert "医疗废物暂存不规范" in behind and "牵头单位：区卫生健康局" in behind
     assert "暂存间改造已完成60%" in behind
     assert re.search(r"第5项：.*回头看发现整改后反弹1次", text)
-    assert "区生态环境局" in text
+    assert "\n城中区生态环境局\n" in text
     table = docx.Document(io.BytesIO(data)).tables[0]
     assert [cell.text for cell in table.rows[0].cells] == list(reports.ANNEX_HEADER)
     assert len(table.rows) == 6 and table.rows[2].cells[5].text == "滞后"
@@ -273,7 +273,7 @@ def test_the_public_page_lists_public_batches_without_personal_data(personas, ba
         assert private not in page
     publicity = re.search(r'class="card reminders publicity">(.*?)</div>', page, re.S).group(1)
     assert "渣土运输遗撒" in publicity and TODAY.isoformat() in publicity
-    assert "区生态环境局" in publicity
+    assert "城中区生态环境局" in publicity
 
 
 def test_an_unpublished_transfer_result_stays_off_the_public_page(personas, batch, client):

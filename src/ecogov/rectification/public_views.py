@@ -18,6 +18,7 @@ from ecogov.monitoring.alarms import bureau_of
 from ecogov.org.models import Jurisdiction
 from ecogov.params import query_int
 from ecogov.rectification.models import Batch, Problem, TransferredCase
+from ecogov.rectification.reports import bureau_name
 
 
 def public_batches():
@@ -45,13 +46,8 @@ def _contact(jurisdiction: Jurisdiction) -> str:
     """Who receives objections: the bureau and its contact section, as units list them
     (no person's name or phone)."""
     bureau = bureau_of(jurisdiction)
-    if bureau is None:
-        return jurisdiction.name
-    section = f"（{bureau.contact_section}）" if bureau.contact_section else ""
-    name = bureau.name
-    if name[:1] in "区县市" and jurisdiction.name.endswith(name[:1]):
-        name = name[1:]  # 城中区 + 区生态环境局: 城中区生态环境局
-    return f"{jurisdiction.name}{name}{section}"
+    section = f"（{bureau.contact_section}）" if bureau and bureau.contact_section else ""
+    return bureau_name(jurisdiction) + section
 
 
 def rectification_list(request):

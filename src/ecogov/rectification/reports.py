@@ -181,9 +181,19 @@ def counts_of(rows: list[Row]) -> Counts:
     )
 
 
+def bureau_name(jurisdiction) -> str:
+    """The bureau as it signs to the upper level: 城中区 + 区生态环境局 → 城中区生态环境局."""
+    unit = bureau_of(jurisdiction)
+    if unit is None:
+        return jurisdiction.name
+    name = unit.name
+    if name[:1] in ("区", "县", "市") and jurisdiction.name.endswith(name[:1]):
+        return jurisdiction.name + name[1:]
+    return name if name.startswith(jurisdiction.name) else jurisdiction.name + name
+
+
 def reporting_unit(batch: Batch) -> str:
-    unit = bureau_of(batch.jurisdiction)
-    return unit.name if unit else batch.jurisdiction.name
+    return bureau_name(batch.jurisdiction)
 
 
 def report_title(batch: Batch) -> str:
@@ -261,12 +271,12 @@ def progress_workbook(batch: Batch, today: datetime.date | None = None, *, probl
 
 def _lines(value, width: int) -> int:
     """How many lines a wrapped cell takes (LibreOffice and Excel do not grow a row on
-    opening): a Chinese character is about two units of a column's width."""
+    opening): a Chinese character is about 1.8 units of a column's width."""
     if value is None or not isinstance(value, str):
         return 1
     room = max(width - 1, 1)
     return sum(
-        max(1, math.ceil(sum(2 if ord(c) > 0x2E7F else 1 for c in line) / room))
+        max(1, math.ceil(sum(1.8 if ord(c) > 0x2E7F else 1 for c in line) / room))
         for line in value.splitlines() or [""]
     )
 
