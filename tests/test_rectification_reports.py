@@ -146,6 +146,7 @@ def test_the_workbook_has_the_counts_and_a_row_per_problem(personas, batch, engl
     assert rows[4][column["整改进展"]].startswith("自查报告")
     relapsed = rows[5]
     assert relapsed[column["状态"]] == "整改中" and relapsed[column["销号日期"]] is None
+    assert relapsed[column["整改进展"]] is None  # what was reported before the relapse is past
     assert "反弹" in relapsed[column["回头看"]] and "累计反弹1次" in relapsed[column["回头看"]]
 
 

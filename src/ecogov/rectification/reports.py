@@ -139,10 +139,20 @@ def _problems(batch: Batch, problems=None):
 
 
 def _latest_reports(problems: list[Problem]) -> dict[int, ItemEvent]:
+    """Each item's latest progress report since it was last reopened: after a relapse or
+    an upheld objection every measure is carried out anew, and what was reported before
+    is no longer the progress."""
     events = ItemEvent.objects.filter(
-        item__in=[p.item_id for p in problems], kind__in=PROGRESS_EVENTS
+        item__in=[p.item_id for p in problems],
+        kind__in=(*PROGRESS_EVENTS, ItemEvent.Kind.REOPENED),
     ).order_by("item", "at", "pk")
-    return {event.item_id: event for event in events}  # the last one of each item wins
+    latest = {}
+    for event in events:
+        if event.kind == ItemEvent.Kind.REOPENED:
+            latest.pop(event.item_id, None)
+        else:
+            latest[event.item_id] = event
+    return latest
 
 
 def rows_of(batch: Batch, today: datetime.date | None = None, *, problems=None) -> list[Row]:
