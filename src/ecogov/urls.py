@@ -16,6 +16,7 @@ from ecogov.org import views as org
 from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
+from ecogov.rectification import public_views as rectification_public
 from ecogov.sources import views as sources
 from ecogov.suggestions import views as suggestions
 from ecogov.supervision import views as supervision
@@ -103,6 +104,11 @@ urlpatterns = [
     path("public/cases/", portal.disclosed_list, name="public_disclosed"),
     path("public/cases/<str:number>/", portal.disclosed_case, name="public_disclosed_case"),
     path("public/rewards/", portal.reward_statistics, name="public_rewards"),
+    path(
+        "public/rectification/",
+        rectification_public.rectification_list,
+        name="public_rectification",
+    ),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),
