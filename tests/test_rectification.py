@@ -353,3 +353,22 @@ def test_the_api_closes_a_problem_out_with_its_document(personas, problem, clien
     answer = client.post(url, {"files": pdf("销号.pdf"), "note": "同意销号"})
     assert answer.status_code == 200, answer.content
     assert answer.json()["state"] == "closed"
+
+
+def test_the_command_line_exports_the_progress_table_and_report(personas, batch, problem,
+                                                               tmp_path):  # fmt: skip
+    import docx
+    import openpyxl
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    table, report = tmp_path / "进展.xlsx", tmp_path / "报告.docx"
+    call_command("rectification", "export", str(table), "--batch", batch.title, "--as", "lena")
+    call_command("rectification", "export", str(report), "--batch", batch.title)
+    cells = [c.value for row in openpyxl.load_workbook(table).active.iter_rows() for c in row]
+    assert any("南川河沿岸" in str(value) for value in cells)
+    assert "共1个问题" in "\n".join(p.text for p in docx.Document(report).paragraphs)
+    with pytest.raises(CommandError, match="no batch"):
+        call_command("rectification", "export", str(table), "--batch", batch.title, "--as", "oscar")
+    with pytest.raises(CommandError, match=".xlsx"):
+        call_command("rectification", "export", str(tmp_path / "x.pdf"), "--batch", batch.title)

@@ -234,6 +234,9 @@ def arguments(ids) -> dict[str, dict]:
         "rectification_transfer_new": {"pk": ids["batch"]},
         "rectification_transfer_import": {"pk": ids["batch"]},
         "rectification_transfer_publish": {"pk": ids["transfer"]},
+        "rectification_progress": {"pk": ids["batch"]},
+        "rectification_progress_xlsx": {"pk": ids["batch"]},
+        "rectification_progress_docx": {"pk": ids["batch"]},
     }  # fmt: skip
 
 

@@ -4,6 +4,8 @@ ecogov rectification import LIST.xlsx --batch TITLE --user USERNAME [--origin ce
     [--received YYYY-MM-DD] [--team 第三督察组] [--jurisdiction 城中区]
     [--map "旧名=区生态环境局" ...] [--dry-run] [--json]
 ecogov rectification list [--batch TITLE] [--jurisdiction 城中区] [--as USERNAME] [--json]
+ecogov rectification export PROGRESS.xlsx|REPORT.docx --batch TITLE [--jurisdiction 城中区]
+    [--as USERNAME]
 
 An import is all or nothing: a refusal names every bad row and every unknown unit (map
 those with --map) and exits non-zero.
@@ -21,7 +23,7 @@ from django.utils import timezone
 from ecogov import access
 from ecogov.accounts.models import User
 from ecogov.org.selectors import JurisdictionNotFound, jurisdiction_find, unit_find
-from ecogov.rectification import services
+from ecogov.rectification import reports, services
 from ecogov.rectification.imports import ImportRefused, ImportReport, NewBatch, list_import
 from ecogov.rectification.models import Batch, Origin, Problem
 from ecogov.rectification.services import PROGRESS_LABELS
@@ -100,10 +102,15 @@ class Command(BaseCommand):
         show.add_argument("--jurisdiction", help="the district (default: every one in view)")
         show.add_argument("--as", dest="username", help="list what this account sees")
         show.add_argument("--json", action="store_true")
-        # The export of the upper-level progress table comes here as a third action.
+        out = actions.add_parser("export", help="the upper-level progress table or report")
+        out.add_argument("path", type=Path, help="PROGRESS.xlsx (the table) or REPORT.docx")
+        out.add_argument("--batch", required=True, help="the batch's title")
+        out.add_argument("--jurisdiction", help="the district (default: every one in view)")
+        out.add_argument("--as", dest="username", help="over the problems this account sees")
 
     def handle(self, *args, action, **options):
-        handlers = {"import": self.import_list, "list": self.list_ledger}
+        handlers = {"import": self.import_list, "list": self.list_ledger,
+                    "export": self.export}  # fmt: skip
         handlers[action](**options)
 
     # --- import ----------------------------------------------------------------------
@@ -184,14 +191,10 @@ class Command(BaseCommand):
             self._write(rows, options["json"], "{received_on}  {title}  {problems} problems, "
                         "{closed} closed out  {jurisdiction}")  # fmt: skip
             return
-        found = list(batches.filter(title=batch.strip()))
-        if not found:
-            raise CommandError(f"no batch {batch!r} in view")
-        if len(found) > 1:
-            raise CommandError(f"several batches {batch!r}: give --jurisdiction")
+        found = self._batch(batches, batch)
         today = timezone.localdate()
         problems = (
-            access.scope(viewer, Problem.objects.filter(batch=found[0]))
+            access.scope(viewer, Problem.objects.filter(batch=found))
             .select_related("item__lead")
             .prefetch_related("measures", "milestones")
             .order_by("seq")
@@ -209,6 +212,31 @@ class Command(BaseCommand):
             })  # fmt: skip
         self._write(rows, options["json"], "{seq:>4}  {number}  {state:10}  {progress_label}  "
                     "{lead}  {text:.40}")  # fmt: skip
+
+    @staticmethod
+    def _batch(batches, title: str) -> Batch:
+        found = list(batches.filter(title=title.strip()))
+        if not found:
+            raise CommandError(f"no batch {title!r} in view")
+        if len(found) > 1:
+            raise CommandError(f"several batches {title!r}: give --jurisdiction")
+        return found[0]
+
+    # --- export ----------------------------------------------------------------------
+
+    def export(self, *, path: Path, batch: str, username: str | None, **options):
+        viewer = _viewer(username)
+        batches = access.scope(viewer, Batch)
+        if options.get("jurisdiction"):
+            batches = batches.filter(jurisdiction=_jurisdiction(options["jurisdiction"], None))
+        found = self._batch(batches, batch)
+        problems = access.scope(viewer, Problem.objects.filter(batch=found))
+        writers = {".xlsx": reports.progress_workbook, ".docx": reports.progress_report_docx}
+        writer = writers.get(path.suffix.lower())
+        if writer is None:
+            raise CommandError(f"{path.name}: write a .xlsx (the table) or a .docx (the report)")
+        path.write_bytes(writer(found, problems=problems))
+        self.stdout.write(f"{path} written: {problems.count()} problems of {found.title}")
 
     def _write(self, rows: list[dict], as_json: bool, line: str):
         if as_json:
