@@ -160,6 +160,8 @@ def test_a_problem_from_the_list_to_close_out_and_back_after_a_relapse(
     assert problem.state == Problem.State.RECTIFYING and problem.relapses == 1, errors(dora)
     assert (item.state, item.colour, item.stage) == (Item.State.OPEN, "red", 2)
     shot(dora, "rectification-relapse")
+    history = dora.locator("#timeline").inner_text()
+    assert "申请验收" in history and "验收未通过" in history and "已销号" in history
 
     # Red on the leader's ledger and in the discipline commission's view.
     lena.goto(f"{url}/supervision/?kind=rectification")

@@ -193,6 +193,7 @@ def test_a_relapse_reopens_the_problem_red_before_the_discipline_commission(pers
     item = problem.item
     assert problem.state == Problem.State.RECTIFYING and problem.relapses == 1
     assert item.state == Item.State.OPEN
+    assert {(m.done_on, m.deadline) for m in problem.measures.all()} == {(None, days(30))}
     assert (item.colour, item.stage) == (Colour.RED, Stage.DISCIPLINE)
     seen = ledger.rows(personas.ian, ledger.Filters(escalated=Stage.DISCIPLINE))
     assert [row.pk for row in seen] == [item.pk]

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ecogov import access
 from ecogov.accounts.models import Role
@@ -52,7 +53,7 @@ from ecogov.rectification.models import (
 )
 from ecogov.supervision import clocks, ledger
 from ecogov.supervision import services as supervision
-from ecogov.supervision.models import Item, ItemEvent, Kind
+from ecogov.supervision.models import EVENT_LABELS, Item, ItemEvent, Kind
 from ecogov.supervision.notify import Message, notify, people_of
 from ecogov.uploads import DOCUMENTS, IMAGES, checked_uploads
 
@@ -494,14 +495,15 @@ def objection_decide(objection: Objection, *, uphold: bool, note: str, by,
 
 def _back_to_rectifying(problem: Problem, *, deadline, by, at, reason: str,
                         raise_to: Stage = Stage.NONE, files=()) -> None:  # fmt: skip
-    """Rectify again: every measure is to be carried out and reported anew."""
+    """Rectify again: every measure is to be carried out and reported anew by the new
+    deadline."""
     supervision.item_reopen(problem.item, deadline=deadline, reason=reason, by=by, at=at,
                             raise_to=raise_to, files=files)  # fmt: skip
     problem.state = Problem.State.RECTIFYING
     problem.publicity_start = problem.publicity_end = problem.closed_on = None
     audited_save(problem, by=by, reason=reason)
-    for measure in problem.measures.exclude(done_on=None):
-        measure.done_on = None
+    for measure in problem.measures.all():
+        measure.done_on, measure.deadline = None, deadline
         audited_save(measure, by=by, reason=reason)
     problem.milestones.exclude(reached_on=None).update(reached_on=None)
 
@@ -663,6 +665,11 @@ def _step_guard(item: Item, step: str) -> str | None:
     return None
 
 
+EVENT_LABELS[Kind.RECTIFICATION] = {
+    ItemEvent.Kind.COMPLETION_ASKED: gettext_lazy("acceptance applied for"),
+    ItemEvent.Kind.SENT_BACK: gettext_lazy("acceptance refused"),
+    ItemEvent.Kind.CLOSED: gettext_lazy("closed out"),
+}
 supervision.register_origin(Kind.RECTIFICATION, _origin)
 supervision.register_steps(Kind.RECTIFICATION, _step_guard)
 

@@ -179,6 +179,18 @@ class ItemEvent(Step):
     def __str__(self):
         return f"{self.item} {self.get_kind_display()}"
 
+    @property
+    def label(self) -> str:
+        """What the step is called for its item's kind (a rectification problem's
+        completion request is its application for acceptance)."""
+        named = EVENT_LABELS.get(self.item.kind, {}).get(self.kind)
+        return str(named) if named else self.get_kind_display()
+
+
+# Kinds that call some steps by their own names register them here: {item kind: {event
+# kind: label}}.
+EVENT_LABELS: dict[str, dict[str, str]] = {}
+
 
 class Evidence(models.Model):
     """A file that supports a progress report or a request for completion."""
