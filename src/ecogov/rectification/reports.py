@@ -206,8 +206,20 @@ def reporting_unit(batch: Batch) -> str:
     return bureau_name(batch.jurisdiction)
 
 
+def _subject(batch: Batch) -> str:
+    """《第二轮中央生态环境保护督察》反馈问题, or the title as it is when it names its
+    problems itself (…反馈问题, …披露问题)."""
+    if batch.title.endswith("问题"):
+        return batch.title
+    return f"《{batch.title}》反馈问题"
+
+
 def report_title(batch: Batch) -> str:
-    return f"关于《{batch.title}》反馈问题整改进展情况的报告"
+    return f"关于{_subject(batch)}整改进展情况的报告"
+
+
+def table_title(batch: Batch) -> str:
+    return f"{_subject(batch)}整改进展情况表"
 
 
 # --- the Excel table ----------------------------------------------------------------
@@ -229,7 +241,7 @@ def progress_workbook(batch: Batch, today: datetime.date | None = None, *, probl
     sheet = book.active
     sheet.title = "整改进展情况表"
     last = get_column_letter(len(HEADER))
-    sheet.append([writable_text(f"《{batch.title}》反馈问题整改进展情况表")])
+    sheet.append([writable_text(table_title(batch))])
     sheet.append([f"填报单位：{reporting_unit(batch)}　　截至：{chinese_date(today)}"])
     sheet.append([counts.sentence])
     for number in (1, 2, 3):
@@ -370,7 +382,7 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
         for line in lines:
             _paragraph(document, line)
     _paragraph(document, "")
-    _paragraph(document, "附件：" + f"《{batch.title}》反馈问题整改进展情况表", indent=True)
+    _paragraph(document, "附件：" + table_title(batch), indent=True)
     _paragraph(document, "")
     _paragraph(document, reporting_unit(batch), right=True)
     _paragraph(document, chinese_date(today), right=True)
@@ -381,7 +393,7 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
     annex.top_margin = annex.bottom_margin = Cm(2)
     annex.left_margin = annex.right_margin = Cm(2)
     _paragraph(document, "附件", font=HEADING_FONT, indent=False)
-    _paragraph(document, f"《{batch.title}》反馈问题整改进展情况表", font=TITLE_FONT, size=18,
+    _paragraph(document, table_title(batch), font=TITLE_FONT, size=18,
                centre=True, space_after=8)  # fmt: skip
     _annex_table(document, rows)
     buffer = io.BytesIO()
