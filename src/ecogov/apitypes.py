@@ -44,3 +44,10 @@ class InputSchema(Schema):
     @classmethod
     def _clean_text(cls, value):
         return clean_value(value)
+
+
+class StepOut(Schema):
+    """What a step taken through the API answers: its message and the object's state."""
+
+    detail: str
+    state: str

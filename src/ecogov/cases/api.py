@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access, limits
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Offset, StepOut, one_of
 from ecogov.cases import portal, services
 from ecogov.cases.actions import ACTIONS, perform
 from ecogov.cases.models import (
@@ -84,7 +84,7 @@ class AssignmentOut(Schema):
     part: str
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     at: datetime.datetime
     kind: one_of(*CaseEvent.Kind.values)
     unit: str | None = Field(None, alias="unit.name")
@@ -112,7 +112,7 @@ class CaseDetailOut(CaseOut):
     satisfaction: str
     public_summary: str
     assignments: list[AssignmentOut]
-    events: list[EventOut]
+    events: list[CaseEventOut]
     reporter: ReporterOut | None
 
     @staticmethod
@@ -135,7 +135,7 @@ class CaseIn(InputSchema):
     jurisdiction_id: Id | None = None
 
 
-class CreatedOut(Schema):
+class CaseCreatedOut(Schema):
     id: int
     number: str
     state: str
@@ -179,7 +179,7 @@ def case_detail(request, case_id: Id):
     return access.obtain(request.user, Case.objects.select_related("lead"), case_id)
 
 
-@router.post("/cases", response={201: CreatedOut})
+@router.post("/cases", response={201: CaseCreatedOut})
 def case_create(request, payload: CaseIn):
     """The bureau registers a report from a staff channel (hotline, petition, …)."""
     if payload.channel not in services.STAFF_CHANNELS:
@@ -195,11 +195,6 @@ def case_create(request, payload: CaseIn):
     )  # fmt: skip
     return Status(201, {"id": case.pk, "number": case.number, "state": case.state,
                         "lead": case.lead.name if case.lead else None})  # fmt: skip
-
-
-class StepOut(Schema):
-    detail: str
-    state: str
 
 
 @router.post("/cases/{case_id}/steps/{action}", response=StepOut)

@@ -11,7 +11,7 @@ from ninja import Body, Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Offset, StepOut, one_of
 from ecogov.meetings import actions, services
 from ecogov.meetings.exports import minutes_document
 from ecogov.meetings.models import Meeting, MeetingKind, Minutes, Topic
@@ -137,11 +137,6 @@ class MinutesOut(MinutesBriefOut):
     corrections: list[CorrectionOut]
 
 
-class StepOut(Schema):
-    detail: str
-    state: str
-
-
 class MinutesStepOut(StepOut):
     minutes_id: int
 
@@ -150,7 +145,7 @@ class ErrorOut(Schema):
     detail: str
 
 
-class CreatedOut(Schema):
+class MeetingCreatedOut(Schema):
     id: int
     state: str
 
@@ -196,7 +191,7 @@ def meeting_list(request, kind: one_of(*MeetingKind.values) | None = None,
     return list(meetings[offset : offset + limit])
 
 
-@router.post("/meetings", response={201: CreatedOut})
+@router.post("/meetings", response={201: MeetingCreatedOut})
 def meeting_create(request, payload: MeetingIn):
     """Call a meeting; the convening unit defaults to the one the seeds name for its kind."""
     fields = payload.dict()
@@ -209,7 +204,7 @@ def meeting_create(request, payload: MeetingIn):
     return Status(201, {"id": meeting.pk, "state": meeting.state})
 
 
-@router.post("/meetings/topics", response={201: CreatedOut})
+@router.post("/meetings/topics", response={201: MeetingCreatedOut})
 def topic_propose(request, payload: TopicIn):
     """议题申报 for the caller's unit, for a planned meeting or (without one) the next."""
     meeting = None
@@ -220,7 +215,7 @@ def topic_propose(request, payload: TopicIn):
     return Status(201, {"id": topic.pk, "state": topic.state})
 
 
-@router.post("/meetings/topics/{topic_id}/decide", response=CreatedOut)
+@router.post("/meetings/topics/{topic_id}/decide", response=MeetingCreatedOut)
 def topic_decide(request, topic_id: Id, payload: DecideIn):
     topic = access.obtain(request.user, Topic, topic_id)
     meeting = None

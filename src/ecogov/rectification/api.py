@@ -18,7 +18,7 @@ from ecogov.org.models import Unit
 from ecogov.rectification import actions, services
 from ecogov.rectification.models import Batch, Measure, Origin, Problem
 from ecogov.rectification.services import MeasureInput, MilestoneInput, Progress
-from ecogov.supervision.api import EventOut
+from ecogov.supervision.api import ItemEventOut
 from ecogov.text import clean_value
 
 router = Router(tags=["rectification"])
@@ -56,7 +56,7 @@ class BatchIn(InputSchema):
     public: bool = True
 
 
-class CreatedOut(Schema):
+class RectificationCreatedOut(Schema):
     id: int
 
 
@@ -66,7 +66,7 @@ def _home(user):
     return user.unit.jurisdiction
 
 
-@router.post("/rectification/batches", response={201: CreatedOut})
+@router.post("/rectification/batches", response={201: RectificationCreatedOut})
 def batch_create(request, payload: BatchIn):
     batch = services.batch_create(jurisdiction=_home(request.user), by=request.user,
                                   **payload.dict())  # fmt: skip
@@ -141,7 +141,7 @@ class ProblemDetailOut(ProblemOut):
     milestones: list[MilestoneOut]
     objections: list[ObjectionOut]
     lookbacks: list[LookBackOut]
-    events: list[EventOut]
+    events: list[ItemEventOut]
     steps: list[str] = []
 
     @staticmethod
@@ -224,7 +224,7 @@ def _unit(batch: Batch, pk: int | None, what: str) -> Unit | None:
     return unit
 
 
-@router.post("/rectification/problems", response={201: CreatedOut})
+@router.post("/rectification/problems", response={201: RectificationCreatedOut})
 def problem_create(request, payload: ProblemIn):
     """A problem entered by hand, with its measures (and milestones if long-term)."""
     batch = access.obtain(request.user, Batch, payload.batch)
@@ -240,12 +240,12 @@ def problem_create(request, payload: ProblemIn):
     return Status(201, {"id": problem.pk})
 
 
-class StepOut(Schema):
+class ProblemStepOut(Schema):
     detail: str
     state: StateName
 
 
-@router.post("/rectification/problems/{problem_id}/steps/{action}", response=StepOut)
+@router.post("/rectification/problems/{problem_id}/steps/{action}", response=ProblemStepOut)
 def problem_step(request, problem_id: Id, action: one_of(*actions.ACTIONS), payload: Body[dict]):
     """Take a step: report ({"measure", "text", "percent", "done"}), milestone
     ({"milestone", "text"}), acceptance_unit ({"unit"}), apply ({"text"}), accept and
@@ -260,7 +260,7 @@ def problem_step(request, problem_id: Id, action: one_of(*actions.ACTIONS), payl
     return {"detail": message, "state": problem.state}
 
 
-@router.post("/rectification/problems/{problem_id}/steps/{action}/upload", response=StepOut)
+@router.post("/rectification/problems/{problem_id}/steps/{action}/upload", response=ProblemStepOut)
 def problem_step_upload(request, problem_id: Id, action: one_of(*actions.ACTIONS),
                         files: File[list[UploadedFile]]):  # fmt: skip
     """The same steps as multipart forms: the fields as form fields, the files (at most

@@ -185,7 +185,7 @@ class SuggestionIn(InputSchema):
     authors: Annotated[list[AuthorIn], Field(min_length=1, max_length=services.MAX_AUTHORS)]
 
 
-class StepOut(Schema):
+class SuggestionStepOut(Schema):
     detail: str
     state: str
     status: str
@@ -225,7 +225,7 @@ def suggestion_register(request, payload: SuggestionIn):
     return Status(201, suggestion)
 
 
-@router.post("/suggestions/{suggestion_id}/steps/{action}", response=StepOut)
+@router.post("/suggestions/{suggestion_id}/steps/{action}", response=SuggestionStepOut)
 def suggestion_step(request, suggestion_id: Id, action: one_of(*ACTIONS), payload: Body[dict]):
     """Take a step: assign {main, co[], level}, reassign {main, co[], reason}, return
     {reason}, opinion {text}, extend {deadline, reason}, approve {note}, refuse {note},

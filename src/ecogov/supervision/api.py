@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Offset, StepOut, one_of
 from ecogov.domain.supervision import Colour
 from ecogov.supervision import actions, ledger, services
 from ecogov.supervision.models import Item, ItemEvent, Kind, LevelChoice, Notice
@@ -76,7 +76,7 @@ class ItemOut(Schema):
     closed_at: datetime.datetime | None
 
 
-class EventOut(Schema):
+class ItemEventOut(Schema):
     at: datetime.datetime
     kind: one_of(*ItemEvent.Kind.values)
     unit: str | None = Field(None, alias="unit.name")
@@ -87,7 +87,7 @@ class EventOut(Schema):
 
 class ItemDetailOut(ItemOut):
     support: list[str]
-    events: list[EventOut]
+    events: list[ItemEventOut]
 
     @staticmethod
     def resolve_support(item):
@@ -127,12 +127,12 @@ class ItemIn(InputSchema):
     report_every: int = Field(1, ge=1, le=12)
 
 
-class CreatedOut(Schema):
+class ItemCreatedOut(Schema):
     id: int
     number: str
 
 
-@router.post("/supervision/items", response={201: CreatedOut})
+@router.post("/supervision/items", response={201: ItemCreatedOut})
 def item_create(request, payload: ItemIn):
     """A leader's instruction or a special supervision item, entered by the bureau or the
     government office."""
@@ -147,11 +147,6 @@ def item_create(request, payload: ItemIn):
     )  # fmt: skip
     item = services.item_from_form(user, user.unit.jurisdiction, fields)
     return Status(201, {"id": item.pk, "number": item.number})
-
-
-class StepOut(Schema):
-    detail: str
-    state: str
 
 
 @router.post("/supervision/items/{item_id}/steps/{action}", response=StepOut)
