@@ -373,3 +373,14 @@ def test_the_command_line_exports_the_progress_table_and_report(personas, batch,
         call_command("rectification", "export", str(table), "--batch", batch.title, "--as", "oscar")
     with pytest.raises(CommandError, match=".xlsx"):
         call_command("rectification", "export", str(tmp_path / "x.pdf"), "--batch", batch.title)
+
+
+def test_the_regular_dispatch_asks_once_a_month_for_progress(personas, problem):
+    month_day = timezone.localdate().replace(day=25)
+    if month_day < timezone.localdate():  # the test runs late in a month: use the next one
+        month_day = (month_day + datetime.timedelta(days=10)).replace(day=25)
+    assert services.progress_dispatch(month_day.replace(day=5)) == 0  # before the 20th
+    assert services.progress_dispatch(month_day) == 1
+    assert services.progress_dispatch(month_day) == 0  # asked already this month
+    assert Notice.objects.filter(recipient=personas.liam, subject__contains="progress").exists()
+    assert Notice.objects.filter(recipient=personas.lily).exists()  # an undone measure's unit

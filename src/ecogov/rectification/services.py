@@ -535,6 +535,43 @@ def close_out(problem: Problem, *, files, by, note: str = "", at=None) -> Proble
     return problem
 
 
+# --- the regular dispatch of progress (定期调度进展) -----------------------------------
+
+DISPATCH_DAY = 20  # from this day of the month, units that have not reported are asked
+
+
+def progress_dispatch(today: datetime.date | None = None) -> int:
+    """Ask for this month's progress: from ``DISPATCH_DAY`` on, every problem being
+    rectified on which nobody has reported since the month began gets one reminder to
+    its lead unit and the units of its undone measures (written in its history, so a
+    second run in the month asks nothing again). The number of problems asked."""
+    today, at = clocks.day_and_moment(today)
+    if today.day < DISPATCH_DAY:
+        return 0
+    month = today.replace(day=1)
+    asked = 0
+    problems = (
+        Problem.objects.filter(state=Problem.State.RECTIFYING)
+        .exclude(
+            item__events__kind__in=[ItemEvent.Kind.REPORTED, ItemEvent.Kind.NOTICE],
+            item__events__at__date__gte=month,
+        )  # fmt: skip
+        .select_related("item__lead", "batch")
+        .prefetch_related("measures__unit")
+    )
+    for problem in problems:
+        undone = [m.unit for m in problem.measures.all() if not m.done_on]
+        units = list(dict.fromkeys([problem.item.lead, *undone]))
+        note = _("this month's progress is asked for by the end of the month (regular dispatch)")
+        with transaction.atomic():
+            supervision.record(problem.item, ItemEvent.Kind.NOTICE, unit=problem.item.lead,
+                               note=note, at=at)  # fmt: skip
+        notify(people_of(units=units), _message(problem, _(
+            "%(problem)s: report this month's rectification progress")), at)  # fmt: skip
+        asked += 1
+    return asked
+
+
 # --- the look-back ------------------------------------------------------------------
 
 

@@ -74,7 +74,7 @@ def calendar():
     return work_calendar(weekdays_when_unknown=True)
 
 
-def _moment(today: datetime.date | None) -> tuple[datetime.date, datetime.datetime]:
+def day_and_moment(today: datetime.date | None) -> tuple[datetime.date, datetime.datetime]:
     now = timezone.now()
     if today is None or today == timezone.localdate(now):
         return timezone.localdate(now), now
@@ -90,7 +90,7 @@ def _escalation_note(stage: Stage) -> str:
 
 def scan(today: datetime.date | None = None, kinds: Iterable[str] | None = None) -> ScanReport:
     """Recompute the colour and escalation of every running clock of ``kinds`` (all)."""
-    today, at = _moment(today)
+    today, at = day_and_moment(today)
     count = calendar().workdays_between
     report = ScanReport()
     for kind, timed in _TIMED.items():
@@ -104,7 +104,7 @@ def scan(today: datetime.date | None = None, kinds: Iterable[str] | None = None)
 def time_now(kind: str, row) -> ScanReport:
     """Time one record at once, as the scan would (a decision that raised it must not
     wait a quarter of an hour for its notices)."""
-    today, at = _moment(None)
+    today, at = day_and_moment(None)
     report = ScanReport()
     _time(_TIMED[kind], row, today, at, calendar().workdays_between, report)
     return report
