@@ -10,12 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ecogov.accounts.models import Role
 from ecogov.cases.models import Case, Channel
 from ecogov.cases.services import case_register
 from ecogov.rectification import services, transfers
 from ecogov.rectification.models import Batch, LookBack, Objection, Origin, Problem
 from ecogov.rectification.services import MeasureInput
 from ecogov.supervision.models import ItemEvent
+from ecogov.testing import make_person
 
 PDF = b"%PDF-1.4\n" + b"0" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
@@ -215,6 +217,14 @@ def test_a_rectifying_unit_never_accepts_its_own_problem(personas, batch, form_c
         assert step(form_client_for(personas.dora), problem, "acceptance_unit",
                     {"unit": unit.pk}).status_code == 422  # fmt: skip
     assert snapshot(problem) == before
+    # Nor does a leader of a rectifying unit sign its own problem off once accepted.
+    chief = make_person("chief", Role.LEADER, personas.construction, name="建设局局长")
+    services.acceptance_decide(problem, accept=True, note="现场核查属实", by=personas.dora)
+    accepted = snapshot(problem)
+    assert refused(act(form_client_for(chief), problem, "sign_off"))
+    assert step(form_client_for(chief), problem, "sign_off", {}).status_code == 403
+    assert snapshot(problem) == accepted
+    Problem.objects.filter(pk=problem.pk).update(state=Problem.State.APPLIED)
     # Even if the ledger were bent to name one (a race), the decision still refuses.
     Problem.objects.filter(pk=problem.pk).update(acceptance_unit=personas.health)
     assert refused(act(form_client_for(personas.lily), problem, "accept", {"note": "ok"}))
