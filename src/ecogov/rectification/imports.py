@@ -267,7 +267,7 @@ def _cell(row: tuple, columns: dict[str, list[int]], name: str) -> str:
 
 def _seq(text: str) -> int | None:
     text = text.strip().rstrip(".、")
-    return int(text) if text.isdigit() and len(text) <= 6 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 def _stage_of(deadline_text: str, stage_text: str) -> str | None:

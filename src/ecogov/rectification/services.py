@@ -94,13 +94,15 @@ runs = access.dispatches
 
 
 def signs(user, problem: Problem) -> bool:
-    """The district's sign-off: the bureau's leaders or dispatchers of the jurisdiction."""
+    """The district's sign-off: the bureau's dispatchers or the leaders of the
+    jurisdiction — not a leader of a unit that rectifies the problem."""
     if runs(user, problem.batch.jurisdiction_id):
         return True
     return bool(
         user.is_authenticated
         and user.role == Role.LEADER
         and problem.batch.jurisdiction_id in access.home_jurisdictions(user)
+        and user.unit_id not in rectifying_units(problem)
     )
 
 

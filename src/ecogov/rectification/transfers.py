@@ -71,7 +71,8 @@ def _require_runs(user, batch: Batch) -> None:
 def _due_of(received_on: datetime.date, due_days, due: datetime.date | None) -> datetime.date:
     if due is None:
         text = str(due_days if due_days is not None else "").strip()
-        require(text.isdigit() and 1 <= int(text) <= MAX_DUE_DAYS,
+        require(text.isascii() and text.isdigit() and len(text) <= 3
+                and 1 <= int(text) <= MAX_DUE_DAYS,
                 _("Give the inspection's deadline: a date, or 1 to %(n)d days.")
                 % {"n": MAX_DUE_DAYS})  # fmt: skip
         due = received_on + datetime.timedelta(days=int(text))

@@ -85,7 +85,7 @@ def _number(post, name: str, default: int, what: str) -> int:
     value = str(post.get(name) or "").strip()
     if not value:
         return default
-    if not value.isdigit() or len(value) > 5:
+    if not value.isascii() or not value.isdigit() or len(value) > 5:
         raise ValidationError(_("%(what)s must be a whole number.") % {"what": what})
     return int(value)
 

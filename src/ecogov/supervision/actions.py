@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ecogov.org.models import Unit
-from ecogov.params import BadQuery, parse_date
+from ecogov.params import MAX_ID, BadQuery, parse_date
 from ecogov.supervision import services
 from ecogov.supervision.models import Item
 
@@ -29,7 +29,8 @@ def unit_field(item_or_jurisdiction, value, what: str) -> Unit | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    # ASCII digits only ("²".isdigit() is true) and an id the database can hold.
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) > MAX_ID:
         raise ValidationError(_("Choose %(what)s from the list.") % {"what": what})
     unit = Unit.objects.filter(pk=int(text), jurisdiction=jurisdiction).first()
     if unit is None:
