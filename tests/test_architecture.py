@@ -51,3 +51,33 @@ def test_no_two_api_schemas_share_a_name_with_different_fields():
 
     walk(Schema)
     assert sorted(clashes) == [], sorted(clashes)
+
+
+def test_ids_and_numbers_from_forms_are_read_by_the_one_parser():
+    """``"²".isdigit()`` is true and ``int("²")`` raises: a form field read with
+    ``isdigit`` then ``int`` answered 500. Forms go through ``params.form_id`` and
+    ``params.form_number`` (the standards and the text parsers read their own formats)."""
+    import pathlib
+
+    import ecogov
+
+    root = pathlib.Path(ecogov.__file__).parent
+    readers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if ".isdigit()" in path.read_text(encoding="utf-8")
+        and path.parts[len(root.parts)] not in ("standards", "domain")
+        and path.name != "params.py"
+    ]
+    assert readers == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12", 12), (12, 12), (" 7 ", 7), ("²", None), ("٣", None), ("1e309", None), ("-1", None),
+     ("0", None), ("9" * 5000, None), (str(2**63), None), ("", None), (None, None), ("0x10", None)],
+)  # fmt: skip
+def test_form_ids_are_ascii_digits_within_the_databases_range(value, expected):
+    from ecogov.params import form_id
+
+    assert form_id(value) == expected

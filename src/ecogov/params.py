@@ -41,6 +41,27 @@ def parse_int(text: str, name: str, *, min: int, max: int) -> int:
     return value
 
 
+def form_id(value) -> int | None:
+    """A database id as a form or a JSON body gives it ("12", 12), or None when it is not
+    one: only ASCII digits ("²" and "٣" pass ``str.isdigit``), and within the database's
+    range. The caller says what it wanted ("Choose … from the list")."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > _MAX_DIGITS:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def form_number(value, *, min: int, max: int) -> int | None:
+    """A small whole number from a form (days, months, a share): None when it is not one
+    in [min, max]."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > _MAX_DIGITS:
+        return None
+    number = int(text)
+    return number if min <= number <= max else None
+
+
 def query_int(request, name: str, *, min: int = 1, max: int = MAX_ID, default=None):
     """The whole number ``name`` in [min, max] (an id by default), or ``default``."""
     text = _text(request, name)

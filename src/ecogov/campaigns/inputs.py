@@ -11,7 +11,7 @@ from ecogov.campaigns.models import Campaign
 from ecogov.campaigns.services import Setup
 from ecogov.grid.models import Grid
 from ecogov.org.models import Unit
-from ecogov.params import BadQuery, parse_date
+from ecogov.params import BadQuery, form_id, parse_date
 from ecogov.patrols.services import checklist_for
 from ecogov.sources.models import Source, SourceType
 
@@ -27,10 +27,10 @@ def _list(data, name: str) -> list[str]:
 
 
 def _ids(data, name: str, what: str) -> list[int]:
-    values = _list(data, name)
-    if any(not (value.isascii() and value.isdigit() and len(value) < 19) for value in values):
+    ids = [form_id(value) for value in _list(data, name)]
+    if None in ids:
         raise ValidationError(_("Choose %(what)s from the list.") % {"what": what})
-    return [int(value) for value in values]
+    return ids
 
 
 def _rows(queryset, ids: list[int], what: str) -> list:

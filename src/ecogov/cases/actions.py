@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ecogov.cases import services
 from ecogov.cases.models import Case, RewardRule
 from ecogov.org.models import Unit
+from ecogov.params import form_id
 
 ACTIONS = (
     "assign", "accept", "return", "transfer", "start", "part", "report", "verify", "close",
@@ -34,7 +35,7 @@ class FormFields(dict):
 
 
 def _units(case: Case, ids) -> list[Unit]:
-    wanted = [int(i) for i in ids if str(i).isdigit()]
+    wanted = [number for number in map(form_id, ids) if number]
     units = list(Unit.objects.filter(pk__in=wanted, jurisdiction=case.jurisdiction))
     if len(units) != len(set(wanted)):
         raise ValidationError(_("Choose units of the case's jurisdiction."))
@@ -112,8 +113,8 @@ def perform(user, case: Case, action: str, post, files=()) -> str:
         services.case_note(case, text=post.get("text", ""), by=user)
         return _("Note added.")
     if action == "reward":
-        rule = RewardRule.objects.filter(pk=post.get("rule") or 0).first() if post.get(
-            "rule", "").isdigit() else None  # fmt: skip
+        number = form_id(post.get("rule"))
+        rule = RewardRule.objects.filter(pk=number).first() if number else None
         if rule is None:
             raise ValidationError(_("Choose the reward rule."))
         services.reward_decide(case, rule=rule, amount=post.get("amount", ""),

@@ -35,7 +35,7 @@ from ecogov.cases.models import (
 from ecogov.cases.portal import portal_jurisdictions
 from ecogov.cases.rules import dispatches, is_dispatcher, is_dispatcher_of, reporter_for
 from ecogov.org.models import Jurisdiction, Unit
-from ecogov.params import query_int
+from ecogov.params import form_id, query_int
 from ecogov.patrols.models import Finding
 from ecogov.web.steps import take_step
 
@@ -249,7 +249,7 @@ def case_new(request):
     if request.method == "POST":
         try:
             wanted = values.get("jurisdiction", "")
-            jurisdiction = intake_jurisdiction(user, int(wanted) if wanted.isdigit() else None)
+            jurisdiction = intake_jurisdiction(user, form_id(wanted))
             if values.get("channel") not in services.STAFF_CHANNELS:
                 raise ValidationError(_("Choose the channel."))
             lon, lat = values.get("lon", "").strip() or None, values.get("lat", "").strip() or None

@@ -20,7 +20,7 @@ from ecogov.grid.public import place_at, place_search, public_grid
 from ecogov.grid.selectors import depth_first, grid_chain
 from ecogov.grid.services import contract_add, grid_fixes_update, member_add
 from ecogov.org.services import audited_delete
-from ecogov.params import BadQuery, query_float
+from ecogov.params import BadQuery, form_id, form_number, query_float
 from ecogov.patrols.models import GridEvaluation
 from ecogov.sources.models import SourceType
 
@@ -140,9 +140,10 @@ def _intervals_from(post, types) -> list[dict]:
         value = post.get(f"every-{code}", "").strip()
         if not value:
             continue
-        if not value.isdigit():
+        days = form_number(value, min=1, max=366)
+        if days is None:
             raise ValidationError(_("A patrol interval is a number of days from 1 to 366."))
-        task = {"what": str(name), "every_days": int(value)}
+        task = {"what": str(name), "every_days": days}
         task.update({"key": True} if code == "key" else {"type": code})
         tasks.append(task)
     return tasks
@@ -197,7 +198,9 @@ def grid_member_add(request, pk: int):
     grid = access.obtain(request.user, Grid, pk, CHANGE)
     chosen = request.POST.get("person", "")
     person = (
-        access.scope(request.user, User).filter(pk=chosen).first() if chosen.isdigit() else None
+        access.scope(request.user, User).filter(pk=form_id(chosen)).first()
+        if form_id(chosen)
+        else None
     )
     role = request.POST.get("role", "")
     if person is None or role not in GridMember.Role.values:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ecogov.meetings import services
 from ecogov.meetings.models import AgendaEntry, Invitation, Meeting, Minutes, Resolution, Topic
+from ecogov.params import form_id
 from ecogov.supervision.actions import date_field, unit_field
 
 MEETING_ACTIONS = (
@@ -35,8 +36,8 @@ def _flag(post, name: str) -> bool:
 
 
 def _one(queryset, value, what: str):
-    text = str(value or "").strip()
-    found = queryset.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+    number = form_id(value)
+    found = queryset.filter(pk=number).first() if number else None
     if found is None:
         raise ValidationError(_("Choose %(what)s from the list.") % {"what": what})
     return found

@@ -34,7 +34,7 @@ ENTERED_DAYS_AGO = 270
 @transaction.atomic
 def plans_sample_load() -> list[Plan]:
     """Import the sample plans (idempotent); the Chengzhong registry must be loaded first."""
-    entered = timezone.now().replace(
+    entered = timezone.localtime().replace(
         hour=9, minute=0, second=0, microsecond=0
     ) - datetime.timedelta(days=ENTERED_DAYS_AGO)
     parent = None

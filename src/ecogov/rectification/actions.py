@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ecogov.cases.actions import FormFields as Fields
-from ecogov.params import MAX_ID
+from ecogov.params import form_id
 from ecogov.rectification import services
 from ecogov.rectification.models import LookBack, Objection, Problem
 from ecogov.supervision import services as supervision
@@ -23,10 +23,8 @@ def _text(post, name: str) -> str:
 
 
 def _pick(queryset, value, what: str):
-    text = str(value or "").strip()
-    # An id only in ASCII digits ("²".isdigit() is true) and within the database's range.
-    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
-    found = queryset.filter(pk=number).first() if 0 < number <= MAX_ID else None
+    number = form_id(value)
+    found = queryset.filter(pk=number).first() if number else None
     if found is None:
         raise ValidationError(_("Choose %(what)s from the list.") % {"what": what})
     return found

@@ -32,6 +32,7 @@ from openpyxl import load_workbook
 from ecogov.domain.unitnames import is_collective
 from ecogov.org.models import Unit
 from ecogov.org.selectors import unit_find
+from ecogov.params import form_number
 from ecogov.rectification import services
 from ecogov.rectification.models import Batch, Origin, Problem
 from ecogov.rectification.services import MeasureInput, MilestoneInput
@@ -267,7 +268,7 @@ def _cell(row: tuple, columns: dict[str, list[int]], name: str) -> str:
 
 def _seq(text: str) -> int | None:
     text = text.strip().rstrip(".、")
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+    return form_number(text, min=1, max=999999)
 
 
 def _stage_of(deadline_text: str, stage_text: str) -> str | None:

@@ -27,6 +27,7 @@ from ecogov.cases.models import Case, Category, Channel, State
 from ecogov.domain.supervision import Level
 from ecogov.org.models import Unit
 from ecogov.org.services import audited_save
+from ecogov.params import form_number
 from ecogov.rectification.models import Batch, TransferredCase
 from ecogov.rectification.services import IMPORTANT_ORIGINS, moment, require, runs, text_of
 
@@ -70,12 +71,10 @@ def _require_runs(user, batch: Batch) -> None:
 
 def _due_of(received_on: datetime.date, due_days, due: datetime.date | None) -> datetime.date:
     if due is None:
-        text = str(due_days if due_days is not None else "").strip()
-        require(text.isascii() and text.isdigit() and len(text) <= 3
-                and 1 <= int(text) <= MAX_DUE_DAYS,
-                _("Give the inspection's deadline: a date, or 1 to %(n)d days.")
+        days = form_number(due_days, min=1, max=MAX_DUE_DAYS)
+        require(days is not None, _("Give the inspection's deadline: a date, or 1 to %(n)d days.")
                 % {"n": MAX_DUE_DAYS})  # fmt: skip
-        due = received_on + datetime.timedelta(days=int(text))
+        due = received_on + datetime.timedelta(days=days)
     require(due >= received_on, _("The result cannot be due before the complaint arrived."))
     return due
 

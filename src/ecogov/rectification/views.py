@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ecogov import access, uploads
 from ecogov.org.models import Unit
-from ecogov.params import query_choice
+from ecogov.params import form_number, query_choice
 from ecogov.rectification import actions, raising, services
 from ecogov.rectification.models import Batch, LookBack, Measure, Origin, Problem
 from ecogov.rectification.services import PROGRESS_LABELS, MeasureInput, MilestoneInput
@@ -85,9 +85,10 @@ def _number(post, name: str, default: int, what: str) -> int:
     value = str(post.get(name) or "").strip()
     if not value:
         return default
-    if not value.isascii() or not value.isdigit() or len(value) > 5:
+    number = form_number(value, min=0, max=99999)
+    if number is None:
         raise ValidationError(_("%(what)s must be a whole number.") % {"what": what})
-    return int(value)
+    return number
 
 
 def problem_rows(problems, today: datetime.date) -> list[dict]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ecogov.accounts.models import Role
 from ecogov.cases.actions import FormFields as Fields
 from ecogov.domain.supervision import Level
+from ecogov.params import form_id
 from ecogov.suggestions import services
 from ecogov.suggestions.models import Extension, Handler, Suggestion
 from ecogov.suggestions.rules import acts_for, runs
@@ -74,7 +75,7 @@ def perform(user, suggestion: Suggestion, action: str, post, files=()) -> str:
     if action == "rate":
         author_id = str(post.get("author") or "")
         author = (
-            suggestion.authors.filter(pk=int(author_id)).first() if author_id.isdigit() else None
+            suggestion.authors.filter(pk=form_id(author_id)).first() if form_id(author_id) else None
         )
         if author is None:
             raise ValidationError(_("Choose one of its authors."))

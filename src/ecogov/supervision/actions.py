@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ecogov.org.models import Unit
-from ecogov.params import MAX_ID, BadQuery, parse_date
+from ecogov.params import BadQuery, form_id, parse_date
 from ecogov.supervision import services
 from ecogov.supervision.models import Item
 
@@ -26,13 +26,10 @@ def date_field(post, name: str, what: str):
 
 def unit_field(item_or_jurisdiction, value, what: str) -> Unit | None:
     jurisdiction = getattr(item_or_jurisdiction, "jurisdiction", item_or_jurisdiction)
-    text = str(value or "").strip()
-    if not text:
+    if not str(value or "").strip():
         return None
-    # ASCII digits only ("²".isdigit() is true) and an id the database can hold.
-    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) > MAX_ID:
-        raise ValidationError(_("Choose %(what)s from the list.") % {"what": what})
-    unit = Unit.objects.filter(pk=int(text), jurisdiction=jurisdiction).first()
+    number = form_id(value)
+    unit = Unit.objects.filter(pk=number, jurisdiction=jurisdiction).first() if number else None
     if unit is None:
         raise ValidationError(_("Choose %(what)s from the list.") % {"what": what})
     return unit

@@ -22,6 +22,7 @@ from ecogov.domain import supervision as rules
 from ecogov.domain.supervision import Clock, Colour, Level, Stage, next_report_due
 from ecogov.org.models import Unit
 from ecogov.org.services import audited_save
+from ecogov.params import form_number
 from ecogov.supervision import clocks
 from ecogov.supervision.models import Evidence, Item, ItemEvent, Kind
 from ecogov.supervision.notify import Message, notify, people_of
@@ -482,15 +483,15 @@ def item_from_form(user, jurisdiction, post) -> Item:
     support = [
         unit_field(jurisdiction, value, _("a supporting unit")) for value in support_ids or []
     ]
-    every = str(post.get("report_every") or "1")
-    require(every.isdigit(), _("Reports are due every 1 to 12 months."))
+    every = form_number(post.get("report_every") or "1", min=1, max=12)
+    require(every is not None, _("Reports are due every 1 to 12 months."))
     return item_create(
         jurisdiction=jurisdiction, kind=kind, title=post.get("title", ""),
         text=post.get("text", ""), source=post.get("source", ""),
         lead=unit_field(jurisdiction, post.get("lead"), _("the lead unit")),
         support=support, supervisor=user.unit,
         deadline=None if ongoing else date_field(post, "deadline", _("The deadline")),
-        ongoing=ongoing, report_every=int(every), level=str(post.get("level") or Level.GENERAL),
+        ongoing=ongoing, report_every=every, level=str(post.get("level") or Level.GENERAL),
         by=user,
     )  # fmt: skip
 
