@@ -384,3 +384,43 @@ def test_the_regular_dispatch_asks_once_a_month_for_progress(personas, problem):
     assert services.progress_dispatch(month_day) == 0  # asked already this month
     assert Notice.objects.filter(recipient=personas.liam, subject__contains="progress").exists()
     assert Notice.objects.filter(recipient=personas.lily).exists()  # an undone measure's unit
+
+
+def test_independence_holds_for_the_bureau_too(personas, batch, problem):
+    """The bureau may apply on the lead unit's behalf, but then it may not accept; when
+    the bureau rectifies, its dispatchers do not sign off, the government's leaders do."""
+    all_measures_done(personas, problem)
+    services.acceptance_apply(problem, text="代为申请", by=personas.dora)
+    with pytest.raises(ValidationError, match="behalf"):
+        services.acceptance_decide(problem, accept=True, note="", by=personas.dora)
+    assert Problem.objects.get(pk=problem.pk).state == Problem.State.APPLIED
+
+    own = services.problem_create(
+        batch, text="（虚构示例）监测站点运维不到位", stage="by_date", lead=personas.bureau,
+        measures=[MeasureInput("整改运维", personas.bureau, days(5))], by=personas.dora,
+    )  # fmt: skip
+    own.state = Problem.State.ACCEPTED
+    own.save()
+    assert not services.signs(personas.dora, own) and services.signs(personas.lena, own)
+
+
+def test_only_liaisons_and_dispatchers_report_for_a_measures_unit(personas, problem):
+    from ecogov.accounts.models import Role
+    from ecogov.testing import make_person
+
+    measure = problem.measures.get(order=2)  # 区卫生健康局's
+    head = make_person("hank", Role.LEADER, personas.health, name="Hank 局长")
+    with pytest.raises(PermissionDenied):
+        services.measure_report(measure, text="x", done=True, by=head)
+    services.measure_report(measure, text="排查完毕", done=True, by=personas.lily)
+
+
+def test_an_upheld_objection_takes_the_others_with_it(personas, problem):
+    publicised(personas, problem)
+    first = services.objection_enter(problem, text="夜间作业", by=personas.dora)
+    second = services.objection_enter(problem, text="仍有扬尘", by=personas.dora)
+    services.objection_decide(first, uphold=True, note="属实", deadline=days(40), by=personas.dora)
+    second.refresh_from_db()
+    assert second.decision == Objection.Decision.UPHELD
+    with pytest.raises(ValidationError, match="decided already"):
+        services.objection_decide(second, uphold=False, note="x", by=personas.dora)

@@ -95,8 +95,8 @@ def raised_from(user, data) -> Raised | None:
 
 
 def origin_of(problem, user=None) -> tuple[str, str] | None:
-    """Where a problem was raised from, as (label, address), for its page; the address
-    is empty when ``user`` may not see the object."""
+    """Where a problem was raised from, as (label, address), for its page; to a
+    ``user`` who may not see the object, only what kind of object it was."""
     for kind in KINDS:
         obj_id = getattr(problem, f"{kind}_id")
         if obj_id is None:
@@ -104,7 +104,7 @@ def origin_of(problem, user=None) -> tuple[str, str] | None:
         obj = _queryset(kind).get(pk=obj_id)
         label, url, _text, _jurisdiction = _describe(kind, obj)
         if user is not None and not access.scope(user, _queryset(kind)).filter(pk=obj_id).exists():
-            url = ""
+            return str(problem._meta.get_field(kind).verbose_name), ""
         return label, url
     return None
 

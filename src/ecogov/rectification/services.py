@@ -95,14 +95,15 @@ runs = access.dispatches
 
 def signs(user, problem: Problem) -> bool:
     """The district's sign-off: the bureau's dispatchers or the leaders of the
-    jurisdiction — not a leader of a unit that rectifies the problem."""
-    if runs(user, problem.batch.jurisdiction_id):
+    jurisdiction — never someone of a unit that rectifies the problem (when the bureau
+    leads it, the government's leaders sign)."""
+    if access.is_admin(user):
         return True
-    return bool(
-        user.is_authenticated
-        and user.role == Role.LEADER
+    if not (user.is_authenticated and user.unit_id) or user.unit_id in rectifying_units(problem):
+        return False
+    return runs(user, problem.batch.jurisdiction_id) or bool(
+        user.role == Role.LEADER
         and problem.batch.jurisdiction_id in access.home_jurisdictions(user)
-        and user.unit_id not in rectifying_units(problem)
     )
 
 
@@ -327,8 +328,10 @@ def progress_of(problem: Problem, today: datetime.date | None = None, *, measure
 def _report_target(problem: Problem, by, unit_id) -> None:
     require(problem.state == Problem.State.RECTIFYING,
             _("Progress is reported while the problem is being rectified."))  # fmt: skip
+    own_unit = getattr(by, "unit_id", None) == unit_id and by.role in (
+        Role.LIAISON, Role.DISPATCHER)  # fmt: skip
     require(
-        supervision.handles(by, problem.item) or getattr(by, "unit_id", None) == unit_id,
+        supervision.handles(by, problem.item) or own_unit,
         _("Only the measure's responsible unit or the lead unit reports on it."),
         permission=True,
     )
@@ -407,6 +410,10 @@ def acceptance_decide(problem: Problem, *, accept: bool, note: str, by, files=()
                                 "acceptance unit checks it."))  # fmt: skip
     require(accepts(by, problem), _("Only the named acceptance unit accepts this problem."),
             permission=True)  # fmt: skip
+    applied = problem.item.events.filter(kind=ItemEvent.Kind.COMPLETION_ASKED).last()
+    if applied is not None and applied.actor_id and applied.actor.unit_id == by.unit_id:
+        raise ValidationError(_("Your unit applied for this acceptance on the lead unit's "
+                                "behalf: another unit must accept it."))  # fmt: skip
     note = text_of(note, _("The acceptance opinion"), required=not accept)
     checked = _documents(files, _("The acceptance record"))
     at, today = moment(at)
@@ -477,6 +484,7 @@ def objection_decide(objection: Objection, *, uphold: bool, note: str, by,
     _require_runs(by, problem.batch.jurisdiction_id)
     require(objection.decision == Objection.Decision.PENDING,
             _("This objection was decided already."))  # fmt: skip
+    require(problem.state == Problem.State.PUBLICITY, _("The problem is no longer publicised."))
     note = text_of(note, _("The reason of the decision"))
     at, _today = moment(at)
     with transaction.atomic():
@@ -484,9 +492,13 @@ def objection_decide(objection: Objection, *, uphold: bool, note: str, by,
         objection.note, objection.decided_at = note, at
         objection.save()
         if uphold:
-            require(problem.state == Problem.State.PUBLICITY,
-                    _("The problem is no longer publicised."))  # fmt: skip
             require(deadline is not None, _("Give the deadline of the renewed rectification."))
+            # The others pending go back with it: the rectification starts over.
+            problem.objections.filter(decision=Objection.Decision.PENDING).update(
+                decision=Objection.Decision.UPHELD, decided_at=at,
+                note=_("rectified again with the objection upheld on %(day)s")
+                % {"day": timezone.localdate(at)},
+            )  # fmt: skip
             _back_to_rectifying(problem, deadline=deadline, by=by, at=at,
                                 reason=_("objection upheld: %(note)s") % {"note": note})  # fmt: skip
         else:
