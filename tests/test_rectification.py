@@ -424,3 +424,18 @@ def test_an_upheld_objection_takes_the_others_with_it(personas, problem):
     assert second.decision == Objection.Decision.UPHELD
     with pytest.raises(ValidationError, match="decided already"):
         services.objection_decide(second, uphold=False, note="x", by=personas.dora)
+
+
+def test_the_dispatch_asks_a_problem_whose_only_news_this_month_is_another_step(personas, problem):
+    """A report last month and an extension this month: still asked (the report and the
+    month are one event's conditions, not two)."""
+    day = timezone.localdate().replace(day=25)
+    if day < timezone.localdate():
+        day = (day + datetime.timedelta(days=10)).replace(day=25)
+    earlier = timezone.make_aware(datetime.datetime.combine(
+        day.replace(day=1) - datetime.timedelta(days=3), datetime.time(10)))  # fmt: skip
+    services.measure_report(problem.measures.get(order=1), text="上月进展", by=personas.liam,
+                            at=earlier)  # fmt: skip
+    ItemEvent.objects.create(item=problem.item, kind=ItemEvent.Kind.EXTENDED, note="延期",
+                             at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))))  # fmt: skip
+    assert services.progress_dispatch(day) == 1
