@@ -439,3 +439,19 @@ def test_the_dispatch_asks_a_problem_whose_only_news_this_month_is_another_step(
     ItemEvent.objects.create(item=problem.item, kind=ItemEvent.Kind.EXTENDED, note="延期",
                              at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))))  # fmt: skip
     assert services.progress_dispatch(day) == 1
+
+
+def test_a_late_acceptance_chases_the_acceptance_unit(personas, problem):
+    from ecogov.accounts.models import Role
+    from ecogov.org.selectors import unit_find
+    from ecogov.supervision import clocks
+    from ecogov.testing import make_person
+
+    township = unit_find(personas.district, "总寨镇政府")
+    tina = make_person("tina", Role.LIAISON, township, name="Tina 镇联络员")
+    services.acceptance_unit_set(problem, unit=township, by=personas.dora)
+    all_measures_done(personas, problem)
+    services.acceptance_apply(problem, text="自查报告", by=personas.liam)
+    clocks.scan(today=days(30))
+    assert Notice.objects.filter(recipient=tina, colour="red").exists()
+    assert problem.item.events.filter(kind=ItemEvent.Kind.NOTICE, unit=township).exists()

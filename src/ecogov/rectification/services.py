@@ -722,6 +722,18 @@ EVENT_LABELS[Kind.RECTIFICATION] = {
     ItemEvent.Kind.SENT_BACK: gettext_lazy("acceptance refused"),
     ItemEvent.Kind.CLOSED: gettext_lazy("closed out"),
 }
+
+
+def _owing(item: Item):
+    """After the application: the acceptance unit checks; once accepted the district
+    signs off and the publicity runs (the bureau's dispatchers are told)."""
+    problem = Problem.objects.filter(item=item).select_related("acceptance_unit").first()
+    if problem is not None and problem.state == Problem.State.APPLIED:
+        return problem.acceptance_unit
+    return None
+
+
+supervision.register_owing(Kind.RECTIFICATION, _owing)
 supervision.register_origin(Kind.RECTIFICATION, _origin)
 supervision.register_steps(Kind.RECTIFICATION, _step_guard)
 

@@ -165,7 +165,21 @@ def judge(item: Item, today: datetime.date, count) -> tuple[Colour, Stage]:
     return colour, stage
 
 
+_OWING: dict[str, object] = {}
+
+
+def register_owing(kind: str, who) -> None:
+    """A kind whose verifier is another unit than the supervising one (a rectification
+    problem's acceptance unit) says who owes the step now: ``who(item) -> Unit | None``
+    (None: the bureau's dispatchers)."""
+    _OWING[kind] = who
+
+
 def owing(item: Item) -> Unit | None:
+    """Who must act now: the lead unit, or the supervising unit once completion is
+    asked (unless the kind says otherwise)."""
+    if item.state == Item.State.COMPLETION_ASKED and item.kind in _OWING:
+        return _OWING[item.kind](item)
     return item.supervisor if item.state == Item.State.COMPLETION_ASKED else item.lead
 
 
