@@ -29,8 +29,8 @@ from ecogov.meetings.models import (
     Topic,
     TopicFile,
 )
-from ecogov.monitoring.alarms import bureau_of
 from ecogov.org.models import Unit
+from ecogov.org.selectors import bureau_of
 from ecogov.org.services import audited_save
 from ecogov.supervision import services as supervision
 from ecogov.supervision.models import Item, Kind

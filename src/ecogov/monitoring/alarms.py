@@ -27,25 +27,11 @@ from ecogov.domain.notation import with_unit
 from ecogov.domain.supervision import Level
 from ecogov.monitoring.ingest import StoreReport, case_threshold, raise_alarms
 from ecogov.monitoring.models import Alarm, Factor, Period, Point, Reading
-from ecogov.org.models import Unit
+from ecogov.org.selectors import bureau_of
 from ecogov.spreadsheets import table_workbook
 from ecogov.standards import hj212_codes
 
 log = logging.getLogger(__name__)
-
-# The unit a monitoring case goes to: the jurisdiction's ecology bureau (or its branch).
-BUREAU_SUFFIXES = ("生态环境局", "生态环境分局")
-
-
-def bureau_of(jurisdiction) -> Unit | None:
-    condition = Q()
-    for suffix in BUREAU_SUFFIXES:
-        condition |= Q(name__endswith=suffix)
-    return (
-        Unit.objects.filter(condition, jurisdiction=jurisdiction, is_active=True)
-        .order_by("pk")
-        .first()
-    )
 
 
 def pollutant_label(code: str) -> str:

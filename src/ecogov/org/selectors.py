@@ -162,3 +162,19 @@ def unit_summary(unit: Unit) -> dict:
         "aliases": unit_names(unit),
         "duties": [duty.text for duty in unit.duties.all()],
     }
+
+
+# The jurisdiction's ecology bureau (or its branch): it receives monitoring cases,
+# supervises implementation plans and rectification problems, convenes by default.
+BUREAU_SUFFIXES = ("生态环境局", "生态环境分局")
+
+
+def bureau_of(jurisdiction) -> Unit | None:
+    condition = Q()
+    for suffix in BUREAU_SUFFIXES:
+        condition |= Q(name__endswith=suffix)
+    return (
+        Unit.objects.filter(condition, jurisdiction=jurisdiction, is_active=True)
+        .order_by("pk")
+        .first()
+    )

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from ecogov.domain.plandoc import PlanDocument, PlanError, parse_plan
 from ecogov.domain.supervision import add_months
 from ecogov.domain.textfile import UnreadableFile
-from ecogov.monitoring.alarms import bureau_of
 from ecogov.org.models import Unit
-from ecogov.org.selectors import unit_find
+from ecogov.org.selectors import bureau_of, unit_find
 from ecogov.org.services import audited_save
 from ecogov.plans.documents import read_document
 from ecogov.plans.models import ImplementationPlan, Plan, Task, TaskUnit

@@ -14,8 +14,8 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from ecogov.monitoring.alarms import bureau_of
 from ecogov.org.models import Jurisdiction
+from ecogov.org.selectors import bureau_of
 from ecogov.params import query_int
 from ecogov.rectification.models import Batch, Problem, TransferredCase
 from ecogov.rectification.reports import bureau_name

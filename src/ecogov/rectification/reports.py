@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ecogov.meetings.exports import chinese_numeral
-from ecogov.monitoring.alarms import bureau_of
+from ecogov.org.selectors import bureau_of
 from ecogov.rectification import services
 from ecogov.rectification.models import Batch, LookBack, Measure, Problem
 from ecogov.rectification.services import PROGRESS_LABELS, Progress

@@ -38,8 +38,8 @@ from django.utils.translation import gettext_lazy
 from ecogov import access
 from ecogov.accounts.models import Role
 from ecogov.domain.supervision import Clock, Level, Stage
-from ecogov.monitoring.alarms import bureau_of
 from ecogov.org.models import Unit
+from ecogov.org.selectors import bureau_of
 from ecogov.org.services import audited_save
 from ecogov.rectification.models import (
     Batch,
