@@ -68,9 +68,7 @@ require = supervision.require
 text_of = supervision.text_of
 
 
-def moment(at) -> tuple[datetime.datetime, datetime.date]:
-    at = at or timezone.now()
-    return at, timezone.localdate(at)
+moment = supervision.moment
 
 
 def _actor(by):

@@ -22,7 +22,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -63,9 +62,7 @@ text_of = supervision.text_of
 _require = supervision.require
 
 
-def moment(at) -> tuple[datetime.datetime, datetime.date]:
-    at = at or timezone.now()
-    return at, timezone.localdate(at)
+moment = supervision.moment
 
 
 def _actor(by):

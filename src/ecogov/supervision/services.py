@@ -39,6 +39,13 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def moment(at) -> tuple[datetime.datetime, datetime.date]:
+    """When a step is taken (now unless tests or the sample data pass ``at``) and its
+    local day."""
+    at = at or timezone.now()
+    return at, timezone.localdate(at)
+
+
 def text_of(value, what: str, *, required=True, limit=MAX_TEXT) -> str:
     """Text as it enters: cleaned, required if asked, not longer than ``limit``."""
     value = clean_text(value or "").strip()
