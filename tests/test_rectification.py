@@ -455,3 +455,32 @@ def test_a_late_acceptance_chases_the_acceptance_unit(personas, problem):
     clocks.scan(today=days(30))
     assert Notice.objects.filter(recipient=tina, colour="red").exists()
     assert problem.item.events.filter(kind=ItemEvent.Kind.NOTICE, unit=township).exists()
+
+
+def test_the_portal_shows_nothing_of_a_reports_words_until_the_bureau_writes_them(
+    personas, batch, form_client_for, client
+):
+    from ecogov.cases import services as cases
+    from ecogov.cases.models import Channel
+
+    case = cases.case_register(
+        jurisdiction=personas.district, channel=Channel.HOTLINE, by=personas.dora,
+        text="我是住在南川东路18号的张三，电话13912345678，楼下料场天天扬尘",
+    )  # fmt: skip
+    raised = make_problem(personas, batch, case=case)
+    raised.text = case.text
+    raised.save()
+    page = client.get("/public/rectification/").content.decode()
+    assert "张三" not in page and "13912345678" not in page and "公开文本正在审核" in page
+    dora = form_client_for(personas.dora)
+    dora.post(f"/rectification/problems/{raised.pk}/act/public_text/",
+              {"text": "南川东路料场扬尘问题"})  # fmt: skip
+    assert "南川东路料场扬尘问题" in client.get("/public/rectification/").content.decode()
+    assert (
+        form_client_for(personas.liam)
+        .post(f"/rectification/problems/{raised.pk}/act/public_text/", {"text": "x"})
+        .status_code
+        == 403
+    )  # refused, nothing saved
+    raised.refresh_from_db()
+    assert raised.public_text == "南川东路料场扬尘问题"

@@ -12,7 +12,8 @@ from ecogov.supervision import services as supervision
 from ecogov.supervision.actions import date_field, unit_field
 
 ACTIONS = ("report", "milestone", "acceptance_unit", "apply", "accept", "refuse", "sign_off",
-           "objection", "uphold", "dismiss", "close_out", "pick", "look_back")  # fmt: skip
+           "objection", "uphold", "dismiss", "close_out", "pick", "look_back",
+           "public_text")  # fmt: skip
 
 TRUE = {"on", "1", "true", "yes"}
 
@@ -108,6 +109,9 @@ def perform(user, problem: Problem, action: str, post, files=()) -> str:
             if relapsed
             else _("Look-back recorded.")
         )
+    if action == "public_text":
+        services.public_text_set(problem, text=text, by=user)
+        return _("The text for publication is saved.")
     raise ValidationError(_("Unknown step."))
 
 
@@ -130,6 +134,8 @@ def allowed(user, problem: Problem) -> list[str]:
             steps.append("apply")
     if runs and state in (Problem.State.RECTIFYING, Problem.State.APPLIED):
         steps.append("acceptance_unit")
+    if runs:
+        steps.append("public_text")
     if state == Problem.State.APPLIED and services.accepts(user, problem):
         steps += ["accept", "refuse"]
     if state == Problem.State.ACCEPTED and services.signs(user, problem):

@@ -145,6 +145,15 @@ class Problem(models.Model):
     def get_absolute_url(self):
         return reverse("rectification_problem", args=[self.pk])
 
+    @property
+    def published_text(self) -> str:
+        """What the portal shows: the text written for publication, else the problem's
+        own — except for a problem raised from a citizen's report or a patrol finding,
+        whose words may name people: nothing until the bureau writes its text."""
+        if self.public_text:
+            return self.public_text
+        return "" if self.case_id or self.finding_id else self.text
+
 
 class Measure(models.Model):
     """One rectification measure (整改措施), with its responsible unit and deadline."""

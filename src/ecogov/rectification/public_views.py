@@ -25,7 +25,8 @@ def public_batches():
     """What may be shown: the published batches, each with its problems and published
     transfers (nothing here reaches a batch that is not published)."""
     problems = Problem.objects.select_related("item__lead").only(
-        "pk", "batch_id", "seq", "text", "public_text", "stage", "state", "publicity_start",
+        "pk", "batch_id", "seq", "text", "public_text", "case_id", "finding_id", "stage", "state",
+        "publicity_start",
         "publicity_end", "closed_on", "item__deadline", "item__lead__name",
     ).order_by("seq")  # fmt: skip
     transfers = TransferredCase.objects.exclude(published_at=None).only(

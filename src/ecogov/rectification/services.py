@@ -192,7 +192,8 @@ def problem_create(batch: Batch, *, text: str, stage: str, lead: Unit | None, by
                    measures=(), milestones=(), target: str = "", leader: str = "",
                    support=(), deadline: datetime.date | None = None, seq: int | None = None,
                    acceptance_unit: Unit | None = None, level: str | None = None, case=None,
-                   finding=None, campaign=None, at=None, notify_units: bool = True) -> Problem:  # fmt: skip
+                   finding=None, campaign=None, public_text: str = "", at=None,
+                   notify_units: bool = True) -> Problem:  # fmt: skip
     """A problem of the batch on the ledger, with its measures and milestones.
 
     A problem to rectify at once with no date is due ``AT_ONCE_DAYS`` after the list
@@ -249,6 +250,7 @@ def problem_create(batch: Batch, *, text: str, stage: str, lead: Unit | None, by
             target=text_of(target, _("The target"), required=False),
             leader=text_of(leader, _("The responsible leader"), required=False, limit=100),
             case=case, finding=finding, campaign=campaign,
+            public_text=text_of(public_text, _("The text for publication"), required=False),
         )  # fmt: skip
         audited_save(problem, by=by)
         for order, measure in enumerate(measures, 1):
@@ -282,6 +284,14 @@ def acceptance_unit_set(problem: Problem, *, unit: Unit | None, by) -> Problem:
     with transaction.atomic():
         _set_acceptance_unit(problem, unit)
         audited_save(problem, by=by, reason=_("acceptance unit named"))
+    return problem
+
+
+def public_text_set(problem: Problem, *, text: str, by) -> Problem:
+    """What the portal shows of the problem (the bureau words it for publication)."""
+    _require_runs(by, problem.batch.jurisdiction_id)
+    problem.public_text = text_of(text, _("The text for publication"), required=False)
+    audited_save(problem, by=by, reason=_("text for publication"))
     return problem
 
 

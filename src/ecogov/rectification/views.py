@@ -168,6 +168,7 @@ def problem_from_form(user, batch: Batch, post, *, origin: dict | None = None) -
         lead=unit_field(batch, post.get("lead"), _("the lead unit")),
         acceptance_unit=unit_field(batch, post.get("acceptance_unit"), _("the acceptance unit")),
         deadline=date_field(post, "deadline", _("The deadline")), measures=measures,
+        public_text=post.get("public_text", ""),
         milestones=milestones, by=user, **(origin or {}),
     )  # fmt: skip
 
