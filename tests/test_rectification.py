@@ -484,3 +484,13 @@ def test_the_portal_shows_nothing_of_a_reports_words_until_the_bureau_writes_the
     )  # refused, nothing saved
     raised.refresh_from_db()
     assert raised.public_text == "南川东路料场扬尘问题"
+
+
+def test_the_batch_list_counts_each_problem_once_whatever_its_look_backs(personas, batch,
+                                                                        problem, form_client_for):  # fmt: skip
+    closed(personas, problem)
+    first = services.lookback_pick(problem, by=personas.dora)
+    services.lookback_record(first, relapsed=False, note="整改成效巩固", by=personas.dora)
+    services.lookback_pick(problem, by=personas.dora)
+    row = form_client_for(personas.dora).get("/rectification/").context["batches"].get(pk=batch.pk)
+    assert (row.total, row.closed) == (1, 1)

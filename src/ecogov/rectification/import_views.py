@@ -8,12 +8,12 @@ preview read."""
 
 import base64
 import binascii
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov.org.models import Unit
@@ -150,7 +150,7 @@ def import_list(request):
         ],  # fmt: skip
         "units": Unit.objects.filter(jurisdiction=home, is_active=True).order_by("name"),
         "origin_label": Origin(report.origin).label,
-        "today": datetime.date.today(),
+        "today": timezone.localdate(),
     }
     # The names mapped already stay offered with their choice, so that a second check
     # does not forget them.

@@ -42,8 +42,9 @@ def batch_list(request):
     """整改台账: every batch the user may see, with its problems counted by state."""
     _section(request)
     batches = access.scope(request.user, Batch).annotate(
-        total=Count("problems"),
-        closed=Count("problems", filter=Q(problems__state=Problem.State.CLOSED)),
+        # distinct: the join with the look-backs repeats a problem once per look-back
+        total=Count("problems", distinct=True),
+        closed=Count("problems", filter=Q(problems__state=Problem.State.CLOSED), distinct=True),
         relapses=Count("problems__lookbacks",
                        filter=Q(problems__lookbacks__result=LookBack.Result.RELAPSED)),
     )  # fmt: skip
