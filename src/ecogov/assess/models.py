@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecogov.uploads import StoredName
@@ -154,7 +155,7 @@ class Assessment(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         RELEASED = "released", _("open for objections")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("assessment", "published")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="assessments")
     period = models.CharField(_("period"), max_length=8)  # 2026Q4, 2026

@@ -13,9 +13,10 @@ import hashlib
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecogov import access
@@ -122,7 +123,7 @@ def default_bodies(jurisdiction, bodies: str) -> list[Unit]:
 
 
 def scheme_create(*, jurisdiction, code: str, name: str, period: str, bodies: str, by,
-                  units=None, source="", at=None, **settings) -> Scheme:  # fmt: skip
+                  units=None, source="", at=None, **options) -> Scheme:  # fmt: skip
     require(access.dispatches(by, jurisdiction.pk), _("Only the bureau runs assessments."),
             permission=True)  # fmt: skip
     name = text_of(name, _("The name"), limit=200)
@@ -142,7 +143,7 @@ def scheme_create(*, jurisdiction, code: str, name: str, period: str, bodies: st
         scheme = Scheme(jurisdiction=jurisdiction, code=code, name=name, period=period,
                         bodies=bodies, source=text_of(source, "", required=False, limit=300),
                         created_at=at, created_by=by)  # fmt: skip
-        for key, value in settings.items():
+        for key, value in options.items():
             require(key in SETTINGS, f"unknown setting {key}")
             setattr(scheme, key, value)
         _check_settings(scheme)
@@ -440,7 +441,9 @@ def assessment_run(
             )
         if scheme.state == Scheme.State.DRAFT:
             _activate(scheme)
-        _compute(assessment, today)
+        # The record is written in the district's language, whoever computes it.
+        with translation.override(settings.LANGUAGE_CODE):
+            _compute(assessment, today)
     return assessment
 
 
