@@ -85,12 +85,38 @@ def assess_sample_load(district: Jurisdiction, *, today: datetime.date | None = 
     published = assessment.objections_until + datetime.timedelta(days=1)
     services.assessment_publish(assessment, by=cast.dispatcher, at=_at(published, 10),
                                 number=f"城环考〔{end.year}〕{start.month // 3 + 1}号")  # fmt: skip
+    _district_evaluates(district, cast, today)
     yearly = _scheme(district, cast, YEARLY, "城中区乡镇（街道）生态环境保护目标责任年度考核",
                      PeriodKind.YEAR, Bodies.TOWNSHIPS, TOWNSHIP_INDICATORS,
                      _at(datetime.date(today.year, 1, 5), 9))  # fmt: skip
     services.assessment_run(yearly, str(today.year), by=cast.dispatcher, at=_at(today, 8),
                             today=today)  # fmt: skip
     return 2
+
+
+def _district_evaluates(district, cast, today: datetime.date) -> None:
+    """The district's evaluation of 总寨镇's grid for the last quarter (the patrols sample
+    leaves the townships' evaluations from above to do; the streets' are left so)."""
+    from ecogov.grid.models import Grid
+    from ecogov.patrols.evaluation import Kind, evaluation_save, quarter_of
+    from ecogov.patrols.models import GridEvaluation
+
+    year, quarter = quarter_of(today)
+    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    grid = Grid.objects.filter(
+        jurisdiction=district, level=Grid.Level.TOWNSHIP, name="总寨镇"
+    ).first()
+    own = GridEvaluation.objects.filter(
+        grid=grid, year=year, quarter=quarter, kind=Kind.SELF
+    ).first()
+    if grid is None or own is None:
+        return
+    evaluation_save(
+        user=cast.dispatcher, grid=grid, year=year, quarter=quarter, kind=Kind.UPPER,
+        score=max(0, own.score - 4), today=today,
+        remarks="巡查记录完整，但个别问题未在规定时限内上报。",
+        improvements="落实问题发现后24小时内上报。",
+    )  # fmt: skip
 
 
 def _bonus(assessment: Assessment, cast, at) -> None:
