@@ -48,14 +48,12 @@ class Body:
 def bodies_behind(user, today=None) -> list[Body]:
     today = today or timezone.localdate()
     bodies: dict[int, Body] = {}
+    units = {unit.pk: unit for unit in access.scope(user, Unit)}
 
     def body(unit_id: int) -> Body | None:
-        if unit_id not in bodies:
-            unit = Unit.objects.filter(pk=unit_id).first()
-            if unit is None:
-                return None
-            bodies[unit_id] = Body(unit)
-        return bodies[unit_id]
+        if unit_id not in bodies and unit_id in units:
+            bodies[unit_id] = Body(units[unit_id])
+        return bodies.get(unit_id)
 
     for row in ledger.rows(user, ledger.Filters(), today):
         if row.lead_id and row.colour in (Colour.RED, Colour.YELLOW):

@@ -28,6 +28,8 @@ from ecogov.assess.models import (
 )
 from ecogov.params import form_id
 from ecogov.spreadsheets import DOCX, download
+from ecogov.supervision.models import Kind
+from ecogov.supervision.services import OWN_KINDS
 from ecogov.web.steps import take_step
 
 
@@ -99,6 +101,7 @@ def scheme_detail(request, pk: int):
             *((r.name, r.label) for r in VETO_RULES.values()),
         ],  # fmt: skip
         "methods": Method.choices,
+        "item_kinds": [(k.value, k.label) for k in Kind if k in OWN_KINDS],
         "suggested": services.last_ended_period(scheme.period, services.moment(None)[1]),
     }
     return render(request, "assess/scheme.html", context)
