@@ -293,7 +293,7 @@ def score_act(request, pk: int, action: str):
     post, user, files = request.POST, request.user, request.FILES.getlist("files")
 
     def line():
-        found = access.scope(user, score.lines).filter(pk=form_id(post.get("line"))).first()
+        found = access.scope(user, score.lines.all()).filter(pk=form_id(post.get("line"))).first()
         if found is None:
             raise Http404(_("No such line."))
         return found
