@@ -21,6 +21,8 @@ from ecogov.cases import services as cases
 from ecogov.cases.models import Case, Channel
 from ecogov.testing import make_personas
 from test_browser import browser, page_for  # noqa: F401  (the fixtures, with the CSP watch)
+from test_browser_rectification import errors as messages
+from test_browser_rectification import submit
 from test_walkthrough import SCROLLING_BOXES
 
 pytestmark = pytest.mark.browser
@@ -49,26 +51,6 @@ def led_case(people, due: datetime.date, late_days: int) -> Case:
         finish_due=due, reported_at=at(due + datetime.timedelta(days=late_days))
     )
     return Case.objects.get(pk=case.pk)
-
-
-def submit(scope, action: str, fields=None, selects=None, files=None, checks=()):
-    """Fill the form posting to …/<action>/ inside ``scope`` and send it."""
-    page = scope.page if hasattr(scope, "page") else scope
-    form = scope.locator(f"form[action$='/{action}/']").first
-    for name in checks:
-        form.locator(f"input[name={name}]").check()
-    for name, value in (fields or {}).items():
-        form.locator(f"[name={name}]").fill(value)
-    for name, value in (selects or {}).items():
-        form.locator(f"select[name={name}]").select_option(value)
-    for name, path in (files or {}).items():
-        form.locator(f"input[name={name}]").set_input_files(str(path))
-    with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
-
-
-def messages(page) -> list[str]:
-    return page.locator(".message, .messages li, .errorlist").all_inner_texts()
 
 
 def shot(page, name: str) -> None:
@@ -154,16 +136,15 @@ def test_a_scheme_from_drawing_up_to_the_published_notice(people, page_for, live
     evidence.write_bytes(PDF)
     liam = page_for(people.liam, language="en")
     liam.goto(f"{url}{score.get_absolute_url()}")
-    mine = liam.locator(f"#line-{line.pk}")
-    mine.locator("summary").click()
-    submit(mine, "object", fields={"text": "The first case's delay was approved.",
+    liam.locator(f"#line-{line.pk} summary").click()  # the line's form comes first
+    submit(liam, "object", fields={"text": "The first case's delay was approved.",
                                    "points": "60"}, files={"files": evidence})  # fmt: skip
     objection = Objection.objects.get(line=line)
     assert objection.state == Objection.State.PENDING, messages(liam)
 
     # The bureau accepts it with other points: the line shows the change.
     dora.goto(f"{url}{score.get_absolute_url()}")
-    submit(dora.locator(f"#line-{line.pk}"), "decide", fields={"points": "55", "reason": "Approved in part."},
+    submit(dora, "decide", fields={"points": "55", "reason": "Approved in part."},
            selects={"decision": "accept"})  # fmt: skip
     objection.refresh_from_db()
     assert objection.state == Objection.State.ACCEPTED, messages(dora)
