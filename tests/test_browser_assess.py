@@ -181,8 +181,12 @@ def test_a_scheme_from_drawing_up_to_the_published_notice(people, page_for, live
         citizen.locator("a", has_text=NAME).first.click()
     assert "区城乡建设局" in citizen.locator("table").inner_text()
     shot(citizen, "public")
+    liam.goto(f"{url}/assess/")
+    assert liam.locator("a[href='/assess/behind/']").count() == 0  # not the units' page
     lena = page_for(people.lena, language="en")
-    lena.goto(f"{url}/assess/behind/")
+    lena.goto(f"{url}/assess/")
+    with lena.expect_navigation():
+        lena.locator("a[href='/assess/behind/']").click()
     assert lena.locator("h1").count() == 1
     shot(lena, "behind")
 

@@ -50,6 +50,7 @@ def index(request):
         "schemes": schemes,
         "assessments": assessments.order_by("-end", "scheme__code"),
         "may_run": home is not None and access.dispatches(request.user, home.pk),
+        "reads_behind": behind_list.reads(request.user),
         "periods": PeriodKind.choices,
         "bodies": Bodies.choices,
     }
