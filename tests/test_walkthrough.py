@@ -120,6 +120,7 @@ def walk_data():
     today = timezone.localdate()
     minutes = walk_meeting(people, today)
     rectification = walk_rectification(district)
+    assessment = walk_assess(district)
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
         "duty": people.construction.duties.order_by("pk").first().pk,
@@ -138,7 +139,7 @@ def walk_data():
         "campaign": campaign.pk,
         "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
         "implementation": plan.implementations.exclude(document=None).first().pk,
-        **rectification,
+        **rectification, **assessment,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -161,6 +162,24 @@ def walk_rectification(district) -> dict:
         "batch": Batch.objects.filter(jurisdiction=district).order_by("pk").first().pk,
         "problem": problem.pk, "lookback": LookBack.objects.order_by("pk").first().pk,
         "transfer": TransferredCase.objects.order_by("pk").first().pk,
+    }  # fmt: skip
+
+
+def walk_assess(district) -> dict:
+    """The sample's assessments: a published quarter with a manual bonus and an accepted
+    objection, and a year's draft."""
+    from ecogov.assess.models import Assessment, Line, Objection
+    from ecogov.assess.sample import assess_sample_load
+
+    assess_sample_load(district)
+    published = Assessment.objects.get(state=Assessment.State.PUBLISHED)
+    draft = Assessment.objects.get(state=Assessment.State.DRAFT)
+    return {
+        "scheme": published.scheme_id, "assessment": published.pk, "draft": draft.pk,
+        "draft_score": draft.scores.order_by("rank", "pk").first().pk,
+        "score": published.scores.order_by("rank", "pk").first().pk,
+        "manual": Line.objects.exclude(evidence="").order_by("pk").first().pk,
+        "objection": Objection.objects.order_by("pk").first().pk,
     }  # fmt: skip
 
 
@@ -241,31 +260,59 @@ def arguments(ids) -> dict[str, dict]:
         "rectification_progress": {"pk": ids["batch"]},
         "rectification_progress_xlsx": {"pk": ids["batch"]},
         "rectification_progress_docx": {"pk": ids["batch"]},
+        "public_assessment": {"pk": ids["assessment"]},
+        "assess:scheme": {"pk": ids["scheme"]},
+        "assess:scheme_act": {"pk": ids["scheme"], "action": "run"},
+        "assess:assessment": {"pk": ids["assessment"]},
+        "assess:assessment_act": {"pk": ids["assessment"], "action": "publish"},
+        "assess:assessment_docx": {"pk": ids["assessment"], "which": "notice"},
+        "assess:score": {"pk": ids["score"]},
+        "assess:score_act": {"pk": ids["score"], "action": "object"},
+        "assess:line_evidence": {"pk": ids["manual"]},
+        "assess:objection_evidence": {"pk": ids["objection"]},
     }  # fmt: skip
 
 
-def _patterns(patterns):
-    """The named pages, those of included sets of our own (/rectification/) too; the
-    admin's and the API's are walked through their entries in INCLUDED."""
+def more_urls(ids) -> list[str]:
+    """Pages that are asked for with other arguments too: the other document, a draft
+    (which the assessed units may not read) and its score."""
+    return [
+        reverse("assess:assessment_docx", kwargs={"pk": ids["assessment"], "which": "ranking"}),
+        reverse("assess:assessment", kwargs={"pk": ids["draft"]}),
+        reverse("assess:assessment_docx", kwargs={"pk": ids["draft"], "which": "ranking"}),
+        reverse("assess:score", kwargs={"pk": ids["draft_score"]}),
+    ]
+
+
+# URL sets of our own with a namespace, walked like the others ("assess:score").
+OWN_NAMESPACES = frozenset({"assess"})
+
+
+def _patterns(patterns, prefix=""):
+    """The named pages with their names, those of included sets of our own
+    (/rectification/, /assess/) too; the admin's and the API's are walked through their
+    entries in INCLUDED."""
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
             if pattern.name:
-                yield pattern
+                yield prefix + pattern.name, pattern
+        elif pattern.namespace in OWN_NAMESPACES:
+            yield from _patterns(pattern.url_patterns, f"{prefix}{pattern.namespace}:")
         elif pattern.namespace is None and str(pattern.pattern) != "i18n/":
-            yield from _patterns(pattern.url_patterns)
+            yield from _patterns(pattern.url_patterns, prefix)
 
 
 def page_urls(ids) -> list[str]:
     """Every page URL of ecogov.urls with its arguments, and the included sets' entries."""
     given = arguments(ids)
     urls, missing = [], []
-    for pattern in _patterns(get_resolver().url_patterns):
-        if pattern.pattern.converters and pattern.name not in given:
-            missing.append(pattern.name)
+    for name, pattern in _patterns(get_resolver().url_patterns):
+        if pattern.pattern.converters and name not in given:
+            missing.append(name)
             continue
-        urls.append(reverse(pattern.name, kwargs=given.get(pattern.name, {})))
+        urls.append(reverse(name, kwargs=given.get(name, {})))
     assert not missing, f"pages the walk-through does not know how to open: {missing}"
-    return urls + list(INCLUDED)
+    return urls + more_urls(ids) + list(INCLUDED)
 
 
 # Elements whose content is wider than they are (a table in a scrolling card): on a

@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 from ecogov.accounts.api import router as people_router
 from ecogov.accounts.services import token_authenticate
 from ecogov.apierrors import ErrorDocumentingAPI, validation_detail
+from ecogov.assess.api import router as assess_router
 from ecogov.campaigns.api import router as campaigns_router
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
@@ -62,7 +63,7 @@ class ActiveSessionAuth(SessionAuth):
 api = ErrorDocumentingAPI(
     title="EcoGov API",
     version="1",
-    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources, patrols, cases and online monitoring of EcoGov, and the public portal's reporting.",
+    description="Jurisdictions, member units, duty lists, people, plans, tasks, grids, pollution sources, patrols, cases, online monitoring and the assessment of member units and townships of EcoGov, and the public portal's reporting.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
@@ -78,6 +79,7 @@ api.add_router("/", suggestions_router)
 api.add_router("/", rectification_router)
 api.add_router("/", meetings_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", assess_router)
 
 
 @api.exception_handler(Http404)

@@ -52,6 +52,7 @@ def index(request):
         "schemes": schemes,
         "assessments": assessments.order_by("-end", "scheme__code"),
         "may_run": home is not None and access.dispatches(request.user, home.pk),
+        "reads_behind": behind_list.reads(request.user),
         "periods": PeriodKind.choices,
         "bodies": Bodies.choices,
     }
@@ -296,7 +297,7 @@ def score_act(request, pk: int, action: str):
     post, user, files = request.POST, request.user, request.FILES.getlist("files")
 
     def line():
-        found = access.scope(user, score.lines).filter(pk=form_id(post.get("line"))).first()
+        found = access.scope(user, score.lines.all()).filter(pk=form_id(post.get("line"))).first()
         if found is None:
             raise Http404(_("No such line."))
         return found
