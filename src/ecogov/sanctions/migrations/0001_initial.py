@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0002_attachment_stored_name"),
         ("org", "0002_number_unnumbered_units"),
-        ("supervision", "0003_alter_historicalitem_kind_alter_item_kind"),
+        ("supervision", "0003_commitment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
