@@ -17,6 +17,7 @@ from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.rectification import public_views as rectification_public
+from ecogov.sanctions.urls import public_urlpatterns as sanctions_public
 from ecogov.sources import views as sources
 from ecogov.suggestions import views as suggestions
 from ecogov.supervision import views as supervision
@@ -161,6 +162,8 @@ urlpatterns = [
         "suggestions/opinions/<int:pk>/", suggestions.opinion_file, name="suggestion_opinion_file"
     ),
     path("rectification/", include("ecogov.rectification.urls")),
+    path("sanctions/", include("ecogov.sanctions.urls")),
+    path("public/notices/", include(sanctions_public)),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
