@@ -88,7 +88,7 @@ OPENS = {
     "liam": {"index", "notice", "notice_docx"},  # its unit's issued notice, not the draft
     "lily": {"index", "other", "talk", "talk_docx"},
     "gary": set(),
-    "oscar": {"index"},  # a dispatcher of another district: an empty list
+    "oscar": {"index"} | WRITE,  # dispatches another district: its own, empty lists
 }
 
 
