@@ -97,9 +97,9 @@ def admonition_docx(admonition: Admonition) -> bytes:
     ]  # fmt: skip
     for label, text in lines:
         paragraph(document, f"{label}：{text}", indent=False)
-    paragraph(document, "一、指出的问题", font=HEADING_FONT)
+    paragraph(document, "一、指出的问题", font=HEADING_FONT, indent=False)
     _body(document, admonition.problems)
-    paragraph(document, "二、整改承诺", font=HEADING_FONT)
+    paragraph(document, "二、整改承诺", font=HEADING_FONT, indent=False)
     commitments = admonition.commitments.select_related("item__lead").order_by("pk")
     for n, commitment in enumerate(commitments, start=1):
         item = commitment.item
@@ -124,11 +124,11 @@ def dossier_docx(referral: Referral) -> bytes:
         ("涉及人员", referral.people or "—"),
     ):
         paragraph(document, f"{label}：{text}", indent=False)
-    paragraph(document, "移交事由", font=HEADING_FONT)
+    paragraph(document, "移交事由", font=HEADING_FONT, indent=False)
     _body(document, referral.reason)
     for n, history in enumerate(dossier_of(referral), start=1):
         paragraph(document, f"{n}. {history.kind} {history.number} {history.title}",
-                  font=HEADING_FONT)  # fmt: skip
+                  font=HEADING_FONT, indent=False)  # fmt: skip
         paragraph(document, f"牵头单位：{history.lead}；状态：{history.state}", indent=False)
         for clock in history.clocks:
             done = chinese_date(clock.done_on) if clock.done_on else "未完成"
