@@ -236,3 +236,15 @@ def test_the_dossier_page_and_word_document(personas, world, client_for):
 def test_the_ledger_links_to_the_sanctions_for_the_bureau_not_for_liaisons(personas, client_for):
     assert b'href="/sanctions/"' in client_for(personas.lena).get("/supervision/").content
     assert b'href="/sanctions/"' not in client_for(personas.liam).get("/supervision/").content
+
+
+def test_a_commitment_is_handled_like_any_supervised_item(personas, world, form_client_for):
+    item = world["talk"].commitments.get().item
+    lily = form_client_for(personas.lily)
+    page = lily.get(item.get_absolute_url()).content.decode()
+    assert "约谈整改承诺" in page and world["talk"].number in page
+    assert form_client_for(personas.liam).get(item.get_absolute_url()).status_code == 404
+    lily.post(f"/supervision/items/{item.pk}/act/report/", {"text": "已排查 12 家医疗机构"})
+    assert item.events.filter(kind="reported").exists()
+    ledger = form_client_for(personas.lena).get("/supervision/?kind=commitment").content.decode()
+    assert item.number in ledger
