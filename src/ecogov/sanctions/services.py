@@ -113,6 +113,14 @@ def _clean(instance) -> None:
 # --- criticism notices (通报批评) ---------------------------------------------------
 
 
+def _save_notice(notice: CriticismNotice, units, items, cases, *, by) -> None:
+    _clean(notice)
+    audited_save(notice, by=by)
+    notice.units.set(units)
+    notice.items.set(items)
+    notice.cases.set(cases)
+
+
 def notice_create(*, jurisdiction, title: str, facts: str, units, items=(), cases=(),
                   number: str = "", issuer: Unit | None = None, by, at=None) -> CriticismNotice:  # fmt: skip
     """A draft notice; its number is proposed unless given."""
@@ -130,11 +138,7 @@ def notice_create(*, jurisdiction, title: str, facts: str, units, items=(), case
             number=_number(CriticismNotice, jurisdiction, number, day.year),
             created_at=at, created_by=_actor(by),
         )  # fmt: skip
-        _clean(notice)
-        audited_save(notice, by=by)
-        notice.units.set(units)
-        notice.items.set(items)
-        notice.cases.set(cases)
+        _save_notice(notice, units, items, cases, by=by)
     return notice
 
 
@@ -151,11 +155,7 @@ def notice_update(notice: CriticismNotice, *, title: str, facts: str, units, num
         notice.facts = text_of(facts, _("The facts"))
         notice.number = _number(CriticismNotice, notice.jurisdiction, number,
                                 notice.created_at.year, exclude=notice)  # fmt: skip
-        _clean(notice)
-        audited_save(notice, by=by)
-        notice.units.set(units)
-        notice.items.set(items)
-        notice.cases.set(cases)
+        _save_notice(notice, units, items, cases, by=by)
     return notice
 
 

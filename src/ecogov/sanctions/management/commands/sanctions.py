@@ -9,24 +9,15 @@ may see. --open lists only the open sanctions (as the leaders' page shows them).
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from ecogov import access
-from ecogov.accounts.models import User
+from ecogov.rectification.management.commands.rectification import _viewer
 from ecogov.sanctions.models import Admonition, CriticismNotice, Referral, Restriction
 from ecogov.sanctions.selectors import open_sanctions
 
 KINDS = ("notice", "admonition", "restriction", "referral")
-
-
-def _viewer(username: str | None) -> User:
-    if not username:
-        return User(username="operator", is_superuser=True, is_active=True)
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(f"no active account {username!r}")
-    return user
 
 
 def rows_of(user, kinds=KINDS) -> list[dict]:
