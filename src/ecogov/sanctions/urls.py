@@ -1,8 +1,9 @@
-"""The sanctions' addresses, under /sanctions/ (the portal's under /public/notices/)."""
+"""The sanctions' addresses, under /sanctions/ (the portal's notices are in ecogov.urls
+with the other public pages, under /public/notices/)."""
 
 from django.urls import path
 
-from ecogov.sanctions import public_views, views
+from ecogov.sanctions import views
 
 urlpatterns = [
     path("", views.index, name="sanctions"),
@@ -39,9 +40,4 @@ urlpatterns = [
         views.referral_dossier_docx,
         name="sanctions_dossier_docx",
     ),
-]
-
-public_urlpatterns = [
-    path("", public_views.notice_list, name="public_notices"),
-    path("<int:pk>/", public_views.notice_detail, name="public_notice"),
 ]
