@@ -385,3 +385,30 @@ def test_open_sanctions_as_each_role_sees_them(personas, township):
     liaison = open_sanctions(personas.liam)
     assert {row.kind for row in liaison} == {"criticism notice", "admonition talk"}
     assert open_sanctions(personas.gary) == [] and open_sanctions(personas.oscar) == []
+
+
+def test_records_are_corrected_by_the_bureau_until_they_are_settled(personas, township):
+    talk = make_admonition(personas)
+    services.admonition_update(talk, title="更正后的约谈", convener_position="区长",
+                               place="区政府会议室", problems="问题。", by=personas.dora)  # fmt: skip
+    assert Admonition.objects.get().title == "更正后的约谈"
+    with pytest.raises(ValidationError, match="The place is required."):
+        services.admonition_update(talk, title="x", convener_position="x", place="",
+                                   problems="x", by=personas.dora)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.admonition_update(talk, title="x", convener_position="x", place="x",
+                                   problems="x", by=personas.lena)  # fmt: skip
+    assert Admonition.objects.get().title == "更正后的约谈"
+    restriction = services.restriction_decide(jurisdiction=township, reason="超标",
+                                              starts_on=days(0), ends_on=days(9), by=personas.dora)  # fmt: skip
+    services.restriction_update(restriction, reason="超标（延长）", ends_on=days(30),
+                                by=personas.dora)  # fmt: skip
+    assert services.restriction_on(township, days(20)) == restriction
+    with pytest.raises(ValidationError, match="ends before it starts"):
+        services.restriction_update(restriction, reason="x", ends_on=days(-1), by=personas.dora)
+    referral = make_referral(personas, [make_item(personas, deadline=days(-3))])
+    services.referral_update(referral, reason="更正的事由", people="", by=personas.dora)
+    services.referral_acknowledge(referral, by=personas.ian)
+    with pytest.raises(ValidationError, match="no longer edited"):
+        services.referral_update(referral, reason="再改", people="", by=personas.dora)
+    assert Referral.objects.get().reason == "更正的事由"

@@ -248,3 +248,22 @@ def test_a_commitment_is_handled_like_any_supervised_item(personas, world, form_
     assert item.events.filter(kind="reported").exists()
     ledger = form_client_for(personas.lena).get("/supervision/?kind=commitment").content.decode()
     assert item.number in ledger
+
+
+def test_the_bureau_corrects_a_record_through_its_page(personas, world, form_client_for):
+    talk = world["talk"]
+    form = {"title": "更正后的约谈", "convener_position": "区长", "place": "会议室",
+            "problems": "问题。"}  # fmt: skip
+    assert form_client_for(personas.lena).post(
+        f"/sanctions/admonitions/{talk.pk}/act/edit/", form).status_code == 403  # fmt: skip
+    talk.refresh_from_db()
+    assert talk.title == "约谈区卫生健康局"  # the leader was refused
+    form_client_for(personas.dora).post(f"/sanctions/admonitions/{talk.pk}/act/edit/", form)
+    talk.refresh_from_db()
+    assert talk.title == "更正后的约谈"
+    page = form_client_for(personas.dora).get(talk.get_absolute_url()).content.decode()
+    assert "更正记录" in page
+    assert (
+        "更正记录"
+        not in form_client_for(personas.lena).get(talk.get_absolute_url()).content.decode()
+    )

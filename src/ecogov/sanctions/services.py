@@ -285,6 +285,21 @@ def commitment_add(admonition: Admonition, *, unit: Unit | None, text: str,
         return _commit(admonition, entry, by=by, at=at)
 
 
+def admonition_update(admonition: Admonition, *, title: str, convener_position: str,
+                      place: str, problems: str, by) -> Admonition:  # fmt: skip
+    """The record's wording corrected; who was summoned and what they committed to stay."""
+    _require_dispatcher(by, admonition.jurisdiction)
+    admonition.title = text_of(title, _("The title"), limit=200)
+    admonition.convener_position = text_of(
+        convener_position, _("The position of who held the talk"), limit=100
+    )
+    admonition.place = text_of(place, _("The place"), limit=200)
+    admonition.problems = text_of(problems, _("The problems raised"))
+    _clean(admonition)
+    audited_save(admonition, by=by)
+    return admonition
+
+
 # --- regional approval restrictions (区域限批) --------------------------------------
 
 
@@ -334,6 +349,18 @@ def restriction_lift(restriction: Restriction, *, reason: str, on: datetime.date
     return restriction
 
 
+def restriction_update(restriction: Restriction, *, reason: str, ends_on, by) -> Restriction:
+    """The reason corrected or the period extended or shortened by a new decision."""
+    _require_dispatcher(by, restriction.jurisdiction.parent)
+    require(restriction.lifted_on is None, _("This restriction is already lifted."))
+    require(ends_on is not None, _("Give the start and end dates."))
+    require(restriction.starts_on <= ends_on, _("The restriction ends before it starts."))
+    restriction.reason = text_of(reason, _("The reason"))
+    restriction.ends_on = ends_on
+    audited_save(restriction, by=by)
+    return restriction
+
+
 def restriction_on(jurisdiction, day: datetime.date) -> Restriction | None:
     """The restriction in force on ``day`` in the area or an area above it (a project in
     a village of a restricted township is restricted too), or None."""
@@ -378,6 +405,17 @@ def referral_create(*, jurisdiction, target: str, units, reason: str, people: st
             ReferredRecord.objects.create(referral=referral, item=item)
         for case in cases:
             ReferredRecord.objects.create(referral=referral, case=case)
+    return referral
+
+
+def referral_update(referral: Referral, *, reason: str, people: str, by) -> Referral:
+    """The reason and people corrected before the commission acknowledges receipt."""
+    _require_dispatcher(by, referral.jurisdiction)
+    require(referral.state == Referral.State.REFERRED,
+            _("The commission has acknowledged this referral: it is no longer edited."))  # fmt: skip
+    referral.reason = text_of(reason, _("The reason"))
+    referral.people = text_of(people, _("The people concerned"), required=False, limit=1000)
+    audited_save(referral, by=by)
     return referral
 
 

@@ -259,12 +259,20 @@ def admonition_act(request, pk: int, action: str):
     admonition = access.obtain(request.user, Admonition, pk)
 
     def perform():
+        if action == "edit":
+            services.admonition_update(
+                admonition, title=forms.field(request.POST, "title"),
+                convener_position=forms.field(request.POST, "convener_position"),
+                place=forms.field(request.POST, "place"),
+                problems=forms.field(request.POST, "problems"), by=request.user,
+            )  # fmt: skip
+            return _("Saved.")
         entry = forms.commitments_field(admonition.jurisdiction, request.POST, "add")[0]
         services.commitment_add(admonition, unit=entry.unit, text=entry.text,
                                 deadline=entry.deadline, by=request.user)  # fmt: skip
         return _("Commitment added to the unit's ledger.")
 
-    take_step(request, action, ("commit",), perform)
+    take_step(request, action, ("commit", "edit"), perform)
     return redirect(admonition.get_absolute_url())
 
 
@@ -323,13 +331,19 @@ def restriction_act(request, pk: int, action: str):
     restriction = access.obtain(request.user, Restriction, pk)
 
     def perform():
+        if action == "edit":
+            services.restriction_update(
+                restriction, reason=forms.field(request.POST, "reason"),
+                ends_on=date_field(request.POST, "ends_on", _("The end")), by=request.user,
+            )  # fmt: skip
+            return _("Saved.")
         services.restriction_lift(
             restriction, reason=forms.field(request.POST, "reason"),
             on=date_field(request.POST, "on", _("The day lifted")), by=request.user,
         )  # fmt: skip
         return _("Restriction lifted.")
 
-    take_step(request, action, ("lift",), perform)
+    take_step(request, action, ("lift", "edit"), perform)
     return redirect(restriction.get_absolute_url())
 
 
@@ -380,6 +394,7 @@ def referral_detail(request, pk: int):
         "referral": referral, "units": referral.units.all(),
         "records": referral.records.select_related("item", "case"),
         "acknowledges": services.acknowledges(request.user, referral),
+        "may_write": services.may_write(request.user, referral.jurisdiction),
     })  # fmt: skip
 
 
@@ -389,6 +404,10 @@ def referral_act(request, pk: int, action: str):
     referral = _referral(request, pk)
 
     def perform():
+        if action == "edit":
+            services.referral_update(referral, reason=forms.field(request.POST, "reason"),
+                                     people=forms.field(request.POST, "people"), by=request.user)  # fmt: skip
+            return _("Saved.")
         if action == "acknowledge":
             services.referral_acknowledge(referral, note=forms.field(request.POST, "note"),
                                           by=request.user)  # fmt: skip
@@ -397,7 +416,7 @@ def referral_act(request, pk: int, action: str):
                                    by=request.user)  # fmt: skip
         return _("Outcome recorded.")
 
-    take_step(request, action, ("acknowledge", "conclude"), perform)
+    take_step(request, action, ("acknowledge", "conclude", "edit"), perform)
     return redirect(referral.get_absolute_url())
 
 
