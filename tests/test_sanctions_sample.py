@@ -5,6 +5,7 @@ import json
 from django.core.management import call_command
 
 from ecogov.rectification.sample import rectification_sample_load
+from ecogov.sanctions.dossier import dossier_of
 from ecogov.sanctions.models import Admonition, CriticismNotice, Referral, Restriction
 from ecogov.sanctions.sample import sanctions_sample_load
 from ecogov.supervision.models import Kind
@@ -24,6 +25,8 @@ def test_the_sample_loads_once_and_the_command_lists_it(personas, capsys):
     assert referral.state == Referral.State.ACKNOWLEDGED
     item = referral.records.get().item
     assert item.colour == "red" and max(item.stage, item.raised) >= 1
+    [history] = dossier_of(referral)
+    assert history.late, history.clocks  # an overdue problem: the dossier says by how much
     call_command("sanctions", "list", "--json")
     rows = json.loads(capsys.readouterr().out)
     assert sorted(row["kind"] for row in rows) == ["admonition", "notice", "referral",

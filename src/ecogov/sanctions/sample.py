@@ -11,12 +11,13 @@ Loading again adds nothing.
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from ecogov.accounts.models import Role, User
 from ecogov.accounts.services import user_create
 from ecogov.cases.sample import SampleCast, moment
-from ecogov.domain.supervision import Colour
+from ecogov.domain.supervision import Colour, Stage
 from ecogov.org.models import Jurisdiction
 from ecogov.org.selectors import unit_find
 from ecogov.org.services import jurisdiction_ensure
@@ -97,7 +98,10 @@ def sanctions_sample_load(district: Jurisdiction, *, today: datetime.date | None
         if not Referral.objects.filter(jurisdiction=district).exists():
             red = (Item.objects.filter(jurisdiction=district, colour=Colour.RED)
                    .exclude(state__in=[Item.State.CLOSED, Item.State.CANCELLED])
-                   .order_by("-raised", "-stage", "pk").first())  # fmt: skip
+                   .filter(Q(stage__gte=Stage.UPPER) | Q(raised__gte=Stage.UPPER)))  # fmt: skip
+            # One past its deadline shows in the dossier how late it is.
+            red = red.filter(deadline__lt=today).order_by("-stage", "pk").first() or \
+                red.order_by("-raised", "-stage", "pk").first()  # fmt: skip
             if red is not None:
                 referred = _day(today, 5)
                 referral = services.referral_create(
