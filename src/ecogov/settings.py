@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ecogov.campaigns",
     "ecogov.rectification",
     "ecogov.sanctions",
+    "ecogov.assess",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

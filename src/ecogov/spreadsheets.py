@@ -84,6 +84,7 @@ def table_workbook(
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def download(data: bytes, filename: str, content_type: str = XLSX, *, ascii_name: str = ""):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecogov.accounts import views as people
 from ecogov.api import api
+from ecogov.assess import views as assess
 from ecogov.campaigns import views as campaigns
 from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
@@ -105,6 +106,8 @@ urlpatterns = [
     path("public/cases/", portal.disclosed_list, name="public_disclosed"),
     path("public/cases/<str:number>/", portal.disclosed_case, name="public_disclosed_case"),
     path("public/rewards/", portal.reward_statistics, name="public_rewards"),
+    path("public/assessments/", assess.public_list, name="public_assessments"),
+    path("public/assessments/<int:pk>/", assess.public_detail, name="public_assessment"),
     path(
         "public/rectification/",
         rectification_public.rectification_list,
@@ -165,6 +168,7 @@ urlpatterns = [
     ),
     path("rectification/", include("ecogov.rectification.urls")),
     path("sanctions/", include("ecogov.sanctions.urls")),
+    path("assess/", include("ecogov.assess.urls")),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),

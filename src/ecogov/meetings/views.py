@@ -28,12 +28,11 @@ from ecogov.meetings.models import (
 )
 from ecogov.org.models import Unit
 from ecogov.params import query_choice, query_int
-from ecogov.spreadsheets import download
+from ecogov.spreadsheets import DOCX, download
 from ecogov.supervision.actions import unit_field
 from ecogov.supervision.models import LevelChoice
 from ecogov.web.steps import refusal_text, take_step
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 
 

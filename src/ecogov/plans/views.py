@@ -40,7 +40,7 @@ from ecogov.plans.selectors import (
     task_status_of,
 )
 from ecogov.plans.services import target_value_record, task_complete, task_report_file
-from ecogov.spreadsheets import download
+from ecogov.spreadsheets import DOCX, download
 from ecogov.web.history import history_entries
 
 
@@ -288,9 +288,6 @@ def plan_ranking(request, pk: int):
     year = query_year(request, default=today.year)
     rows = annual_ranking(plan, year=year, today=today)
     return render(request, "plans/ranking.html", {"plan": plan, "rows": rows, "year": year})
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required

@@ -13,9 +13,7 @@ from ecogov import access
 from ecogov.rectification import reports
 from ecogov.rectification.models import Batch, Problem
 from ecogov.rectification.services import Progress
-from ecogov.spreadsheets import download
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from ecogov.spreadsheets import DOCX, download
 
 
 def _batch_and_problems(request, pk: int):

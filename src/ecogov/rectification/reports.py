@@ -21,7 +21,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ecogov.meetings.exports import chinese_numeral
-from ecogov.org.selectors import bureau_of
+from ecogov.officialdocs import BODY_FONT, HEADING_FONT, TITLE_FONT, bureau_name, chinese_date
+from ecogov.officialdocs import font as _font
+from ecogov.officialdocs import paragraph as _paragraph
+from ecogov.officialdocs import repeat_header as _repeat_header
 from ecogov.rectification import services
 from ecogov.rectification.models import Batch, LookBack, Measure, Problem
 from ecogov.rectification.services import PROGRESS_LABELS, Progress
@@ -47,10 +50,6 @@ LOOKBACK_LABELS = {
 }
 # What a progress report is: the units' reports and the self-check report.
 PROGRESS_EVENTS = (ItemEvent.Kind.REPORTED, ItemEvent.Kind.COMPLETION_ASKED)
-
-
-def chinese_date(day: datetime.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 @dataclass
@@ -191,17 +190,6 @@ def counts_of(rows: list[Row]) -> Counts:
     )
 
 
-def bureau_name(jurisdiction) -> str:
-    """The bureau as it signs to the upper level: 城中区 + 区生态环境局 → 城中区生态环境局."""
-    unit = bureau_of(jurisdiction)
-    if unit is None:
-        return jurisdiction.name
-    name = unit.name
-    if name[:1] in ("区", "县", "市") and jurisdiction.name.endswith(name[:1]):
-        return jurisdiction.name + name[1:]
-    return name if name.startswith(jurisdiction.name) else jurisdiction.name + name
-
-
 def reporting_unit(batch: Batch) -> str:
     return bureau_name(batch.jurisdiction)
 
@@ -305,36 +293,6 @@ def _lines(value, width: int) -> int:
 
 # --- the Word report ----------------------------------------------------------------
 
-BODY_FONT = "仿宋_GB2312"
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-
-
-def _font(run, name: str, size: float, *, bold=False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _paragraph(document, text: str, *, font=BODY_FONT, size=16.0, centre=False, right=False,
-               indent=True, space_after=0):  # fmt: skip
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    paragraph = document.add_paragraph()
-    if centre:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    elif indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.line_spacing = Pt(28 if size >= 14 else 18)
-    _font(paragraph.add_run(writable_text(text)), font, size)
-    return paragraph
-
 
 def _units_text(row: Row) -> str:
     text = f"牵头单位：{row.lead}"
@@ -365,7 +323,7 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     document.styles["Normal"].font.name = BODY_FONT
-    _paragraph(document, report_title(batch), font=TITLE_FONT, size=22, centre=True,
+    _paragraph(document, report_title(batch), face=TITLE_FONT, size=22, centre=True,
                space_after=18)  # fmt: skip
     team = f"{batch.team}" if batch.team else "督察组"
     _paragraph(document, (
@@ -378,7 +336,7 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
         ("整改后反弹问题", _relapse_lines(rows)),
     ]
     for number, (heading, lines) in enumerate(sections, 1):
-        _paragraph(document, f"{chinese_numeral(number)}、{heading}", font=HEADING_FONT)
+        _paragraph(document, f"{chinese_numeral(number)}、{heading}", face=HEADING_FONT)
         for line in lines:
             _paragraph(document, line)
     _paragraph(document, "")
@@ -392,8 +350,8 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
     annex.page_width, annex.page_height = Cm(29.7), Cm(21)
     annex.top_margin = annex.bottom_margin = Cm(2)
     annex.left_margin = annex.right_margin = Cm(2)
-    _paragraph(document, "附件", font=HEADING_FONT, indent=False)
-    _paragraph(document, table_title(batch), font=TITLE_FONT, size=18,
+    _paragraph(document, "附件", face=HEADING_FONT, indent=False)
+    _paragraph(document, table_title(batch), face=TITLE_FONT, size=18,
                centre=True, space_after=8)  # fmt: skip
     _annex_table(document, rows)
     buffer = io.BytesIO()
@@ -479,17 +437,6 @@ def _annex_table(document, rows: list[Row]) -> None:
         table.columns[index].width = Cm(width)  # the grid, which LibreOffice follows
         for cell in table.columns[index].cells:
             cell.width = Cm(width)
-
-
-def _repeat_header(row) -> None:
-    """The header row repeats on every page of the annex."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
 
 
 # --- the burn-down ------------------------------------------------------------------

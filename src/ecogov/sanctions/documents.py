@@ -2,35 +2,24 @@
 criticism notice with its red header (红头), the record of an admonition talk
 (约谈记录) and the dossier of a referral."""
 
-import io
-
 from django.utils import timezone
 
-from ecogov.rectification.reports import (
-    BODY_FONT,
+from ecogov.officialdocs import (
     HEADING_FONT,
+    TITLE_FONT,
     bureau_name,
     chinese_date,
+    font,
+    new_document,
+    paragraph,
+    saved,
+    table,
 )
-from ecogov.rectification.reports import _font as font
-from ecogov.rectification.reports import _paragraph as paragraph
 from ecogov.sanctions.dossier import dossier_of
 from ecogov.sanctions.models import Admonition, CriticismNotice, Referral
 from ecogov.text import writable_text
 
 RED = (0xC0, 0x00, 0x00)
-TITLE_FONT = "方正小标宋简体"
-
-
-def _document():
-    import docx
-    from docx.shared import Cm
-
-    document = docx.Document()
-    for section in document.sections:
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    return document
 
 
 def _red_header(document, issuer: str, number: str) -> None:
@@ -54,12 +43,6 @@ def _red_header(document, issuer: str, number: str) -> None:
     numbered._p.get_or_add_pPr().append(border)
 
 
-def _save(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _body(document, text: str) -> None:
     for line in text.splitlines():
         if line.strip():
@@ -67,10 +50,10 @@ def _body(document, text: str) -> None:
 
 
 def notice_docx(notice: CriticismNotice) -> bytes:
-    document = _document()
+    document = new_document()
     _red_header(document, f"{bureau_name(notice.jurisdiction)}文件", notice.number)
     paragraph(document, "", indent=False)
-    paragraph(document, notice.title, font=TITLE_FONT, size=22, centre=True, space_after=12)
+    paragraph(document, notice.title, face=TITLE_FONT, size=22, centre=True, space_after=12)
     units = "、".join(unit.name for unit in notice.units.order_by("order", "name"))
     paragraph(document, f"{units}：", indent=False)
     _body(document, notice.facts)
@@ -79,12 +62,12 @@ def notice_docx(notice: CriticismNotice) -> bytes:
     paragraph(document, "", indent=False)
     paragraph(document, notice.issuer.name, right=True)
     paragraph(document, chinese_date(notice.issued_on) or "（未印发）", right=True)
-    return _save(document)
+    return saved(document)
 
 
 def admonition_docx(admonition: Admonition) -> bytes:
-    document = _document()
-    paragraph(document, "约谈记录", font=TITLE_FONT, size=22, centre=True, space_after=6)
+    document = new_document()
+    paragraph(document, "约谈记录", face=TITLE_FONT, size=22, centre=True, space_after=6)
     paragraph(document, admonition.number, centre=True, space_after=12)
     held = timezone.localtime(admonition.held_at)
     lines = [
@@ -97,9 +80,9 @@ def admonition_docx(admonition: Admonition) -> bytes:
     ]  # fmt: skip
     for label, text in lines:
         paragraph(document, f"{label}：{text}", indent=False)
-    paragraph(document, "一、指出的问题", font=HEADING_FONT, indent=False)
+    paragraph(document, "一、指出的问题", face=HEADING_FONT, indent=False)
     _body(document, admonition.problems)
-    paragraph(document, "二、整改承诺", font=HEADING_FONT, indent=False)
+    paragraph(document, "二、整改承诺", face=HEADING_FONT, indent=False)
     commitments = admonition.commitments.select_related("item__lead").order_by("pk")
     for n, commitment in enumerate(commitments, start=1):
         item = commitment.item
@@ -107,14 +90,12 @@ def admonition_docx(admonition: Admonition) -> bytes:
                             f"{chinese_date(item.deadline)}前完成，督办编号{item.number}）")  # fmt: skip
     if not commitments:
         paragraph(document, "（无）")
-    return _save(document)
+    return saved(document)
 
 
 def dossier_docx(referral: Referral) -> bytes:
-    from docx.shared import Pt
-
-    document = _document()
-    paragraph(document, "问题线索移交材料", font=TITLE_FONT, size=22, centre=True, space_after=6)
+    document = new_document()
+    paragraph(document, "问题线索移交材料", face=TITLE_FONT, size=22, centre=True, space_after=6)
     paragraph(document, referral.number, centre=True, space_after=12)
     units = "、".join(unit.name for unit in referral.units.all())
     for label, text in (
@@ -124,31 +105,17 @@ def dossier_docx(referral: Referral) -> bytes:
         ("涉及人员", referral.people or "—"),
     ):
         paragraph(document, f"{label}：{text}", indent=False)
-    paragraph(document, "移交事由", font=HEADING_FONT, indent=False)
+    paragraph(document, "移交事由", face=HEADING_FONT, indent=False)
     _body(document, referral.reason)
     for n, history in enumerate(dossier_of(referral), start=1):
         paragraph(document, f"{n}. {history.kind} {history.number} {history.title}",
-                  font=HEADING_FONT, indent=False)  # fmt: skip
+                  face=HEADING_FONT, indent=False)  # fmt: skip
         paragraph(document, f"牵头单位：{history.lead}；状态：{history.state}", indent=False)
         for clock in history.clocks:
             done = chinese_date(clock.done_on) if clock.done_on else "未完成"
             paragraph(document, f"时限（{clock.what}）：{chinese_date(clock.deadline) or '无'}；"
                                 f"完成：{done}；{clock.verdict}", indent=False)  # fmt: skip
-        table = document.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("时间", "环节", "办理人", "单位", "说明"),
-                              strict=True):  # fmt: skip
-            cell.text = text
-        for step in history.steps:
-            cells = table.add_row().cells
-            values = (f"{timezone.localtime(step.at):%Y-%m-%d %H:%M}", step.what, step.actor,
-                      step.unit, step.note)  # fmt: skip
-            for cell, text in zip(cells, values, strict=True):
-                cell.text = writable_text(str(text))
-        for row in table.rows:
-            for cell in row.cells:
-                for para in cell.paragraphs:
-                    for run in para.runs:
-                        font(run, BODY_FONT, 10.5)
-                        run.font.size = Pt(10.5)
-    return _save(document)
+        table(document, ("时间", "环节", "办理人", "单位", "说明"),
+              [(f"{timezone.localtime(step.at):%Y-%m-%d %H:%M}", step.what, step.actor, step.unit,
+                step.note) for step in history.steps], (3.2, 2.6, 3.0, 3.0, 4.0))  # fmt: skip
+    return saved(document)

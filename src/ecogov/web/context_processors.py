@@ -17,7 +17,7 @@ MODULES = (
     ("campaigns", _("Joint enforcement campaigns"), "campaign_list"),
     ("ledgers", _("Rectification ledgers"), None),
     ("monitoring", _("Online monitoring"), "monitoring_overview"),
-    ("assessment", _("Assessment and notices"), None),
+    ("assessment", _("Assessment and notices"), "assess:index"),
     ("disclosure", _("Public disclosure"), "public_disclosed"),
 )
 

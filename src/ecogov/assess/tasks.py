@@ -1,0 +1,16 @@
+"""Scheduled jobs of the assessment, run by the huey consumer (`ecogov run_huey`): when a
+period ends, every scheme in force computes it as a draft for the bureau (once)."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from ecogov.assess.services import period_end_run
+
+log = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(hour="6", minute="10"))
+def assessment_period_end():
+    log.info("assessment: %d periods computed", len(period_end_run()))
