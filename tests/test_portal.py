@@ -136,6 +136,32 @@ def test_each_village_grid_is_listed_under_its_own_township(personas):
         above[depth] = pk
 
 
+def published_notice(personas):
+    from ecogov.sanctions import services as sanctions
+
+    notice = sanctions.notice_create(jurisdiction=personas.district, title="通报批评",
+                                     facts="逾期未完成整改。", units=[personas.construction],
+                                     by=personas.dora)  # fmt: skip
+    return sanctions.notice_issue(notice, publish=True, by=personas.dora)
+
+
+def published_assessment(personas):
+    import datetime
+
+    from ecogov.assess import services as assess
+
+    scheme = assess.scheme_create(jurisdiction=personas.district, code="portal", name="年度考核",
+                                  period="year", bodies="units", by=personas.dora, public=True)  # fmt: skip
+    assess.indicator_add(scheme, name="督办事项按期办结", rule="items_on_time", method="rate",
+                         weight=100, by=personas.dora)  # fmt: skip
+    year = timezone.localdate().year - 1
+    moment = datetime.datetime(year + 1, 1, 5, 10, tzinfo=timezone.get_current_timezone())
+    assessment = assess.assessment_run(scheme, str(year), by=personas.dora, at=moment)
+    assess.assessment_release(assessment, by=personas.dora, at=moment)
+    return assess.assessment_publish(assessment, by=personas.dora,
+                                     at=moment + datetime.timedelta(days=20))  # fmt: skip
+
+
 def public_pages(personas) -> list[str]:
     """Every page of the portal, found from the URL patterns so that a new one is checked too."""
     case = services.case_register(
@@ -144,12 +170,15 @@ def public_pages(personas) -> list[str]:
     Case.objects.filter(pk=case.pk).update(state=State.CLOSED, disclosed_at=timezone.now(),
                                            closed_at=timezone.now())  # fmt: skip
     args = {"code": case.tracking_code, "number": case.number, "pk": personas.grid.pk}
+    own = {"public_notice": {"pk": published_notice(personas).pk},
+           "public_assessment": {"pk": published_assessment(personas).pk}}  # fmt: skip
     pages = []
     for pattern in get_resolver().url_patterns:
         route = str(pattern.pattern)
         if not route.startswith("public/") or pattern.name in JSON_ENDPOINTS:
             continue
-        pages.append(reverse(pattern.name, kwargs={k: args[k] for k in pattern.pattern.converters}))
+        kwargs = own.get(pattern.name) or {k: args[k] for k in pattern.pattern.converters}
+        pages.append(reverse(pattern.name, kwargs=kwargs))
     return pages
 
 

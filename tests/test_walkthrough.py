@@ -120,6 +120,7 @@ def walk_data():
     today = timezone.localdate()
     minutes = walk_meeting(people, today)
     rectification = walk_rectification(district)
+    sanctions = walk_sanctions(district)
     assessment = walk_assess(district)
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
@@ -139,7 +140,7 @@ def walk_data():
         "campaign": campaign.pk,
         "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
         "implementation": plan.implementations.exclude(document=None).first().pk,
-        **rectification, **assessment,
+        **rectification, **sanctions, **assessment,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -181,6 +182,20 @@ def walk_assess(district) -> dict:
         "manual": Line.objects.exclude(evidence="").order_by("pk").first().pk,
         "objection": Objection.objects.order_by("pk").first().pk,
     }  # fmt: skip
+
+
+def walk_sanctions(district) -> dict:
+    """The sample sanctions: a published notice, a talk, a restriction, a referral."""
+    from ecogov.sanctions.models import Admonition, CriticismNotice, Referral, Restriction
+    from ecogov.sanctions.sample import sanctions_sample_load
+
+    sanctions_sample_load(district)
+    return {
+        "sanction_notice": CriticismNotice.private_objects.order_by("pk").first().pk,
+        "admonition": Admonition.objects.order_by("pk").first().pk,
+        "restriction": Restriction.objects.order_by("pk").first().pk,
+        "referral": Referral.objects.order_by("pk").first().pk,
+    }
 
 
 def walk_meeting(people, today):
@@ -270,6 +285,20 @@ def arguments(ids) -> dict[str, dict]:
         "assess:score_act": {"pk": ids["score"], "action": "object"},
         "assess:line_evidence": {"pk": ids["manual"]},
         "assess:objection_evidence": {"pk": ids["objection"]},
+        "sanctions_notice": {"pk": ids["sanction_notice"]},
+        "sanctions_notice_edit": {"pk": ids["sanction_notice"]},
+        "sanctions_notice_act": {"pk": ids["sanction_notice"], "action": "publish"},
+        "sanctions_notice_docx": {"pk": ids["sanction_notice"]},
+        "public_notice": {"pk": ids["sanction_notice"]},
+        "sanctions_admonition": {"pk": ids["admonition"]},
+        "sanctions_admonition_act": {"pk": ids["admonition"], "action": "commit"},
+        "sanctions_admonition_docx": {"pk": ids["admonition"]},
+        "sanctions_restriction": {"pk": ids["restriction"]},
+        "sanctions_restriction_act": {"pk": ids["restriction"], "action": "lift"},
+        "sanctions_referral": {"pk": ids["referral"]},
+        "sanctions_referral_act": {"pk": ids["referral"], "action": "acknowledge"},
+        "sanctions_dossier": {"pk": ids["referral"]},
+        "sanctions_dossier_docx": {"pk": ids["referral"]},
     }  # fmt: skip
 
 

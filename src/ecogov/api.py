@@ -27,6 +27,7 @@ from ecogov.org.api import router as org_router
 from ecogov.params import BadQuery
 from ecogov.plans.api import router as plans_router
 from ecogov.rectification.api import router as rectification_router
+from ecogov.sanctions.api import router as sanctions_router
 from ecogov.suggestions.api import router as suggestions_router
 from ecogov.supervision.api import router as supervision_router
 from ecogov.text import UnstorableText
@@ -77,6 +78,7 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/", supervision_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", rectification_router)
+api.add_router("/", sanctions_router)
 api.add_router("/", meetings_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", assess_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ecogov.meetings",
     "ecogov.campaigns",
     "ecogov.rectification",
+    "ecogov.sanctions",
     "ecogov.assess",
     "ecogov.web",
     "django.contrib.admin",

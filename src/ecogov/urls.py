@@ -18,6 +18,7 @@ from ecogov.patrols import evaluation_views as evaluation
 from ecogov.patrols import views as patrols
 from ecogov.plans import views as plans
 from ecogov.rectification import public_views as rectification_public
+from ecogov.sanctions import public_views as sanctions_public
 from ecogov.sources import views as sources
 from ecogov.suggestions import views as suggestions
 from ecogov.supervision import views as supervision
@@ -112,6 +113,8 @@ urlpatterns = [
         rectification_public.rectification_list,
         name="public_rectification",
     ),
+    path("public/notices/", sanctions_public.notice_list, name="public_notices"),
+    path("public/notices/<int:pk>/", sanctions_public.notice_detail, name="public_notice"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),
@@ -164,6 +167,7 @@ urlpatterns = [
         "suggestions/opinions/<int:pk>/", suggestions.opinion_file, name="suggestion_opinion_file"
     ),
     path("rectification/", include("ecogov.rectification.urls")),
+    path("sanctions/", include("ecogov.sanctions.urls")),
     path("assess/", include("ecogov.assess.urls")),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),

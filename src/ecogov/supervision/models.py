@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     SUGGESTION = "suggestion", _("suggestion or proposal")
     IMPLEMENTATION = "implementation", _("implementation plan")
     RECTIFICATION = "rectification", _("rectification problem")
+    COMMITMENT = "commitment", _("admonition commitment")
 
 
 class LevelChoice(models.TextChoices):

@@ -15,6 +15,7 @@ from ecogov.org.sample import sample_load
 from ecogov.patrols.sample import patrols_sample_load
 from ecogov.plans.sample import plans_sample_load
 from ecogov.rectification.sample import rectification_sample_load
+from ecogov.sanctions.sample import sanctions_sample_load
 from ecogov.sources.sample import sources_sample_load
 from ecogov.suggestions.sample import suggestions_sample_load
 from ecogov.supervision.sample import supervision_sample_load
@@ -64,5 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"sample rectification problems: {rectification_sample_load(district)} added"
         )
+        # After the rectification sample: the referral takes its red, escalated problem.
+        self.stdout.write(f"sample sanctions: {sanctions_sample_load(district)} added")
         # Last: the assessments are computed from everything above.
         self.stdout.write(f"sample assessments: {assess_sample_load(district)} schemes added")
