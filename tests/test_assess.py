@@ -371,3 +371,32 @@ def test_the_command_line_runs_and_shows_a_period(personas, scheme, record):
     out = io.StringIO()
     call_command("assess", "show", str(assessment.pk), stdout=out)
     assert "finished: 6 days late -20.00" in out.getvalue()
+
+
+def test_notices_count_against_a_unit_and_a_referral_vetoes_it(personas, record):
+    from ecogov.sanctions import services as sanctions
+
+    made = services.scheme_create(jurisdiction=personas.district, code="s", name="含问责",
+                                  period="year", bodies="units", by=personas.dora,
+                                  units=[personas.construction, personas.health])  # fmt: skip
+    services.indicator_add(made, name="案件按期办结", rule="cases_finished_on_time",
+                           method=Method.RATE, weight=90, by=personas.dora)  # fmt: skip
+    services.indicator_add(made, name="通报约谈", rule="sanctions", method=Method.DEDUCT,
+                           weight=10, per_event=5, by=personas.dora)  # fmt: skip
+    services.veto_add(made, name="移交问责", rule="referral", by=personas.dora)
+    day = datetime.date(YEAR, 11, 3)
+    notice = sanctions.notice_create(jurisdiction=personas.district, title="关于整改不力的通报",
+                                     facts="逾期未完成整改。", units=[personas.construction],
+                                     by=personas.dora, at=at(day))  # fmt: skip
+    sanctions.notice_issue(notice, by=personas.dora, at=at(day))
+    sanctions.referral_create(jurisdiction=personas.district, target="discipline",
+                              units=[personas.health], reason="多次逾期", by=personas.dora,
+                              cases=[Case.objects.get(number=f"T-{YEAR}-0004")],
+                              referred_on=day, at=at(day))  # fmt: skip
+    assessment = services.assessment_run(made, str(YEAR), by=personas.dora)
+    construction = score_of(assessment, personas.construction)
+    line = line_of(construction, "通报约谈")
+    assert line.points == 5 and notice.number in line.traces.get().label
+    health = score_of(assessment, personas.health)
+    assert health.vetoed and health.grade == Grade.FAILED
+    assert "discipline" in line_of(health, "移交问责").traces.get().note

@@ -394,3 +394,62 @@ def escalated_to_discipline(bodies, start, end, today, params):
             _("escalated to the discipline commission"), local_day(event.at), score=Decimal(0),
         ))  # fmt: skip
     return found
+
+
+# --- sanctions ---------------------------------------------------------------------------
+
+
+@rule("sanctions", gettext_lazy("criticism notices and admonition talks"))
+def sanctioned(bodies, start, end, today, params):
+    """Each criticism notice issued about the body and each admonition talk it was
+    summoned to in the period."""
+    from ecogov.sanctions.models import Admonition, CriticismNotice, Summons
+
+    found = defaultdict(list)
+    ids = {unit.pk for unit in bodies}
+    notices = CriticismNotice.private_objects.filter(
+        state=CriticismNotice.State.ISSUED, issued_on__gte=start, issued_on__lte=end,
+        units__in=bodies,
+    ).distinct().prefetch_related("units")  # fmt: skip
+    for notice in notices.order_by("issued_on", "pk"):
+        for unit in notice.units.all():
+            if unit.pk in ids:
+                found[unit.pk].append(Fact(
+                    f"notice:{notice.pk}", notice.number, notice.get_absolute_url(),
+                    _("criticised in notice “%(title)s”") % {"title": notice.title[:40]},
+                    notice.issued_on, score=Decimal(0),
+                ))  # fmt: skip
+    summoned = Summons.objects.filter(
+        unit__in=bodies, admonition__held_at__date__gte=start, admonition__held_at__date__lte=end
+    ).select_related("admonition")
+    for summons in summoned.order_by("admonition__held_at", "pk"):
+        talk: Admonition = summons.admonition
+        found[summons.unit_id].append(Fact(
+            f"admonition:{talk.pk}", talk.number, talk.get_absolute_url(),
+            _("summoned to the admonition talk “%(title)s”") % {"title": talk.title[:40]},
+            local_day(talk.held_at), score=Decimal(0),
+        ))  # fmt: skip
+    return found
+
+
+@rule("referral", gettext_lazy("referred to the discipline commission or the judiciary"),
+      veto=True)  # fmt: skip
+def referred(bodies, start, end, today, params):
+    from ecogov.sanctions.models import Referral
+
+    found = defaultdict(list)
+    ids = {unit.pk for unit in bodies}
+    referrals = (
+        Referral.objects.filter(referred_on__gte=start, referred_on__lte=end, units__in=bodies)
+        .distinct()
+        .prefetch_related("units")
+    )
+    for referral in referrals.order_by("referred_on", "pk"):
+        for unit in referral.units.all():
+            if unit.pk in ids:
+                found[unit.pk].append(Fact(
+                    f"referral:{referral.pk}", referral.number, referral.get_absolute_url(),
+                    _("referred to the %(target)s") % {"target": referral.get_target_display()},
+                    referral.referred_on, score=Decimal(0),
+                ))  # fmt: skip
+    return found

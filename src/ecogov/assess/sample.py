@@ -23,7 +23,8 @@ UNIT_INDICATORS = [
     # name, rule, method, weight, per event, cap, params
     ("议定事项、领导批示等督办事项按期办结", "items_on_time", Method.RATE, 20, None, None, {}),
     ("案件按时签收", "cases_accepted_on_time", Method.RATE, 15, None, None, {}),
-    ("案件按期办结", "cases_finished_on_time", Method.RATE, 20, None, None, {}),
+    ("案件按期办结", "cases_finished_on_time", Method.RATE, 15, None, None, {}),
+    ("受到通报批评或被约谈", "sanctions", Method.DEDUCT, 5, Decimal("2.5"), 5, {}),
     ("月调度按时报送", "monthly_reports_on_time", Method.RATE, 20, None, None, {}),
     ("整改问题达到序时进度", "rectification_on_schedule", Method.RATE, 15, None, None, {}),
     ("无正当理由退回案件", "returns_overruled", Method.DEDUCT, 5, 1, 5, {}),
@@ -34,7 +35,8 @@ TOWNSHIP_INDICATORS = [
     ("网格化监管运行评价", "grid_evaluation", Method.RATE, 30, None, None, {}),
     ("案件按期办结", "cases_finished_on_time", Method.RATE, 20, None, None, {}),
     ("案件重办或群众不满意", "reopened_or_dissatisfied", Method.DEDUCT, 10, 2, 10, {}),
-    ("督办事项按期办结", "items_on_time", Method.RATE, 10, None, None, {}),
+    ("督办事项按期办结", "items_on_time", Method.RATE, 5, None, None, {}),
+    ("受到通报批评或被约谈", "sanctions", Method.DEDUCT, 5, Decimal("2.5"), 5, {}),
 ]
 
 
