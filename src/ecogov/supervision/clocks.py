@@ -101,10 +101,11 @@ def scan(today: datetime.date | None = None, kinds: Iterable[str] | None = None)
     return report
 
 
-def time_now(kind: str, row) -> ScanReport:
+def time_now(kind: str, row, today: datetime.date | None = None) -> ScanReport:
     """Time one record at once, as the scan would (a decision that raised it must not
-    wait a quarter of an hour for its notices)."""
-    today, at = day_and_moment(None)
+    wait a quarter of an hour for its notices); ``today`` another day, for the sample
+    data's past."""
+    today, at = day_and_moment(today)
     report = ScanReport()
     _time(_TIMED[kind], row, today, at, calendar().workdays_between, report)
     return report
