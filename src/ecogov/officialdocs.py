@@ -81,6 +81,20 @@ def new_document():
     return document
 
 
+def landscape_annex(document, title: str) -> None:
+    """A new landscape page headed 附件 and the annex's title (a table follows)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    annex = document.add_section(WD_SECTION.NEW_PAGE)
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Cm(29.7), Cm(21)
+    annex.top_margin = annex.bottom_margin = Cm(2)
+    annex.left_margin = annex.right_margin = Cm(2)
+    paragraph(document, "附件", face=HEADING_FONT, indent=False)
+    paragraph(document, title, face=TITLE_FONT, size=18, centre=True, space_after=8)
+
+
 def table(document, header, rows, widths_cm, *, size=10.5):
     """A grid table with a repeating header; ``widths_cm`` per column."""
     from docx.shared import Cm

@@ -11,6 +11,7 @@ from ecogov.officialdocs import (
     TITLE_FONT,
     bureau_name,
     chinese_date,
+    landscape_annex,
     new_document,
     paragraph,
     saved,
@@ -70,19 +71,6 @@ def _ranking_table(document, assessment: Assessment) -> None:
     middle = room / max(1, len(header) - 5)
     widths = [1.2, 4.0, *[middle] * (len(header) - 5), 1.6, 1.6, 2.0]
     table(document, header, rows, widths, size=9)
-
-
-def _landscape_annex(document, title: str) -> None:
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm
-
-    annex = document.add_section(WD_SECTION.NEW_PAGE)
-    annex.orientation = WD_ORIENT.LANDSCAPE
-    annex.page_width, annex.page_height = Cm(29.7), Cm(21)
-    annex.top_margin = annex.bottom_margin = Cm(2)
-    annex.left_margin = annex.right_margin = Cm(2)
-    paragraph(document, "附件", face=HEADING_FONT, indent=False)
-    paragraph(document, title, face=TITLE_FONT, size=18, centre=True, space_after=8)
 
 
 def ranking_title(assessment: Assessment) -> str:
@@ -170,6 +158,6 @@ def notice_docx(assessment: Assessment) -> bytes:
     paragraph(document, bureau_name(scheme.jurisdiction), right=True)
     day = timezone.localdate(assessment.published_at) if assessment.published_at else None
     paragraph(document, chinese_date(day or timezone.localdate()), right=True)
-    _landscape_annex(document, ranking_title(assessment))
+    landscape_annex(document, ranking_title(assessment))
     _ranking_table(document, assessment)
     return saved(document)

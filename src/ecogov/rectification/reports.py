@@ -21,7 +21,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ecogov.meetings.exports import chinese_numeral
-from ecogov.officialdocs import BODY_FONT, HEADING_FONT, TITLE_FONT, bureau_name, chinese_date
+from ecogov.officialdocs import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    bureau_name,
+    chinese_date,
+    landscape_annex,
+    new_document,
+)
 from ecogov.officialdocs import font as _font
 from ecogov.officialdocs import paragraph as _paragraph
 from ecogov.officialdocs import repeat_header as _repeat_header
@@ -310,19 +318,10 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
                          problems=None) -> bytes:  # fmt: skip
     """The progress report: the counts, the problems behind with their units, the
     relapses, the signature, then the table as its annex on landscape pages."""
-    import docx  # only documents need it
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm
-
     today = today or timezone.localdate()
     rows = rows_of(batch, today, problems=problems)
     counts = counts_of(rows)
-    document = docx.Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    document.styles["Normal"].font.name = BODY_FONT
+    document = new_document()
     _paragraph(document, report_title(batch), face=TITLE_FONT, size=22, centre=True,
                space_after=18)  # fmt: skip
     team = f"{batch.team}" if batch.team else "督察组"
@@ -345,14 +344,7 @@ def progress_report_docx(batch: Batch, today: datetime.date | None = None, *,
     _paragraph(document, reporting_unit(batch), right=True)
     _paragraph(document, chinese_date(today), right=True)
 
-    annex = document.add_section(WD_SECTION.NEW_PAGE)
-    annex.orientation = WD_ORIENT.LANDSCAPE
-    annex.page_width, annex.page_height = Cm(29.7), Cm(21)
-    annex.top_margin = annex.bottom_margin = Cm(2)
-    annex.left_margin = annex.right_margin = Cm(2)
-    _paragraph(document, "附件", face=HEADING_FONT, indent=False)
-    _paragraph(document, table_title(batch), face=TITLE_FONT, size=18,
-               centre=True, space_after=8)  # fmt: skip
+    landscape_annex(document, table_title(batch))
     _annex_table(document, rows)
     buffer = io.BytesIO()
     document.save(buffer)
