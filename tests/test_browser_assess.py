@@ -106,9 +106,9 @@ def test_a_scheme_from_drawing_up_to_the_published_notice(people, page_for, live
     score = assessment.scores.get(unit=people.construction)
     line = Line.objects.get(score=score, indicator__rule="cases_finished_on_time")
     section = dora.locator(f"#line-{line.pk}")
-    traces = section.locator("table.traces").inner_text()
-    assert first.number in traces and "6 days late" in traces and "-30.00" in traces
-    assert second.number in traces and "3 days late" in traces
+    traces = section.locator("table.traces").inner_text()  # written in the district's language
+    assert first.number in traces and "逾期6天" in traces and "-30.00" in traces
+    assert second.number in traces and "逾期3天" in traces
     assert dora.locator("strong.big").inner_text() == "40.00"
     assert section.locator(f"a[href='{first.get_absolute_url()}']").count() == 1
     shot(dora, "score")
@@ -121,7 +121,7 @@ def test_a_scheme_from_drawing_up_to_the_published_notice(people, page_for, live
     dora.goto(f"{url}{score.get_absolute_url()}")
     line = Line.objects.get(score=score, indicator__rule="cases_finished_on_time")
     section = dora.locator(f"#line-{line.pk}")
-    traces = section.locator("table.traces").inner_text()
+    traces = section.locator("table.traces").inner_text()  # written in the district's language
     assert first.number in traces and second.number not in traces
     assert "30.00 / 60.00" in section.locator("h2").inner_text()
     assert dora.locator("strong.big").inner_text() == "70.00"
