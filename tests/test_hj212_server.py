@@ -473,6 +473,14 @@ def answered(loggers) -> set[tuple[str, datetime.datetime]]:
     return {(logger.mn, when) for logger in loggers for when in logger.answered}
 
 
+def when_answered(loggers, count: int, timeout: float = 30) -> None:
+    """Wait until more than ``count`` uploads were answered (a busy machine takes longer
+    than a quiet one; a fixed delay made these tests fail under the rest of the suite)."""
+    deadline = time.monotonic() + timeout
+    while len(answered(loggers)) <= count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
     """The server in its own process on its own SQLite file, killed mid-run: every
     upload a logger had an answer for is in the database when it comes back."""
@@ -482,7 +490,7 @@ def test_a_sigkill_during_load_loses_no_answered_upload(tmp_path):
     writers = []
 
     def kill_soon():
-        time.sleep(1.5)
+        when_answered(loggers, 100, timeout=15)  # the play lasts 20 s
         writers.extend(children_of(server.pid))
         server.send_signal(signal.SIGKILL)
 
@@ -523,12 +531,12 @@ def test_a_writer_process_killed_alone_is_replaced_and_loses_no_answered_upload(
         before = district.loggers(range(10))
 
         def kill_soon():
-            time.sleep(1.5)
+            when_answered(before, 20, timeout=12)  # the play lasts 15 s
             os.kill(first[0], signal.SIGKILL)
 
         killer = threading.Thread(target=kill_soon)
         killer.start()
-        report = district.play(before, start=datetime.datetime(2020, 1, 1), seconds=4)
+        report = district.play(before, start=datetime.datetime(2020, 1, 1), seconds=15)
         killer.join()
         assert report.errors >= 1  # the connections whose uploads the writer held
         assert server.poll() is None, "the server outlives its writer"
