@@ -52,7 +52,9 @@ def main() -> None:
     seconds = median_time(compute, number=1, repeat=5)
     favicon = median_time(lambda: client.get("/favicon.ico"), number=20)
     scores = Score.objects.filter(assessment=yearly).count()
-    rows.append((f"compute the townships' year ({scores} bodies, 5 indicators, 2 vetoes)",
+    indicators, vetoes = yearly.scheme.indicators.count(), yearly.scheme.vetoes.count()
+    rows.append((f"compute the townships' year ({scores} bodies, {indicators} indicators, "
+                 f"{vetoes} vetoes)",
                  seconds, "the favicon", favicon))  # fmt: skip
     score = Score.objects.filter(assessment=quarterly).order_by("rank").last()
     pages = [

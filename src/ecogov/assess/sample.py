@@ -60,6 +60,9 @@ def _scheme(district, cast, code, name, period, bodies, indicators, at) -> Schem
     services.veto_add(
         scheme, name="已销号整改问题回头看发现反弹", rule="relapse", by=cast.dispatcher
     )
+    services.veto_add(
+        scheme, name="被移交纪委监委或司法机关问责", rule="referral", by=cast.dispatcher
+    )
     return services.scheme_activate(scheme, by=cast.dispatcher)
 
 
