@@ -5,6 +5,7 @@ bodies in front, the ones not passed and why, the vetoes, and the ranking as its
 from django.utils import timezone
 
 from ecogov.assess.models import Assessment, Grade, Line, PeriodKind
+from ecogov.assess.services import ranking
 from ecogov.meetings.exports import chinese_numeral
 from ecogov.officialdocs import (
     HEADING_FONT,
@@ -47,19 +48,14 @@ def _subject(assessment: Assessment) -> str:
 
 
 def ranking_rows(assessment: Assessment):
-    scores = assessment.scores.select_related("unit").order_by("rank", "unit__order")
-    indicators = list(assessment.scheme.indicators.all())
-    lines = {}
-    for line in Line.objects.filter(score__assessment=assessment, kind=Line.Kind.COMPUTED):
-        lines[(line.score_id, line.indicator_id)] = line.points
-    manual = {}
-    for line in Line.objects.filter(score__assessment=assessment, kind=Line.Kind.MANUAL):
-        manual[line.score_id] = manual.get(line.score_id, 0) + line.points
+    scores = list(assessment.scores.select_related("unit").order_by("rank", "unit__order"))
+    indicators, entries = ranking(assessment, scores)
     rows = []
-    for score in scores:
-        values = [str(lines.get((score.pk, i.pk), "")) for i in indicators]
+    for entry in entries:
+        score = entry["score"]
+        values = [str(line.points) if line else "" for line in entry["cells"]]
         rows.append([str(score.rank or ""), score.unit.name, *values,
-                     str(manual.get(score.pk, "")), str(score.total),
+                     str(entry["manual"]) if entry["manual"] else "", str(score.total),
                      "一票否决" if score.vetoed else GRADE_NAMES.get(score.grade, "")])  # fmt: skip
     header = ["名次", "被考核单位", *[i.name for i in indicators], "加减分", "总分", "等次"]
     return header, rows

@@ -170,11 +170,15 @@ def returns_overruled(bodies, start, end, today, params):
         unit__in=bodies, status=Assignment.Status.RETURNED, role=Assignment.Role.LEAD,
         assigned_at__date__gte=start, assigned_at__date__lte=end,
     ).select_related("case")  # fmt: skip
-    for assignment in returned.order_by("assigned_at", "pk"):
-        again = Assignment.objects.filter(
-            case=assignment.case_id, unit=assignment.unit_id, role=Assignment.Role.LEAD,
-            assigned_at__gt=assignment.assigned_at,
-        ).exists()  # fmt: skip
+    returned = list(returned.order_by("assigned_at", "pk"))
+    leads = defaultdict(list)
+    for case_id, unit_id, at in Assignment.objects.filter(
+        case__in={a.case_id for a in returned}, role=Assignment.Role.LEAD
+    ).values_list("case", "unit", "assigned_at"):
+        leads[(case_id, unit_id)].append(at)
+    for assignment in returned:
+        again = any(at > assignment.assigned_at
+                    for at in leads[(assignment.case_id, assignment.unit_id)])  # fmt: skip
         if again:
             case = assignment.case
             found[assignment.unit_id].append(Fact(
@@ -385,7 +389,7 @@ def escalated_to_discipline(bodies, start, end, today, params):
     ).exclude(item__state=Item.State.CANCELLED).select_related("item")  # fmt: skip
     seen = set()
     for event in events.order_by("at", "pk"):
-        if event.item_id in seen or Stage.DISCIPLINE > event.item.stage:
+        if event.item_id in seen:
             continue
         seen.add(event.item_id)
         item = event.item

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 
 from ecogov.assess import services
@@ -138,7 +139,7 @@ def _objection(assessment: Assessment, cast, day: datetime.date) -> None:
     """The unit that lost most on one computed line objects; the bureau accepts half."""
     line = (
         Line.objects.filter(score__assessment=assessment, kind=Line.Kind.COMPUTED)
-        .exclude(points=models_weight())
+        .exclude(points=F("indicator__weight"))
         .select_related("score__unit", "indicator")
         .order_by("points", "pk")
         .first()
@@ -155,9 +156,3 @@ def _objection(assessment: Assessment, cast, day: datetime.date) -> None:
         objection, accept=True, by=cast.dispatcher, at=_at(day + datetime.timedelta(days=2), 15),
         reason="经核实，其中部分事项延期经区政府批准，相应扣分予以核减。", points=services.cents(restored),
     )  # fmt: skip
-
-
-def models_weight():
-    from django.db.models import F
-
-    return F("indicator__weight")

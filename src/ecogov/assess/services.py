@@ -144,7 +144,8 @@ def scheme_create(*, jurisdiction, code: str, name: str, period: str, bodies: st
                         bodies=bodies, source=text_of(source, "", required=False, limit=300),
                         created_at=at, created_by=by)  # fmt: skip
         for key, value in options.items():
-            require(key in SETTINGS, f"unknown setting {key}")
+            if key not in SETTINGS:
+                raise TypeError(f"scheme_create() got an unknown setting {key!r}")
             setattr(scheme, key, value)
         _check_settings(scheme)
         scheme.save()
@@ -531,6 +532,32 @@ def assessment_release(assessment: Assessment, *, by, at=None) -> Assessment:
     return assessment
 
 
+def objections_open(assessment: Assessment, today: datetime.date) -> bool:
+    """Whether the assessed bodies may still object (released, inside the window)."""
+    return (assessment.state == Assessment.State.RELEASED
+            and assessment.objections_until is not None
+            and today <= assessment.objections_until)  # fmt: skip
+
+
+def ranking(assessment: Assessment, scores) -> tuple[list[Indicator], list[dict]]:
+    """The ranking as pages and documents show it: per score, its computed lines in the
+    scheme's order, its manual points and the names of its vetoes."""
+    indicators = list(assessment.scheme.indicators.all())
+    entries = {score.pk: {"cells": {}, "manual": Decimal(0), "vetoes": []} for score in scores}
+    for line in Line.objects.filter(score__in=scores).select_related("indicator"):
+        entry = entries[line.score_id]
+        if line.kind == Line.Kind.COMPUTED:
+            entry["cells"][line.indicator_id] = line
+        elif line.kind == Line.Kind.MANUAL:
+            entry["manual"] += line.points
+        else:
+            entry["vetoes"].append(line.name)
+    rows = [{"score": score, "cells": [entries[score.pk]["cells"].get(i.pk) for i in indicators],
+             "manual": entries[score.pk]["manual"], "vetoes": entries[score.pk]["vetoes"]}
+            for score in scores]  # fmt: skip
+    return indicators, rows
+
+
 def may_object(user, score: Score) -> bool:
     return bool(user.is_authenticated and user.role == Role.LIAISON
                 and user.unit_id == score.unit_id)  # fmt: skip
@@ -541,8 +568,7 @@ def objection_enter(line: Line, *, text: str, by, files, points=None, at=None) -
     require(may_object(by, score), _("Only the assessed unit objects to its lines."),
             permission=True)  # fmt: skip
     at, today = moment(at)
-    require(assessment.state == Assessment.State.RELEASED and assessment.objections_until
-            and today <= assessment.objections_until,
+    require(objections_open(assessment, today),
             _("Objections are taken only while the result is open for them."))  # fmt: skip
     text = text_of(text, _("The objection"), limit=4000)
     points = points_of(points, _("The points claimed"), required=False, negative=True)

@@ -159,27 +159,6 @@ def scheme_act(request, pk: int, action: str):
     return redirect(target["url"])
 
 
-def _ranking(assessment: Assessment, scores):
-    indicators = list(assessment.scheme.indicators.all())
-    lines = Line.objects.filter(score__in=scores).select_related("indicator")
-    by_score: dict[int, dict] = {}
-    for line in lines:
-        by_score.setdefault(line.score_id, {"cells": {}, "manual": 0, "vetoes": []})
-        entry = by_score[line.score_id]
-        if line.kind == Line.Kind.COMPUTED:
-            entry["cells"][line.indicator_id] = line
-        elif line.kind == Line.Kind.MANUAL:
-            entry["manual"] += line.points
-        else:
-            entry["vetoes"].append(line.name)
-    rows = []
-    for score in scores:
-        entry = by_score.get(score.pk, {"cells": {}, "manual": 0, "vetoes": []})
-        rows.append({"score": score, "cells": [entry["cells"].get(i.pk) for i in indicators],
-                     "manual": entry["manual"], "vetoes": entry["vetoes"]})  # fmt: skip
-    return indicators, rows
-
-
 @login_required
 def assessment_detail(request, pk: int):
     _section(request)
@@ -188,7 +167,7 @@ def assessment_detail(request, pk: int):
     )
     scores = access.scope(request.user, assessment.scores.select_related("unit"))
     scores = list(scores.order_by("rank", "unit__order"))
-    indicators, rows = _ranking(assessment, scores)
+    indicators, rows = services.ranking(assessment, scores)
     pending = Objection.objects.filter(line__score__assessment=assessment,
                                        state=Objection.State.PENDING)  # fmt: skip
     context = {
@@ -269,9 +248,7 @@ def score_detail(request, pk: int):
         "may_run": may_run,
         "draft": assessment.state == Assessment.State.DRAFT,
         "may_object": services.may_object(request.user, score)
-        and assessment.state == Assessment.State.RELEASED
-        and assessment.objections_until is not None
-        and today <= assessment.objections_until,
+        and services.objections_open(assessment, today),
         "incidents": assessment.scheme.vetoes.filter(rule=INCIDENT),
         "trend": _trend(request.user, score),
     }
@@ -385,7 +362,7 @@ def public_detail(request, pk: int):
     if assessment is None:
         raise Http404(_("No such published assessment."))
     scores = list(assessment.scores.select_related("unit").order_by("rank", "unit__order"))
-    indicators, rows = _ranking(assessment, scores)
+    indicators, rows = services.ranking(assessment, scores)
     return render(request, "assess/public_detail.html",
                   {"assessment": assessment, "indicators": indicators, "rows": rows,
                    "title": documents.ranking_title(assessment)})  # fmt: skip
