@@ -571,12 +571,15 @@ def test_the_simulator_plays_exceedances_missing_hours_and_bad_frames(registered
                                      faults=simulator.Faults(exceed=0.05, missing=0.05, garbage=0.05),
                                      start=datetime.datetime(2026, 1, 1))  # fmt: skip
         await server.stop()
-        return report
+        return report, server.counters.rejected
 
-    report = run(scenario)
+    report, refused = run(scenario)
     assert report.errors == 0 and report.answered == report.sent == Packet.objects.count()
     assert report.skipped > 0 and report.garbage > 0
-    assert Rejection.objects.count() == report.garbage
+    # Two counts, so that a failure says whether the server missed a bad frame or lost
+    # the record of one it refused (once seen on PostgreSQL under load: 19 of 20).
+    reasons = list(Rejection.objects.values_list("reason", flat=True))
+    assert (refused, len(reasons)) == (report.garbage, report.garbage), reasons
     assert Reading.objects.filter(exceeded=True).exists()
 
 
