@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ecogov.rectification",
     "ecogov.sanctions",
     "ecogov.assess",
+    "ecogov.enterprises",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",
