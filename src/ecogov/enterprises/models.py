@@ -166,3 +166,52 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("enterprises:project", args=[self.pk])
+
+
+class Permit(models.Model):
+    """A discharge permit (排污许可证) of a pollution source, with what it permits."""
+
+    class Class(models.TextChoices):
+        KEY = "key", _("key management (重点管理)")
+        SIMPLIFIED = "simplified", _("simplified management (简化管理)")
+        REGISTRATION = "registration", _("registration (登记管理)")
+
+    source = models.ForeignKey(
+        "sources.Source", verbose_name=_("pollution source"), on_delete=models.PROTECT,
+        related_name="permits",
+    )  # fmt: skip
+    number = models.CharField(_("permit number"), max_length=40, unique=True)
+    management = models.CharField(_("management class"), max_length=12, choices=Class.choices)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    # [{"factor": "w01018", "name": "化学需氧量", "limit": "100", "unit": "mg/L",
+    #   "tonnes": "12.5"}]: the permitted pollutants, their concentration limits and the
+    # permitted annual amount where the permit sets one.
+    pollutants = models.JSONField(_("permitted pollutants"), default=list, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    override = models.OneToOneField(
+        Override, verbose_name=_("override of the blacklist bar"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="permit",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("discharge permit")
+        verbose_name_plural = _("discharge permits")
+        ordering = ["-valid_until", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+    def valid_on(self, day: datetime.date) -> bool:
+        if self.revoked_on is not None and day >= self.revoked_on:
+            return False
+        return self.valid_from <= day <= self.valid_until

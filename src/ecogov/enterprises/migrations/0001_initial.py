@@ -441,6 +441,177 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
+            name="HistoricalPermit",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(db_index=True, max_length=40, verbose_name="permit number"),
+                ),
+                (
+                    "management",
+                    models.CharField(
+                        choices=[
+                            ("key", "key management (重点管理)"),
+                            ("simplified", "simplified management (简化管理)"),
+                            ("registration", "registration (登记管理)"),
+                        ],
+                        max_length=12,
+                        verbose_name="management class",
+                    ),
+                ),
+                ("issuer", models.CharField(blank=True, max_length=100, verbose_name="issued by")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "pollutants",
+                    models.JSONField(blank=True, default=list, verbose_name="permitted pollutants"),
+                ),
+                ("revoked_on", models.DateField(blank=True, null=True, verbose_name="revoked on")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.source",
+                        verbose_name="pollution source",
+                    ),
+                ),
+                (
+                    "override",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="enterprises.override",
+                        verbose_name="override of the blacklist bar",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical discharge permit",
+                "verbose_name_plural": "historical discharge permits",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Permit",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=40, unique=True, verbose_name="permit number"),
+                ),
+                (
+                    "management",
+                    models.CharField(
+                        choices=[
+                            ("key", "key management (重点管理)"),
+                            ("simplified", "simplified management (简化管理)"),
+                            ("registration", "registration (登记管理)"),
+                        ],
+                        max_length=12,
+                        verbose_name="management class",
+                    ),
+                ),
+                ("issuer", models.CharField(blank=True, max_length=100, verbose_name="issued by")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "pollutants",
+                    models.JSONField(blank=True, default=list, verbose_name="permitted pollutants"),
+                ),
+                ("revoked_on", models.DateField(blank=True, null=True, verbose_name="revoked on")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "override",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="permit",
+                        to="enterprises.override",
+                        verbose_name="override of the blacklist bar",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="permits",
+                        to="sources.source",
+                        verbose_name="pollution source",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "discharge permit",
+                "verbose_name_plural": "discharge permits",
+                "ordering": ["-valid_until", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
             name="Project",
             fields=[
                 (
