@@ -122,7 +122,7 @@ class AssessRankOut(Schema):
     """One body's row of the ranking; its lines are at /assess/scores/{id}."""
 
     id: int
-    unit: str = Field(..., alias="unit.name")
+    unit: str = Field(..., alias="body.name")
     total: Decimal
     grade: one_of("", *Grade.values)
     vetoed: bool
@@ -152,8 +152,8 @@ def assessment_list(request, scheme: Id | None = None,
 
 
 def _with_ranking(user, assessment: Assessment) -> Assessment:
-    scores = access.scope(user, assessment.scores.select_related("unit"))
-    assessment.ranking = list(scores.order_by("rank", "unit__order", "pk"))
+    scores = access.scope(user, assessment.scores.select_related("unit", "source"))
+    assessment.ranking = list(scores.order_by("rank", "unit__order", "source__name", "pk"))
     return assessment
 
 
@@ -225,7 +225,9 @@ class AssessScoreOut(AssessRankOut):
 def score_detail(request, score_id: Id):
     """A body's score: every line, the records that moved its points, its objections."""
     user = request.user
-    score = access.obtain(user, Score.objects.select_related("assessment", "unit"), score_id)
+    score = access.obtain(
+        user, Score.objects.select_related("assessment", "unit", "source"), score_id
+    )
     lines = access.scope(user, score.lines.select_related("indicator", "veto"))
     score.lines_seen = lines.prefetch_related(
         Prefetch("traces", queryset=Trace.objects.order_by("on", "pk")),

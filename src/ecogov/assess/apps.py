@@ -8,6 +8,7 @@ class AssessConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        from ecogov.assess import credit  # noqa: F401 (registers the credit rules)
         from ecogov.assess.rules import register
 
         register()

@@ -48,13 +48,17 @@ def _subject(assessment: Assessment) -> str:
 
 
 def ranking_rows(assessment: Assessment):
-    scores = list(assessment.scores.select_related("unit").order_by("rank", "unit__order"))
+    scores = list(
+        assessment.scores.select_related("unit", "source").order_by(
+            "rank", "unit__order", "source__name"
+        )
+    )
     indicators, entries = ranking(assessment, scores)
     rows = []
     for entry in entries:
         score = entry["score"]
         values = [str(line.points) if line else "" for line in entry["cells"]]
-        rows.append([str(score.rank or ""), score.unit.name, *values,
+        rows.append([str(score.rank or ""), score.body.name, *values,
                      str(entry["manual"]) if entry["manual"] else "", str(score.total),
                      "一票否决" if score.vetoed else GRADE_NAMES.get(score.grade, "")])  # fmt: skip
     header = ["名次", "被考核单位", *[i.name for i in indicators], "加减分", "总分", "等次"]
@@ -90,7 +94,11 @@ def ranking_docx(assessment: Assessment) -> bytes:
 
 
 def notice_lines(assessment: Assessment) -> list[tuple[str, list[str]]]:
-    scores = list(assessment.scores.select_related("unit").order_by("rank", "unit__order"))
+    scores = list(
+        assessment.scores.select_related("unit", "source").order_by(
+            "rank", "unit__order", "source__name"
+        )
+    )
     scheme = assessment.scheme
     counts = {grade: [s for s in scores if s.grade == grade] for grade in GRADE_NAMES}
     opening = (
@@ -102,13 +110,13 @@ def notice_lines(assessment: Assessment) -> list[tuple[str, list[str]]]:
         "、".join(f"{GRADE_NAMES[g]}{len(counts[g])}个" for g in GRADE_NAMES if counts[g]) + "。"
     ]
     if counts[Grade.EXCELLENT]:
-        names = "、".join(s.unit.name for s in counts[Grade.EXCELLENT])
+        names = "、".join(s.body.name for s in counts[Grade.EXCELLENT])
         results.append(f"考核等次为优秀的单位：{names}，予以通报表扬。")
     failed = counts[Grade.FAILED]
     criticism = []
     for score in failed:
         why = _why(score)
-        criticism.append(f"{score.unit.name}（{score.total}分）：{why}")
+        criticism.append(f"{score.body.name}（{score.total}分）：{why}")
     if failed:
         criticism.insert(0, "以下单位考核等次为不合格，予以通报批评，限期整改，"
                             "并将整改情况书面报送区生态环境局：")  # fmt: skip

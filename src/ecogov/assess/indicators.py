@@ -314,32 +314,46 @@ def _township_grids(bodies) -> dict[int, list[int]]:
     return grids
 
 
-@rule("monitoring_compliance", gettext_lazy("online-monitoring compliance of the sources"),
-      bodies=[Bodies.TOWNSHIPS])  # fmt: skip
-def monitoring_compliance(bodies, start, end, today, params):
-    from ecogov.monitoring.models import Point
-    from ecogov.monitoring.stats import rates
-
-    found = defaultdict(list)
+def period_moments(start, end, today) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end] as local moments, the end not after today."""
     zone = timezone.get_current_timezone()
     begin = datetime.datetime.combine(start, datetime.time(), zone)
     stop = datetime.datetime.combine(min(end, today) + datetime.timedelta(days=1),
                                      datetime.time(), zone)  # fmt: skip
+    return begin, stop
+
+
+def compliance_facts(points, start, end, today) -> list[tuple[object, Fact]]:
+    """Each source point's checked hours in the period and the share within the limits."""
+    from ecogov.monitoring.models import Point
+    from ecogov.monitoring.stats import rates
+
+    points = points.filter(kind=Point.Kind.SOURCE)
+    rollup = rates(points, *period_moments(start, end, today))
+    facts = []
+    for point in points.order_by("pk"):
+        own = rollup.points.get(point.pk)
+        if own is None or not own.checked:
+            continue
+        rate = Decimal(own.compliant) / Decimal(own.checked)
+        facts.append((point, Fact(
+            f"point:{point.pk}", point.name, point.get_absolute_url(),
+            _("%(compliant)d of %(checked)d checked hours within the limits") % {
+                "compliant": own.compliant, "checked": own.checked},
+            None, weight=Decimal(own.checked), score=rate,
+        )))  # fmt: skip
+    return facts
+
+
+@rule("monitoring_compliance", gettext_lazy("online-monitoring compliance of the sources"),
+      bodies=[Bodies.TOWNSHIPS])  # fmt: skip
+def monitoring_compliance(bodies, start, end, today, params):
+    from ecogov.monitoring.models import Point
+
+    found = defaultdict(list)
     for unit_id, grids in _township_grids(bodies).items():
         points = Point.objects.filter(Q(grid__in=grids) | Q(grid__parent__in=grids))
-        points = points.filter(kind=Point.Kind.SOURCE)
-        rollup = rates(points, begin, stop)
-        for point in points.order_by("pk"):
-            own = rollup.points.get(point.pk)
-            if own is None or not own.checked:
-                continue
-            rate = Decimal(own.compliant) / Decimal(own.checked)
-            found[unit_id].append(Fact(
-                f"point:{point.pk}", point.name, point.get_absolute_url(),
-                _("%(compliant)d of %(checked)d checked hours within the limits") % {
-                    "compliant": own.compliant, "checked": own.checked},
-                None, weight=Decimal(own.checked), score=rate,
-            ))  # fmt: skip
+        found[unit_id] = [fact for _point, fact in compliance_facts(points, start, end, today)]
     return found
 
 

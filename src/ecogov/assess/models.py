@@ -26,6 +26,10 @@ from ecogov.uploads import StoredName
 class Bodies(models.TextChoices):
     UNITS = "units", _("member units")
     TOWNSHIPS = "townships", _("townships and streets")
+    # The environmental credit rating (企业环境信用评价, 环发〔2013〕150号) is a scheme
+    # like the others: indicators computed from the record, manual items with evidence,
+    # a publicity period with objections, publication; its grades are the four colours.
+    ENTERPRISES = "companies", _("enterprises (environmental credit)")
 
 
 class PeriodKind(models.TextChoices):
@@ -54,6 +58,9 @@ class Scheme(models.Model):
     bodies = models.CharField(_("assessed bodies"), max_length=10, choices=Bodies.choices)
     units = models.ManyToManyField(
         "org.Unit", verbose_name=_("assessed units"), blank=True, related_name="+"
+    )
+    sources = models.ManyToManyField(
+        "sources.Source", verbose_name=_("rated enterprises"), blank=True, related_name="+"
     )
     total = models.DecimalField(_("full marks"), max_digits=6, decimal_places=2, default=100)
     bonus_cap = models.DecimalField(_("bonus points at most"), max_digits=5, decimal_places=2,
@@ -196,18 +203,33 @@ class Grade(models.TextChoices):
     GOOD = "good", _("good")
     PASSED = "passed", _("passed")
     FAILED = "failed", _("not passed")
+    # The credit grades, best first (the scheme's three lines split them as they split
+    # the assessment's; a veto gives red whatever the score).
+    GREEN = "green", _("environmentally trustworthy (green)")
+    BLUE = "blue", _("environmentally good (blue)")
+    YELLOW = "yellow", _("environmental warning (yellow)")
+    RED = "red", _("environmentally untrustworthy (red)")
+
+
+CREDIT_GRADES = (Grade.GREEN, Grade.BLUE, Grade.YELLOW, Grade.RED)
 
 
 class Score(models.Model):
     """One assessed body's result in a period."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    # The assessed body: a unit, or for a credit rating an enterprise (pollution source).
     unit = models.ForeignKey("org.Unit", verbose_name=_("assessed unit"), on_delete=models.PROTECT,
-                             related_name="+")  # fmt: skip
+                             null=True, blank=True, related_name="+")  # fmt: skip
+    source = models.ForeignKey("sources.Source", verbose_name=_("rated enterprise"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+")  # fmt: skip
     total = models.DecimalField(_("score"), max_digits=7, decimal_places=2, default=0)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     vetoed = models.BooleanField(_("vetoed"), default=False)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    # A credit grade raised by an approved credit repair (信用修复); ``Repair`` keeps how.
+    repaired_grade = models.CharField(_("grade after credit repair"), max_length=10,
+                                      choices=Grade.choices, blank=True)  # fmt: skip
 
     class Meta:
         verbose_name = _("score")
@@ -215,13 +237,26 @@ class Score(models.Model):
         ordering = ["assessment", "rank", "unit__order"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "unit"], name="score_unique_unit"),
+            models.UniqueConstraint(fields=["assessment", "source"], name="score_unique_source"),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, source__isnull=True)
+                | models.Q(unit__isnull=True, source__isnull=False),
+                name="score_one_body",
+            ),
         ]
 
+    GRADES = Grade.choices  # for templates: the name of a grade held in another field
+
     def __str__(self):
-        return f"{self.unit} {self.total}"
+        return f"{self.body} {self.total}"
 
     def get_absolute_url(self):
         return reverse("assess:score", args=[self.pk])
+
+    @property
+    def body(self):
+        """The assessed unit or the rated enterprise."""
+        return self.unit if self.unit_id else self.source
 
 
 class Line(models.Model):
@@ -328,3 +363,43 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.line} {self.get_state_display()}"
+
+
+class Repair(models.Model):
+    """信用修复: an enterprise rated yellow or red that has rectified applies, with
+    evidence and after a waiting time, for its grade to be raised; the bureau approves
+    (the grade rises one step) or refuses with a reason."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="repairs")
+    text = models.TextField(_("what was rectified"))
+    evidence = models.FileField(_("evidence"), upload_to=StoredName("assess/%Y/%m/", "evidence"))
+    evidence_kind = models.CharField(max_length=8, blank=True)
+    applied_at = models.DateTimeField(_("applied at"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"),
+                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.PENDING)  # fmt: skip
+    grade_before = models.CharField(_("grade before"), max_length=10, choices=Grade.choices)
+    grade_after = models.CharField(_("grade after"), max_length=10, choices=Grade.choices,
+                                   blank=True)  # fmt: skip
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("credit repair")
+        verbose_name_plural = _("credit repairs")
+        ordering = ["-applied_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.score.body} {self.get_grade_before_display()}"

@@ -13,7 +13,7 @@ from django.db.models import Q
 from ecogov import access
 from ecogov.access import NOTHING, VIEW, home_jurisdictions
 from ecogov.accounts.models import Role
-from ecogov.assess.models import Assessment, Line, Objection, Scheme, Score, Trace
+from ecogov.assess.models import Assessment, Line, Objection, Repair, Scheme, Score, Trace
 
 OVERSEERS = (Role.DISPATCHER, Role.LEADER, Role.INSPECTOR)
 
@@ -56,3 +56,4 @@ def register() -> None:
     access.register(Line, _part("score"))
     access.register(Trace, _part("line__score"))
     access.register(Objection, _part("line__score"))
+    access.register(Repair, _part("score"))

@@ -37,6 +37,7 @@ from ecogov.assess.models import (
     Veto,
 )
 from ecogov.org.models import Unit
+from ecogov.sources.models import Source
 from ecogov.standards.workdays import CalendarUnknown
 from ecogov.supervision.clocks import calendar
 from ecogov.supervision.notify import Message, notify, people_of
@@ -117,9 +118,30 @@ def last_ended_period(kind: str, today: datetime.date) -> str:
 # --- schemes ----------------------------------------------------------------------------
 
 
-def default_bodies(jurisdiction, bodies: str) -> list[Unit]:
+def default_bodies(jurisdiction, bodies: str) -> list:
+    """The bodies a scheme assesses unless it names them: the jurisdiction's member units,
+    or its townships and streets, or for a credit rating its key enterprises in operation
+    that have a credit code (环发〔2013〕150号 第三条: key monitored enterprises first)."""
+    if bodies == Bodies.ENTERPRISES:
+        return list(Source.objects.filter(jurisdiction=jurisdiction, key=True)
+                    .exclude(status=Source.Status.CLOSED).exclude(uscc="")
+                    .order_by("name", "pk"))  # fmt: skip
     kinds = TOWNSHIP_KINDS if bodies == Bodies.TOWNSHIPS else UNIT_KINDS
     return list(Unit.objects.filter(jurisdiction=jurisdiction, is_active=True, kind__in=kinds))
+
+
+def scheme_bodies(scheme: Scheme) -> list:
+    """The units, or the enterprises, the scheme assesses, in their order."""
+    if scheme.bodies == Bodies.ENTERPRISES:
+        return list(scheme.sources.order_by("name", "pk"))
+    return list(scheme.units.order_by("order", "pk"))
+
+
+def _set_bodies(scheme: Scheme, bodies: list) -> None:
+    if scheme.bodies == Bodies.ENTERPRISES:
+        scheme.sources.set(bodies)
+    else:
+        scheme.units.set(bodies)
 
 
 def scheme_create(*, jurisdiction, code: str, name: str, period: str, bodies: str, by,
@@ -136,7 +158,8 @@ def scheme_create(*, jurisdiction, code: str, name: str, period: str, bodies: st
             _("A scheme with this code exists; revise it for a new version."))  # fmt: skip
     units = list(units) if units is not None else default_bodies(jurisdiction, bodies)
     require(units, _("A scheme needs at least one assessed body."))
-    require(all(u.jurisdiction_id == jurisdiction.pk for u in units),
+    expected = Source if bodies == Bodies.ENTERPRISES else Unit
+    require(all(isinstance(u, expected) and u.jurisdiction_id == jurisdiction.pk for u in units),
             _("The assessed units must belong to the scheme's jurisdiction."))  # fmt: skip
     at, _day = moment(at)
     with transaction.atomic():
@@ -149,7 +172,7 @@ def scheme_create(*, jurisdiction, code: str, name: str, period: str, bodies: st
             setattr(scheme, key, value)
         _check_settings(scheme)
         scheme.save()
-        scheme.units.set(units)
+        _set_bodies(scheme, units)
     return scheme
 
 
@@ -210,7 +233,7 @@ def indicator_remove(indicator: Indicator, *, by) -> None:
 def veto_add(scheme: Scheme, *, name: str, rule: str, by) -> Veto:
     _require_editable(scheme, by)
     name = text_of(name, _("The condition"), limit=100)
-    require(rule == INCIDENT or rule in VETO_RULES,
+    require(rule == INCIDENT or (rule in VETO_RULES and scheme.bodies in VETO_RULES[rule].bodies),
             _("The record cannot compute “%(rule)s”.") % {"rule": rule})  # fmt: skip
     return Veto.objects.create(scheme=scheme, name=name, rule=rule)
 
@@ -236,9 +259,10 @@ def scheme_problems(scheme: Scheme) -> list[str]:
             problems.append(_("The record cannot compute “%(name)s” for these bodies.") % {
                 "name": indicator.name})  # fmt: skip
     for veto in scheme.vetoes.all():
-        if veto.rule != INCIDENT and veto.rule not in VETO_RULES:
+        known = VETO_RULES.get(veto.rule)
+        if veto.rule != INCIDENT and (known is None or scheme.bodies not in known.bodies):
             problems.append(_("The record cannot compute “%(name)s”.") % {"name": veto.name})
-    if not scheme.units.exists():
+    if not scheme_bodies(scheme):
         problems.append(_("A scheme needs at least one assessed body."))
     return problems
 
@@ -269,11 +293,11 @@ def scheme_revise(scheme: Scheme, *, by, at=None) -> Scheme:
     version = max(s.version for s in latest) + 1
     with transaction.atomic():
         copy = Scheme.objects.get(pk=scheme.pk)
-        units = list(scheme.units.all())
+        bodies = scheme_bodies(scheme)
         copy.pk, copy.id, copy.version, copy.state = None, None, version, Scheme.State.DRAFT
         copy.created_at, copy.created_by = at, by
         copy.save()
-        copy.units.set(units)
+        _set_bodies(copy, bodies)
         for indicator in scheme.indicators.all():
             indicator.pk, indicator.scheme = None, copy
             indicator.save()
@@ -327,10 +351,11 @@ def _add_traces(line: Line, traces) -> None:
 
 def _compute(assessment: Assessment, today: datetime.date) -> None:
     scheme = assessment.scheme
-    bodies = list(scheme.units.order_by("order", "pk"))
+    bodies = scheme_bodies(scheme)
+    field = "source" if scheme.bodies == Bodies.ENTERPRISES else "unit"
     scores = {}
-    for unit in bodies:
-        scores[unit.pk], _new = Score.objects.get_or_create(assessment=assessment, unit=unit)
+    for body in bodies:
+        scores[body.pk], _new = Score.objects.get_or_create(assessment=assessment, **{field: body})
     Line.objects.filter(score__assessment=assessment, kind=Line.Kind.COMPUTED).delete()
     Line.objects.filter(score__assessment=assessment, kind=Line.Kind.VETO,
                         entered_by=None).delete()  # fmt: skip
@@ -363,7 +388,7 @@ def _compute(assessment: Assessment, today: datetime.date) -> None:
 def _settle(assessment: Assessment) -> None:
     """Each body's total, grade and rank from its lines; the digest of the result."""
     scheme = assessment.scheme
-    scores = list(assessment.scores.select_related("unit").prefetch_related("lines"))
+    scores = list(assessment.scores.select_related("unit", "source").prefetch_related("lines"))
     for score in scores:
         lines = list(score.lines.all())
         computed = sum((ln.points for ln in lines if ln.kind == Line.Kind.COMPUTED), Decimal(0))
@@ -373,7 +398,7 @@ def _settle(assessment: Assessment) -> None:
         score.total = max(Decimal(0), cents(computed + bonus + minus))
         score.vetoed = any(ln.kind == Line.Kind.VETO for ln in lines)
         score.grade = _grade(scheme, score)
-    scores.sort(key=lambda s: (s.vetoed, -s.total, s.unit.order, s.unit.pk))
+    scores.sort(key=lambda s: (s.vetoed, -s.total, *body_order(s)))
     previous, rank = None, 0
     for place, score in enumerate(scores, start=1):
         if previous is None or (score.vetoed, score.total) != previous:
@@ -385,7 +410,20 @@ def _settle(assessment: Assessment) -> None:
     assessment.save(update_fields=["digest"])
 
 
+def body_order(score: Score) -> tuple:
+    """Among equal scores: units in their order, enterprises by name."""
+    if score.unit_id:
+        return (score.unit.order, "", score.unit.pk)
+    return (0, score.source.name, score.source.pk)
+
+
 def _grade(scheme: Scheme, score: Score) -> str:
+    if scheme.bodies == Bodies.ENTERPRISES:  # the credit grades; a veto gives red
+        if score.vetoed or score.total < scheme.pass_mark:
+            return Grade.RED
+        if score.total >= scheme.excellent:
+            return Grade.GREEN
+        return Grade.BLUE if score.total >= scheme.good else Grade.YELLOW
     if score.vetoed or score.total < scheme.pass_mark:
         return Grade.FAILED
     if score.total >= scheme.excellent:
@@ -399,8 +437,11 @@ def digest_of(assessment: Assessment) -> str:
     """A digest of every line and trace: the same record gives the same digest."""
     parts = []
     lines = Line.objects.filter(score__assessment=assessment).select_related("score")
-    for line in lines.order_by("score__unit_id", "kind", "indicator_id", "veto_id", "name", "pk"):
-        parts.append(f"{line.score.unit_id}|{line.kind}|{line.name}|{line.points}|{line.summary}")
+    lines = lines.order_by("score__unit_id", "score__source_id", "kind", "indicator_id", "veto_id",
+                           "name", "pk")  # fmt: skip
+    for line in lines:
+        body = line.score.unit_id or f"s{line.score.source_id}"
+        parts.append(f"{body}|{line.kind}|{line.name}|{line.points}|{line.summary}")
         for trace in line.traces.order_by("ref", "note", "points"):
             parts.append(f" {trace.ref}|{trace.note}|{trace.points}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -559,6 +600,10 @@ def ranking(assessment: Assessment, scores) -> tuple[list[Indicator], list[dict]
 
 
 def may_object(user, score: Score) -> bool:
+    """The assessed unit's liaison; for an enterprise, which has no account, the bureau
+    enters the objection it received in writing during the publicity."""
+    if score.source_id:
+        return runs(user, score.assessment.scheme)
     return bool(user.is_authenticated and user.role == Role.LIAISON
                 and user.unit_id == score.unit_id)  # fmt: skip
 
@@ -583,7 +628,7 @@ def objection_enter(line: Line, *, text: str, by, files, points=None, at=None) -
         notify(people_of(units=[], roles=[Role.DISPATCHER],
                          jurisdiction=assessment.scheme.jurisdiction),
                Message(_("Objection to %(line)s by %(unit)s") % {
-                   "line": line.name, "unit": score.unit}, url=score.get_absolute_url()), at)  # fmt: skip
+                   "line": line.name, "unit": score.body}, url=score.get_absolute_url()), at)  # fmt: skip
     return objection
 
 

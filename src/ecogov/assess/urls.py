@@ -18,4 +18,5 @@ urlpatterns = [
     path("scores/<int:pk>/act/<str:action>/", views.score_act, name="score_act"),
     path("lines/<int:pk>/evidence/", views.line_evidence, name="line_evidence"),
     path("objections/<int:pk>/evidence/", views.objection_evidence, name="objection_evidence"),
+    path("repairs/<int:pk>/evidence/", views.repair_evidence, name="repair_evidence"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ecogov import access, uploads
 from ecogov.assess import behind as behind_list
-from ecogov.assess import documents, services
+from ecogov.assess import credit, documents, services
 from ecogov.assess.indicators import INCIDENT, RULES, VETO_RULES
 from ecogov.assess.models import (
     Assessment,
@@ -22,6 +22,7 @@ from ecogov.assess.models import (
     Method,
     Objection,
     PeriodKind,
+    Repair,
     Scheme,
     Score,
     Trace,
@@ -90,7 +91,7 @@ def scheme_detail(request, pk: int):
         "scheme": scheme,
         "indicators": scheme.indicators.all(),
         "vetoes": scheme.vetoes.all(),
-        "units": scheme.units.order_by("order"),
+        "units": services.scheme_bodies(scheme),
         "versions": Scheme.objects.filter(jurisdiction=scheme.jurisdiction_id, code=scheme.code),
         "assessments": scheme.assessments.order_by("-end"),
         "problems": services.scheme_problems(scheme),
@@ -99,7 +100,7 @@ def scheme_detail(request, pk: int):
         "rules": [r for r in RULES.values() if scheme.bodies in r.bodies],
         "veto_rules": [
             (INCIDENT, _("recorded by the bureau with evidence")),
-            *((r.name, r.label) for r in VETO_RULES.values()),
+            *((r.name, r.label) for r in VETO_RULES.values() if scheme.bodies in r.bodies),
         ],  # fmt: skip
         "methods": Method.choices,
         "item_kinds": [(k.value, k.label) for k in Kind if k in OWN_KINDS],
@@ -165,8 +166,8 @@ def assessment_detail(request, pk: int):
     assessment = access.obtain(
         request.user, Assessment.objects.select_related("scheme__jurisdiction"), pk
     )
-    scores = access.scope(request.user, assessment.scores.select_related("unit"))
-    scores = list(scores.order_by("rank", "unit__order"))
+    scores = access.scope(request.user, assessment.scores.select_related("unit", "source"))
+    scores = list(scores.order_by("rank", "unit__order", "source__name"))
     indicators, rows = services.ranking(assessment, scores)
     pending = Objection.objects.filter(line__score__assessment=assessment,
                                        state=Objection.State.PENDING)  # fmt: skip
@@ -176,9 +177,11 @@ def assessment_detail(request, pk: int):
         "indicators": indicators,
         "rows": rows,
         "may_run": services.runs(request.user, assessment.scheme),
-        "pending": access.scope(request.user, pending).select_related("line__score__unit"),
+        "pending": access.scope(request.user, pending).select_related(
+            "line__score__unit", "line__score__source"
+        ),
         "chart": {
-            "units": [r["score"].unit.name for r in rows],
+            "units": [r["score"].body.name for r in rows],
             "totals": [float(r["score"].total) for r in rows],
         },  # fmt: skip
     }
@@ -228,7 +231,7 @@ def assessment_docx(request, pk: int, which: str):
 def score_detail(request, pk: int):
     _section(request)
     score = access.obtain(
-        request.user, Score.objects.select_related("assessment__scheme", "unit"), pk
+        request.user, Score.objects.select_related("assessment__scheme", "unit", "source"), pk
     )
     assessment = score.assessment
     lines = access.scope(
@@ -251,20 +254,36 @@ def score_detail(request, pk: int):
         and services.objections_open(assessment, today),
         "incidents": assessment.scheme.vetoes.filter(rule=INCIDENT),
         "trend": _trend(request.user, score),
+        "credit": _credit(score, today),
     }
     return render(request, "assess/score.html", context)
+
+
+def _credit(score: Score, today) -> dict | None:
+    """What the score page shows of an enterprise's credit: its record, repairs."""
+    if not score.source_id:
+        return None
+    repairs = list(score.repairs.all())
+    first = credit.repair_from(score)
+    return {
+        "record_url": score.source.get_absolute_url(),
+        "repairs": repairs,
+        "pending": any(r.state == Repair.State.PENDING for r in repairs),
+        "repair_from": first,
+        "may_apply": first is not None and today >= first,
+    }
 
 
 def _trend(user, score: Score) -> list[Score]:
     """The body's scores in the periods of the same scheme that the user may see."""
     scores = access.scope(user, Score).filter(
-        unit=score.unit_id, assessment__scheme__code=score.assessment.scheme.code,
+        unit=score.unit_id, source=score.source_id, assessment__scheme__code=score.assessment.scheme.code,
         assessment__scheme__jurisdiction=score.assessment.scheme.jurisdiction_id,
     )  # fmt: skip
     return list(scores.select_related("assessment").order_by("assessment__end"))
 
 
-SCORE_STEPS = {"manual", "incident", "remove", "object", "decide"}
+SCORE_STEPS = {"manual", "incident", "remove", "object", "decide", "repair", "repair_decide"}
 
 
 @login_required
@@ -294,6 +313,16 @@ def score_act(request, pk: int, action: str):
         if action == "remove":
             services.manual_remove(line(), by=user)
             return _("Manual item removed.")
+        if action == "repair":
+            credit.repair_apply(score, text=post.get("text", ""), files=files, by=user)
+            return _("Credit repair application entered.")
+        if action == "repair_decide":
+            repair = score.repairs.filter(pk=form_id(post.get("repair"))).first()
+            if repair is None:
+                raise Http404(_("No such application."))
+            credit.repair_decide(repair, approve=post.get("decision") == "approve",
+                                 reason=post.get("reason", ""), by=user)  # fmt: skip
+            return _("Credit repair decided.")
         if action == "object":
             services.objection_enter(line(), text=post.get("text", ""), points=post.get("points"),
                                      files=files, by=user)  # fmt: skip
@@ -327,6 +356,12 @@ def objection_evidence(request, pk: int):
 
 
 @login_required
+def repair_evidence(request, pk: int):
+    repair = access.obtain(request.user, Repair, pk)
+    return uploads.serve(repair.evidence, name=_("credit repair"), fallback="repair")
+
+
+@login_required
 def behind(request):
     """谁在拖后腿: the leaders' page."""
     _section(request)
@@ -353,15 +388,22 @@ def _published():
 
 def public_list(request):
     """考核结果公开: the published rankings the schemes make public; no sign-in."""
-    return render(request, "assess/public_list.html",
-                  {"assessments": _published().order_by("-end", "scheme__code")})  # fmt: skip
+    published = _published().order_by("-end", "scheme__code")
+    return render(request, "assess/public_list.html", {
+        "assessments": published.exclude(scheme__bodies=Bodies.ENTERPRISES),
+        "credit": published.filter(scheme__bodies=Bodies.ENTERPRISES),
+    })  # fmt: skip
 
 
 def public_detail(request, pk: int):
     assessment = _published().filter(pk=pk).first()
     if assessment is None:
         raise Http404(_("No such published assessment."))
-    scores = list(assessment.scores.select_related("unit").order_by("rank", "unit__order"))
+    scores = list(
+        assessment.scores.select_related("unit", "source").order_by(
+            "rank", "unit__order", "source__name"
+        )
+    )
     indicators, rows = services.ranking(assessment, scores)
     return render(request, "assess/public_detail.html",
                   {"assessment": assessment, "indicators": indicators, "rows": rows,
