@@ -156,3 +156,112 @@ def _objection(assessment: Assessment, cast, day: datetime.date) -> None:
         objection, accept=True, by=cast.dispatcher, at=_at(day + datetime.timedelta(days=2), 15),
         reason="经核实，其中部分事项延期经区政府批准，相应扣分予以核减。", points=services.cents(restored),
     )  # fmt: skip
+
+
+# --- the environmental credit rating ------------------------------------------------------
+
+CREDIT = "enterprise-credit"
+CREDIT_SOURCE = "示例：参照《企业环境信用评价办法（试行）》（环发〔2013〕150号）编制"
+CREDIT_INDICATORS = [
+    ("污染物达标排放（在线监测）", "credit_compliance", Method.RATE, 30, None, None, {}),
+    ("持证排污", "credit_permit", Method.RATE, 25, None, None, {}),
+    ("行政处罚与行政命令", "credit_penalties", Method.DEDUCT, 25, 10, 25, {}),
+    ("日常巡查发现问题", "credit_findings", Method.DEDUCT, 10, 5, 10, {}),
+    ("群众投诉经查属实", "credit_complaints", Method.DEDUCT, 10, 5, 10, {}),
+]
+# What the bureau adds by hand to the computed lines (示例): enterprise → points, reason.
+CREDIT_MANUAL = {
+    "示例2号工业企业": (-12, "2025年监督性监测化学需氧量超标一次（示例）"),
+    "示例3号工业企业": (-5, "突发环境事件应急预案未按期修订备案（示例）"),
+    "示例4号工业企业": (-30, "2025年两次被责令改正违法行为、危险废物台账不全（示例）"),
+}
+CREDIT_VETO = ("示例5号工业企业", "建设项目环评未批先建（示例）")
+CREDIT_REPAIRED = "示例3号工业企业"
+
+
+def sample_credit_code(n: int) -> str:
+    """A fictional unified social credit code that passes the check (示例)."""
+    from ecogov.standards.uscc import check_character
+
+    first = f"91630103MA6C{n:05d}"
+    return first + check_character(first)
+
+
+def credit_sample_load(district: Jurisdiction, *, today: datetime.date | None = None) -> int:
+    """The industrial enterprises' credit rating of the last ended year, published, and
+    one yellow enterprise's credit repair approved. Idempotent."""
+    from ecogov.assess import credit
+    from ecogov.enterprises.models import Permit
+    from ecogov.sources.models import Source
+    from ecogov.sources.services import source_save
+
+    today = today or timezone.localdate()
+    if Scheme.objects.filter(jurisdiction=district, code=CREDIT).exists():
+        return 0
+    cast = SampleCast(district)
+    firms = list(Source.objects.filter(jurisdiction=district, type__code="industrial_enterprise")
+                 .exclude(status=Source.Status.CLOSED).order_by("name"))  # fmt: skip
+    if not firms:
+        return 0
+    year = today.year - 1
+    for n, firm in enumerate(firms, start=1):
+        if not firm.uscc:
+            source_save(source=firm, jurisdiction=district, uscc=sample_credit_code(n),
+                        reason="sample")  # fmt: skip
+        if firm.name != "示例3号工业企业" and not Permit.objects.filter(source=firm).exists():
+            Permit.objects.create(
+                source=firm, number=f"{firm.uscc}001P", management=Permit.Class.KEY,
+                issuer="西宁市生态环境局（示例）", issued_on=datetime.date(year - 2, 6, 1),
+                valid_from=datetime.date(year - 2, 6, 1), valid_until=datetime.date(year + 3, 5, 31),
+                pollutants=[
+                    {"factor": "w01018", "name": "化学需氧量", "limit": "100", "unit": "mg/L", "tonnes": "12"},
+                    {"factor": "w21003", "name": "氨氮", "limit": "15", "unit": "mg/L", "tonnes": "1.5"},
+                ],
+                created_at=_at(datetime.date(year - 2, 6, 1), 9),
+            )  # fmt: skip
+    scheme = services.scheme_create(
+        jurisdiction=district, code=CREDIT, name="城中区企业环境信用评价", period=PeriodKind.YEAR,
+        bodies=Bodies.ENTERPRISES, units=firms, by=cast.dispatcher, source=CREDIT_SOURCE,
+        at=_at(datetime.date(year, 1, 5), 9), public=True, excellent=90, good=75, pass_mark=60,
+        objection_workdays=10, bonus_cap=0,
+    )  # fmt: skip
+    for label, rule, method, weight, per_event, cap, params in CREDIT_INDICATORS:
+        services.indicator_add(scheme, name=label, rule=rule, method=method, weight=weight,
+                               per_event=per_event, cap=cap, params=params, by=cast.dispatcher)  # fmt: skip
+    services.veto_add(scheme, name="环境违法构成犯罪移送司法机关", rule="credit_crime",
+                      by=cast.dispatcher)  # fmt: skip
+    services.veto_add(
+        scheme, name="列入环保“黑名单”", rule="credit_blacklisted", by=cast.dispatcher
+    )
+    incident = services.veto_add(scheme, name="未批先建、私设暗管偷排或发生较大以上突发环境事件",
+                                 rule=INCIDENT, by=cast.dispatcher)  # fmt: skip
+    services.scheme_activate(scheme, by=cast.dispatcher)
+    computed = datetime.date(year + 1, 1, 8)
+    assessment = services.assessment_run(scheme, str(year), by=cast.dispatcher,
+                                         at=_at(computed, 9), today=computed)  # fmt: skip
+    scores = {score.source.name: score for score in assessment.scores.select_related("source")}
+    for name, (points, reason) in CREDIT_MANUAL.items():
+        if name in scores:
+            services.manual_add(scores[name], points=points, reason=reason, by=cast.dispatcher,
+                                files=[_pdf("检查记录.pdf")], at=_at(computed, 10))  # fmt: skip
+    name, reason = CREDIT_VETO
+    if name in scores:
+        services.incident_add(scores[name], veto=incident, reason=reason, by=cast.dispatcher,
+                              files=[_pdf("行政处罚决定书.pdf")], at=_at(computed, 10))  # fmt: skip
+    services.assessment_release(assessment, by=cast.dispatcher, at=_at(computed, 11))
+    published = assessment.objections_until + datetime.timedelta(days=1)
+    services.assessment_publish(assessment, by=cast.dispatcher, at=_at(published, 10),
+                                number=f"城环信〔{year + 1}〕1号")  # fmt: skip
+    repaired = scores.get(CREDIT_REPAIRED)
+    if repaired is not None:
+        repaired.refresh_from_db()
+        applied = credit.repair_from(repaired)
+        if applied is not None and applied + datetime.timedelta(days=10) <= today:
+            repair = credit.repair_apply(
+                repaired, by=cast.dispatcher, at=_at(applied, 10), files=[_pdf("整改报告.pdf")],
+                text="已修订突发环境事件应急预案并备案，已申领排污许可证（示例）。",
+            )  # fmt: skip
+            credit.repair_decide(repair, approve=True, by=cast.dispatcher,
+                                 at=_at(applied + datetime.timedelta(days=7), 15),
+                                 reason="经现场核查，整改到位，同意信用修复（示例）。")  # fmt: skip
+    return 1

@@ -5,7 +5,7 @@ Wuhai City's 2022 plan (idempotent; monitoring data are filled up to the last ho
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ecogov.assess.sample import assess_sample_load
+from ecogov.assess.sample import assess_sample_load, credit_sample_load
 from ecogov.campaigns.sample import campaigns_sample_load
 from ecogov.cases.sample import cases_sample_load
 from ecogov.grid.sample import grid_sample_load
@@ -69,3 +69,4 @@ class Command(BaseCommand):
         self.stdout.write(f"sample sanctions: {sanctions_sample_load(district)} added")
         # Last: the assessments are computed from everything above.
         self.stdout.write(f"sample assessments: {assess_sample_load(district)} schemes added")
+        self.stdout.write(f"sample credit rating: {credit_sample_load(district)} added")
