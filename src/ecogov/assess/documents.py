@@ -4,7 +4,7 @@ bodies in front, the ones not passed and why, the vetoes, and the ranking as its
 
 from django.utils import timezone
 
-from ecogov.assess.models import Assessment, Grade, Line, PeriodKind
+from ecogov.assess.models import Assessment, Bodies, Grade, Line, PeriodKind
 from ecogov.assess.services import ranking
 from ecogov.meetings.exports import chinese_numeral
 from ecogov.officialdocs import (
@@ -21,6 +21,22 @@ from ecogov.officialdocs import (
 
 GRADE_NAMES = {Grade.EXCELLENT: "优秀", Grade.GOOD: "良好", Grade.PASSED: "合格",
                Grade.FAILED: "不合格"}  # fmt: skip
+CREDIT_NAMES = {Grade.GREEN: "环保诚信企业（绿牌）", Grade.BLUE: "环保良好企业（蓝牌）",
+                Grade.YELLOW: "环保警示企业（黄牌）", Grade.RED: "环保不良企业（红牌）"}  # fmt: skip
+
+
+def _credit(assessment: Assessment) -> bool:
+    return assessment.scheme.bodies == Bodies.ENTERPRISES
+
+
+def grade_words(score) -> str:
+    """A score's grade in a document: the credit grade as it stands (a repair says so)."""
+    if score.source_id:
+        words = CREDIT_NAMES.get(score.repaired_grade or score.grade, "")
+        if score.repaired_grade:
+            words += f"（原评{CREDIT_NAMES.get(score.grade, '')}，信用修复）"
+        return words
+    return "一票否决" if score.vetoed else GRADE_NAMES.get(score.grade, "")
 
 
 def period_words(assessment: Assessment) -> str:
@@ -44,6 +60,8 @@ def _subject(assessment: Assessment) -> str:
     name = name.removeprefix(jurisdiction)
     for word in ("年度", "季度"):
         name = name.replace(word, "")
+    if _credit(assessment):
+        return name
     return name if name.endswith("考核") else name + "考核"
 
 
@@ -60,8 +78,9 @@ def ranking_rows(assessment: Assessment):
         values = [str(line.points) if line else "" for line in entry["cells"]]
         rows.append([str(score.rank or ""), score.body.name, *values,
                      str(entry["manual"]) if entry["manual"] else "", str(score.total),
-                     "一票否决" if score.vetoed else GRADE_NAMES.get(score.grade, "")])  # fmt: skip
-    header = ["名次", "被考核单位", *[i.name for i in indicators], "加减分", "总分", "等次"]
+                     grade_words(score)])  # fmt: skip
+    body, grade = ("企业", "信用等级") if _credit(assessment) else ("被考核单位", "等次")
+    header = ["名次", body, *[i.name for i in indicators], "加减分", "总分", grade]
     return header, rows
 
 
@@ -74,6 +93,8 @@ def _ranking_table(document, assessment: Assessment) -> None:
 
 
 def ranking_title(assessment: Assessment) -> str:
+    if _credit(assessment):
+        return f"{period_words(assessment)}{_subject(assessment)}结果"
     return f"{period_words(assessment)}{_subject(assessment)}结果排名表"
 
 
@@ -100,6 +121,8 @@ def notice_lines(assessment: Assessment) -> list[tuple[str, list[str]]]:
         )
     )
     scheme = assessment.scheme
+    if _credit(assessment):
+        return _credit_notice_lines(assessment, scores)
     counts = {grade: [s for s in scores if s.grade == grade] for grade in GRADE_NAMES}
     opening = (
         f"根据《{scheme.name}》，{bureau_name(scheme.jurisdiction)}依据督办台账、案件办理、"
@@ -127,6 +150,33 @@ def notice_lines(assessment: Assessment) -> list[tuple[str, list[str]]]:
         "考核结果纳入年度目标责任考核和领导干部综合考核评价。"
     ]
     return [("考核结果", [opening, *results]), ("存在的问题", criticism), ("工作要求", requests)]
+
+
+def _credit_notice_lines(assessment: Assessment, scores) -> list[tuple[str, list[str]]]:
+    scheme = assessment.scheme
+    opening = (
+        f"根据《企业环境信用评价办法（试行）》（环发〔2013〕150号）和《{scheme.name}》，"
+        f"{bureau_name(scheme.jurisdiction)}依据在线监测、排污许可、行政处罚、日常巡查、群众投诉等"
+        f"记录，对{len(scores)}家企业{period_words(assessment)}环境信用进行了评价，评价结果经公示"
+        f"并处理异议后予以确定。现将有关情况通报如下。"
+    )
+    standing = {grade: [s for s in scores if (s.repaired_grade or s.grade) == grade]
+                for grade in CREDIT_NAMES}  # fmt: skip
+    results = ["；".join(f"{CREDIT_NAMES[g]}{len(standing[g])}家" for g in CREDIT_NAMES
+                        if standing[g]) + "。"]  # fmt: skip
+    for grade in CREDIT_NAMES:
+        if standing[grade]:
+            results.append(f"{CREDIT_NAMES[grade]}：" + "、".join(grade_words(s).replace(
+                CREDIT_NAMES[grade], s.body.name, 1) for s in standing[grade]) + "。")  # fmt: skip
+    bad = [f"{s.body.name}（{s.total}分）：{_why(s)}" for s in standing[Grade.RED]]
+    problems = bad or ["本期无环保不良企业。"]
+    requests = [
+        "对环保诚信企业，在项目审批、资金补助、评优评先等方面依法予以支持；对环保警示企业，"
+        "加大执法检查频次，督促限期整改；对环保不良企业，依法从严监管，实施联合惩戒。",
+        "环保警示企业、环保不良企业整改到位后，可按规定申请信用修复。",
+    ]
+    return [("评价结果", [opening, *results]), ("环保不良企业及主要问题", problems),
+            ("结果运用", requests)]  # fmt: skip
 
 
 def _why(score) -> str:
