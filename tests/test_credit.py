@@ -214,3 +214,33 @@ def test_credit_rules_are_not_offered_to_units_nor_unit_rules_to_enterprises(per
     with pytest.raises(ValidationError):
         services.indicator_add(units, name="x", rule="credit_permit", method=Method.RATE,
                                weight=1, by=personas.dora)  # fmt: skip
+
+
+def test_repair_through_the_score_page_and_the_public_results_change(
+    personas, firms, scheme, form_client_for, client, settings
+):
+    permit(personas, firms[0], "P-1", datetime.date(YEAR + 3, 1, 1))
+    result = published(scheme, personas)
+    score = result.scores.get(source=firms[1])
+    public = f"/public/assessments/{result.pk}/"
+    page = client.get(public).content.decode()
+    yellow = page.count('class="credit yellow"')
+    assert yellow == 2 and 'class="credit blue"' not in page
+    liaison = form_client_for(personas.lily)
+    url = f"/assess/scores/{score.pk}/act/repair/"
+    assert liaison.post(url, {"text": "整改", "files": pdf()}).status_code in (403, 404)
+    dispatcher = form_client_for(personas.dora)
+    answer = dispatcher.post(url, {"text": "已申领排污许可证", "files": pdf()})
+    assert answer.status_code == 302
+    repair = score.repairs.get()
+    assert dispatcher.get(f"/assess/repairs/{repair.pk}/evidence/").status_code == 200
+    assert liaison.get(f"/assess/repairs/{repair.pk}/evidence/").status_code == 404
+    dispatcher.post(f"/assess/scores/{score.pk}/act/repair_decide/",
+                    {"repair": repair.pk, "decision": "approve", "reason": "核实"})  # fmt: skip
+    score.refresh_from_db()
+    assert score.repaired_grade == Grade.BLUE
+    page = client.get(public).content.decode()
+    assert page.count('class="credit yellow"') == yellow - 1
+    assert page.count('class="credit blue"') == 1 and "raised by credit repair" in page
+    listing = client.get("/public/assessments/").content.decode()
+    assert 'id="credit"' in listing and scheme.name in listing
