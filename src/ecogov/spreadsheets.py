@@ -47,8 +47,24 @@ def table_workbook(
 ) -> bytes:
     """One sheet holding a table: optional title and subtitle rows, a bold shaded header, borders,
     frozen header, printed landscape on the page width (how the offices print ledgers)."""
+    return tables_workbook([dict(sheet_title=sheet_title, header=header, rows=rows, widths=widths,
+                                 title=title, subtitle=subtitle)])  # fmt: skip
+
+
+def tables_workbook(tables) -> bytes:
+    """Several such tables, one sheet each: ``tables`` is a list of ``table_workbook``'s
+    keyword arguments."""
     book = Workbook()
-    sheet = book.active
+    book.remove(book.active)
+    for table in tables:
+        _table_sheet(book.create_sheet(), **table)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _table_sheet(sheet, *, sheet_title: str, header, rows, widths, title: str = "",
+                 subtitle: str = "") -> None:  # fmt: skip
     sheet.title = sheet_title
     if title:
         sheet.append([writable_text(title)])
@@ -78,9 +94,6 @@ def table_workbook(
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
