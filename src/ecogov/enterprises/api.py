@@ -107,6 +107,18 @@ class EnterpriseRecordOverrideOut(Schema):
     at: datetime.datetime
 
 
+class EnterpriseRecordCreditOut(Schema):
+    """A published credit rating; ``standing`` is the grade after any credit repair."""
+
+    period: str
+    scheme: str
+    total: Decimal
+    grade: str
+    standing: str
+    vetoed: bool
+    published_at: datetime.datetime | None
+
+
 class EnterpriseRecordEventOut(Schema):
     day: datetime.date
     at: datetime.datetime | None
@@ -132,6 +144,7 @@ class EnterpriseRecordOut(Schema):
     problems: list[EnterpriseRecordProblemOut]
     listings: list[EnterpriseRecordListingOut]
     overrides: list[EnterpriseRecordOverrideOut]
+    credit: list[EnterpriseRecordCreditOut]
     timeline: list[EnterpriseRecordEventOut]
     timeline_total: int
 

@@ -158,6 +158,7 @@ class Record:
     overrides: list[Override]
     quarters: list[Quarter]  # oldest first
     timeline: list[Event]  # newest first, all of it
+    credit: list = field(default_factory=list)  # published credit scores, newest first
 
     @property
     def penalties(self) -> Decimal:
@@ -236,8 +237,10 @@ def source_record(source: Source, *, today: datetime.date | None = None,
             rollup = stats.rates(ids, _aware(quarter.start), _aware(quarter.end))
             quarter.rates = rollup.total
             quarter.point_rates = rollup.points
+    from ecogov.assess.credit import credit_scores
+
     record = Record(source, today, permits, points, alarms, patrols, cases, problems, listings,
-                    overrides, quarters, [])  # fmt: skip
+                    overrides, quarters, [], list(credit_scores(source)))  # fmt: skip
     judge_quarters(record, serious_amount if serious_amount is not None else serious_penalty())
     record.timeline = timeline(record)
     return record
@@ -387,6 +390,19 @@ def timeline(record: Record) -> list[Event]:
             add(problem.closed_on, None, "problem",
                 _("Rectification problem closed out: %(problem)s") % {"problem": problem},
                 problem.get_absolute_url())  # fmt: skip
+    for score in record.credit:
+        assessment = score.assessment
+        add(timezone.localdate(assessment.published_at), assessment.published_at, "credit",
+            _("Credit rating %(period)s published: %(grade)s")
+            % {"period": assessment.period, "grade": score.get_grade_display()},
+            score.get_absolute_url())  # fmt: skip
+        for repair in score.repairs.all():
+            if repair.decided_at and repair.state == "approved":
+                add(timezone.localdate(repair.decided_at), repair.decided_at, "credit",
+                    _("Credit repaired: %(before)s → %(after)s")
+                    % {"before": repair.get_grade_before_display(),
+                       "after": repair.get_grade_after_display()},
+                    score.get_absolute_url())  # fmt: skip
     for listing in record.listings:
         add(listing.listed_on, None, "listing",
             _("Blacklisted by %(number)s until %(until)s")
@@ -516,6 +532,18 @@ def record_data(record: Record, *, events: int | None = None) -> dict:
             }
             for o in record.overrides
         ],  # fmt: skip
+        "credit": [
+            {
+                "period": score.assessment.period,
+                "scheme": score.assessment.scheme.name,
+                "total": score.total,
+                "grade": score.grade,
+                "standing": score.repaired_grade or score.grade,
+                "vetoed": score.vetoed,
+                "published_at": score.assessment.published_at,
+            }
+            for score in record.credit
+        ],  # fmt: skip
         "timeline": [
             {"day": e.day, "at": e.at, "kind": e.kind, "text": e.text}
             for e in (record.timeline if events is None else record.timeline[:events])
@@ -539,6 +567,7 @@ def _when(moment) -> str:
 def record_workbook(record: Record) -> bytes:
     """The record as an Excel workbook: identity, permits, quarters, cases, patrols and
     the timeline, one sheet each."""
+    from ecogov.assess.models import Grade
     from ecogov.spreadsheets import tables_workbook
 
     source = record.source
@@ -575,6 +604,13 @@ def record_workbook(record: Record) -> bytes:
         (_when(p.patrolled_at), str(p.worker), _yes(p.finding), p.note) for p in record.patrols
     ]
     events = [(_when(e.at or e.day), e.kind, e.text) for e in record.timeline]
+    credit = [
+        (score.assessment.period, score.assessment.scheme.name, score.total,
+         score.get_grade_display(),
+         Grade(score.repaired_grade).label if score.repaired_grade else "",
+         _when(score.assessment.published_at))
+        for score in record.credit
+    ]  # fmt: skip
     return tables_workbook([
         dict(sheet_title=_("Identity"), title=source.name, header=(_("Item"), _("Value")),
              rows=identity, widths=(24, 60)),
@@ -582,6 +618,9 @@ def record_workbook(record: Record) -> bytes:
             _("Permit number"), _("Management class"), _("Issued by"), _("Issued on"),
             _("Valid from"), _("Valid until"), _("Status"), _("Permitted pollutants")),
              rows=permits, widths=(24, 18, 18, 12, 12, 12, 10, 50)),
+        dict(sheet_title=_("Credit"), header=(
+            _("Period"), _("Rating"), _("Score"), _("Grade"), _("After credit repair"),
+            _("Published")), rows=credit, widths=(10, 30, 10, 30, 30, 12)),
         dict(sheet_title=_("Quarters"), header=(
             _("Quarter"), _("State"), _("Checked hours"), _("Compliant hours"),
             _("Exceeded hours"), _("Compliance rate (%)"), _("Patrols"), _("Why")),
