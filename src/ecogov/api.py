@@ -20,6 +20,7 @@ from ecogov.assess.api import router as assess_router
 from ecogov.campaigns.api import router as campaigns_router
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
+from ecogov.enterprises.api import router as enterprises_router
 from ecogov.grid.api import router as grid_router
 from ecogov.meetings.api import router as meetings_router
 from ecogov.monitoring.api import router as monitoring_router
@@ -79,6 +80,7 @@ api.add_router("/", supervision_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", rectification_router)
 api.add_router("/", sanctions_router)
+api.add_router("/", enterprises_router)
 api.add_router("/", meetings_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", assess_router)
