@@ -198,3 +198,17 @@ def test_the_sample_enterprise_is_listed_once(personas):
     listing = Listing.objects.get(decision_number=DECISION)
     assert listing.uscc == USCC and listing.cases.count() == 3
     assert bar.listing_on(USCC, TODAY) == listing
+
+
+def test_the_command_lists_the_blacklist_and_the_candidates(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_listing(personas)
+    out = StringIO()
+    call_command("enterprises", "blacklist", "list", "--json", stdout=out)
+    assert CODE in out.getvalue() and "in_force" in out.getvalue()
+    out = StringIO()
+    call_command("enterprises", "blacklist", "candidates", "--district", "城中区", stdout=out)
+    assert out.getvalue().strip() == "none"
