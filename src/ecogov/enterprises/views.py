@@ -54,6 +54,15 @@ def _home(request) -> Jurisdiction:
     return home
 
 
+def _lister(request) -> Jurisdiction:
+    """The district whose blacklist the person decides (the bureau's dispatchers)."""
+    _section(request)
+    home = _home(request)
+    if not services.may_list(request.user, home):
+        raise PermissionDenied(_("Only the ecology bureau's dispatchers decide the blacklist."))
+    return home
+
+
 def _error(request, error: ValidationError) -> None:
     messages.error(request, refusal_text(error))
 
@@ -127,10 +136,7 @@ def _source(user, jurisdiction, value) -> Source | None:
 
 @login_required
 def listing_new(request):
-    _section(request)
-    home = _home(request)
-    if not services.may_list(request.user, home):
-        raise PermissionDenied(_("Only the ecology bureau's dispatchers decide the blacklist."))
+    home = _lister(request)
     if request.method == "POST":
         post = request.POST
         try:
@@ -183,10 +189,7 @@ def listing_remove(request, pk: int):
 
 @login_required
 def candidates(request):
-    _section(request)
-    home = _home(request)
-    if not services.may_list(request.user, home):
-        raise PermissionDenied(_("Only the ecology bureau's dispatchers decide the blacklist."))
+    home = _lister(request)
     violations = query_int(request, "violations", min=1, max=100)
     months = query_int(request, "months", min=1, max=120)
     found = services.candidates(home, violations=violations, months=months)
