@@ -21,6 +21,7 @@ from ecogov.campaigns.api import router as campaigns_router
 from ecogov.cases.api import public_router as public_cases_router
 from ecogov.cases.api import router as cases_router
 from ecogov.enterprises.api import router as enterprises_router
+from ecogov.enterprises.record_api import router as enterprise_record_router
 from ecogov.grid.api import router as grid_router
 from ecogov.meetings.api import router as meetings_router
 from ecogov.monitoring.api import router as monitoring_router
@@ -80,10 +81,11 @@ api.add_router("/", supervision_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", rectification_router)
 api.add_router("/", sanctions_router)
+api.add_router("/", enterprises_router)
 api.add_router("/", meetings_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", assess_router)
-api.add_router("/enterprises", enterprises_router)
+api.add_router("/enterprises", enterprise_record_router)
 
 
 @api.exception_handler(Http404)

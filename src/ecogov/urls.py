@@ -10,6 +10,7 @@ from ecogov.campaigns import views as campaigns
 from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
 from ecogov.cases import views as cases
+from ecogov.enterprises import public_views as enterprises_public
 from ecogov.grid import views as grid
 from ecogov.meetings import views as meetings
 from ecogov.monitoring import views as monitoring
@@ -115,6 +116,7 @@ urlpatterns = [
     ),
     path("public/notices/", sanctions_public.notice_list, name="public_notices"),
     path("public/notices/<int:pk>/", sanctions_public.notice_detail, name="public_notice"),
+    path("public/blacklist/", enterprises_public.blacklist, name="public_blacklist"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),
@@ -168,6 +170,7 @@ urlpatterns = [
     ),
     path("rectification/", include("ecogov.rectification.urls")),
     path("sanctions/", include("ecogov.sanctions.urls")),
+    path("enterprises/", include("ecogov.enterprises.urls")),
     path("assess/", include("ecogov.assess.urls")),
     path("enterprises/", include("ecogov.enterprises.urls")),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),

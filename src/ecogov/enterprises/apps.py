@@ -6,3 +6,8 @@ class EnterprisesConfig(AppConfig):
     name = "ecogov.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self):
+        from ecogov.enterprises.rules import register
+
+        register()

@@ -32,15 +32,24 @@ def _locate(source: Source) -> None:
 
 @transaction.atomic
 def source_save(
-    *, source: Source | None = None, jurisdiction: Jurisdiction, by=None, reason: str = "", **fields
+    *,
+    source: Source | None = None,
+    jurisdiction: Jurisdiction,
+    by=None,
+    reason: str = "",
+    override: str = "",
+    **fields,
 ) -> Source:
-    """Create or change a source; the code is validated and the grid derived from the location."""
+    """Create or change a source; the code is validated and the grid derived from the
+    location. A new source (or a new credit code) of an enterprise on the blacklist is
+    refused unless the dispatcher overrides the bar with ``override``, its reason."""
     unknown = set(fields) - set(SOURCE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
     source = source or Source(jurisdiction=jurisdiction)
+    previous_uscc = None if source.pk is None else Source.objects.get(pk=source.pk).uscc
     for key, value in fields.items():
         setattr(source, key, value)
     if source.uscc:
@@ -51,7 +60,17 @@ def source_save(
     if (source.lon is None) != (source.lat is None):
         raise ValidationError(_("Give both longitude and latitude, or neither."))
     _locate(source)
+    granted = None
+    if source.uscc and source.uscc != previous_uscc:
+        from ecogov.enterprises.bar import require_clear
+        from ecogov.enterprises.models import Override
+
+        granted = require_clear(source.uscc, subject=Override.Subject.SOURCE, label=source.name,
+                                by=by, override=override)  # fmt: skip
     audited_save(source, by=by, reason=reason)
+    if granted is not None:
+        granted.ref = f"source:{source.pk}"
+        granted.save(update_fields=["ref"])
     return source
 
 
