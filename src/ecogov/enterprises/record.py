@@ -618,9 +618,6 @@ def record_workbook(record: Record) -> bytes:
             _("Permit number"), _("Management class"), _("Issued by"), _("Issued on"),
             _("Valid from"), _("Valid until"), _("Status"), _("Permitted pollutants")),
              rows=permits, widths=(24, 18, 18, 12, 12, 12, 10, 50)),
-        dict(sheet_title=_("Credit"), header=(
-            _("Period"), _("Rating"), _("Score"), _("Grade"), _("After credit repair"),
-            _("Published")), rows=credit, widths=(10, 30, 10, 30, 30, 12)),
         dict(sheet_title=_("Quarters"), header=(
             _("Quarter"), _("State"), _("Checked hours"), _("Compliant hours"),
             _("Exceeded hours"), _("Compliance rate (%)"), _("Patrols"), _("Why")),
@@ -634,4 +631,7 @@ def record_workbook(record: Record) -> bytes:
              rows=patrols, widths=(16, 16, 10, 60)),
         dict(sheet_title=_("Timeline"), header=(_("When"), _("Kind"), _("What")),
              rows=events, widths=(16, 10, 80)),
+        dict(sheet_title=_("Credit"), header=(
+            _("Period"), _("Rating"), _("Score"), _("Grade"), _("After credit repair"),
+            _("Published")), rows=credit, widths=(10, 30, 10, 30, 30, 12)),
     ])  # fmt: skip
