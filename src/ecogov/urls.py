@@ -172,7 +172,6 @@ urlpatterns = [
     path("sanctions/", include("ecogov.sanctions.urls")),
     path("enterprises/", include("ecogov.enterprises.urls")),
     path("assess/", include("ecogov.assess.urls")),
-    path("enterprises/", include("ecogov.enterprises.urls")),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
