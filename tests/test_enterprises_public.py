@@ -137,7 +137,7 @@ def test_the_page_shows_permit_hours_exceedances_and_the_disclosed_penalty(enter
     assert "OLD-EXPIRED-PERMIT" not in html
     assert "1号排口" in html and "GB 8978-1996" in html
     # COD: 8 hours of 50, 150 and 160 → mean 71, highest 160, 2 hours over.
-    assert ">71<" in html and ">160<" in html
+    assert ">71<" in html and '<span class="over">160</span>' in html
     exceedances = html.split('id="exceedances"')[1].split("</section>")[0]
     assert "2026-03-10 08:00" in exceedances and "2026-03-10 07:00" in exceedances
     assert "1.6" in exceedances and "1.5" in exceedances  # times the limit
@@ -147,7 +147,7 @@ def test_the_page_shows_permit_hours_exceedances_and_the_disclosed_penalty(enter
     assert "城环罚〔2026〕内部02号" not in html
     chart = json.loads(html.split('id="enterprise-chart-data" type="application/json">')[1]
                        .split("</script>")[0])  # fmt: skip
-    cod = [item for item in chart["hourly"] if item["code"] == "w01018"][0]
+    cod = [item for item in chart["outlets"][0] if item["name"] == "化学需氧量"][0]
     assert cod["limit"] == 100 and len(cod["valid"]) == 10
     assert '{% include "enterprises/_public_status.html" %}' not in html
     assert "<script>" not in html and "nonce=" not in html  # no inline script

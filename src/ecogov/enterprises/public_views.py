@@ -300,24 +300,24 @@ def enterprise_record(source: Source, days: int, now: datetime.datetime) -> dict
 
 
 def _chart(record: dict) -> dict:
-    """The hourly averages of each outlet's pollutants for ECharts (valid hours only)."""
+    """The valid hourly averages of each outlet's pollutants for ECharts, by outlet and
+    pollutant in the order of the page, and the monthly compliance rates."""
     return {
         "labels": {"limit": _("limit"), "compliance": _("Compliance rate (%)")},
-        "hourly": [
-            {
-                "outlet": outlet["name"],
-                "name": row["name"],
-                "code": row["code"],
-                "limit": None if row["limit"] is None else float(row["limit"]),
-                "limit_text": plain(row["limit"]),
-                "valid": [
-                    [f"{hour['time']:%Y-%m-%d %H:%M}", float(hour["value"])]
-                    for hour in row["hours"]
-                    if hour["valid"] and hour["value"] is not None
-                ],
-            }
+        "outlets": [
+            [
+                {
+                    "name": row["name"],
+                    "limit": None if row["limit"] is None else float(row["limit"]),
+                    "valid": [
+                        [f"{hour['time']:%Y-%m-%d %H:%M}", float(hour["value"])]
+                        for hour in row["hours"]
+                        if hour["valid"] and hour["value"] is not None
+                    ],
+                }
+                for row in outlet["pollutants"]
+            ]
             for outlet in record["outlets"]
-            for row in outlet["pollutants"]
         ],
         "monthly": [[row["month"], row["compliance_rate"]] for row in record["monthly"]],
     }

@@ -2,6 +2,15 @@
 // and the public page of a key enterprise. Loaded with defer: ready before DOMContentLoaded.
 window.monitoringCharts = {
   RED: "#a4251a", GREEN: "#1f6f4a", GREY: "#9aa5a0",
+  // A chart without animation in the element (if the page has it), marked ready for the
+  // browser tests and added to ``charts``, the page's list to resize with the window.
+  draw: function (charts, element, option) {
+    if (!element) { return; }
+    var chart = echarts.init(element);
+    chart.setOption(Object.assign({animation: false}, option));
+    element.dataset.ready = "true";
+    charts.push(chart);
+  },
   // Time axis labels in the bureau's way: 11-23, 08:00. The last label ends at the plot's
   // right edge instead of being centred on it, where the chart would cut it.
   timeAxis: function (extra) {

@@ -7,15 +7,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var data = JSON.parse(source.textContent);
   var M = window.monitoringCharts;
   var charts = [];
-  function draw(element, option) {
-    if (!element) { return; }
-    var chart = echarts.init(element);
-    chart.setOption(Object.assign({animation: false}, option));
-    element.dataset.ready = "true";
-    charts.push(chart);
-  }
-  document.querySelectorAll("#hourly-charts .mon-chart").forEach(function (element) {
-    var item = data.hourly[Number(element.dataset.index)];
+  function draw(element, option) { M.draw(charts, element, option); }
+  document.querySelectorAll("#hourly .mon-chart").forEach(function (element) {
+    var item = (data.outlets[Number(element.dataset.outlet)] || [])[Number(element.dataset.pollutant)];
     if (!item || !item.valid.length) { return; }
     var option = {
       tooltip: {trigger: "axis"},
