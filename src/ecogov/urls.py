@@ -117,6 +117,26 @@ urlpatterns = [
     path("public/notices/", sanctions_public.notice_list, name="public_notices"),
     path("public/notices/<int:pk>/", sanctions_public.notice_detail, name="public_notice"),
     path("public/blacklist/", enterprises_public.blacklist, name="public_blacklist"),
+    path(
+        "public/enterprises/",
+        enterprises_public.enterprise_list_page,
+        name="public_enterprises",
+    ),
+    path(
+        "public/enterprises/index.json",
+        enterprises_public.enterprise_list_json,
+        name="public_enterprises_json",
+    ),
+    path(
+        "public/enterprises/<int:pk>/",
+        enterprises_public.enterprise_page,
+        name="public_enterprise",
+    ),
+    path(
+        "public/enterprises/<int:pk>.json",
+        enterprises_public.enterprise_json,
+        name="public_enterprise_json",
+    ),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),
