@@ -244,3 +244,22 @@ def test_repair_through_the_score_page_and_the_public_results_change(
     assert page.count('class="credit blue"') == 1 and "raised by credit repair" in page
     listing = client.get("/public/assessments/").content.decode()
     assert 'id="credit"' in listing and scheme.name in listing
+
+
+def test_the_public_enterprise_page_shows_the_grade_and_the_blacklisting(
+    personas, firms, scheme, client
+):
+    published(scheme, personas)
+    firm = firms[1]  # no permit: yellow
+    page = client.get(f"/public/enterprises/{firm.pk}/").content.decode()
+    assert 'class="credit yellow"' in page and "On the environmental blacklist" not in page
+    Listing.objects.create(
+        jurisdiction=personas.district, uscc=firm.uscc, name=firm.name, source=firm,
+        ground=Listing.Ground.REPEATED, grounds="三次违法", decision_number="城环黑〔2026〕9号",
+        listed_on=timezone.localdate(), bar_until=timezone.localdate() + datetime.timedelta(days=700),
+        created_at=timezone.now(),
+    )  # fmt: skip
+    page = client.get(f"/public/enterprises/{firm.pk}/").content.decode()
+    assert "On the environmental blacklist" in page and "城环黑〔2026〕9号" in page
+    data = client.get(f"/public/enterprises/{firm.pk}.json").json()
+    assert data["credit"]["grade"] == "yellow" and data["blacklist"]["decision_number"]

@@ -187,7 +187,7 @@ def test_the_public_list_shows_published_listings_in_force_and_nothing_internal(
     assert shown.bar_until.isoformat() in page
     assert "不公开企业" not in page and "过期企业" not in page
     assert personas.dora.name not in page and "dora" not in page
-    assert "/enterprises/" not in page
+    assert 'href="/enterprises/' not in page  # no link into the staff pages
 
 
 def test_the_sample_enterprise_is_listed_once(personas):

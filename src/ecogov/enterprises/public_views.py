@@ -273,6 +273,33 @@ def _penalties(source: Source) -> list[dict]:
     ]
 
 
+def _credit(source: Source) -> dict | None:
+    """The latest credit grade a public rating published, as it stands after any repair."""
+    from ecogov.assess.credit import credit_scores
+    from ecogov.assess.models import Grade
+
+    score = credit_scores(source).filter(assessment__scheme__public=True).first()
+    if score is None:
+        return None
+    standing = score.repaired_grade or score.grade
+    return {"period": score.assessment.period, "grade": standing,
+            "label": str(Grade(standing).label), "repaired": bool(score.repaired_grade),
+            "published_as": str(Grade(score.grade).label)}  # fmt: skip
+
+
+def _blacklist(source: Source, today: datetime.date) -> dict | None:
+    """The published listing that bars the enterprise today, if any."""
+    from ecogov.enterprises.services import public_listings
+
+    if not source.uscc:
+        return None
+    listing = public_listings().filter(uscc=source.uscc).order_by("-listed_on").first()
+    if listing is None or not listing.in_force_on(today):
+        return None
+    return {"decision_number": listing.decision_number, "ground": listing.get_ground_display(),
+            "listed_on": listing.listed_on, "bar_until": listing.bar_until}  # fmt: skip
+
+
 def enterprise_record(source: Source, days: int, now: datetime.datetime) -> dict:
     """What the public page of a key source shows, as plain values (a fixed number of
     queries: the permits, the outlets and their pollutants, the hours, the months, the
@@ -296,6 +323,8 @@ def enterprise_record(source: Source, days: int, now: datetime.datetime) -> dict
         "exceedances": exceedances[:EXCEEDANCES_SHOWN],
         "monthly": _monthly(source, points_query, now),
         "penalties": _penalties(source),
+        "credit": _credit(source),
+        "blacklist": _blacklist(source, timezone.localdate(now)),
     }
 
 
