@@ -122,6 +122,7 @@ def walk_data():
     rectification = walk_rectification(district)
     sanctions = walk_sanctions(district)
     assessment = walk_assess(district)
+    enterprises = walk_enterprises(district)  # after the assessments: it publishes another
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
         "duty": people.construction.duties.order_by("pk").first().pk,
@@ -140,7 +141,7 @@ def walk_data():
         "campaign": campaign.pk,
         "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
         "implementation": plan.implementations.exclude(document=None).first().pk,
-        **rectification, **sanctions, **assessment,
+        **rectification, **sanctions, **assessment, **enterprises,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -181,6 +182,26 @@ def walk_assess(district) -> dict:
         "score": published.scores.order_by("rank", "pk").first().pk,
         "manual": Line.objects.exclude(evidence="").order_by("pk").first().pk,
         "objection": Objection.objects.order_by("pk").first().pk,
+    }  # fmt: skip
+
+
+def walk_enterprises(district) -> dict:
+    """The sample's blacklisted enterprise with its permit, cases and listing, its
+    projects, and the credit rating with its approved repair."""
+    from ecogov.assess.models import Repair
+    from ecogov.assess.sample import credit_sample_load
+    from ecogov.enterprises.models import Listing, Project
+    from ecogov.enterprises.sample import enterprises_sample_load
+    from ecogov.sources.models import Source
+
+    enterprises_sample_load(district)
+    credit_sample_load(district)
+    listing = Listing.objects.order_by("pk").first()
+    return {
+        "listing": listing.pk, "enterprise": listing.source_id,
+        "key_source": Source.objects.filter(key=True, jurisdiction=district).order_by("pk").first().pk,
+        "project": Project.objects.order_by("pk").first().pk,
+        "repair": Repair.objects.order_by("pk").first().pk,
     }  # fmt: skip
 
 
@@ -299,6 +320,16 @@ def arguments(ids) -> dict[str, dict]:
         "sanctions_referral_act": {"pk": ids["referral"], "action": "acknowledge"},
         "sanctions_dossier": {"pk": ids["referral"]},
         "sanctions_dossier_docx": {"pk": ids["referral"]},
+        "enterprises:record": {"pk": ids["enterprise"]},
+        "enterprises:record_export": {"pk": ids["enterprise"]},
+        "enterprises:permit_add": {"pk": ids["enterprise"]},
+        "enterprises:listing": {"pk": ids["listing"]},
+        "enterprises:listing_remove": {"pk": ids["listing"]},
+        "enterprises:listing_document": {"pk": ids["listing"]},
+        "enterprises:project": {"pk": ids["project"]},
+        "public_enterprise": {"pk": ids["key_source"]},
+        "public_enterprise_json": {"pk": ids["key_source"]},
+        "assess:repair_evidence": {"pk": ids["repair"]},
     }  # fmt: skip
 
 
@@ -314,7 +345,7 @@ def more_urls(ids) -> list[str]:
 
 
 # URL sets of our own with a namespace, walked like the others ("assess:score").
-OWN_NAMESPACES = frozenset({"assess"})
+OWN_NAMESPACES = frozenset({"assess", "enterprises"})
 
 
 def _patterns(patterns, prefix=""):

@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from ecogov.assess.indicators import Fact, compliance_facts, local_day, rule
 from ecogov.assess.models import CREDIT_GRADES, Assessment, Bodies, Grade, Repair, Score
-from ecogov.supervision.services import check_evidence, moment, require, text_of
+from ecogov.assess.services import one_file, runs
+from ecogov.supervision.services import moment, require, text_of
 
 ENTERPRISES = [Bodies.ENTERPRISES]
 # What a violation found in a case is: any legal outcome but "no violation".
@@ -228,8 +229,6 @@ def repair_from(score: Score) -> datetime.date | None:
 
 
 def may_repair(user, score: Score) -> bool:
-    from ecogov.assess.services import runs
-
     return runs(user, score.assessment.scheme)
 
 
@@ -259,10 +258,7 @@ def repair_apply(score: Score, *, text: str, files, by, at=None) -> Repair:
             % {"number": listing.decision_number if listing else "",
                "until": listing.bar_until if listing else ""})  # fmt: skip
     text = text_of(text, _("What was rectified"), limit=4000)
-    checked = check_evidence(files)
-    require(len(checked) == 1, _("%(what)s needs one file of evidence.") % {
-        "what": _("A credit repair application")})  # fmt: skip
-    upload, kind = checked[0]
+    upload, kind = one_file(files, _("A credit repair application"))
     return Repair.objects.create(score=score, text=text, evidence=upload, evidence_kind=kind,
                                  applied_at=at, entered_by=by, grade_before=grade)  # fmt: skip
 

@@ -498,7 +498,7 @@ def _require_draft(assessment: Assessment, by) -> None:
             _("Manual items are entered while the result is a draft."))  # fmt: skip
 
 
-def _one_file(files, what: str):
+def one_file(files, what: str):
     checked = check_evidence(files)
     require(len(checked) == 1, _("%(what)s needs one file of evidence.") % {"what": what})
     return checked[0]
@@ -511,7 +511,7 @@ def manual_add(score: Score, *, points, reason: str, files, by, at=None) -> Line
     points = points_of(points, _("The points"), negative=True)
     require(points != 0, _("A manual item adds or deducts points."))
     reason = text_of(reason, _("The reason"), limit=2000)
-    upload, kind = _one_file(files, _("A manual item"))
+    upload, kind = one_file(files, _("A manual item"))
     at, _day = moment(at)
     with transaction.atomic():
         line = Line.objects.create(
@@ -528,7 +528,7 @@ def incident_add(score: Score, *, veto: Veto, reason: str, files, by, at=None) -
     require(veto.scheme_id == score.assessment.scheme_id and veto.rule == INCIDENT,
             _("The scheme has no such recorded veto condition."))  # fmt: skip
     reason = text_of(reason, _("The reason"), limit=2000)
-    upload, kind = _one_file(files, _("A veto"))
+    upload, kind = one_file(files, _("A veto"))
     at, _day = moment(at)
     with transaction.atomic():
         line = Line.objects.create(
@@ -619,7 +619,7 @@ def objection_enter(line: Line, *, text: str, by, files, points=None, at=None) -
     points = points_of(points, _("The points claimed"), required=False, negative=True)
     require(not line.objections.filter(state=Objection.State.PENDING).exists(),
             _("An objection to this line is pending."))  # fmt: skip
-    upload, kind = _one_file(files, _("An objection"))
+    upload, kind = one_file(files, _("An objection"))
     with transaction.atomic():
         objection = Objection.objects.create(
             line=line, text=text, points_claimed=points, evidence=upload, evidence_kind=kind,
