@@ -57,12 +57,12 @@ def shot(page, name: str) -> None:
     page.screenshot(path=f"/tmp/assess_{name}.png", full_page=True)
 
 
-def phone_shot(page_for, user, url: str, name: str) -> tuple[int, list[str]]:  # noqa: F811
-    """The page on a 390 px phone: how many pixels it is wider than the screen, and the
-    boxes inside it that scroll sideways."""
+def phone_shot(page_for, user, url: str, name: str, shoot=shot) -> tuple[int, list[str]]:  # noqa: F811
+    """The page on a 390 px phone (its screenshot taken by ``shoot``): how many pixels it
+    is wider than the screen, and the boxes inside it that scroll sideways."""
     phone = page_for(user, language="en", mobile=True)
     phone.goto(url)
-    shot(phone, f"{name}_phone")
+    shoot(phone, f"{name}_phone")
     wider = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     return wider, phone.evaluate(SCROLLING_BOXES)
 
