@@ -11,7 +11,7 @@ from django.utils import translation
 from ecogov.assess import credit
 from ecogov.assess import services as assess
 from ecogov.assess.models import Grade, Repair
-from ecogov.enterprises import services
+from ecogov.enterprises import permits, services
 from ecogov.enterprises.models import Listing, Override, Project
 from ecogov.enterprises.sample import fictional_uscc, sample_document
 from ecogov.org.models import Jurisdiction
@@ -179,3 +179,32 @@ def test_repair_of_a_draft_or_too_early_is_refused(personas, rating, form_client
     dora = form_client_for(personas.dora)
     dora.post(f"/assess/scores/{score.pk}/act/repair/", {"text": "整改", "files": pdf()})
     assert not Repair.objects.exists()  # published today: three months to wait
+
+
+# --- numbers people type ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", [
+    {"factor": "w٠١٠١٨", "name": "COD"},  # Arabic-Indic digits in an HJ 212 code
+    {"name": "COD", "limit": "٥٠"},
+    {"name": "COD", "limit": "1e99999999"},
+    {"name": "COD", "tonnes": "NaN"},
+    {"name": "COD", "limit": "-1"},
+])  # fmt: skip
+def test_permit_pollutants_take_plain_ascii_numbers(row):
+    with pytest.raises(ValidationError):
+        permits.clean_pollutants([row])
+    assert (
+        permits.clean_pollutants([{"factor": "W01018", "name": "COD", "limit": "50.5"}])[0][
+            "factor"
+        ]
+        == "w01018"
+    )
+
+
+def test_the_public_list_reads_its_page_through_the_parser(db, client):
+    for value in ("٣", "²", "99999999999999999999999", "0"):
+        assert client.get(f"/public/enterprises/?page={value}").status_code == 400, value
+        answer = client.get(f"/public/enterprises/index.json?page={value}")
+        assert answer.status_code == 400 and answer.json()["detail"], value
+    assert client.get("/public/enterprises/?page=1").status_code == 200
