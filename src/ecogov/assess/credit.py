@@ -220,12 +220,18 @@ def _months_after(day: datetime.date, months: int) -> datetime.date:
 
 
 def repair_from(score: Score) -> datetime.date | None:
-    """The first day a repair may be applied for, or None when the grade needs none."""
+    """The first day a repair may be applied for, or None when the grade needs none: the
+    grade's waiting time counted from the publication, or from the last approved repair
+    (a red raised to yellow waits as a yellow before it may rise again)."""
     grade = standing(score)
     if grade not in REPAIRED or score.assessment.published_at is None:
         return None
-    published = local_day(score.assessment.published_at)
-    return _months_after(published, repair_months(grade))
+    since = local_day(score.assessment.published_at)
+    approved = [r.decided_at for r in score.repairs.all()
+                if r.state == Repair.State.APPROVED and r.decided_at]  # fmt: skip
+    if approved:
+        since = max(since, local_day(max(approved)))
+    return _months_after(since, repair_months(grade))
 
 
 def may_repair(user, score: Score) -> bool:

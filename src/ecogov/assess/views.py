@@ -4,7 +4,7 @@ point, its manual items, vetoes and objections, the documents, and the portal's
 published rankings."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -320,7 +320,10 @@ def score_act(request, pk: int, action: str):
             repair = score.repairs.filter(pk=form_id(post.get("repair"))).first()
             if repair is None:
                 raise Http404(_("No such application."))
-            credit.repair_decide(repair, approve=post.get("decision") == "approve",
+            decision = post.get("decision")
+            if decision not in ("approve", "refuse"):  # a careless form decides nothing
+                raise ValidationError(_("Choose to approve or to refuse the application."))
+            credit.repair_decide(repair, approve=decision == "approve",
                                  reason=post.get("reason", ""), by=user)  # fmt: skip
             return _("Credit repair decided.")
         if action == "object":

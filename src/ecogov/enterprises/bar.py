@@ -5,6 +5,7 @@ unless an override with its reason is recorded by whom it may be.
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -21,6 +22,15 @@ def listing_on(uscc: str, day: datetime.date) -> Listing | None:
         if listing.in_force_on(day):
             return listing
     return None
+
+
+def _visible(text: str) -> str:
+    """``text`` stripped, or "" when it has nothing to read: only blanks and invisible
+    format characters (a zero-width space, a word joiner, a BOM, a soft hyphen)."""
+    text = (text or "").strip()
+    shown = any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs")
+                for char in text)  # fmt: skip
+    return text if shown else ""
 
 
 def barred_message(listing: Listing) -> str:
@@ -42,7 +52,7 @@ def require_clear(uscc: str, *, subject: str, label: str, by, override: str = ""
     listing = listing_on(uscc, day or timezone.localdate(at))
     if listing is None:
         return None
-    override = (override or "").strip()
+    override = _visible(override)
     if not override:
         raise ValidationError(
             barred_message(listing)

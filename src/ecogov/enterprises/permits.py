@@ -25,7 +25,8 @@ from ecogov.text import clean_text
 
 MAX_POLLUTANTS = 50
 POLLUTANT_KEYS = ("factor", "name", "limit", "unit", "tonnes")
-FACTOR = re.compile(r"^[a-z]\d{5}$", re.IGNORECASE)  # HJ 212 codes: w01018, a21026
+FACTOR = re.compile(r"^[a-z]\d{5}$", re.IGNORECASE | re.ASCII)  # HJ 212 codes: w01018, a21026
+PLAIN = re.compile(r"\d{1,12}(\.\d{1,6})?", re.ASCII)
 NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/()（）]*$")
 
 
@@ -37,8 +38,8 @@ def _decimal(value, what: str, line: int) -> str:
     text = str(value if value is not None else "").strip()
     if not text:
         return ""
-    try:
-        number = Decimal(text)
+    try:  # plain ASCII decimals: Decimal reads "٥٠" and "1e99999999" too
+        number = Decimal(text) if PLAIN.fullmatch(text) else None
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or number < 0:

@@ -378,7 +378,7 @@ def _listed(request):
     sources = key_sources()
     if text:
         sources = sources.filter(name__icontains=text)
-    page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sources, PAGE_SIZE).get_page(query_int(request, "page", default=1))
     return text, page, enterprise_list(page.object_list, timezone.now())
 
 
@@ -389,7 +389,10 @@ def enterprise_list_page(request):
 
 
 def enterprise_list_json(request):
-    text, page, rows = _listed(request)
+    try:
+        text, page, rows = _listed(request)
+    except BadQuery as bad:
+        return JsonResponse({"detail": str(bad)}, status=400)
     return _json({"q": text, "page": page.number, "pages": page.paginator.num_pages,
                   "count": page.paginator.count, "enterprises": rows})  # fmt: skip
 

@@ -254,14 +254,19 @@ def may_register(user, jurisdiction) -> bool:
     )  # fmt: skip
 
 
-def _coordinate(value, what: str) -> Decimal | None:
-    if value is None or str(value).strip() == "":
+def _coordinate(value, what: str, bound: int) -> Decimal | None:
+    """A longitude (``bound`` 180) or latitude (90) in degrees: ASCII digits only ("٣" is a
+    number to ``Decimal``), finite (NaN cannot even be compared)."""
+    text = str(value if value is not None else "").strip()
+    if text == "":
         return None
     try:
-        number = Decimal(str(value).strip()).quantize(Decimal("0.000001"))
+        number = Decimal(text).quantize(Decimal("0.000001")) if text.isascii() else None
     except InvalidOperation:
-        raise ValidationError(_("%(what)s must be a number.") % {"what": what}) from None
-    require(-180 <= number <= 180, _("%(what)s is out of range.") % {"what": what})
+        number = None
+    require(number is not None and number.is_finite(),
+            _("%(what)s must be a number.") % {"what": what})  # fmt: skip
+    require(-bound <= number <= bound, _("%(what)s is out of range.") % {"what": what})
     return number
 
 
@@ -309,7 +314,7 @@ def project_register(*, jurisdiction, name, builder, builder_uscc, eia, eia_numb
     require(eia != Project.Eia.APPROVED or bool(eia_number),
             _("An approved EIA needs its approval number."))  # fmt: skip
     address = text_of(address, _("The location"), required=False, limit=300)
-    lon, lat = _coordinate(lon, _("The longitude")), _coordinate(lat, _("The latitude"))
+    lon, lat = _coordinate(lon, _("The longitude"), 180), _coordinate(lat, _("The latitude"), 90)
     require((lon is None) == (lat is None), _("Give both longitude and latitude, or neither."))
     if meeting is not None:
         areas = {jurisdiction.pk, *jurisdiction_ancestor_ids(jurisdiction.pk)}
