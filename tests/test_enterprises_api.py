@@ -105,5 +105,5 @@ def test_other_districts_and_roles_are_refused(personas, street, form_client_for
     assert liam.get("/api/enterprises/candidates").status_code == 403
     barred = post_json(liam, "/api/enterprises/projects",
                        project_body(street, builder_uscc=CODE, override="急需"))  # fmt: skip
-    assert barred.status_code == 422 and "dispatcher" in str(barred.json())
+    assert barred.status_code == 422 and "调度员" in str(barred.json())  # only the dispatcher
     assert not Project.objects.exists() and Listing.objects.get().removed_on is None

@@ -174,7 +174,10 @@ def test_the_staff_pages_show_the_blacklist(personas, street, listing, client_fo
     form.post(f"/enterprises/blacklist/{listing.pk}/remove/", {"reason": "（测试）复核移出。"})
     listing.refresh_from_db()
     assert listing.removed_on == TODAY
-    assert "removed" in dora.get(listing.get_absolute_url()).content.decode()
+    assert (
+        "removed"
+        in dora.get(listing.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_listing_through_the_form(personas, form_client_for):

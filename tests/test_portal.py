@@ -162,6 +162,13 @@ def published_assessment(personas):
                                      at=moment + datetime.timedelta(days=20))  # fmt: skip
 
 
+def key_source(personas):
+    from ecogov.sources.models import Source, SourceType
+
+    return Source.objects.create(jurisdiction=personas.district, name="（测试）重点企业",
+                                 type=SourceType.objects.order_by("pk").first(), key=True)  # fmt: skip
+
+
 def public_pages(personas) -> list[str]:
     """Every page of the portal, found from the URL patterns so that a new one is checked too."""
     case = services.case_register(
@@ -171,7 +178,8 @@ def public_pages(personas) -> list[str]:
                                            closed_at=timezone.now())  # fmt: skip
     args = {"code": case.tracking_code, "number": case.number, "pk": personas.grid.pk}
     own = {"public_notice": {"pk": published_notice(personas).pk},
-           "public_assessment": {"pk": published_assessment(personas).pk}}  # fmt: skip
+           "public_assessment": {"pk": published_assessment(personas).pk},
+           "public_enterprise": {"pk": key_source(personas).pk}}  # fmt: skip
     pages = []
     for pattern in get_resolver().url_patterns:
         route = str(pattern.pattern)
@@ -182,7 +190,12 @@ def public_pages(personas) -> list[str]:
     return pages
 
 
-JSON_ENDPOINTS = {"public_grid_locate", "public_place_search"}
+JSON_ENDPOINTS = {
+    "public_grid_locate",
+    "public_place_search",
+    "public_enterprises_json",
+    "public_enterprise_json",
+}
 LINK_BAR = [
     "/public/report/",
     "/public/track/",
