@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from ecogov.assess.indicators import Fact, compliance_facts, local_day, rule
 from ecogov.assess.models import CREDIT_GRADES, Assessment, Bodies, Grade, Repair, Score
 from ecogov.assess.services import one_file, runs
+from ecogov.domain.supervision import add_months
 from ecogov.supervision.services import moment, require, text_of
 
 ENTERPRISES = [Bodies.ENTERPRISES]
@@ -208,17 +209,6 @@ def repair_months(grade: str) -> int:
     return int(months.get(grade, REPAIR_MONTHS.get(grade, 0)))
 
 
-def _months_after(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def repair_from(score: Score) -> datetime.date | None:
     """The first day a repair may be applied for, or None when the grade needs none: the
     grade's waiting time counted from the publication, or from the last approved repair
@@ -231,7 +221,7 @@ def repair_from(score: Score) -> datetime.date | None:
                 if r.state == Repair.State.APPROVED and r.decided_at]  # fmt: skip
     if approved:
         since = max(since, local_day(max(approved)))
-    return _months_after(since, repair_months(grade))
+    return add_months(since, repair_months(grade))
 
 
 def may_repair(user, score: Score) -> bool:

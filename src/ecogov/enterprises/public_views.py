@@ -36,6 +36,8 @@ from django.utils.translation import gettext as _
 from ecogov.cases.models import Case, Outcome, State
 from ecogov.domain.monitorchecks import exceedance_ratio
 from ecogov.domain.notation import plain
+from ecogov.domain.supervision import add_months
+from ecogov.domain.taskstatus import month_start
 from ecogov.enterprises.models import Permit
 from ecogov.grid.models import Grid
 from ecogov.monitoring import stats
@@ -226,8 +228,8 @@ def _outlets(points: list[Point], start, end) -> tuple[list[dict], list[dict]]:
 
 
 def _month_start(day: datetime.date, back: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - back
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    """The first day of the month ``back`` months before ``day``'s."""
+    return add_months(month_start(day), -back)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ecogov import access
 from ecogov.accounts.models import Role
 from ecogov.cases.models import Case, Outcome
+from ecogov.domain.supervision import add_months
 from ecogov.enterprises import bar
 from ecogov.enterprises.models import BAR_YEARS, Listing, Override, Project
 from ecogov.grid.selectors import grid_chain
@@ -187,17 +188,6 @@ class Candidate:
     cases: list[Case]
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 - months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def rule_violations() -> int:
     return getattr(settings, "ECOGOV_BLACKLIST_VIOLATIONS", 3)
 
@@ -213,7 +203,7 @@ def candidates(jurisdiction, *, violations=None, months=None, today=None) -> lis
     violations = violations or rule_violations()
     months = months or rule_months()
     today = today or timezone.localdate()
-    since = months_before(today, months)
+    since = add_months(today, -months)
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     cases = (
         Case.objects.filter(jurisdiction=jurisdiction, outcome__in=VIOLATIONS,
