@@ -325,3 +325,16 @@ def test_plan_tasks_are_timed_by_the_same_scan_and_escalate_when_overdue(persona
     assert Notice.objects.filter(recipient=personas.ian, url=task.get_absolute_url()).exists()
     assert task.history.first().history_change_reason.startswith("升级督办")
     assert clocks.scan(datetime.date(2026, 3, 2)).escalations == 0
+
+
+def test_required_text_of_only_invisible_characters_is_refused_everywhere():
+    """One cleaning path for every text: blanks, zero-width spaces, word joiners, BOMs and
+    soft hyphens are no reason, no grounds, no objection."""
+    from django.core.exceptions import ValidationError
+
+    from ecogov.supervision.services import text_of
+
+    for empty in ("\u200b", " \u2060\ufeff ", "\u00ad\u3000"):
+        with pytest.raises(ValidationError):
+            text_of(empty, "The reason")
+    assert text_of(" 理由\u200b ", "The reason") == "理由\u200b"

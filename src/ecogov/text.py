@@ -12,6 +12,7 @@ even in a lookup, and a lone surrogate cannot be encoded at all.
 """
 
 import re
+import unicodedata
 
 # C0 controls except \t \n \r, DEL, and the C1 controls.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -36,6 +37,13 @@ def clean_text(value: str) -> str:
     except UnicodeEncodeError:
         raise UnstorableText(_("Text must be valid Unicode.")) from None
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def visible(value: str) -> bool:
+    """Whether the text shows anything: not only blanks and invisible format characters
+    (zero-width space, word joiner, BOM, soft hyphen)."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs")
+               for char in value)  # fmt: skip
 
 
 def clean_value(value):

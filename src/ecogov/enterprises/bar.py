@@ -5,13 +5,14 @@ unless an override with its reason is recorded by whom it may be.
 """
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov.enterprises.models import Listing, Override
+from ecogov.supervision.services import text_of
+from ecogov.text import visible
 
 
 def listing_on(uscc: str, day: datetime.date) -> Listing | None:
@@ -22,15 +23,6 @@ def listing_on(uscc: str, day: datetime.date) -> Listing | None:
         if listing.in_force_on(day):
             return listing
     return None
-
-
-def _visible(text: str) -> str:
-    """``text`` stripped, or "" when it has nothing to read: only blanks and invisible
-    format characters (a zero-width space, a word joiner, a BOM, a soft hyphen)."""
-    text = (text or "").strip()
-    shown = any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs")
-                for char in text)  # fmt: skip
-    return text if shown else ""
 
 
 def barred_message(listing: Listing) -> str:
@@ -52,8 +44,8 @@ def require_clear(uscc: str, *, subject: str, label: str, by, override: str = ""
     listing = listing_on(uscc, day or timezone.localdate(at))
     if listing is None:
         return None
-    override = _visible(override)
-    if not override:
+    override = text_of(override, _("The reason for the override"), required=False, limit=4000)
+    if not visible(override):
         raise ValidationError(
             barred_message(listing)
             + " "

@@ -26,7 +26,7 @@ from ecogov.params import form_number
 from ecogov.supervision import clocks
 from ecogov.supervision.models import Evidence, Item, ItemEvent, Kind
 from ecogov.supervision.notify import Message, notify, people_of
-from ecogov.text import clean_text
+from ecogov.text import clean_text, visible
 from ecogov.uploads import DOCUMENTS, IMAGES, checked_uploads
 
 MAX_TEXT = 8000
@@ -49,7 +49,7 @@ def moment(at) -> tuple[datetime.datetime, datetime.date]:
 def text_of(value, what: str, *, required=True, limit=MAX_TEXT) -> str:
     """Text as it enters: cleaned, required if asked, not longer than ``limit``."""
     value = clean_text(value or "").strip()
-    if required and not value:
+    if required and not visible(value):
         raise ValidationError(_("%(what)s is required.") % {"what": what})
     if len(value) > limit:
         raise ValidationError(
