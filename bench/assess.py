@@ -1,5 +1,6 @@
 """Benchmarks of the assessment (issue 20): computing a period from the sample record,
-and the pages a leader opens — the ranking, a body's drill-down, who is behind.
+and the pages a leader opens — the ranking, a body's drill-down, who is behind; and the
+enterprises' pages (issue 21) — the credit rating, a record, the blacklist, a public page.
 
     .venv/bin/python bench/assess.py
 
@@ -31,9 +32,11 @@ from django.test import Client  # noqa: E402
 from ecogov.accounts.models import User  # noqa: E402
 from ecogov.assess import services  # noqa: E402
 from ecogov.assess.models import Assessment, Line, Score, Trace  # noqa: E402
-from ecogov.assess.sample import QUARTERLY, YEARLY  # noqa: E402
+from ecogov.assess.sample import CREDIT, QUARTERLY, YEARLY  # noqa: E402
+from ecogov.enterprises.models import Listing  # noqa: E402
 
 SECTION = "Assessment (issue 20): computing a period and the leaders' pages"
+# The enterprises' pages (issue 21) are measured in the same run, beside the same baseline.
 
 
 def main() -> None:
@@ -57,11 +60,18 @@ def main() -> None:
                  f"{vetoes} vetoes)",
                  seconds, "the favicon", favicon))  # fmt: skip
     score = Score.objects.filter(assessment=quarterly).order_by("rank").last()
+    credit = Assessment.objects.get(scheme__code=CREDIT)
+    listed = Listing.objects.order_by("pk").first().source
     pages = [
         ("/assess/behind/", "who is behind"),
         (quarterly.get_absolute_url(), "a quarter's ranking (18 units)"),
         (score.get_absolute_url(), "a unit's drill-down"),
         ("/supervision/", "the supervision ledger (for comparison)"),
+        # issue 21: the enterprises (the blacklisted sample enterprise, its public page)
+        (credit.get_absolute_url(), "the enterprises' credit rating"),
+        (f"/enterprises/sources/{listed.pk}/", "an enterprise's record (12 quarters)"),
+        ("/enterprises/blacklist/", "the blacklist"),
+        (f"/public/enterprises/{listed.pk}/", "a key enterprise's public page"),
     ]
     for url, label in pages:
         assert client.get(url).status_code == 200, url
