@@ -264,8 +264,7 @@ def project_new(request):
                 override=field(post, "override"), by=request.user,
             )  # fmt: skip
         except ValidationError as error:
-            refusal = refusal_text(error)
-            _error(request, error)
+            refusal = refusal_text(error)  # shown once, in the form's card
         else:
             messages.success(request, _("Project registered."))
             return redirect(project.get_absolute_url())
