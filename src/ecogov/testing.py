@@ -22,6 +22,8 @@ from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.sample import sample_load
 from ecogov.org.selectors import unit_find
 from ecogov.org.services import jurisdiction_ensure, unit_create
+from ecogov.sources.catalog import ensure_default_types
+from ecogov.sources.models import SourceType
 
 PASSWORD = "Persona-password-2026"
 
@@ -51,6 +53,8 @@ def make_person(username: str, role: str, unit: Unit | None, **fields) -> User:
 
 
 def make_personas() -> Personas:
+    # A live-server test flushes the database after itself, the rows migrations wrote too.
+    ensure_default_types(SourceType)
     district, _report = sample_load()
     city = district.parent
     outsider_district = jurisdiction_ensure(
