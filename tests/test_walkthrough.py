@@ -345,7 +345,9 @@ def more_urls(ids) -> list[str]:
 
 
 # URL sets of our own with a namespace, walked like the others ("assess:score").
-OWN_NAMESPACES = frozenset({"assess", "enterprises"})
+OWN_NAMESPACES = frozenset(
+    {"assess", "enterprises", "open311", "disclosure", "consultations", "public_consultations"}
+)
 
 
 def _patterns(patterns, prefix=""):

@@ -1,0 +1,3 @@
+"""Open data, its dictionary, the feed, penalties and complaint statistics."""
+
+urlpatterns = []

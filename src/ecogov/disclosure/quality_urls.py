@@ -1,0 +1,3 @@
+"""Environmental quality and the plan targets' progress."""
+
+urlpatterns = []
