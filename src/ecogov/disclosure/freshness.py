@@ -121,14 +121,16 @@ def public_page(*, version, max_age: int = MAX_AGE):
             last_modified = max(times) if times else None
             if last_modified is not None:
                 last_modified = last_modified.replace(microsecond=0)
+            stored = cache.get("public_page:" + key)
             conditional = get_conditional_response(
                 request, etag=etag,
                 last_modified=last_modified.timestamp() if last_modified else None,
             )  # fmt: skip
             if conditional is not None:
+                # As the full answer would be: shared unless it holds a token.
+                shared = stored is not None and not stored[2]
                 return _finish(conditional, etag=etag, last_modified=last_modified,
-                               max_age=max_age, shared=False)  # fmt: skip
-            stored = cache.get("public_page:" + key)
+                               max_age=max_age, shared=shared)  # fmt: skip
             if stored is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.cookies or response.streaming:
