@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -23,6 +25,7 @@ from ecogov.cases.models import Case, Outcome, Reporter, State
 from ecogov.cases.sample import cases_sample_load
 from ecogov.disclosure import datasets as registry
 from ecogov.disclosure.data_views import complaint_cases, csv_cell, link
+from ecogov.disclosure.freshness import public_page
 from ecogov.enterprises.sample import enterprises_sample_load
 from ecogov.grid.models import GridMember
 from ecogov.patrols.sample import patrols_sample_load
@@ -317,21 +320,33 @@ def test_many_readers_cost_one_render(personas, django_assert_max_num_queries):
     assert again.status_code == 200 and "〔2026〕C1号" in again.content.decode()
 
 
-def test_a_page_from_the_cache_carries_the_readers_own_csrf_token(personas):
-    first = Client(enforce_csrf_checks=True)
-    second = Client(enforce_csrf_checks=True)
+def test_a_public_page_is_shared_by_caches_and_the_language_switch_needs_no_token(personas):
+    """Nothing on a public page belongs to its reader: no CSRF token, no cookie."""
     url = reverse("disclosure:complaints")
-    tokens = []
-    for client in (first, second):
+    for client in (Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)):
         response = client.get(url)
-        assert "private" in response["Cache-Control"]  # a page with a token is not shared
-        token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', response.content.decode())
-        tokens.append(token.group(1))
-        # The language switch works for each of them.
-        switched = client.post(reverse("set_language"), {"language": "en", "next": url,
-                                                         "csrfmiddlewaretoken": token.group(1)})  # fmt: skip
+        assert response["Cache-Control"] == "public, max-age=300"
+        assert "csrftoken" not in response.cookies and "csrfmiddlewaretoken" not in str(
+            response.content
+        )
+        switched = client.post(reverse("set_language"), {"language": "en", "next": url})
         assert switched.status_code == 302
-    assert tokens[0] != tokens[1]
+        assert "Public disclosure" in client.get(url).content.decode()  # the hub's link, in English
+
+
+def test_a_cached_page_with_a_form_carries_each_readers_own_token(personas, settings):
+    """A stored page that holds a form gets the reader's own token, and is not shared."""
+
+    @public_page(version=lambda request: (1, None))
+    def form_page(request):
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    tokens = []
+    for _ in range(2):
+        response = form_page(RequestFactory().get("/public/form-test/"))
+        assert "private" in response["Cache-Control"]
+        tokens.append(re.search(rb'value="(\w+)"', response.content).group(1))
+    assert tokens[0] != tokens[1] and b"__ECOGOV" not in tokens[0]
 
 
 def test_a_signed_in_reader_is_neither_served_nor_stored(personas, client_for):

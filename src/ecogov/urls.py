@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.utils.translation import gettext_lazy as _
 
 from ecogov.accounts import views as people
@@ -45,7 +47,10 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/"),
         name="password_change",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a preference, not an act of the visitor's account: without
+    # a CSRF token in its form every public page can be shared by caches (ecogov.disclosure
+    # .freshness). A forged switch changes nothing but the language of the next page.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("jurisdictions/", org.jurisdiction_list, name="jurisdiction_list"),
     path("jurisdictions/<int:pk>/", org.jurisdiction_detail, name="jurisdiction_detail"),
     path("units/", org.unit_list, name="unit_list"),
