@@ -171,7 +171,11 @@ def aqi_view(result_or_row, day: datetime.date) -> dict:
         aqi, number = result_or_row["aqi"], result_or_row["level"]
         primary = result_or_row["primary_pollutant"]
     else:
-        aqi, number, primary = result_or_row.aqi, result_or_row.level, "、".join(result_or_row.primary)
+        aqi, number, primary = (
+            result_or_row.aqi,
+            result_or_row.level,
+            "、".join(result_or_row.primary),
+        )
     level = level_of(number, day)
     return {"aqi": aqi, "level": number, "category": aqi_category(level), "colour": level.color,
             "ink": ink(level.color), "primary_pollutant": primary}  # fmt: skip
@@ -180,8 +184,13 @@ def aqi_view(result_or_row, day: datetime.date) -> dict:
 def level_counts(rows: list[dict], day: datetime.date) -> list[dict]:
     counts = Counter(row["level"] for row in rows)
     return [
-        {"level": number, "category": aqi_category(level), "colour": level.color,
-         "ink": ink(level.color), "days": counts.get(number, 0)}  # fmt: skip
+        {
+            "level": number,
+            "category": aqi_category(level),
+            "colour": level.color,
+            "ink": ink(level.color),
+            "days": counts.get(number, 0),
+        }  # fmt: skip
         for level in aqi_standard.table_for(day).levels
         for number in [level.level]
     ]
@@ -348,12 +357,17 @@ def labelled(row: dict) -> dict:
     return {
         **row,
         "goal_text": " ".join(
-            part for part in (dict(Target.Op.choices)[row["op"]],
-                              plain(row["value"]) if row["value"] is not None else row["reference"],
-                              row["unit"]) if part
+            part
+            for part in (
+                dict(Target.Op.choices)[row["op"]],
+                plain(row["value"]) if row["value"] is not None else row["reference"],
+                row["unit"],
+            )
+            if part
         ),  # fmt: skip
         "latest_shown": " ".join(part for part in (row["latest_text"], row["unit"]) if part)
-        if row["latest_date"] else "",
+        if row["latest_date"]
+        else "",
         "status_label": str(STATUS_LABELS[row["status"]]),
         "progress_label": str(PROGRESS_LABELS[row["progress"]]),
         "area_label": str(AREAS[row["area"]]),
@@ -399,13 +413,17 @@ def target_record(target: Target, today: datetime.date) -> dict:
     return {
         "target": labelled(target_row(target, today)),
         "wording": formula_text(target.text),
-        "task": {"number": target.task.number, "title": target.task.title} if target.task_id else None,
+        "task": {"number": target.task.number, "title": target.task.title}
+        if target.task_id
+        else None,
         "lead_units": [u.name for u in units if u.role == TaskUnit.Role.LEAD],
         "supporting_units": [u.name for u in units if u.role == TaskUnit.Role.SUPPORT],
         "method": method,
         "station": point_link(feed.point) if feed is not None else None,
-        "values": [{"date": v.date, "value": v.value, "text": text, "source": v.source}
-                   for v, text in zip(values, texts, strict=True)][::-1],  # fmt: skip
+        "values": [
+            {"date": v.date, "value": v.value, "text": text, "source": v.source}
+            for v, text in zip(values, texts, strict=True)
+        ][::-1],  # fmt: skip
         "chart": target_chart(target, values, measured.trend, today=today),
     }
 
@@ -462,6 +480,10 @@ def overview(now: datetime.datetime) -> dict:
     return {"now": timezone.localtime(now), "stations": air, "sections": water}
 
 
+def _calendar_cell(day: datetime.date, by_day: dict) -> dict:
+    return {"date": day, **aqi_view(by_day[day], day)} if day in by_day else {"date": day}
+
+
 def station_record(point: Point, month: datetime.date, now: datetime.datetime) -> dict:
     """/public/quality/air/<pk>/: the daily AQI of ``month``'s year (to today), its
     calendar, the month's days, days by level, the good-day share and the targets."""
@@ -479,14 +501,11 @@ def station_record(point: Point, month: datetime.date, now: datetime.datetime) -
         months.append({
             "month": f"{month.year}-{number:02d}",
             "days": sum(1 for day in by_day if day.month == number),
-            "weeks": [[{"date": day, **aqi_view(by_day[day], day)} if day in by_day
-                       else ({"date": day} if day.month == number else None) for day in week]
-                      for week in weeks],
+            "weeks": [[_calendar_cell(day, by_day) if day.month == number else None
+                       for day in week] for week in weeks],
         })  # fmt: skip
     in_month = [
-        {**row, **aqi_view(row, row["date"])}
-        for row in rows
-        if month_first(row["date"]) == month
+        {**row, **aqi_view(row, row["date"])} for row in rows if month_first(row["date"]) == month
     ]
     return {
         "station": {**point_link(point), "district": point.jurisdiction.name},
