@@ -311,15 +311,36 @@ def daily_classes(point: Point, start, end) -> list[tuple[datetime.date, object]
     return out
 
 
-def period_class(point: Point, start, end):
-    """The class of a section's mean values over a period (a month, the year so far)."""
-    means = daily_means(hourly(point, start, end))
+def _class_of_days(means: dict[str, dict], waterbody: str):
+    """The class of the mean of daily means (code → {day: mean})."""
     overall = {
         code: (sum(values.values()) / len(values)).quantize(Decimal("0.001"))
         for code, values in means.items()
         if values
     }
-    return water_class(overall, point.waterbody) if overall else None
+    return water_class(overall, waterbody) if overall else None
+
+
+def period_class(point: Point, start, end):
+    """The class of a section's mean values over a period (a month, the year so far)."""
+    return _class_of_days(daily_means(hourly(point, start, end)), point.waterbody)
+
+
+def monthly_classes(point: Point, start, end) -> list[tuple[datetime.date, object]]:
+    """[(first day of the month, WaterClass)] of each month in [start, end) with a
+    classified day, each as ``period_class`` of that month; one query for all months."""
+    means = daily_means(hourly(point, start, end))
+    months = sorted({day.replace(day=1) for values in means.values() for day in values})
+    out = []
+    for month in months:
+        part = {
+            code: {day: value for day, value in values.items() if day.replace(day=1) == month}
+            for code, values in means.items()
+        }
+        result = _class_of_days(part, point.waterbody)
+        if result is not None:
+            out.append((month, result))
+    return out
 
 
 def year_mean(point: Point, code: str, year: int) -> Decimal | None:

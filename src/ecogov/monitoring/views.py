@@ -111,10 +111,23 @@ def category(result) -> str:
     )  # fmt: skip
 
 
+def _luminance(colour: str) -> float:
+    """Relative luminance (WCAG 2.1) of a #RRGGBB colour."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    red, green, blue = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
 def ink(colour: str) -> str:
-    """Dark or white text on a level's colour."""
-    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    return "#1d2421" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
+    """Dark or white text on a level's colour, whichever contrasts more (WCAG 2.1): dark
+    on the bright green of 优 and of class III, white on red and purple."""
+    dark, light = "#1d2421", "#ffffff"
+    background = _luminance(colour) + 0.05
+    on_dark = background / (_luminance(dark) + 0.05)
+    on_light = (_luminance(light) + 0.05) / background
+    return dark if on_dark >= on_light else light
 
 
 def aqi_pieces() -> list[dict]:
