@@ -113,8 +113,10 @@ def test_every_data_set_is_described_and_downloads_as_csv_and_json(sample):
         assert [column["name"] for column in data["columns"]] == found.names
         assert all(list(row) == found.names for row in data["rows"])
         assert len(data["rows"]) == len(rows) - 1, found.slug
-        # The tables that exist today all have rows in the sample district.
-        assert data["rows"], found.slug
+        # The tables that exist today all have rows in the sample district (the monitoring
+        # data and the plan are not loaded here: tests/test_disclosure_quality.py has them).
+        if found.slug not in ("air-days", "section-months", "target-progress"):
+            assert data["rows"], found.slug
 
 
 def test_an_unknown_data_set_is_not_found(db):

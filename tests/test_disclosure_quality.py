@@ -296,3 +296,14 @@ def test_the_calendar_shows_a_day_in_its_own_month_only(data):
     days = [cell["date"] for week in march["weeks"] for cell in week if cell]
     assert days[0] == D(2026, 3, 1) and days[-1] == D(2026, 3, 31) and len(days) == 31
     assert record["calendar"][0]["days"] == 0 and march["days"] == 1
+
+
+def test_the_quality_data_sets_are_the_pages_figures(data):
+    days = get("/public/data/air-days.json").json()["rows"]
+    assert ("2026-03-09", 75) in [(row["date"], row["aqi"]) for row in days]
+    months = get("/public/data/section-months.json").json()["rows"]
+    assert [row["class"] for row in months] == ["V", "III"]
+    targets = get("/public/data/target-progress.json").json()["rows"]
+    assert {row["target_id"] for row in targets} == {
+        row["target_id"] for row in get("/public/targets/index.json").json()["targets"]
+    }

@@ -411,5 +411,50 @@ def _register_builtin():
         rows=_grid_rows, version=_grid_version,
     ))  # fmt: skip
 
+    _register_quality()
+
+
+# The environment changes every hour: the quality data sets and pages are "as of" the
+# last five minutes, which costs no query to know.
+FRESH_MINUTES = 5
+
+
+def as_of(now: datetime.datetime | None = None) -> tuple:
+    """A version marker for data that grow with the hour: the start of the current
+    five minutes."""
+    now = now or timezone.now()
+    return (now.replace(minute=now.minute - now.minute % FRESH_MINUTES, second=0, microsecond=0),)
+
+
+def _register_quality():
+    from ecogov.disclosure import quality
+    from ecogov.plans.models import TargetValue
+
+    def days(n: int) -> tuple[datetime.date, datetime.date]:
+        today = timezone.localdate()
+        return today - datetime.timedelta(days=n - 1), today
+
+    register(Dataset(
+        slug="air-days", title=_("Air quality by day"),
+        description=_("The daily AQI of each public air quality station over the last 365 "
+                      "days, with its level and primary pollutants."),
+        columns=quality.AIR_DAYS_COLUMNS, rows=lambda: quality.air_days(*days(365)),
+        version=as_of,
+    ))  # fmt: skip
+    register(Dataset(
+        slug="section-months", title=_("River sections' water class by month"),
+        description=_("The water class of each public river or lake section by month over "
+                      "the last 24 months, the factor that decided it and the plan's goal."),
+        columns=quality.SECTION_MONTHS_COLUMNS,
+        rows=lambda: quality.section_months(*days(731)), version=as_of,
+    ))  # fmt: skip
+    register(Dataset(
+        slug="target-progress", title=_("Plan targets and their progress"),
+        description=_("Every target of the public plans with its goal, its latest value and "
+                      "whether it is met, on track or off track."),
+        columns=quality.TARGET_PROGRESS_COLUMNS, rows=quality.target_progress,
+        version=lambda: (*marker(TargetValue.objects.all(), "date"), timezone.localdate()),
+    ))  # fmt: skip
+
 
 _register_builtin()

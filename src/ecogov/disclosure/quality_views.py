@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov.disclosure import quality as figures
+from ecogov.disclosure.datasets import as_of, dataset, marker
+from ecogov.disclosure.freshness import public_page
 from ecogov.domain.supervision import add_months
-from ecogov.enterprises.public_views import _cached, _json
-from ecogov.monitoring.models import Point
+from ecogov.enterprises.public_views import _json
+from ecogov.monitoring.models import Point, TargetFeed
 from ecogov.monitoring.views import CLASS_COLOURS
 from ecogov.params import MIN_YEAR, BadQuery, query_choice, query_month
 
@@ -74,9 +76,19 @@ def _target(request, pk: int) -> dict:
     return figures.target_record(target, timezone.localdate())
 
 
-def _json_view(build):
+def _readings(request, **kwargs) -> tuple:
+    """The hour's data, and the points and the targets they feed as they stand."""
+    return (*as_of(), *marker(Point.objects.all(), "pk"), *marker(TargetFeed.objects.all(), "pk"))
+
+
+def _target_values(request, **kwargs) -> tuple:
+    return dataset("target-progress").version()
+
+
+def _json_view(build, version=_readings):
     """The JSON alternate of a page: its data, 400 or 404 with a ``detail``."""
 
+    @public_page(version=version)
     def view(request, **kwargs):
         try:
             data = build(request, **kwargs)
@@ -92,18 +104,20 @@ def _json_view(build):
 quality_json = _json_view(_overview)
 air_station_json = _json_view(_station)
 water_section_json = _json_view(_section)
-targets_json = _json_view(_targets)
-target_json = _json_view(_target)
+targets_json = _json_view(_targets, _target_values)
+target_json = _json_view(_target, _target_values)
 
 
 def _page(request, template: str, context: dict):
-    return _cached(render(request, template, context))
+    return render(request, template, context)
 
 
+@public_page(version=_readings)
 def quality(request):
     return _page(request, "disclosure/quality.html", _overview(request))
 
 
+@public_page(version=_readings)
 def air_station(request, pk: int):
     record = _station(request, pk)
     month = datetime.date.fromisoformat(record["month"] + "-01")
@@ -116,17 +130,20 @@ def air_station(request, pk: int):
     return _page(request, "disclosure/quality_air.html", context)
 
 
+@public_page(version=_readings)
 def water_section(request, pk: int):
     context = {**_section(request, pk), "month_choices": MONTH_CHOICES,
                "class_colours": CLASS_COLOURS}  # fmt: skip
     return _page(request, "disclosure/quality_water.html", context)
 
 
+@public_page(version=_target_values)
 def targets(request):
     rows = _targets(request)["targets"]
     context = {"plans": figures.grouped_targets(rows), "total": len(rows)}
     return _page(request, "disclosure/targets.html", context)
 
 
+@public_page(version=_target_values)
 def target(request, pk: int):
     return _page(request, "disclosure/targets_detail.html", _target(request, pk))
