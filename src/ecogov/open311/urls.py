@@ -4,25 +4,36 @@ Every resource ends in its format, ``.json`` or ``.xml`` (another extension answ
 404 in XML). Service codes contain a dot (``air.open_barbecue``): the format is what
 follows the last one."""
 
-from django.urls import re_path
+from django.urls import path, register_converter
 
 from ecogov.open311 import views
 
+
+class FormatConverter:
+    """The extension: any short word, so that an unknown one gets the spec's error."""
+
+    regex = "[A-Za-z0-9]{1,10}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "open311_format")
+
 app_name = "open311"
 
-FORMAT = r"\.(?P<format>[A-Za-z0-9]{1,10})$"
-
 urlpatterns = [
-    re_path(r"^discovery" + FORMAT, views.discovery, name="discovery"),
-    re_path(r"^services" + FORMAT, views.services, name="services"),
-    re_path(
-        r"^services/(?P<code>[^/]{1,80})" + FORMAT,
+    path("discovery.<open311_format:format>", views.discovery, name="discovery"),
+    path("services.<open311_format:format>", views.services, name="services"),
+    path(
+        "services/<str:code>.<open311_format:format>",
         views.service_definition,
         name="service_definition",
-    ),  # fmt: skip
-    re_path(r"^requests" + FORMAT, views.requests, name="requests"),
-    re_path(
-        r"^requests/(?P<number>[^/]{1,40})" + FORMAT, views.request_detail, name="request"
-    ),  # fmt: skip
-    re_path(r"^tokens/(?P<token>[^/]{1,80})" + FORMAT, views.token, name="token"),
+    ),
+    path("requests.<open311_format:format>", views.requests, name="requests"),
+    path("requests/<str:number>.<open311_format:format>", views.request_detail, name="request"),
+    path("tokens/<str:token>.<open311_format:format>", views.token, name="token"),
 ]
