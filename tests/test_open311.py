@@ -481,3 +481,10 @@ def test_url_names(personas):
     assert reverse("open311:request", kwargs={"format": "json", "number": "630103-2026-00001"})
     assert reverse("open311:token", kwargs={"format": "json", "token": "1-ab"})
     assert reverse("open311:requests", kwargs={"format": "json"}) == V2 + "requests.json"
+
+
+def test_an_install_without_districts_still_answers_reads_and_refuses_posts(anyone, db):
+    assert anyone.get(V2 + "services.json").status_code == 200
+    assert anyone.get(V2 + "requests.xml").status_code == 200
+    response = post(anyone)
+    assert response.status_code == 400 and errors_of(response, "json")

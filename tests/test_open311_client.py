@@ -10,28 +10,15 @@ import pytest
 import requests
 from georeport import GeoReport
 
-from ecogov.cases import services
-from ecogov.cases.models import Case, Channel, Outcome, Reporter
+from ecogov.cases.models import Case, Channel, Reporter
 from ecogov.testing import make_personas
-
-BLACK_WATER = "南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了"
-REPORTER = {"first_name": "建国", "last_name": "赵", "phone": "13911112222"}
+from test_open311 import BLACK_WATER, REPORTER, disclose
 
 
 @pytest.fixture
 def people(transactional_db):
     # A live-server test flushes the database: the data is built here, inside the test.
     return make_personas()
-
-
-def _disclose(people, case: Case) -> Case:
-    case = services.case_accept(case, by=people.liam)
-    case = services.case_start(case, by=people.liam)
-    case = services.case_report(case, investigation="上游雨污混接。", measures="封堵，清淤。",
-                                outcome=Outcome.RECTIFIED, by=people.liam)  # fmt: skip
-    case = services.case_verify(case, confirmed=True, note="复查无黑水。", by=people.dora)
-    case = services.case_close(case, by=people.dora)
-    return services.case_disclose(case, summary="排洪渠黑水：已整改。", by=people.dora)
 
 
 @pytest.mark.parametrize("output_format", ["json", "xml"])
@@ -81,7 +68,7 @@ def test_the_georeport_client_lists_posts_and_reads_back(people, live_server, ou
     with pytest.raises(requests.HTTPError):
         client.get_service_request(case.number)
 
-    _disclose(people, case)
+    disclose(people, case, summary="排洪渠黑水：已整改。")
     request = client.get_service_request(case.number)
     assert request["service_request_id"] == case.number
     assert request["status"] == "closed"

@@ -266,7 +266,9 @@ def jurisdiction_for(value: str, *, required: bool):
     if not value:
         if len(jurisdictions) == 1:
             return jurisdictions[0]
-        if required or not jurisdictions:
+        if required and not jurisdictions:
+            raise Open311Error(400, _("No district receives reports here yet."))
+        if required:
             raise Open311Error(400, _("jurisdiction_id is required: this server serves "
                                       "several districts."))  # fmt: skip
         return None
