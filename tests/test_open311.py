@@ -439,7 +439,7 @@ def test_a_bad_query_is_400_in_the_error_format(anyone, personas, fmt, query):
 
 
 def test_the_list_makes_a_fixed_number_of_queries(anyone, history, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):
         assert len(anyone.get(V2 + "requests.json").json()) == 2
 
 

@@ -262,6 +262,8 @@ def jurisdiction_for(value: str, *, required: bool):
     """The district ``jurisdiction_id`` names among those receiving reports; None when
     none is named and none is needed."""
     value = (value or "").strip()
+    if not value and not required:  # a read of every district's: no query needed
+        return None
     jurisdictions = list(portal.portal_jurisdictions())
     if not value:
         if len(jurisdictions) == 1:
