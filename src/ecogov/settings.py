@@ -386,3 +386,7 @@ if EMAIL_HOST:
     DEFAULT_FROM_EMAIL = os.getenv("ECOGOV_NOTIFY_FROM", "ecogov@localhost")
     EMAIL_TIMEOUT = 10
 ECOGOV_SITE_URL = os.getenv("ECOGOV_SITE_URL", "")
+
+# --- open311 helper (issue 22): Open311 GeoReport v2 at /open311/v2/ ---
+# API keys that may post requests, comma-separated; empty: anyone may post, as on the portal.
+ECOGOV_OPEN311_API_KEYS = envlist("ECOGOV_OPEN311_API_KEYS", "")
