@@ -386,3 +386,9 @@ if EMAIL_HOST:
     DEFAULT_FROM_EMAIL = os.getenv("ECOGOV_NOTIFY_FROM", "ecogov@localhost")
     EMAIL_TIMEOUT = 10
 ECOGOV_SITE_URL = os.getenv("ECOGOV_SITE_URL", "")
+
+# --- consultations helper (issue 22): public consultation (征求意见) ---
+# 《重大行政决策程序暂行条例》第十四条: the public comment period is generally not less
+# than 30 days; a consultation cannot be opened for fewer days than this.
+ECOGOV_CONSULTATION_MIN_DAYS = int(os.getenv("ECOGOV_CONSULTATION_MIN_DAYS", "30"))
+ECOGOV_PUBLIC_COMMENTS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_COMMENTS_PER_HOUR", "10"))
