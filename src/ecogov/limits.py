@@ -240,6 +240,8 @@ class BodyLimitMiddleware:
         ):
             return too_big(request)
         return None
+
+
 # Comments on public consultations (ecogov.consultations), every form post counted.
 COMMENTS = Budget(
     "comment",
