@@ -319,3 +319,14 @@ def test_the_answered_consultation_shows_its_response_record_and_answers(persona
     listing = client.get("/public/consultations/index.json").json()
     assert [c["title"] for c in listing["open"]] == [OPEN_TITLE]
     assert [c["title"] for c in listing["closed"]] == [CLOSED_TITLE]
+
+
+def test_the_public_pages_make_a_fixed_number_of_queries(personas, django_assert_max_num_queries):
+    consultations_sample_load(personas.district)
+    closed = Consultation.private_objects.get(title=CLOSED_TITLE)
+    client = Client()
+    client.get(f"/public/consultations/{closed.pk}/")  # sessions, translations warmed
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/public/consultations/{closed.pk}/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/public/consultations/index.json").status_code == 200

@@ -16,6 +16,7 @@ table (``Commenter``), with no history copying it, read only through
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecogov.uploads import StoredName
@@ -146,9 +147,9 @@ class Answer(models.Model):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("awaiting moderation")
-        PUBLISHED = "published", _("published")
-        REJECTED = "rejected", _("not published")
+        PENDING = "pending", pgettext_lazy("comment", "awaiting moderation")
+        PUBLISHED = "published", pgettext_lazy("comment", "published")
+        REJECTED = "rejected", pgettext_lazy("comment", "not published")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE,
                                      related_name="comments")  # fmt: skip

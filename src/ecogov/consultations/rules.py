@@ -38,6 +38,18 @@ def runs(user, consultation: Consultation) -> bool:
     return access.can(user, CHANGE, consultation)
 
 
+def may_draft(user, jurisdiction, organiser) -> bool:
+    """Whether ``user`` may draft a consultation of ``organiser`` in ``jurisdiction`` (the
+    rule of CHANGE above, for a consultation not saved yet)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if access.is_admin(user):
+        return True
+    if user.role == Role.DISPATCHER:
+        return jurisdiction.pk in home_jurisdictions(user)
+    return user.role == Role.LIAISON and user.unit_id == organiser.pk
+
+
 def may_see_commenters(user, consultation: Consultation) -> bool:
     if not (user.is_authenticated and user.is_active and user.unit_id):
         return False

@@ -14,10 +14,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ecogov import access
-from ecogov.access import home_jurisdictions
-from ecogov.accounts.models import Role
 from ecogov.consultations.models import (
     Answer,
     Comment,
@@ -28,13 +26,15 @@ from ecogov.consultations.models import (
     Kind,
     State,
 )
-from ecogov.consultations.rules import runs
+from ecogov.consultations.rules import may_draft, runs
 from ecogov.org.selectors import jurisdiction_subtree_ids
 from ecogov.org.services import audited_save
 from ecogov.supervision.services import moment, require, text_of, units_of
 from ecogov.uploads import DOCUMENTS, IMAGES, checked_uploads
 
 COMMENT_LIMIT = 5000
+RUNS = gettext_lazy("Only the organising unit and the ecology bureau's dispatchers run a "
+                    "consultation.")  # fmt: skip
 DOCUMENT_KINDS = DOCUMENTS | IMAGES
 
 
@@ -49,11 +49,7 @@ def _actor(by):
 
 
 def _require_runs(by, consultation: Consultation) -> None:
-    require(
-        by is not None and runs(by, consultation),
-        _("Only the organising unit and the ecology bureau's dispatchers run a consultation."),
-        permission=True,
-    )
+    require(by is not None and runs(by, consultation), RUNS, permission=True)
 
 
 def _check_files(files):
@@ -94,26 +90,18 @@ def consultation_create(*, jurisdiction, organiser, kind: str, title: str, summa
     [organiser] = units_of(jurisdiction, [organiser], _("The organising unit"))
     consultation = Consultation(jurisdiction=jurisdiction, organiser=organiser, created_at=at,
                                 created_by=_actor(by))  # fmt: skip
-    _require_runs_new(by, consultation)
-    _fields(consultation, kind=kind, title=title, summary=summary, body=body,
-            closes_on=closes_on, project=project)  # fmt: skip
+    require(by is not None and may_draft(by, jurisdiction, organiser), RUNS, permission=True)
+    return _save(consultation, kind=kind, title=title, summary=summary, body=body,
+                 closes_on=closes_on, project=project, files=files, by=by)  # fmt: skip
+
+
+def _save(consultation: Consultation, *, files, by, **fields) -> Consultation:
+    _fields(consultation, **fields)
     checked = _check_files(files)
     with transaction.atomic():
         audited_save(consultation, by=by)
         _attach(consultation, checked)
     return consultation
-
-
-def _require_runs_new(by, consultation: Consultation) -> None:
-    """As ``_require_runs`` for a consultation not saved yet."""
-    allowed = by is not None and by.is_authenticated and by.is_active and (
-        access.is_admin(by)
-        or (by.role == Role.DISPATCHER
-            and consultation.jurisdiction_id in home_jurisdictions(by))
-        or (by.role == Role.LIAISON and by.unit_id == consultation.organiser_id)
-    )  # fmt: skip
-    require(allowed, _("Only the organising unit and the ecology bureau's dispatchers run a "
-                       "consultation."), permission=True)  # fmt: skip
 
 
 def consultation_update(consultation: Consultation, *, kind: str, title: str, summary: str,
@@ -123,13 +111,8 @@ def consultation_update(consultation: Consultation, *, kind: str, title: str, su
     _require_runs(by, consultation)
     require(consultation.state == State.DRAFT,
             _("An opened consultation is not edited: its text is what people commented on."))  # fmt: skip
-    _fields(consultation, kind=kind, title=title, summary=summary, body=body,
-            closes_on=closes_on, project=project)  # fmt: skip
-    checked = _check_files(files)
-    with transaction.atomic():
-        audited_save(consultation, by=by)
-        _attach(consultation, checked)
-    return consultation
+    return _save(consultation, kind=kind, title=title, summary=summary, body=body,
+                 closes_on=closes_on, project=project, files=files, by=by)  # fmt: skip
 
 
 def consultation_open(consultation: Consultation, *, by, at=None) -> Consultation:
