@@ -86,6 +86,7 @@ api.add_router("/", meetings_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", assess_router)
 api.add_router("/enterprises", enterprise_record_router)
+api.add_router("/", "ecogov.consultations.api.router")
 
 
 @api.exception_handler(Http404)

@@ -240,3 +240,11 @@ class BodyLimitMiddleware:
         ):
             return too_big(request)
         return None
+
+
+# Comments on public consultations (ecogov.consultations), every form post counted.
+COMMENTS = Budget(
+    "comment",
+    "ECOGOV_PUBLIC_COMMENTS_PER_HOUR",
+    gettext_lazy("Too many comments from your connection; try later."),
+)

@@ -6,3 +6,8 @@ class ConsultationsConfig(AppConfig):
     name = "ecogov.consultations"
     label = "consultations"
     verbose_name = _("Public consultation")
+
+    def ready(self):
+        from ecogov.consultations.rules import register
+
+        register()

@@ -1,0 +1,16 @@
+"""Scheduled jobs of the consultations, run by the huey consumer (`ecogov run_huey`)."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from ecogov.consultations.services import consultations_close_due
+
+log = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(hour="0", minute="5"))
+def consultations_close():
+    """Just after midnight: the consultations whose last day has passed close."""
+    log.info("consultations closed: %d", consultations_close_due())
