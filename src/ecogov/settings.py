@@ -387,10 +387,11 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 ECOGOV_SITE_URL = os.getenv("ECOGOV_SITE_URL", "")
 
-# Open311 GeoReport v2 at /open311/v2/: API keys that may post requests, comma-separated; empty: anyone may post, as on the portal.
+# Open311 GeoReport v2 at /open311/v2/: API keys that may post requests, comma-separated;
+# empty: anyone may post, as on the portal.
 ECOGOV_OPEN311_API_KEYS = envlist("ECOGOV_OPEN311_API_KEYS", "")
 
-# Public consultation (征求意见). 《重大行政决策程序暂行条例》第十四条: the public comment period is generally not less
-# than 30 days; a consultation cannot be opened for fewer days than this.
+# Public consultation (征求意见). 《重大行政决策程序暂行条例》第十四条: the public comment
+# period is generally not less than 30 days; a consultation cannot open for fewer days.
 ECOGOV_CONSULTATION_MIN_DAYS = int(os.getenv("ECOGOV_CONSULTATION_MIN_DAYS", "30"))
 ECOGOV_PUBLIC_COMMENTS_PER_HOUR = int(os.getenv("ECOGOV_PUBLIC_COMMENTS_PER_HOUR", "10"))

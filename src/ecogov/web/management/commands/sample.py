@@ -8,6 +8,7 @@ from django.db import transaction
 from ecogov.assess.sample import assess_sample_load, credit_sample_load
 from ecogov.campaigns.sample import campaigns_sample_load
 from ecogov.cases.sample import cases_sample_load
+from ecogov.consultations.sample import consultations_sample_load
 from ecogov.enterprises.sample import enterprises_sample_load
 from ecogov.grid.sample import grid_sample_load
 from ecogov.meetings.sample import meetings_sample_load
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"sample blacklist and projects: {enterprises_sample_load(district)} added"
         )
+        self.stdout.write(f"sample consultations: {consultations_sample_load(district)} added")
         # Last: the assessments are computed from everything above.
         self.stdout.write(f"sample assessments: {assess_sample_load(district)} schemes added")
         self.stdout.write(f"sample credit rating: {credit_sample_load(district)} added")
