@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0002_rectification'),
+        ("supervision", "0002_rectification"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalitem',
-            name='kind',
-            field=models.CharField(choices=[('task', 'plan task'), ('case', 'case'), ('resolution', 'meeting resolution'), ('instruction', "leader's instruction"), ('special', 'special supervision item'), ('suggestion', 'suggestion or proposal'), ('implementation', 'implementation plan'), ('rectification', 'rectification problem'), ('commitment', 'admonition commitment')], max_length=16, verbose_name='kind'),
+            model_name="historicalitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("task", "plan task"),
+                    ("case", "case"),
+                    ("resolution", "meeting resolution"),
+                    ("instruction", "leader's instruction"),
+                    ("special", "special supervision item"),
+                    ("suggestion", "suggestion or proposal"),
+                    ("implementation", "implementation plan"),
+                    ("rectification", "rectification problem"),
+                    ("commitment", "admonition commitment"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='item',
-            name='kind',
-            field=models.CharField(choices=[('task', 'plan task'), ('case', 'case'), ('resolution', 'meeting resolution'), ('instruction', "leader's instruction"), ('special', 'special supervision item'), ('suggestion', 'suggestion or proposal'), ('implementation', 'implementation plan'), ('rectification', 'rectification problem'), ('commitment', 'admonition commitment')], max_length=16, verbose_name='kind'),
+            model_name="item",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("task", "plan task"),
+                    ("case", "case"),
+                    ("resolution", "meeting resolution"),
+                    ("instruction", "leader's instruction"),
+                    ("special", "special supervision item"),
+                    ("suggestion", "suggestion or proposal"),
+                    ("implementation", "implementation plan"),
+                    ("rectification", "rectification problem"),
+                    ("commitment", "admonition commitment"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]
