@@ -488,3 +488,15 @@ def test_an_install_without_districts_still_answers_reads_and_refuses_posts(anyo
     assert anyone.get(V2 + "requests.xml").status_code == 200
     response = post(anyone)
     assert response.status_code == 400 and errors_of(response, "json")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_refusals_made_before_the_view_speak_the_error_format(anyone, personas, settings, fmt):
+    """A NUL in the form (the one cleaning path) and a body over the limit (the body
+    limit) are refused before any view runs: still in the specification's format."""
+    response = post(anyone, fmt, description="排洪渠\x00黑水")
+    assert response.status_code == 400 and errors_of(response, fmt)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(anyone, fmt, description="排洪渠黑水" * 400)
+    assert response.status_code == 413 and errors_of(response, fmt)
+    assert Case.objects.count() == 0

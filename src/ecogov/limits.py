@@ -76,6 +76,21 @@ def _wants_json(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def answer(request, status: int, message, template: str, context: dict | None = None):
+    """A refusal in the language of the path it answers: ``{"detail": …}`` on the API,
+    the specification's error list on Open311 (JSON or XML, after the path's extension),
+    a page elsewhere. Used by every refusal made before a view runs (bad input, a body
+    over the limit, a used-up budget)."""
+    if _wants_json(request):
+        return JsonResponse({"detail": str(message)}, status=status)
+    if request.path_info.startswith("/open311/"):
+        from ecogov.open311.georeport import error_document
+
+        fmt = "xml" if request.path_info.endswith(".xml") else "json"
+        return error_document(fmt, status, [message])
+    return render(request, template, context or {"message": message}, status=status)
+
+
 @dataclass(frozen=True)
 class Budget:
     """So many requests of one kind per client and hour."""
@@ -115,9 +130,7 @@ class Budget:
 
     def refusal(self, request):
         """The 429 answer: {"detail": …} on the API, the portal's page elsewhere."""
-        if _wants_json(request):
-            return JsonResponse({"detail": str(self.message)}, status=429)
-        return render(request, "cases/public/limited.html", status=429)
+        return answer(request, 429, self.message, "cases/public/limited.html", {})
 
 
 REPORTS = Budget(
@@ -181,7 +194,8 @@ def _budget_of_path(request) -> Budget:
         name = resolve(request.path_info).view_name
     except Resolver404:
         return OVERSIZED
-    return REPORTS if name in ("public_report", "api:public_report") else OVERSIZED
+    reports = ("public_report", "api:public_report", "open311:requests")
+    return REPORTS if name in reports else OVERSIZED
 
 
 def too_big(request):
@@ -193,9 +207,7 @@ def too_big(request):
     if budget.spend(request):
         return budget.refusal(request)
     message = _("The request is too large: send less text or smaller or fewer files.")
-    if _wants_json(request):
-        return JsonResponse({"detail": message}, status=413)
-    return render(request, "too_large.html", {"message": message}, status=413)
+    return answer(request, 413, message, "too_large.html")
 
 
 class BodyLimitMiddleware:

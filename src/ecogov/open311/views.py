@@ -92,22 +92,14 @@ def _check_key(request) -> None:
 
 
 def _post(request, format):
-    """A new request, counted against the portal's budgets: an accepted one against
-    REPORTS, a refused one against REFUSED_REPORTS."""
-    for budget in (limits.REPORTS, limits.REFUSED_REPORTS):
-        if budget.exhausted(request):
-            raise Open311Error(429, budget.message)
-    try:
-        _check_key(request)
-        case = georeport.request_create(request.POST)
-    except Open311Error:
-        limits.REFUSED_REPORTS.count(request)
-        raise
-    limits.REPORTS.count(request)
+    """A new request (the portal's budgets are spent by ``limits.report_budget``)."""
+    _check_key(request)
+    case = georeport.request_create(request.POST)
     receipt = [georeport.receipt(case)]
     return georeport.document(format, receipt, "service_requests", "request", status=201)
 
 
+@limits.report_budget  # an accepted post spends from REPORTS, a refused one from REFUSED_REPORTS
 @endpoint("GET", "POST")
 def requests(request, format):
     if request.method == "POST":

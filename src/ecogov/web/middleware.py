@@ -1,8 +1,8 @@
 """Every request's input cleaned in one place, so that no view can forget it."""
 
-from django.http import JsonResponse, QueryDict
-from django.shortcuts import render
+from django.http import QueryDict
 
+from ecogov.limits import answer
 from ecogov.params import BadQuery
 from ecogov.text import UnstorableText, clean_text
 
@@ -18,10 +18,8 @@ def _cleaned(query: QueryDict) -> QueryDict:
 
 
 def bad_input(request, message: str):
-    """400 with the message: ``{"detail": ...}`` for the API, a page for the rest."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
-    return render(request, "web/bad_request.html", {"message": message}, status=400)
+    """400 with the message, as the path speaks (``ecogov.limits.answer``)."""
+    return answer(request, 400, message, "web/bad_request.html")
 
 
 class CleanInputMiddleware:
