@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from ecogov.testing import make_personas
@@ -8,6 +9,15 @@ from ecogov.testing import make_personas
 def fast_password_hashing(settings):
     # PBKDF2 takes a quarter of a second by design; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Each test's database is new; the public pages' render cache must be too (a marker
+    # of counts and timestamps can repeat from one test to the next).
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

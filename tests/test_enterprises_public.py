@@ -243,4 +243,6 @@ def test_the_queries_do_not_grow_with_the_data(enterprise, personas, django_asse
 
 
 def test_the_portal_links_the_list(enterprise):
-    assert 'href="/public/enterprises/"' in page("/public/notices/")
+    # From every portal page, the link bar's disclosure hub lists the key enterprises.
+    assert 'href="/public/"' in page("/public/notices/")
+    assert 'href="/public/enterprises/"' in page("/public/")

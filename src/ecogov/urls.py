@@ -12,6 +12,7 @@ from ecogov.campaigns import views as campaigns
 from ecogov.cases import oversight as case_oversight
 from ecogov.cases import portal
 from ecogov.cases import views as cases
+from ecogov.disclosure.freshness import shared
 from ecogov.enterprises import public_views as enterprises_public
 from ecogov.grid import views as grid
 from ecogov.meetings import views as meetings
@@ -109,37 +110,63 @@ urlpatterns = [
     path("public/report/thanks/", portal.report_received, name="public_report_received"),
     path("public/track/", portal.track, name="public_track"),
     path("public/track/<str:code>/", portal.tracked_case, name="public_case"),
-    path("public/cases/", portal.disclosed_list, name="public_disclosed"),
-    path("public/cases/<str:number>/", portal.disclosed_case, name="public_disclosed_case"),
-    path("public/rewards/", portal.reward_statistics, name="public_rewards"),
-    path("public/assessments/", assess.public_list, name="public_assessments"),
-    path("public/assessments/<int:pk>/", assess.public_detail, name="public_assessment"),
+    path(
+        "public/cases/", shared(portal.disclosed_list, "disclosed-cases"), name="public_disclosed"
+    ),
+    path(
+        "public/cases/<str:number>/",
+        shared(portal.disclosed_case, "disclosed-cases"),
+        name="public_disclosed_case",
+    ),
+    path("public/rewards/", shared(portal.reward_statistics, "rewards"), name="public_rewards"),
+    path(
+        "public/assessments/",
+        shared(assess.public_list, "assessment-results"),
+        name="public_assessments",
+    ),
+    path(
+        "public/assessments/<int:pk>/",
+        shared(assess.public_detail, "assessment-results"),
+        name="public_assessment",
+    ),
     path(
         "public/rectification/",
-        rectification_public.rectification_list,
+        shared(rectification_public.rectification_list, "rectification-problems"),
         name="public_rectification",
     ),
-    path("public/notices/", sanctions_public.notice_list, name="public_notices"),
-    path("public/notices/<int:pk>/", sanctions_public.notice_detail, name="public_notice"),
-    path("public/blacklist/", enterprises_public.blacklist, name="public_blacklist"),
+    path(
+        "public/notices/",
+        shared(sanctions_public.notice_list, "criticism-notices"),
+        name="public_notices",
+    ),
+    path(
+        "public/notices/<int:pk>/",
+        shared(sanctions_public.notice_detail, "criticism-notices"),
+        name="public_notice",
+    ),
+    path(
+        "public/blacklist/",
+        shared(enterprises_public.blacklist, "blacklist"),
+        name="public_blacklist",
+    ),
     path(
         "public/enterprises/",
-        enterprises_public.enterprise_list_page,
+        shared(enterprises_public.enterprise_list_page, "key-enterprises"),
         name="public_enterprises",
     ),
     path(
         "public/enterprises/index.json",
-        enterprises_public.enterprise_list_json,
+        shared(enterprises_public.enterprise_list_json, "key-enterprises"),
         name="public_enterprises_json",
     ),
     path(
         "public/enterprises/<int:pk>/",
-        enterprises_public.enterprise_page,
+        shared(enterprises_public.enterprise_page, "key-enterprises"),
         name="public_enterprise",
     ),
     path(
         "public/enterprises/<int:pk>.json",
-        enterprises_public.enterprise_json,
+        shared(enterprises_public.enterprise_json, "key-enterprises"),
         name="public_enterprise_json",
     ),
     path("public/", include("ecogov.disclosure.urls")),

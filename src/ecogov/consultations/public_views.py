@@ -33,6 +33,8 @@ from ecogov.consultations.models import (
     Hearing,
     State,
 )
+from ecogov.disclosure.datasets import marker
+from ecogov.disclosure.freshness import public_page
 from ecogov.uploads import serve
 
 CACHE_SECONDS = 300
@@ -160,20 +162,36 @@ def _json(data: dict, status=200):
     return _cached(response) if status == 200 else response
 
 
+def published_version(request=None, **kwargs) -> tuple:
+    """What the public pages show, as it stands: consultations opened, closed and
+    answered, comments published, hearings announced and recorded, and the day (the
+    days left)."""
+    return (
+        *marker(Consultation.public_objects.all(), "closes_on", "closed_at", "answered_at"),
+        *marker(Comment.objects.filter(status=Comment.Status.PUBLISHED), "moderated_at"),
+        *marker(Hearing.objects.all(), "held_at", "recorded_at"),
+        timezone.localdate(),
+    )
+
+
+@public_page(version=published_version)
 def index(request):
     context = {**consultation_list(timezone.localdate())}
     return _cached(render(request, "consultations/public_index.html", context))
 
 
+@public_page(version=published_version)
 def index_json(request):
     return _json(consultation_list(timezone.localdate()))
 
 
+@public_page(version=published_version)
 def detail(request, pk: int):
     record = consultation_record(_one(pk), timezone.localdate())
     return _cached(render(request, "consultations/public_detail.html", {"c": record}))
 
 
+@public_page(version=published_version)
 def detail_json(request, pk: int):
     try:
         consultation = _one(pk)

@@ -83,6 +83,16 @@ def marker(queryset, *fields: str) -> tuple:
     return (found.pop("n"), *found.values())
 
 
+def changes(*models) -> tuple:
+    """The newest change of each model that keeps a history (django-simple-history):
+    any save of any row, whatever field it touched. One query per model, on indexes."""
+    found = []
+    for model in models:
+        newest = model.history.order_by().aggregate(i=Max("history_id"), t=Max("history_date"))
+        found += [newest["i"], newest["t"]]
+    return tuple(found)
+
+
 def local_day(value) -> datetime.date | None:
     if value is None:
         return None
@@ -140,7 +150,14 @@ def _enterprise_version():
 
     # The latest state depends on the hour: the newest reading changes it.
     newest = Reading.objects.filter(point__source__key=True).order_by().aggregate(t=Max("time"))
-    return (*marker(key_sources(), "pk"), newest["t"], timezone.now().strftime("%Y%m%d%H"))
+    # An enterprise's page also shows its permits, penalties, listings and credit grade.
+    from ecogov.assess.models import Assessment, Repair
+    from ecogov.cases.models import Case
+    from ecogov.enterprises.models import Listing, Permit
+    from ecogov.sources.models import Source
+
+    return (*marker(key_sources(), "pk"), newest["t"], timezone.now().strftime("%Y%m%d%H"),
+            *changes(Source, Permit, Listing, Case, Assessment, Repair))  # fmt: skip
 
 
 def _listing_rows():
@@ -183,9 +200,11 @@ def _score_rows():
 
 
 def _score_version():
+    from ecogov.assess.models import Assessment, Repair
     from ecogov.disclosure.data_views import published_scores
 
-    return marker(published_scores(), "assessment__published_at", "repaired_grade")
+    return (*marker(published_scores(), "assessment__published_at", "repaired_grade"),
+            *changes(Assessment, Repair))  # fmt: skip
 
 
 def _notice_rows():
@@ -229,6 +248,7 @@ def _problem_version():
     problems = Problem.objects.filter(batch__public=True)
     states = problems.order_by("state").values("state").annotate(n=Count("pk"))
     return (*marker(problems, "closed_on", "publicity_start", "publicity_end"),
+            *changes(Problem, Batch),
             *marker(Batch.objects.filter(public=True), "created_at"),
             tuple((row["state"], row["n"]) for row in states))  # fmt: skip
 
@@ -285,7 +305,8 @@ COMPLAINT_COLUMNS = (
 )
 
 
-def _register_builtin():
+def register_builtin():
+    """The data sets of EcoGov's own apps (called once, when the apps are ready)."""
     register(Dataset(
         slug="disclosed-cases", title=_("Published results of environmental reports"),
         description=_("Closed reports whose result the bureau published: the kind of problem, "
@@ -412,6 +433,32 @@ def _register_builtin():
     ))  # fmt: skip
 
     _register_quality()
+    _register_consultations()
+
+
+def _register_consultations():
+    from ecogov.consultations.public_views import public_consultations, published_version
+
+    def rows():
+        return [
+            {"id": c.pk, "title": c.title, "kind": str(c.get_kind_display()),
+             "district": c.jurisdiction.name, "organiser": c.organiser.name,
+             "opens_on": c.opens_on, "closes_on": c.closes_on, "state": str(c.get_state_display()),
+             "answered_on": local_day(c.answered_at)}
+            for c in public_consultations().order_by("-opens_on", "-pk")
+        ]  # fmt: skip
+
+    register(Dataset(
+        slug="consultations", title=_("Public consultations"),
+        description=_("Drafts of decisions, plans and projects the government opened for "
+                      "comment, their period and whether the response is published."),
+        columns=(("id", INT, _("Number of its public page")), ("title", STR, _("Title")),
+                 ("kind", STR, _("Kind of draft")), ("district", STR, _("District")),
+                 ("organiser", STR, _("Organising unit")), ("opens_on", DATE, _("Open from")),
+                 ("closes_on", DATE, _("Open until")), ("state", STR, _("State")),
+                 ("answered_on", DATE, _("Response published on"))),
+        rows=rows, version=published_version,
+    ))  # fmt: skip
 
 
 # The environment changes every hour: the quality data sets and pages are "as of" the
@@ -455,6 +502,3 @@ def _register_quality():
         columns=quality.TARGET_PROGRESS_COLUMNS, rows=quality.target_progress,
         version=lambda: (*marker(TargetValue.objects.all(), "date"), timezone.localdate()),
     ))  # fmt: skip
-
-
-_register_builtin()

@@ -165,6 +165,29 @@ def _batches_version():
     return marker(Batch.objects.filter(public=True), "created_at")
 
 
+def _consultations():
+    from ecogov.consultations.public_views import public_consultations
+
+    entries = []
+    for consultation in public_consultations().order_by("-opens_on", "-pk")[:LIMIT]:
+        link = reverse("public_consultations:detail", args=[consultation.pk])
+        entries.append(Entry("consultation", consultation.pk,
+                             _("Open for comment: %(title)s") % {"title": consultation.title},
+                             _moment(consultation.opens_on), link, consultation.summary))  # fmt: skip
+        if consultation.answered_at:
+            entries.append(Entry("consultation-response", consultation.pk,
+                                 _("Response to the comments: %(title)s")
+                                 % {"title": consultation.title},
+                                 consultation.answered_at, link, consultation.explanation))  # fmt: skip
+    return entries
+
+
+def _consultations_version():
+    from ecogov.consultations.public_views import published_version
+
+    return published_version()
+
+
 for _pair in (
     (_disclosed, _disclosed_version),
     (_penalties, _penalties_version),
@@ -172,6 +195,7 @@ for _pair in (
     (_notices, _notices_version),
     (_listings, _listings_version),
     (_batches, _batches_version),
+    (_consultations, _consultations_version),
 ):
     feed_source(*_pair)
 
@@ -194,7 +218,7 @@ class DisclosureFeed(Feed):
 
     def subtitle(self):
         return _("Published results of reports, penalties, assessment and credit results, "
-                 "criticism notices, the blacklist and rectification.")  # fmt: skip
+                 "criticism notices, the blacklist, rectification and public consultations.")  # fmt: skip
 
     def link(self):
         return reverse("disclosure:index")

@@ -145,3 +145,11 @@ def public_page(*, version, max_age: int = MAX_AGE):
         return wrapped
 
     return decorate
+
+
+def shared(view, slug: str):
+    """A public page of a table the open data publish (``slug``): one render per change
+    of that table for all its readers, with ETag and Last-Modified."""
+    from ecogov.disclosure.datasets import dataset
+
+    return public_page(version=lambda request, *args, **kwargs: dataset(slug).version())(view)
