@@ -114,8 +114,8 @@ from ecogov.enterprises.models import Listing
 from ecogov.monitoring.models import Point
 case = Case.objects.filter(state=State.CLOSED).exclude(disclosed_at=None).order_by("pk").first()
 listed = Listing.objects.order_by("pk").first()
-air = Point.objects.filter(kind="air").order_by("pk").first()
-water = Point.objects.filter(kind="water").order_by("pk").first()
+air = Point.objects.filter(kind="air_station").order_by("pk").first()
+water = Point.objects.filter(kind="water_section").order_by("pk").first()
 print(json.dumps({"case": case.number if case else None,
                   "source": listed.source_id if listed else None,
                   "air": air.pk if air else None, "water": water.pk if water else None}))

@@ -123,6 +123,7 @@ def walk_data():
     sanctions = walk_sanctions(district)
     assessment = walk_assess(district)
     enterprises = walk_enterprises(district)  # after the assessments: it publishes another
+    public = walk_public(district, done)
     ids = {
         "district": district.pk, "unit": people.construction.pk, "person": people.liam.pk,
         "duty": people.construction.duties.order_by("pk").first().pk,
@@ -141,7 +142,7 @@ def walk_data():
         "campaign": campaign.pk,
         "inspection": campaign.inspections.filter(patrol__finding=True).first().pk,
         "implementation": plan.implementations.exclude(document=None).first().pk,
-        **rectification, **sanctions, **assessment, **enterprises,
+        **rectification, **sanctions, **assessment, **enterprises, **public,
     }  # fmt: skip
     roles = {
         "administrator": people.ada, "dispatcher": people.dora, "liaison": people.liam,
@@ -217,6 +218,25 @@ def walk_sanctions(district) -> dict:
         "restriction": Restriction.objects.order_by("pk").first().pk,
         "referral": Referral.objects.order_by("pk").first().pk,
     }
+
+
+def walk_public(district, done) -> dict:
+    """The public side: the sample's stations, its two consultations (an open one, an
+    answered one with its hearing record), the Open311 token of the disclosed case."""
+    from ecogov.consultations.models import Consultation, Document, Hearing
+    from ecogov.consultations.sample import consultations_sample_load
+    from ecogov.open311.georeport import token_for
+
+    consultations_sample_load(district)
+    points = Point.objects.filter(jurisdiction=district)
+    return {
+        "air": points.filter(kind=Point.Kind.AIR_STATION).order_by("pk").first().pk,
+        "water": points.filter(kind=Point.Kind.WATER_SECTION).order_by("pk").first().pk,
+        "consultation": Consultation.objects.filter(state="open").order_by("pk").first().pk,
+        "consultation_document": Document.objects.order_by("pk").first().pk,
+        "hearing": Hearing.objects.exclude(record="").order_by("pk").first().pk,
+        "token": token_for(done),
+    }  # fmt: skip
 
 
 def walk_meeting(people, today):
@@ -330,6 +350,33 @@ def arguments(ids) -> dict[str, dict]:
         "public_enterprise": {"pk": ids["key_source"]},
         "public_enterprise_json": {"pk": ids["key_source"]},
         "assess:repair_evidence": {"pk": ids["repair"]},
+        **public_arguments(ids),
+    }  # fmt: skip
+
+
+def public_arguments(ids) -> dict[str, dict]:
+    """Issue 22's pages: Open311 (in JSON; XML in more_urls), disclosure, consultations."""
+    json = {"format": "json"}
+    consultation, air, water = {"pk": ids["consultation"]}, {"pk": ids["air"]}, {"pk": ids["water"]}
+    return {
+        "open311:discovery": json, "open311:services": json, "open311:requests": json,
+        "open311:service_definition": {**json, "code": "air"},
+        "open311:request": {**json, "number": ids["number"]},
+        "open311:token": {**json, "token": ids["token"]},
+        "disclosure:air_station": air, "disclosure:air_station_json": air,
+        "disclosure:water_section": water, "disclosure:water_section_json": water,
+        "disclosure:target": {"pk": ids["target"]}, "disclosure:target_json": {"pk": ids["target"]},
+        "disclosure:dataset_csv": {"slug": "penalties"},
+        "disclosure:dataset_json": {"slug": "consultations"},
+        "consultations:detail": consultation, "consultations:edit": consultation,
+        "consultations:act": {**consultation, "action": "close"},
+        "consultations:document": {"pk": ids["consultation_document"]},
+        "consultations:record": {"pk": ids["hearing"]},
+        "public_consultations:detail": consultation,
+        "public_consultations:detail_json": consultation,
+        "public_consultations:comment": consultation, "public_consultations:thanks": consultation,
+        "public_consultations:document": {"pk": ids["consultation_document"]},
+        "public_consultations:record": {"pk": ids["hearing"]},
     }  # fmt: skip
 
 
@@ -341,6 +388,9 @@ def more_urls(ids) -> list[str]:
         reverse("assess:assessment", kwargs={"pk": ids["draft"]}),
         reverse("assess:assessment_docx", kwargs={"pk": ids["draft"], "which": "ranking"}),
         reverse("assess:score", kwargs={"pk": ids["draft_score"]}),
+        reverse("open311:services", kwargs={"format": "xml"}),
+        reverse("open311:requests", kwargs={"format": "xml"}),
+        reverse("open311:request", kwargs={"format": "xml", "number": ids["number"]}),
     ]
 
 
