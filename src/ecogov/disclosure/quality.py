@@ -359,7 +359,8 @@ def labelled(row: dict) -> dict:
         "goal_text": " ".join(
             part
             for part in (
-                dict(Target.Op.choices)[row["op"]],
+                # "= III类" reads as a formula: an equal goal is its value alone.
+                "" if row["op"] == Target.Op.EQUAL else dict(Target.Op.choices)[row["op"]],
                 plain(row["value"]) if row["value"] is not None else row["reference"],
                 row["unit"],
             )
