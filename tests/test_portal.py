@@ -7,11 +7,9 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import get_resolver, reverse
-from django.utils import timezone
 
 from ecogov.cases import services
-from ecogov.cases.models import Case, Channel, State
+from ecogov.cases.models import Case, Channel
 from ecogov.domain import unitnames
 from ecogov.grid.models import Grid
 from ecogov.grid.public import public_grid
@@ -136,84 +134,18 @@ def test_each_village_grid_is_listed_under_its_own_township(personas):
         above[depth] = pk
 
 
-def published_notice(personas):
-    from ecogov.sanctions import services as sanctions
-
-    notice = sanctions.notice_create(jurisdiction=personas.district, title="通报批评",
-                                     facts="逾期未完成整改。", units=[personas.construction],
-                                     by=personas.dora)  # fmt: skip
-    return sanctions.notice_issue(notice, publish=True, by=personas.dora)
-
-
-def published_assessment(personas):
-    import datetime
-
-    from ecogov.assess import services as assess
-
-    scheme = assess.scheme_create(jurisdiction=personas.district, code="portal", name="年度考核",
-                                  period="year", bodies="units", by=personas.dora, public=True)  # fmt: skip
-    assess.indicator_add(scheme, name="督办事项按期办结", rule="items_on_time", method="rate",
-                         weight=100, by=personas.dora)  # fmt: skip
-    year = timezone.localdate().year - 1
-    moment = datetime.datetime(year + 1, 1, 5, 10, tzinfo=timezone.get_current_timezone())
-    assessment = assess.assessment_run(scheme, str(year), by=personas.dora, at=moment)
-    assess.assessment_release(assessment, by=personas.dora, at=moment)
-    return assess.assessment_publish(assessment, by=personas.dora,
-                                     at=moment + datetime.timedelta(days=20))  # fmt: skip
-
-
-def key_source(personas):
-    from ecogov.sources.models import Source, SourceType
-
-    return Source.objects.create(jurisdiction=personas.district, name="（测试）重点企业",
-                                 type=SourceType.objects.order_by("pk").first(), key=True)  # fmt: skip
-
-
-def public_pages(personas) -> list[str]:
-    """Every page of the portal, found from the URL patterns so that a new one is checked too."""
-    case = services.case_register(
-        jurisdiction=personas.district, channel=Channel.PUBLIC, text=BLACK_WATER, address="南滩街道"
-    )
-    Case.objects.filter(pk=case.pk).update(state=State.CLOSED, disclosed_at=timezone.now(),
-                                           closed_at=timezone.now())  # fmt: skip
-    args = {"code": case.tracking_code, "number": case.number, "pk": personas.grid.pk}
-    own = {"public_notice": {"pk": published_notice(personas).pk},
-           "public_assessment": {"pk": published_assessment(personas).pk},
-           "public_enterprise": {"pk": key_source(personas).pk}}  # fmt: skip
-    pages = []
-    for pattern in get_resolver().url_patterns:
-        route = str(pattern.pattern)
-        if not route.startswith("public/") or pattern.name in JSON_ENDPOINTS:
-            continue
-        kwargs = own.get(pattern.name) or {k: args[k] for k in pattern.pattern.converters}
-        pages.append(reverse(pattern.name, kwargs=kwargs))
-    return pages
-
-
-JSON_ENDPOINTS = {
-    "public_grid_locate",
-    "public_place_search",
-    "public_enterprises_json",
-    "public_enterprise_json",
-}
+# The portal's link bar, on every HTML page under /public/: tests/test_public_walk.py walks
+# them all (the URL patterns, included sets too) on the whole sample district.
 LINK_BAR = [
     "/public/report/",
     "/public/track/",
+    "/public/",
+    "/public/quality/",
     "/public/cases/",
-    "/public/rewards/",
+    "/public/consultations/",
     "/public/grids/",
+    "/public/data/",
 ]
-
-
-def test_every_public_page_has_the_portal_link_bar(personas):
-    pages = public_pages(personas)
-    assert "/public/grids/" in pages and "/public/report/thanks/" in pages
-    for url in pages:
-        page = Client().get(url).content.decode()
-        bar = re.search(r'<p class="crumbs">.*?</p>', page, re.S)
-        assert bar is not None, url
-        for link in LINK_BAR:
-            assert f'href="{link}"' in bar.group(0), (url, link)
 
 
 def test_a_street_grid_names_its_own_office_and_a_village_its_street_office(personas):
