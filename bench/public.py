@@ -48,6 +48,8 @@ def environment(var: str) -> dict:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
         LOG_LEVEL="WARNING",
+        # Persistent database connections, as production runs them (README, Production).
+        DATABASE_CONN_MAX_AGE="600",
         PYTHONPATH=str(ROOT / "src"),
     )
     return env
@@ -151,14 +153,18 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--var", help="a var directory with the sample loaded (kept)")
+    parser.add_argument("--only", help="measure only the URLs that contain this text")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as var:
+    with tempfile.TemporaryDirectory() as fresh:
+        var = options.var or fresh
         env = environment(var)
-        print("migrating and loading the sample district …", flush=True)
-        ecogov(env, "migrate", "-v0")
+        if not options.var:
+            print("migrating and loading the sample district …", flush=True)
+            ecogov(env, "migrate", "-v0")
+            ecogov(env, "sample", "load")
         ecogov(env, "collectstatic", "--noinput", "-v0")
-        ecogov(env, "sample", "load")
-        urls = pages(env)
+        urls = [(url, label) for url, label in pages(env) if (options.only or "") in url]
         port = free_port()
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "ecogov.wsgi", "--bind", f"127.0.0.1:{port}",

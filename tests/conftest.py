@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from ecogov.disclosure import freshness
 from ecogov.testing import make_personas
 
 
@@ -12,10 +13,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(settings):
+    settings.ECOGOV_PUBLIC_FRESH_SECONDS = 0  # a test reads what it just wrote
     # Each test's database is new; the public pages' render cache must be too (a marker
     # of counts and timestamps can repeat from one test to the next).
     cache.clear()
+    freshness.forget()
     yield
     cache.clear()
 

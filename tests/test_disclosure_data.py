@@ -314,6 +314,22 @@ def test_a_second_request_is_not_modified_and_a_change_changes_the_etag(personas
     assert "〔2026〕E2号" in changed.content.decode("utf-8-sig")
 
 
+def test_under_load_a_marker_is_reused_for_a_few_seconds(
+    personas, settings, django_assert_num_queries
+):
+    settings.ECOGOV_PUBLIC_FRESH_SECONDS = 60
+    _penalty(personas, number="F1")
+    client, url = Client(), "/public/data/penalties.csv"
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):  # the next readers cost no query at all
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert client.get(url).status_code == 200
+    _penalty(personas, number="F2")
+    assert client.get(url)["ETag"] == etag  # up to a minute behind, as set
+    settings.ECOGOV_PUBLIC_FRESH_SECONDS = 0
+    assert client.get(url)["ETag"] != etag
+
+
 def test_many_readers_cost_one_render(personas, django_assert_max_num_queries):
     _penalty(personas, number="C1")
     Client().get(reverse("disclosure:penalties"))

@@ -391,6 +391,10 @@ ECOGOV_SITE_URL = os.getenv("ECOGOV_SITE_URL", "")
 # empty: anyone may post, as on the portal.
 ECOGOV_OPEN311_API_KEYS = envlist("ECOGOV_OPEN311_API_KEYS", "")
 
+# How long a public page's version marker is reused within a process (seconds): under
+# many readers the pages cost no query at all, and show data up to that much older.
+ECOGOV_PUBLIC_FRESH_SECONDS = float(os.getenv("ECOGOV_PUBLIC_FRESH_SECONDS", "2"))
+
 # Public consultation (征求意见). 《重大行政决策程序暂行条例》第十四条: the public comment
 # period is generally not less than 30 days; a consultation cannot open for fewer days.
 ECOGOV_CONSULTATION_MIN_DAYS = int(os.getenv("ECOGOV_CONSULTATION_MIN_DAYS", "30"))

@@ -16,18 +16,22 @@ What is never shared:
 - a visitor with a session (signed in, or an anonymous reporter who just reported) or
   pending messages sees their name or messages in the page's frame: rendered for them,
   ``Cache-Control: private``, not stored;
-- the CSRF token. ``base.html``'s language switch is a POST form with ``{% csrf_token %}``,
-  so every HTML page renders a token masked for the visitor's own ``csrftoken`` cookie
-  (and the CSRF middleware sets that cookie). The stored copy holds a placeholder
-  instead, filled with the reader's own token when served; such a page is
+- the CSRF token. The language switch takes none (ecogov/urls.py), so the public pages
+  hold no token and are ``public``. A page that does hold a form with a token is stored
+  with a placeholder, filled with the reader's own token when served, and is
   ``Cache-Control: private`` (a shared proxy must not hand one visitor's token and
-  cookie to another). Pages without a token (downloads, the feed) are ``public``.
+  cookie to another).
+
+Under load even the marker's few queries count: a marker is reused for
+``ECOGOV_PUBLIC_FRESH_SECONDS`` (2) within a process, so a public page may show data
+that much older than the database; 0 computes it on every request (the tests do).
 """
 
 import datetime
 import functools
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -99,6 +103,31 @@ def _finish(response, *, etag, last_modified, max_age, shared: bool):
     return response
 
 
+_MARKERS: dict[tuple, tuple[float, object]] = {}
+
+
+def forget() -> None:
+    """Forget the reused markers of this process (after a change the pages must show now)."""
+    _MARKERS.clear()
+
+
+def _marker(view, version, request, args, kwargs):
+    """The view's version marker, reused within a process for a few seconds."""
+    seconds = settings.ECOGOV_PUBLIC_FRESH_SECONDS
+    if seconds <= 0:
+        return version(request, *args, **kwargs)
+    key = (view.__module__, view.__qualname__, args, tuple(sorted(kwargs.items())))
+    now = time.monotonic()
+    kept = _MARKERS.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    marker = version(request, *args, **kwargs)
+    if len(_MARKERS) > 10000:  # many objects' pages: start again rather than grow
+        _MARKERS.clear()
+    _MARKERS[key] = (now + seconds, marker)
+    return marker
+
+
 def public_page(*, version, max_age: int = MAX_AGE):
     """Decorate a public GET view: ``version(request, **kwargs)`` returns a cheap marker
     of the data the page shows (compared with ``repr``; the newest datetime in it is the
@@ -114,7 +143,7 @@ def public_page(*, version, max_age: int = MAX_AGE):
                 patch_cache_control(response, private=True, no_cache=True)
                 patch_vary_headers(response, ("Accept-Language", "Cookie"))
                 return response
-            marker = version(request, *args, **kwargs)
+            marker = _marker(view, version, request, args, kwargs)
             key = _key(request, marker)
             etag = quote_etag(key)
             times = list(_times(marker))

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ecogov import limits
+from ecogov.disclosure.datasets import changes, dataset
+from ecogov.disclosure.freshness import public_page
 from ecogov.open311 import georeport
 from ecogov.open311.georeport import Open311Error
 from ecogov.params import BadQuery
@@ -71,12 +73,24 @@ def discovery(request, format):
     return georeport.document(format, georeport.discovery(url), "discovery")
 
 
+def _catalogue(request, *args, **kwargs) -> tuple:
+    return ()  # the services change with a release only
+
+
+def _disclosed(request, *args, **kwargs) -> tuple:
+    from ecogov.cases.models import Case
+
+    return (*dataset("disclosed-cases").version(), *changes(Case))
+
+
+@public_page(version=_catalogue, max_age=CACHE_SECONDS)
 @endpoint("GET")
 def services(request, format):
     _jurisdiction(request)
     return georeport.document(format, georeport.services_rows(), "services", "service")
 
 
+@public_page(version=_catalogue, max_age=CACHE_SECONDS)
 @endpoint("GET")
 def service_definition(request, format, code):
     _jurisdiction(request)
@@ -100,6 +114,7 @@ def _post(request, format):
 
 
 @limits.report_budget  # an accepted post spends from REPORTS, a refused one from REFUSED_REPORTS
+@public_page(version=_disclosed, max_age=CACHE_SECONDS)  # GET only: a POST passes
 @endpoint("GET", "POST")
 def requests(request, format):
     if request.method == "POST":
@@ -108,6 +123,7 @@ def requests(request, format):
     return georeport.document(format, rows, "service_requests", "request")
 
 
+@public_page(version=_disclosed, max_age=CACHE_SECONDS)
 @endpoint("GET")
 def request_detail(request, format, number):
     rows = georeport.request_rows(number, _jurisdiction(request))
