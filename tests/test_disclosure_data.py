@@ -328,6 +328,9 @@ def test_under_load_a_marker_is_reused_for_a_few_seconds(
     assert client.get(url)["ETag"] == etag  # up to a minute behind, as set
     settings.ECOGOV_PUBLIC_FRESH_SECONDS = 0
     assert client.get(url)["ETag"] != etag
+    settings.ECOGOV_PUBLIC_FRESH_SECONDS = 60  # every kind of view: a function, the feed
+    for page in ("/public/", "/public/feed.atom", "/public/penalties/", "/public/data/"):
+        assert client.get(page).status_code == client.get(page).status_code == 200, page
 
 
 def test_many_readers_cost_one_render(personas, django_assert_max_num_queries):

@@ -116,7 +116,7 @@ def _marker(view, version, request, args, kwargs):
     seconds = settings.ECOGOV_PUBLIC_FRESH_SECONDS
     if seconds <= 0:
         return version(request, *args, **kwargs)
-    key = (view.__module__, view.__qualname__, args, tuple(sorted(kwargs.items())))
+    key = (id(view), args, tuple(sorted(kwargs.items())))  # a view may be an object (the feed)
     now = time.monotonic()
     kept = _MARKERS.get(key)
     if kept is not None and kept[0] > now:
