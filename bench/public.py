@@ -204,7 +204,10 @@ Machine: {machine()}; SQLite; gunicorn with production settings, {options.worker
 4 threads; {options.readers} concurrent readers with keep-alive connections, {options.seconds:g} s
 per URL, after a one-second warm-up. The baseline is a trivial Django view (`/favicon.ico`, a
 redirect through every middleware) served the same way, measured just before and just after
-each URL (their mean). The load generator runs on the same machine as the server.
+each URL (their mean). The load generator runs on the same machine as the server. After
+the warm-up the readers are served from the render cache and reused version markers
+(`ecogov.disclosure.freshness`), as many readers of unchanged data are: a change costs
+one render per process.
 
 | page | throughput | baseline | share of the baseline | median | p95 |
 |---|---|---|---|---|---|
