@@ -23,6 +23,7 @@ from ecogov.accounts.models import User
 from ecogov.assess.sample import assess_sample_load, credit_sample_load
 from ecogov.cases.models import Case, Outcome, Reporter, State
 from ecogov.cases.sample import cases_sample_load
+from ecogov.consultations.sample import consultations_sample_load
 from ecogov.disclosure import datasets as registry
 from ecogov.disclosure.data_views import complaint_cases, csv_cell, link
 from ecogov.disclosure.freshness import public_page
@@ -58,6 +59,7 @@ def sample(personas):
     enterprises_sample_load(district)
     assess_sample_load(district)
     credit_sample_load(district)
+    consultations_sample_load(district)
     return personas
 
 

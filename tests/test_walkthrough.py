@@ -229,11 +229,15 @@ def walk_public(district, done) -> dict:
 
     consultations_sample_load(district)
     points = Point.objects.filter(jurisdiction=district)
+    open_one = Consultation.private_objects.filter(state="open").order_by("pk").first()
+    document = Document.objects.create(  # the sample's consultations have no document
+        consultation=open_one, file=SimpleUploadedFile("征求意见稿.pdf", b"%PDF-1.4\n%c\n"),
+        name="征求意见稿.pdf", kind="pdf",
+    )  # fmt: skip
     return {
         "air": points.filter(kind=Point.Kind.AIR_STATION).order_by("pk").first().pk,
         "water": points.filter(kind=Point.Kind.WATER_SECTION).order_by("pk").first().pk,
-        "consultation": Consultation.objects.filter(state="open").order_by("pk").first().pk,
-        "consultation_document": Document.objects.order_by("pk").first().pk,
+        "consultation": open_one.pk, "consultation_document": document.pk,
         "hearing": Hearing.objects.exclude(record="").order_by("pk").first().pk,
         "token": token_for(done),
     }  # fmt: skip
