@@ -262,8 +262,10 @@ def _grid_rows():
 def _grid_version():
     from ecogov.grid.models import Grid, GridMember
 
-    return (*marker(Grid.objects.all(), "pk"),
-            *marker(GridMember.objects.all(), "pk", "publish_phone"))  # fmt: skip
+    # Any saved change of a grid or a member (a phone published or withdrawn included);
+    # MAX of a boolean does not exist on PostgreSQL.
+    return (*marker(Grid.objects.all(), "pk"), *marker(GridMember.objects.all(), "pk"),
+            *changes(Grid, GridMember))  # fmt: skip
 
 
 def _penalty_rows():
