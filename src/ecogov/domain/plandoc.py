@@ -78,6 +78,8 @@ class PlanTask:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     supervising: list[str] = field(default_factory=list)
+    # The governments below that carry the task out (负责落实): "各县（市、区）人民政府".
+    implementing: list[str] = field(default_factory=list)
     deadline: str | None = None
 
 

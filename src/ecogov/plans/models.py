@@ -101,6 +101,7 @@ class TaskUnit(models.Model):
         LEAD = "lead", _("lead unit")
         SUPPORT = "support", _("supporting unit")
         SUPERVISING = "supervising", _("supervising unit")
+        IMPLEMENTING = "implementing", _("implementing government")
 
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="units"
