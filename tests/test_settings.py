@@ -16,7 +16,7 @@ def ecogov(*args, env: dict, tmp_path) -> subprocess.CompletedProcess:
         env=clean,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a guard against a hang: migrate took over 120 s beside a busy suite
     )
 
 
