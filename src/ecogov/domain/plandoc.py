@@ -88,7 +88,9 @@ _UNIT_END = re.compile(
     r"|管委会|分局|总队|单位|部门|街道|镇|乡|法院|检察院|银行|协会|联合会|工会|妇联|学校"
     r"|大学|海关|气象台|处|科|组|会)$"
 )
-_GOVERNMENT = re.compile(r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处)$")
+_GOVERNMENT = re.compile(
+    r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处)$"
+)
 
 # --- Deadlines ------------------------------------------------------------------------
 
@@ -97,7 +99,9 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 _MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _YEAR_RANGE = re.compile(r"(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})\s*年")
 _FULL_DATE = re.compile(rf"(\d{{4}})\s*年\s*(?:{_MONTH}\s*月)?")
-_BARE_MONTH = re.compile(rf"(?<![\d年])(?<!每年){_MONTH}\s*月\s*(?:\d{{1,2}}\s*日|底|末|前|中旬|上旬|下旬)")
+_BARE_MONTH = re.compile(
+    rf"(?<![\d年])(?<!每年){_MONTH}\s*月\s*(?:\d{{1,2}}\s*日|底|末|前|中旬|上旬|下旬)"
+)
 _YEAR_END_WORDS = re.compile(r"(?<!每)年(?:底|末|内)")
 _YEARLY = re.compile(rf"每年(?:度)?\s*(?:{_MONTH}\s*月|年?底|年?末|年终)")
 _HALF = re.compile(r"(\d{4})\s*年\s*(上半年|下半年|(?:第?[一二三四1-4])季度)")
@@ -283,9 +287,7 @@ def expand_units(
     for index, item in enumerate(expanded):
         if item not in known:
             previous = result[-1] if result else ""
-            if previous.startswith("各") and not item.startswith("各") and _GOVERNMENT.search(
-                item
-            ):
+            if previous.startswith("各") and not item.startswith("各") and _GOVERNMENT.search(item):
                 item = "各" + item
             elif (
                 not _AREA_PREFIX.match(item)
@@ -499,8 +501,10 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
 
 
 def _is_due(text: str, naming: _Naming) -> bool:
-    return len(text) <= 20 and read_deadline(text, year=naming.year) is not None and bool(
-        re.search(r"前|底|完成|长期|持续|年", text)
+    return (
+        len(text) <= 20
+        and read_deadline(text, year=naming.year) is not None
+        and bool(re.search(r"前|底|完成|长期|持续|年", text))
     )
 
 
@@ -732,10 +736,12 @@ def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Rol
             continue
         filled = [cell for cell in cells if cell]
         if len(filled) == 1 and len(cells) > 1 and len(filled[0]) <= 40:
-            section = re.sub(rf"^[{_CN_NUMERAL}]+[、.．]|^[（(][{_CN_NUMERAL}]+[）)]", "", filled[0])
+            section = re.sub(
+                rf"^[{_CN_NUMERAL}]+[、.．]|^[（(][{_CN_NUMERAL}]+[）)]", "", filled[0]
+            )
             continue
 
-        def cell(name: str) -> str:
+        def cell(name: str, cells=cells, columns=columns) -> str:
             position = columns.get(name)
             return cells[position] if position is not None and position < len(cells) else ""
 
@@ -928,9 +934,9 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         line = heads[0] + 1 if heads else 1
         raise PlanError(line, "no numbered tasks found: this is not a plan")
 
-    separate_support = any(
-        f.roles.support for f in found if f.roles.responsible
-    ) or any(roles.support for _task, roles in table)
+    separate_support = any(f.roles.support for f in found if f.roles.responsible) or any(
+        roles.support for _task, roles in table
+    )
     tasks: list[PlanTask] = []
     defaults: dict[str, list[str]] = {}
     numbers_short = [_number(f.node, f.paragraph, full=False) for f in found]
