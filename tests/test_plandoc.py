@@ -88,7 +88,10 @@ def test_001_tasks_carry_supervising_units_and_the_document_default(wuhai):
     assert first.supervising == ["市发改委", "市工信局", "市自然资源局", "市生态环境局", "市水务局"]
     assert all(t.lead == ["各区委", "各区政府"] for t in wuhai.tasks)
     assert all(t.supervising for t in wuhai.tasks)
-    assert all(t.deadline is None for t in wuhai.tasks)
+    # No deadline field: the latest "…前" date of the paragraph ("2023年底前,基本完成…").
+    assert task(wuhai, "二(四)1.1").deadline == "2023-12"
+    assert task(wuhai, "二(四)3.1").deadline == "2025-12"  # 2023年底前…, 2025年底前…
+    assert task(wuhai, "二(一)1.4").deadline is None  # "2025年,…达到" is a target year
     # "(监管单位:住房和城乡建设局、能源局、财政局、农牧局、乌海供电公司)": 监管单位 too
     assert task(wuhai, "二(二)2.1").supervising == [
         "市住房和城乡建设局", "市能源局", "市财政局", "市农牧局", "乌海供电公司",

@@ -59,7 +59,7 @@ _FIELD_ROLES = {
     "责任领导": "ignore", "责任人": "ignore",
 }  # fmt: skip
 _LABEL = "|".join(sorted(_FIELD_ROLES, key=len, reverse=True))
-_FIELD = re.compile(rf"^\s*[【\[]?({_LABEL})[】\]]?\s*[：:]\s*(.*?)\s*$")
+_FIELD = re.compile(rf"^\s*[（(【\[]?\s*({_LABEL})[】\]]?\s*[：:]\s*(.*?)\s*$")
 # A label run into a paragraph: after a sentence end or a blank, never inside a word.
 _INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
 _DEFAULT_MARK = re.compile(r"以下均|不再列出|以下各项|下同")
@@ -75,7 +75,7 @@ _GOALS = re.compile(r"目标")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]+\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 _ONGOING_WORDS = re.compile(
-    r"持续推进|长期坚持|长期|持续开展|常态化|持续|长效|按年度|逐年|每月|每季度|每半年|定期"
+    r"持续推进|长期坚持|长期|持续开展|常态化|常态|持续|长效|按年度|逐年|每月|每季度|每半年|定期"
 )
 # A prefix that makes a unit name complete: 市/区/县/省 (not 区域), 团区委, 各…
 _AREA_PREFIX = re.compile(
@@ -88,6 +88,19 @@ _UNIT_END = re.compile(
     r"|管委会|分局|总队|单位|部门|街道|镇|乡|法院|检察院|银行|协会|联合会|工会|妇联|学校"
     r"|大学|海关|气象台|处|科|组|会)$"
 )
+# How the name of a government department begins; a name beginning otherwise begins with a
+# place ("宝安交通运输局", "海勃湾黄河水利枢纽管理中心") and is complete as written.
+_BARE_DEPARTMENT = re.compile(
+    r"^(?:发展|发改|工业|工信|经信|经济|生态|环保|环境|自然|国土|住房|住建|城管|城市管理|城乡"
+    r"|交通|水利|水务|农业|农牧|农村|林业|林草|财政|公安|商务|应急|卫生|卫健|教育|文化|文旅|文体"
+    r"|市场|统计|审计|科技|科学|民政|人力|人社|司法|气象|规划|能源|供销|旅游|质监|质量|编办|委编办"
+    r"|宣传|组织|网信|区域|海事|消防|税务|体育|粮食|医保|医疗|退役|信访|外事|地震|档案|机关|国资"
+    r"|金融|数据|大数据|行政|政务|公路|邮政|工商|安监|食药|食品|畜牧|渔业|海洋|港口|口岸|人防|房管"
+    r"|房产|园林|绿化|环卫|市政|公用|综合|执法|改革|政法|统战|总工会|妇联|团委|融媒|广电|新闻|港航"
+    r"|航道|电力|供电|烟草|住保|城建|建设|规划|测绘|不动产|公共|水文|农机|兽医|动物|植保|防汛"
+    r"|应急管理|河长|湖长|生态环境|党委|政府)"
+)
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心|站|所|厅)$)")
 _GOVERNMENT = re.compile(
     r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处)$"
 )
@@ -98,7 +111,7 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
               "九": 9, "十": 10, "十一": 11, "十二": 12, "两": 2}  # fmt: skip
 _MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _YEAR_RANGE = re.compile(r"(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})\s*年")
-_FULL_DATE = re.compile(rf"(\d{{4}})\s*年\s*(?:{_MONTH}\s*月)?")
+_FULL_DATE = re.compile(rf"(\d{{4}})\s*年\s*(?:{_MONTH}\s*(?:月|(?=底)))?")
 _BARE_MONTH = re.compile(
     rf"(?<![\d年])(?<!每年){_MONTH}\s*月\s*(?:\d{{1,2}}\s*日|底|末|前|中旬|上旬|下旬)"
 )
@@ -152,6 +165,33 @@ def read_deadline(text: str, *, year: int | None = None) -> str | None:
             return f"{year:04d}-12"
     if _ONGOING_WORDS.search(text):
         return ONGOING
+    return None
+
+
+# A date the text sets for the work: "2018年10月底前", "2014年底前", "2019年12月20日前".
+_TEXT_DUE = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月\s*(?:\d{1,2}\s*日)?)?\s*(?:底|末)?\s*(?:之|以)?前"
+)
+
+
+def text_deadline(text: str) -> str | None:
+    """The deadline a task's text sets when no field gives one: the latest date "…前"
+    ("2018年10月底前查明…；2020年10月底前掌握…" → "2020-10"). A target year ("到2020年")
+    is no deadline, nor a date the task is framed by ("围绕2020年底前…")."""
+    text = _clean(text)
+    dates = []
+    for match in _TEXT_DUE.finditer(text):
+        month = int(match.group(2) or 12)
+        if 1 <= month <= 12 and not re.search(
+            r"围绕|按照|根据|对照", text[max(0, match.start() - 4) : match.start()]
+        ):
+            dates.append(f"{int(match.group(1)):04d}-{month:02d}")
+    if dates:
+        return max(dates)
+    if match := re.search(
+        rf"每年(?:度)?\s*(?:{_MONTH}\s*月\s*(?:底|末)?|年?底|年?末)\s*(?:之|以)?前", text
+    ):
+        return f"{YEARLY}-{(_month(match.group(1)) or 12):02d}"
     return None
 
 
@@ -244,11 +284,23 @@ def _unit_items(text: str) -> list[str]:
         part = part.strip().strip("。.：:").removeprefix("由").strip()
         if not part:
             continue
-        if len(part) > 4 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(cut):
+        if len(part) > 3 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(cut):
             part = cut
         # "市生态环境局和市住房城乡建设局": two units joined by 和/及 when both look like one.
         pieces = re.split(r"(?<=[局厅委办])(?:和|及|与)(?=[市区县省])", part)
         items.extend(piece for piece in pieces if piece)
+    # "城乡一体化示范区、高新区党工委和管委会": both take the suffix of the second.
+    for index in range(len(items) - 1):
+        item, following = items[index], items[index + 1]
+        if (
+            not _UNIT_END.search(item)
+            and re.search(r"[区县市镇]$", item)
+            and not item.startswith("各")
+        ):
+            if (
+                shared := re.match(r"^[\u4e00-\u9fff]{1,8}?[区县市镇](.{2,12})$", following)
+            ) and _UNIT_END.search(shared.group(1)):
+                items[index] = item + shared.group(1)
     # "各市、县人民政府": a collective whose first part names no unit stays whole.
     joined: list[str] = []
     for item in items:
@@ -287,16 +339,26 @@ def expand_units(
     for index, item in enumerate(expanded):
         if item not in known:
             previous = result[-1] if result else ""
-            if previous.startswith("各") and not item.startswith("各") and _GOVERNMENT.search(item):
-                item = "各" + item
+            if previous.startswith("各") and re.fullmatch(
+                r"[省市区县乡镇旗](?:人民)?(?:政府|委|党委)", item
+            ):
+                item = "各" + item  # "各区委、区政府"
             elif (
                 not _AREA_PREFIX.match(item)
                 and not item.startswith(stems or ("\0",))
                 and _DEPARTMENT_END.search(item)
+                and (
+                    index > 0
+                    and not level_prefix
+                    or _BARE_DEPARTMENT.match(item)
+                    or not _PLACE.match(item)
+                )
                 and len(item) <= 12
                 and (index > 0 or level_prefix)
             ):
                 prefix = previous[:1] if previous[:1] in ("市", "省", "县", "区") else level_prefix
+                if shared := re.match(r"^各[省市县区乡镇]+(?=[\u4e00-\u9fff]{2})", previous):
+                    prefix = shared.group(0)  # "各县区生态环境局、水利局"
                 if previous.startswith("自治区"):
                     prefix = "自治区"
                 item = prefix + item
@@ -329,7 +391,8 @@ class _Roles:
     support: list[str] = field(default_factory=list)
     supervising: list[str] = field(default_factory=list)
     implementing: list[str] = field(default_factory=list)
-    responsible: list[str] = field(default_factory=list)  # 责任单位: lead first, or all lead
+    # 责任单位 lists, one per comma-separated group: "市环保局、市国土资源局，市财政局，各镇街区"
+    responsible: list[list[str]] = field(default_factory=list)
     due: str | None = None
     defaults: dict[str, list[str]] = field(default_factory=dict)  # 以下均需…落实
 
@@ -340,9 +403,12 @@ class _Roles:
         )  # fmt: skip
 
     def merge(self, other: "_Roles") -> None:
-        for role in ("lead", "support", "supervising", "implementing", "responsible"):
+        for role in ("lead", "support", "supervising", "implementing"):
             bucket = getattr(self, role)
             bucket.extend(unit for unit in getattr(other, role) if unit not in bucket)
+        self.responsible.extend(
+            group for group in other.responsible if group not in self.responsible
+        )
         self.due = other.due or self.due
         self.defaults.update(other.defaults)
 
@@ -413,16 +479,10 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
             else:
                 pending = (pending + "、" if pending else "") + clause
         if pending and _looks_like_units(pending):
-            roles.responsible.extend(naming.expand(pending))
+            roles.responsible.append(naming.expand(pending))
     if stated:
-        role = "implementing"
-        for candidate in ("lead", "responsible", "support"):
-            if all(unit in getattr(roles, candidate) for unit in stated):
-                role = "lead" if candidate == "responsible" else candidate
-                break
-        roles.defaults[role] = stated
-        if role == "implementing":
-            roles.implementing.extend(u for u in stated if u not in roles.implementing)
+        # The role the units have on this task is theirs on every later one (_assign).
+        roles.defaults["same"] = stated
 
 
 def _label_pairs(text: str) -> list[tuple[str, str]]:
@@ -445,16 +505,25 @@ def _apply_label(roles: _Roles, label: str, value: str, naming: _Naming) -> None
         _read_role_clause(value, naming, roles)  # "责任单位：市生态环境局牵头，…配合"
         return
     if default := _DEFAULT_UNITS.search(value):
-        units = naming.expand(default.group(1))
+        roles.defaults["same"] = naming.expand(default.group(1))
         value = value[: default.start()].rstrip("，,；;。 ")
-        roles.defaults["lead" if role == "responsible" else role] = units
+    value = re.sub(r"[。.]\s*排在.*$|[，,]\s*排在.*$", "", value)  # "排在前位为牵头部门"
+    if role == "responsible":
+        for group in split_top(value.strip("）)】] "), "，,；;"):
+            if group.strip():
+                roles.responsible.append(naming.expand(group))
+        return
     bucket = getattr(roles, role)
-    bucket.extend(unit for unit in naming.expand(value) if unit not in bucket)
+    bucket.extend(unit for unit in naming.expand(value.strip("）)】] ")) if unit not in bucket)
 
 
 def _trailing_bracket(text: str) -> tuple[int, int] | None:
-    """(start, end) of the bracket that closes a paragraph, nested brackets matched."""
+    """(start, end) of the bracket that closes a paragraph, nested brackets matched;
+    square brackets too ("[市水务局牵头，…不再列出)]", PDF text)."""
     stripped = text.rstrip("。．.；; ")
+    if stripped and stripped[-1] in "]】":
+        start = max(stripped.rfind("["), stripped.rfind("【"))
+        return (start, len(stripped)) if start >= 0 else None
     if not stripped or stripped[-1] not in "）)":
         return None
     depth = 0
@@ -480,6 +549,8 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
         if span is None:
             break
         inner = body[span[0] + 1 : span[1] - 1]
+        if inner[-1:] in ("）", ")") and _depth(inner) < 0:
+            inner = inner[:-1]  # "[…不再列出)]": a bracket closed twice
         if not (_ROLE_WORD.search(inner) or _looks_like_units(inner) or _is_due(inner, naming)):
             break
         found = _Roles()
@@ -498,6 +569,11 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
                 roles.merge(found)
                 body = body[: match.start()].rstrip()
     return body, roles
+
+
+def _depth(text: str) -> int:
+    """Brackets opened and not closed in the text (negative: closed and not opened)."""
+    return sum(text.count(c) for c in "（(【[") - sum(text.count(c) for c in "）)】]")
 
 
 def _is_due(text: str, naming: _Naming) -> bool:
@@ -535,7 +611,7 @@ def _metadata(lines: list[str]) -> tuple[str, str | None, str | None, datetime.d
             continue
         if _DOC_NUMBER.match(stripped) and number is None:
             number = stripped
-        if source := re.search(r"来源\s*[:：]\s*(\S+)", line):
+        if source := re.search(r"(?:来源|发布机构)\s*[:：]\s*(\S+)", line):
             issuer = source.group(1)
         if stripped.endswith("文件") and issuer is None:
             issuer = stripped[: -len("文件")]
@@ -605,32 +681,83 @@ def _classify(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+# PDF text runs items together: "…行动 22.出台《…》… 23.编制…" (seed-like 宝安 plan).
+_INLINE_ITEM = re.compile(r"\s+(?=\d{1,2}[.．][\u4e00-\u9fff])")
+# A heading run into its first item: "三、攻坚措施1. 梳理分类".
+_GLUED_ITEM = re.compile(
+    rf"^(\s*[{_CN_NUMERAL}]+、[^\d。，,；;]{{2,12}}?)(?=\d{{1,2}}[.．、]\s*[\u4e00-\u9fff])"
+)
+
+
+# A page number that PDF text leaves inside a sentence: "每―10 ― 年3月底前", "- 1 -".
+_PAGE_NUMBER = re.compile(r"[―—–-]\s*\d{1,3}\s*[―—–-]")
+
+
+def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for index, raw in enumerate(lines):
+        raw = _PAGE_NUMBER.sub("", raw)
+        if "\t" in raw:
+            out.append((index + 1, raw))
+            continue
+        text = _GLUED_ITEM.sub(lambda m: m.group(1) + "\n", raw)
+        for piece in text.split("\n"):
+            out.extend((index + 1, part) for part in _INLINE_ITEM.split(piece))
+    return out
+
+
 def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
     """The numbered outline, with paragraphs and field lines attached where they belong."""
     root = _Node("root", "", 0, _Paragraph(0, ""))
     current = root
     last: _Paragraph | None = None  # where a field line or a page-broken line goes
     last_field: tuple[_Paragraph, str] | None = None
-    for index, raw in enumerate(lines):
+    raw_text: dict[int, str] = {}  # id(paragraph) → its text before the units were taken off
+
+    def reread(paragraph: _Paragraph, addition: str) -> None:
+        joined = raw_text.get(id(paragraph), paragraph.text) + addition
+        raw_text[id(paragraph)] = joined
+        paragraph.text, paragraph.roles = _split_responsibility(joined, naming)
+
+    for number, raw in _logical_lines(lines):
         if not raw.strip() or "\t" in raw:
             if "\t" in raw:
                 last = last_field = None
             continue
-        number = index + 1
         text = raw.strip()
+        if last is not None and not last.fields and _depth(raw_text.get(id(last), last.text)) > 0:
+            # A bracket still open: "(牵头单位:…;" + "协办单位:…)" (PDF text).
+            reread(last, _clean(text))
+            continue
         if match := _FIELD.match(text):
-            label, value = match.group(1), match.group(2)
             target = last if last is not None else current.head
             if current is root or (target is current.head and current.kind == "top"):
                 raise PlanError(number, "a unit or deadline line that belongs to no task")
-            _apply_label(target.roles, label, value, naming)
+            inner = text.strip().lstrip("（(【[").rstrip("）)】]")
+            for label, value in _label_pairs(inner) or [(match.group(1), match.group(2))]:
+                _apply_label(target.roles, label, value, naming)
+                last_field = (target, label)
             target.fields = True
-            last_field = (target, label)
             continue
-        if last_field is not None:
-            # A unit list broken by a page break: "区市政公用服务" + "中心".
-            if len(text) <= 12 and not re.search(r"[。；;，,：:]", text) and not _classify(text):
-                paragraph, label = last_field
+        if last_field is not None and not _classify(text):
+            paragraph, label = last_field
+            if (
+                not re.search(r"[。；;：:]", text)
+                and _looks_like_units(text)
+                and (text.startswith("各") or "、" in text or _AREA_PREFIX.match(text))
+            ):
+                # A unit line without label after the labelled ones: "各乡镇(街道)、黎阳建管办".
+                units = naming.expand(text)
+                role = (
+                    "implementing"
+                    if text.startswith("各") or all(map(_is_government_below, units))
+                    else "support"
+                )
+                bucket = getattr(paragraph.roles, role)
+                bucket.extend(unit for unit in units if unit not in bucket)
+                continue
+            if len(text) <= 12 and not re.search(r"[。；;，,：:]", text):
+                # A unit list broken by a page break: "区市政公用服务" + "中心".
                 _continue_field(paragraph.roles, label, _clean(text), naming)
                 continue
         last_field = None
@@ -640,8 +767,9 @@ def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
             rank = _RANK[kind]
             while current is not root and current.rank >= rank:
                 current = current.parent
-            body, roles = _split_responsibility(body, naming)
-            node = _Node(kind, key, number, _Paragraph(number, body, roles), current)
+            head = _Paragraph(number, "")
+            node = _Node(kind, key, number, head, current)
+            reread(head, body)
             current.children.append(node)
             current = node
             last = node.head
@@ -655,13 +783,10 @@ def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
             and not (last is current.head and current.is_heading())
         ):
             # A sentence broken by a page: "精" + "准提升森林质量".
-            joined = last.text + _clean(text)
-            body, roles = _split_responsibility(joined, naming)
-            last.text = body
-            last.roles.merge(roles)
+            reread(last, _clean(text))
             continue
-        body, roles = _split_responsibility(_clean(text), naming)
-        paragraph = _Paragraph(number, body, roles)
+        paragraph = _Paragraph(number, "")
+        reread(paragraph, _clean(text))
         current.paragraphs.append(paragraph)
         last = paragraph
     return root.children
@@ -675,6 +800,8 @@ def _continue_field(roles: _Roles, label: str, piece: str, naming: _Naming) -> N
             roles.due = read_deadline(piece, year=naming.year) or roles.due
         return
     bucket = getattr(roles, role)
+    if role == "responsible":
+        bucket = bucket[-1] if bucket else bucket
     first, _, rest = piece.partition("、")
     if bucket:
         bucket[-1] += first
@@ -688,53 +815,102 @@ def _continue_field(roles: _Roles, label: str, piece: str, naming: _Naming) -> N
 
 _COLUMNS = (
     ("number", re.compile(r"^(?:序号|编号|序|No\.?)$")),
-    ("text", re.compile(r"具体措施|工作内容|整改措施|工作措施|任务内容|具体任务|主要内容|工作举措"
-                        r"|具体内容|主要措施|重点工作|措施|任务措施|目标任务|工作目标及措施")),
-    ("category", re.compile(r"重点任务|工作任务|主要任务|任务名称|任务类别|类别|领域|任务|工作事项|事项|项目")),
+    ("deadline", re.compile(r"完成时限|时间节点|完成时间|整改时限|时限|完成期限|时间进度|进度安排|时间")),
+    ("text", re.compile(r"具体措施|细化措施|工作内容|整改措施|工作措施|任务内容|主要内容|工作举措"
+                        r"|具体内容|主要措施|措施|目标任务|工作目标及措施")),
+    ("title", re.compile(r"重点任务|工作任务|主要任务|任务名称|具体任务|重点工作|任务$|工作事项|事项")),
+    ("category", re.compile(r"类别|领域|任务类别|项目|方面")),
     ("lead", re.compile(r"牵头单位|牵头部门|主责单位|主责部门|牵头")),
     ("responsible", re.compile(r"责任单位|负责部门|责任部门|负责单位|实施单位|责任主体")),
     ("support", re.compile(r"配合单位|协办单位|参与单位|配合部门|协助单位|协同单位|配合")),
-    ("deadline", re.compile(r"完成时限|时间节点|完成时间|整改时限|时限|完成期限|时间")),
 )  # fmt: skip
 
 
 def _header(cells: list[str]) -> dict[str, int] | None:
+    """The columns of a division-of-labour table, by their headers; None for another row.
+    A second column of units beside the lead one ("主责单位" after "牵头部门", "责任单位"
+    after "牵头单位") names the governments that carry the task out ("extra")."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
         cell = re.sub(r"\s", "", cell)
         if not cell or len(cell) > 12:
             continue
         for name, pattern in _COLUMNS:
-            if pattern.search(cell) and name not in columns:
-                columns[name] = index
+            if pattern.search(cell):
+                if name in ("lead", "responsible") and "lead" in columns:
+                    name = "extra"
+                if name not in columns:
+                    columns[name] = index
                 break
-    units = {"lead", "responsible", "support"} & set(columns)
-    if not units or not ({"text", "category"} & set(columns)):
+    if not ({"lead", "responsible", "support"} & set(columns)):
         return None
     if "text" not in columns:
-        columns["text"] = columns.pop("category")
-    return columns
+        for name in ("title", "category"):
+            if name in columns:
+                columns["text"] = columns.pop(name)
+                break
+    return columns if "text" in columns else None
+
+
+_SHEET = (
+    ("text", re.compile(r"任务概述|问题概述|问题描述|整改问题|反馈问题|任务$|问题$")),
+    ("responsible", re.compile(r"责任单位|责任部门|牵头单位")),
+    ("deadline", re.compile(r"时间$|时限$|完成时限")),
+)
+
+
+def _sheet_label(cell: str) -> str | None:
+    cell = re.sub(r"\s", "", cell)
+    if len(cell) > 10:
+        return None
+    return next((name for name, pattern in _SHEET if pattern.search(cell)), None)
 
 
 def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Roles]]:
+    """Rows of division-of-labour tables, and sheets of "field<TAB>value" rows (整改任务
+    概述 / 整改责任单位 / 整改时间) that describe one task each."""
     found: list[tuple[PlanTask, _Roles]] = []
     columns: dict[str, int] | None = None
     header_cells: list[str] = []
-    category = section = ""
+    category = section = title = ""
     carried: dict[str, str] = {}
     counter = 0
+    sheet: dict[str, tuple[int, str]] = {}
+
+    def close_sheet() -> None:
+        nonlocal counter
+        if "text" in sheet and ("responsible" in sheet or "deadline" in sheet):
+            counter += 1
+            line, text = sheet["text"]
+            roles = _Roles()
+            if "responsible" in sheet:
+                _apply_label(roles, "责任单位", sheet["responsible"][1], naming)
+            if "deadline" in sheet:
+                roles.due = read_deadline(sheet["deadline"][1], year=naming.year)
+            found.append((PlanTask(str(counter), _title(text), text, line, ""), roles))
+        sheet.clear()
+
     for index, raw in enumerate(lines):
         if "\t" not in raw:
-            if raw.strip() and columns is not None and _TOP.match(raw.strip()):
-                section = _clean(_TOP.match(raw.strip()).group(2))
+            if raw.strip():
+                close_sheet()
+                if columns is not None and _TOP.match(raw.strip()):
+                    section = _clean(_TOP.match(raw.strip()).group(2))
             continue
         cells = [_clean(cell) for cell in raw.split("\t")]
         if header := _header(cells):
+            close_sheet()
             columns, header_cells, carried = header, cells, {}
             continue
-        if columns is None or cells == header_cells:
-            continue
         filled = [cell for cell in cells if cell]
+        if columns is None:
+            if len(filled) == 2 and (label := _sheet_label(filled[0])):
+                if label == "text" and "text" in sheet:
+                    close_sheet()
+                sheet.setdefault(label, (index + 1, filled[1]))
+            continue
+        if cells == header_cells:
+            continue
         if len(filled) == 1 and len(cells) > 1 and len(filled[0]) <= 40:
             section = re.sub(
                 rf"^[{_CN_NUMERAL}]+[、.．]|^[（(][{_CN_NUMERAL}]+[）)]", "", filled[0]
@@ -748,9 +924,11 @@ def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Rol
         text = cell("text")
         if cell("category"):
             category = cell("category")
+        if cell("title"):
+            title = cell("title")
         if not text:
             continue
-        for name in ("lead", "responsible", "deadline"):
+        for name in ("lead", "responsible", "deadline", "extra"):
             if cell(name):
                 carried[name] = cell(name)
         counter += 1
@@ -762,14 +940,26 @@ def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Rol
                 _apply_label(roles, "牵头单位" if name == "lead" else "责任单位", value, naming)
         if cell("support"):
             _apply_label(roles, "配合单位", cell("support"), naming)
+        if extra := cell("extra") or carried.get("extra", ""):
+            units = naming.expand(extra)
+            governments = [unit for unit in units if _is_government_below(unit)]
+            roles.implementing.extend(governments)
+            roles.support.extend(unit for unit in units if unit not in governments)
         deadline = cell("deadline") or carried.get("deadline", "")
         if deadline:
             roles.due = read_deadline(deadline, year=naming.year)
         body = re.sub(r"^\d{1,2}\s*[、.．]\s*", "", text)
-        body, extra = _split_responsibility(body, naming)
-        roles.merge(extra)
-        task = PlanTask(number, _title(body), body, index + 1, category or section)
+        body, more = _split_responsibility(body, naming)
+        roles.merge(more)
+        heading = category or section
+        if "title" in columns and "category" in columns and cell("title"):
+            # 类别 / 主要任务 / 细化措施: the task is named by its 主要任务 cell.
+            body = cell("title").rstrip("。") + "。" + body
+        elif "title" in columns and "category" not in columns:
+            heading = title or section
+        task = PlanTask(number, _title(body), body, index + 1, heading)
         found.append((task, roles))
+    close_sheet()
     return found
 
 
@@ -892,8 +1082,6 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
     lines = text.splitlines()
     heads = [i for i, line in enumerate(lines) if _TOP.match(line) and "\t" not in line]
     has_table = any("\t" in line and _header(line.split("\t")) for line in lines)
-    if not heads and not has_table:
-        raise PlanError(1, "no numbered sections (一、二、…) and no task table: this is not a plan")
     title, issuer, number, date = _metadata(lines)
     area = area_names(issuer) if issuer else []
     if not area and (
@@ -916,6 +1104,14 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
     outline = _outline(lines, naming)
     goals = _goals(outline)
     found: list[_Found] = []
+    if not heads and outline:
+        # No 一、二、: a page of a longer plan ("(五)…行动 22.…", PDF text). Its outline
+        # counts only when it carries units.
+        whole = _Node("top", "", outline[0].line, _Paragraph(outline[0].line, ""))
+        for node in outline:
+            node.parent = whole
+        whole.children = outline
+        outline = [whole] if whole.subtree_carries() else []
     work = [
         node
         for node in outline
@@ -929,14 +1125,32 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
     else:
         for node in work:
             _fallback(node, found)
+        if not found and all(not node.children for node in work):
+            # A letter: its numbered paragraphs (一、二、) are the tasks.
+            found = [
+                _Found(node, None, _node_text(node), node.line, _Roles())
+                for node in work
+                if not node.is_heading()
+            ]
     table = _table_tasks(lines, naming)
     if not found and not table:
-        line = heads[0] + 1 if heads else 1
-        raise PlanError(line, "no numbered tasks found: this is not a plan")
+        if not heads and not has_table:
+            raise PlanError(
+                1, "no numbered sections (一、二、…) and no task table: this is not a plan"
+            )
+        raise PlanError(heads[0] + 1 if heads else 1, "no numbered tasks found: this is not a plan")
 
     separate_support = any(f.roles.support for f in found if f.roles.responsible) or any(
         roles.support for _task, roles in table
     )
+    # "排在前位为牵头部门": the first group of a 责任单位 list leads (肥城 2017).
+    front = bool(re.search(r"排在前位的?为牵头|排在首位的?为牵头|排在前面的?为牵头", text))
+    if not any(f.roles.any() for f in found) and not table:
+        # Nobody named in the tasks: the letter's addressees do them ("各县区生态环境局、
+        # 水利(水务)局：", 宿州 2019).
+        if addressees := _addressees(lines, heads[0] if heads else len(lines), naming):
+            for item in found:
+                item.roles.responsible.append(list(addressees))
     tasks: list[PlanTask] = []
     defaults: dict[str, list[str]] = {}
     numbers_short = [_number(f.node, f.paragraph, full=False) for f in found]
@@ -951,16 +1165,30 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
             item.line,
             _section_title(item.node),
         )
-        _assign(task, item.roles, defaults, separate_support, naming)
+        _assign(task, item.roles, defaults, separate_support, front)
         tasks.append(task)
     numbers = {task.number for task in tasks}
     for task, roles in table:
         if task.number in numbers:
             task.number = f"表{task.number}"
         numbers.add(task.number)
-        _assign(task, roles, defaults, separate_support or bool(roles.support), naming)
+        _assign(task, roles, defaults, separate_support or bool(roles.support), front)
         tasks.append(task)
     return PlanDocument(title, issuer, number, date, tasks, goals, area, level_prefix, year)
+
+
+def _addressees(lines: list[str], end: int, naming: _Naming) -> list[str]:
+    """The units a letter is addressed to: "各县区生态环境局、水利(水务)局：" before its body."""
+    for line in lines[:end]:
+        text = _clean(line)
+        if text.endswith(("：", ":")) and len(text) <= 80 and _looks_like_units(text[:-1]):
+            return naming.expand(text[:-1])
+    return []
+
+
+def _is_government_below(unit: str) -> bool:
+    """ "各县(区)政府", "市直园区管委会", "各镇街区": governments that carry work out."""
+    return unit.startswith("各") or bool(_GOVERNMENT.search(unit))
 
 
 def _assign(
@@ -968,33 +1196,50 @@ def _assign(
     roles: _Roles,
     defaults: dict[str, list[str]],
     separate_support: bool,
-    naming: _Naming,
+    front: bool = False,
 ) -> None:
     task.lead = list(roles.lead)
     task.support = list(roles.support)
     task.supervising = list(roles.supervising)
     task.implementing = list(roles.implementing)
-    if roles.responsible:
-        # 责任单位 beside 配合单位 lines, or naming governments together ("各区委、区政府"):
-        # all lead; alone, the first unit leads and the others support.
+    groups = [group for group in roles.responsible if group]
+    flat = [unit for group in groups for unit in group]
+    if flat:
+        # 责任单位 beside 配合单位, or governments named together ("各区委、区政府"): all
+        # lead. Alone, the first unit (or the first comma-separated group) leads; later
+        # groups of governments below carry the task out, the other units support.
         if task.lead:
-            task.support.extend(u for u in roles.responsible if u not in task.lead + task.support)
-        elif separate_support or all(unit.startswith("各") for unit in roles.responsible):
-            task.lead.extend(roles.responsible)
+            task.support.extend(u for u in flat if u not in task.lead + task.support)
+        elif separate_support or all(unit.startswith("各") for unit in flat):
+            task.lead.extend(flat)
         else:
-            task.lead.append(roles.responsible[0])
-            task.support[:0] = [u for u in roles.responsible[1:] if u not in task.support]
+            first = groups[0] if len(groups) > 1 and front else groups[0][:1]
+            task.lead.extend(first)
+            rest = [unit for unit in groups[0] if unit not in first]
+            for group in groups[1:]:
+                if len(groups) > 1 and all(_is_government_below(unit) for unit in group):
+                    task.implementing.extend(u for u in group if u not in task.implementing)
+                else:
+                    rest.extend(group)
+            task.support[:0] = [u for u in rest if u not in task.support and u not in task.lead]
     for role, units in defaults.items():
         bucket = getattr(task, role)
         if role == "implementing" or not bucket:
             bucket.extend(unit for unit in units if unit not in bucket)
-    for role, units in roles.defaults.items():
-        defaults.setdefault(role, units)
-        bucket = getattr(task, role)
-        if not bucket:
-            bucket.extend(units)
-    task.due = roles.due
-    task.deadline = ledger_deadline(roles.due)
+    if stated := roles.defaults.get("same"):
+        role = next(
+            (
+                r
+                for r in ("lead", "support", "implementing")
+                if all(u in getattr(task, r) for u in stated)
+            ),
+            "implementing",
+        )
+        if role == "implementing":
+            task.implementing.extend(u for u in stated if u not in task.implementing)
+        defaults.setdefault(role, stated)
+    task.due = roles.due or text_deadline(task.text)
+    task.deadline = ledger_deadline(task.due)
 
 
 def _goals(outline: list[_Node]) -> list[tuple[int, str]]:

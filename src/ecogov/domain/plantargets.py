@@ -1,8 +1,11 @@
 """The targets of a plan: those of its objectives section and those inside its tasks.
 
 A goal stated in the objectives and again inside a task (seed 004: forest cover
-31.48 % in §二 and in task 3) is one target, which belongs to the task.
+31.48 % in §二 and in task 3) is one target, which belongs to the task. It is aspirational
+only if every statement of it strives (seed 004 task 3 says 争取, §二 does not).
 """
+
+import dataclasses
 
 from ecogov.domain.plandoc import PlanDocument
 from ecogov.domain.targets import Target, extract_targets
@@ -16,12 +19,15 @@ def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
     """(target, task number or None) in document order, each goal once."""
     in_tasks: list[tuple[Target, str | None]] = []
     seen: set[tuple] = set()
+    firm = {_key(target) for target in _all_targets(document) if not target.aspirational}
     for task in document.tasks:
         # A goal inside a task that names no year is due by the task's deadline.
         year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
         for target in extract_targets(task.text, default_year=year):
             if _key(target) not in seen:
                 seen.add(_key(target))
+                if target.aspirational and _key(target) in firm:
+                    target = dataclasses.replace(target, aspirational=False)
                 in_tasks.append((target, task.number))
     general: list[tuple[Target, str | None]] = []
     for _line, paragraph in document.goals:
@@ -30,3 +36,11 @@ def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
                 seen.add(_key(target))
                 general.append((target, None))
     return general + in_tasks
+
+
+def _all_targets(document: PlanDocument) -> list[Target]:
+    found = [target for _line, paragraph in document.goals for target in extract_targets(paragraph)]
+    for task in document.tasks:
+        year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
+        found.extend(extract_targets(task.text, default_year=year))
+    return found

@@ -33,6 +33,8 @@ Decisions, for the points the plans leave open:
   分别达到98%60%以上" and "原煤本地入洗率达到90%以上,2035年达到100%". A bare "处理率"
   after "城区生活污水收集率" stays as written: guessing its subject fails elsewhere
   ("力争收集率达到90%" follows "尾水使用率").
+- Aspirational goals: 力争/争取/努力 in a clause, or in the year that heads it ("力争到2025年，
+  A达到…，B突破…"), make the goal ``aspirational``; a plan commits to the others.
 - Years: a year ("到2026年", "2025年", "2023年底前") holds for the rest of its sentence
   until another year appears; a baseline ("较2020年") or a range ("2024-2025年") is not a
   target year; without a year, default_year.
@@ -55,6 +57,8 @@ class Target:
     unit: str | None
     year: int | None
     text: str  # the clause as written, whitespace-normalised
+    # A goal the plan strives for (力争, 争取, 努力) rather than commits to.
+    aspirational: bool = False
 
 
 # --- Text normalisation ---------------------------------------------------------------
@@ -308,15 +312,21 @@ def _split_indicators(indicator: str, count: int) -> list[str] | None:
     return None
 
 
+_ASPIRE = re.compile(r"力争|争取|努力")
+
+
 def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
     targets: list[Target] = []
     previous: list[str] = []  # indicators of the last goal, for a clause that has none
     lead = ""  # a clause that only gives the year ("到2026年，"), shown with the next
+    aspiring = False  # "力争到2025年，…": every goal of that year in the sentence
     for separator, clause in _clauses(sentence):
         analysable = _analysable(clause)
         years = _YEAR.findall(analysable)
+        striving = bool(_ASPIRE.search(analysable))
         if years:
             year = int(years[-1])
+            aspiring = striving
         core = _YEAR_PHRASE.sub("", analysable)
         if _YEAR_LEAD.fullmatch(analysable):
             lead = lead + separator + clause if lead else clause
@@ -336,7 +346,11 @@ def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
             continue
         previous = names
         for name, (value, reference, unit) in zip(names, goal.amounts, strict=True):
-            targets.append(Target(name, goal.op, value, reference, unit, year, text.strip()))
+            targets.append(
+                Target(
+                    name, goal.op, value, reference, unit, year, text.strip(), striving or aspiring
+                )
+            )
     return targets
 
 
