@@ -6,6 +6,7 @@ only if every statement of it strives (seed 004 task 3 says 争取, §二 does n
 """
 
 import dataclasses
+import re
 
 from ecogov.domain.plandoc import PlanDocument
 from ecogov.domain.targets import Target, extract_targets
@@ -31,7 +32,7 @@ def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
                 in_tasks.append((target, task.number))
     general: list[tuple[Target, str | None]] = []
     for _line, paragraph in document.goals:
-        for target in extract_targets(paragraph):
+        for target in extract_targets(paragraph, default_year=_goal_year(document)):
             if _key(target) not in seen:
                 seen.add(_key(target))
                 general.append((target, None))
@@ -44,3 +45,12 @@ def _all_targets(document: PlanDocument) -> list[Target]:
         year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
         found.extend(extract_targets(task.text, default_year=year))
     return found
+
+
+def _goal_year(document: PlanDocument) -> int | None:
+    """The year of an annual plan ("佳木斯市2018年度水污染防治重点工作实施方案"): its
+    objectives that name no year are that year's. A plan over several years has none."""
+    years = set(re.findall(r"((?:19|20)\d{2})\s*年", document.title))
+    if len(years) == 1 and not re.search(r"\d{4}\s*年?\s*[—–\-~至]", document.title):
+        return int(years.pop())
+    return None
