@@ -1126,12 +1126,18 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         for node in work:
             _fallback(node, found)
         if not found and all(not node.children for node in work):
-            # A letter: its numbered paragraphs (一、二、) are the tasks.
+            # A letter: its numbered paragraphs (一、二、) are the tasks, and the units it
+            # is addressed to ("各县区生态环境局、水利(水务)局：", 宿州 2019) do them. (A
+            # plan's covering notice is addressed too, but its tasks are numbered items.)
+            addressees = _addressees(lines, heads[0] if heads else len(lines), naming)
             found = [
                 _Found(node, None, _node_text(node), node.line, _Roles())
                 for node in work
                 if not node.is_heading()
             ]
+            for item in found:
+                if addressees:
+                    item.roles.responsible.append(list(addressees))
     table = _table_tasks(lines, naming)
     if not found and not table:
         if not heads and not has_table:
@@ -1145,12 +1151,6 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
     )
     # "排在前位为牵头部门": the first group of a 责任单位 list leads (肥城 2017).
     front = bool(re.search(r"排在前位的?为牵头|排在首位的?为牵头|排在前面的?为牵头", text))
-    if not any(f.roles.any() for f in found) and not table:
-        # Nobody named in the tasks: the letter's addressees do them ("各县区生态环境局、
-        # 水利(水务)局：", 宿州 2019).
-        if addressees := _addressees(lines, heads[0] if heads else len(lines), naming):
-            for item in found:
-                item.roles.responsible.append(list(addressees))
     tasks: list[PlanTask] = []
     defaults: dict[str, list[str]] = {}
     numbers_short = [_number(f.node, f.paragraph, full=False) for f in found]
@@ -1187,8 +1187,11 @@ def _addressees(lines: list[str], end: int, naming: _Naming) -> list[str]:
 
 
 def _is_government_below(unit: str) -> bool:
-    """ "各县(区)政府", "市直园区管委会", "各镇街区": governments that carry work out."""
-    return unit.startswith("各") or bool(_GOVERNMENT.search(unit))
+    """ "各县(区)政府", "市直园区管委会", "各镇街区", "乡镇政府": governments that carry work
+    out; not "各县区生态环境局" (departments)."""
+    return bool(_GOVERNMENT.search(unit)) or (
+        unit.startswith("各") and not _DEPARTMENT_END.search(unit)
+    )
 
 
 def _assign(
@@ -1213,9 +1216,17 @@ def _assign(
         elif separate_support or all(unit.startswith("各") for unit in flat):
             task.lead.extend(flat)
         else:
-            first = groups[0] if len(groups) > 1 and front else groups[0][:1]
+            head = [u for u in groups[0] if not _is_government_below(u)] or groups[0]
+            first = groups[0] if len(groups) > 1 and front else head[:1]
             task.lead.extend(first)
-            rest = [unit for unit in groups[0] if unit not in first]
+            rest = []
+            for unit in groups[0]:
+                if unit in first:
+                    continue
+                if _is_government_below(unit) and head is not groups[0]:
+                    task.implementing.append(unit)  # "乡镇政府、开发区管委会、县生态环境局"
+                else:
+                    rest.append(unit)
             for group in groups[1:]:
                 if len(groups) > 1 and all(_is_government_below(unit) for unit in group):
                     task.implementing.extend(u for u in group if u not in task.implementing)
