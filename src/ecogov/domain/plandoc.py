@@ -86,7 +86,7 @@ _DEPARTMENT_END = re.compile(r"(局|委|办|厅|委员会|中心|大队|支队|�
 _UNIT_END = re.compile(
     r"(局|厅|委|办|办公室|委员会|中心|大队|支队|站|所|院|政府|办事处|部|队|公司|集团|小组"
     r"|管委会|分局|总队|单位|部门|街道|镇|乡|法院|检察院|银行|协会|联合会|工会|妇联|学校"
-    r"|大学|海关|气象台|处|科|组|会)$"
+    r"|大学|海关|气象台|处|科|组|会|社)$"
 )
 # How the name of a government department begins; a name beginning otherwise begins with a
 # place ("宝安交通运输局", "海勃湾黄河水利枢纽管理中心") and is complete as written.
