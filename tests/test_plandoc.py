@@ -387,3 +387,24 @@ def test_a_sub_item_under_an_item_with_no_units_of_its_own():
         ("7(1)", ["区生态环境局"], [], "2026-12"),
         ("7(2)", ["区自然资源和林业局"], ["各涉河镇办"], "ongoing"),
     ]
+
+
+def test_roles_in_a_closing_sentence_a_marked_lead_and_a_governments_column():
+    # Forms of the same provincial plans without brackets: "由…牵头，…配合，…负责落实。",
+    # "责任单位：…（牵头）、…", "（牵头单位：…；责任单位：各县区政府、…）"; a section run
+    # into its first item ("（一）大气污染防治1.加强…", PDF text).
+    plan = parse_plan(
+        "一、主要任务\n（一）大气污染防治1.加强扬尘管控。落实六个百分百。由市住建局牵头，市城管局、"
+        "市生态环境局配合，各县（市、区）人民政府负责落实。\n"
+        "2.加强秸秆禁烧。严禁露天焚烧。\n责任单位：市农业农村局（牵头）、市生态环境局\n"
+        "3.治理VOCs。推进源头替代。（牵头单位：市生态环境局；责任单位：各县区政府、市工信局）\n"
+    )
+    first, second, third = plan.tasks
+    assert first.text == "加强扬尘管控。落实六个百分百。"
+    assert (first.lead, first.support, first.implementing) == (
+        ["市住建局"], ["市城管局", "市生态环境局"], ["各县（市、区）人民政府"],
+    )  # fmt: skip
+    assert (second.lead, second.support) == (["市农业农村局"], ["市生态环境局"])
+    assert (third.lead, third.support, third.implementing) == (
+        ["市生态环境局"], ["市工信局"], ["各县区政府"],
+    )  # fmt: skip

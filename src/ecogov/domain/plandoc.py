@@ -501,6 +501,12 @@ def _apply_label(roles: _Roles, label: str, value: str, naming: _Naming) -> None
     if role == "deadline":
         roles.due = read_deadline(value, year=naming.year) or roles.due
         return
+    if role == "responsible" and re.search(r"[（(]牵头[）)]", value):
+        marked = re.findall(r"([^、，,；;（(]+)[（(]牵头[）)]", value)
+        if marked:
+            # "责任单位：市生态环境局（牵头）、市住建局": the marked units lead.
+            roles.lead.extend(naming.expand("、".join(marked)))
+            value = re.sub(r"[（(]牵头[）)]", "", value)
     if role == "responsible" and re.search(r"牵头|配合|负责落实|参与|协助", value):
         _read_role_clause(value, naming, roles)  # "责任单位：市生态环境局牵头，…配合"
         return
@@ -559,6 +565,9 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
             break
         roles.merge(found)
         body = body[: span[0]].rstrip()
+    # A closing sentence of roles: "…。由市生态环境局牵头，市住建局配合。"
+    if not roles.any() and (found := _closing_roles(body, naming)):
+        body, roles = found
     # Labels run into the paragraph: "…。责任单位：市生态环境局。完成时限：2025年底前。"
     if match := _INLINE_LABEL.search(body):
         if match.start() > 0:
@@ -569,6 +578,29 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
                 roles.merge(found)
                 body = body[: match.start()].rstrip()
     return body, roles
+
+
+def _closing_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
+    """The last sentence when it only says who does the task ("市生态环境局牵头，…配合")."""
+    sentences = [part for part in re.split(r"(?<=[。；;])", body) if part.strip()]
+    if len(sentences) < 2:
+        return None
+    last = sentences[-1].strip().rstrip("。；;")
+    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|负责落实|按职责分工负责|协助)$", last):
+        return None
+    for clause in split_top(last.removeprefix("由"), "，,"):
+        names = re.sub(
+            r"(?:牵头(?:负责|落实)?|配合(?:落实)?|参与|协助|负责落实|组织实施|按职责分工负责|负责)$",
+            "",
+            clause.strip(),
+        )
+        if names and not _looks_like_units(names):
+            return None
+    roles = _Roles()
+    _read_role_clause(last, naming, roles)
+    if not (roles.lead or roles.support or roles.implementing):
+        return None
+    return "".join(sentences[:-1]).rstrip(), roles
 
 
 def _depth(text: str) -> int:
@@ -685,7 +717,8 @@ def _classify(text: str) -> tuple[str, str, str] | None:
 _INLINE_ITEM = re.compile(r"\s+(?=\d{1,2}[.．][\u4e00-\u9fff])")
 # A heading run into its first item: "三、攻坚措施1. 梳理分类".
 _GLUED_ITEM = re.compile(
-    rf"^(\s*[{_CN_NUMERAL}]+、[^\d。，,；;]{{2,12}}?)(?=\d{{1,2}}[.．、]\s*[\u4e00-\u9fff])"
+    rf"^(\s*(?:[{_CN_NUMERAL}]+、|[（(][{_CN_NUMERAL}]+[）)])[^\d。，,；;]{{2,16}}?)"
+    r"(?=\d{1,2}[.．、]\s*[\u4e00-\u9fff])"
 )
 
 
@@ -1212,7 +1245,11 @@ def _assign(
         # lead. Alone, the first unit (or the first comma-separated group) leads; later
         # groups of governments below carry the task out, the other units support.
         if task.lead:
-            task.support.extend(u for u in flat if u not in task.lead + task.support)
+            # "（牵头单位：…；责任单位：各县区政府）": the governments carry it out.
+            for unit in flat:
+                if unit in task.lead + task.support + task.implementing:
+                    continue
+                (task.implementing if _is_government_below(unit) else task.support).append(unit)
         elif separate_support or all(unit.startswith("各") for unit in flat):
             task.lead.extend(flat)
         else:
