@@ -177,7 +177,7 @@ _UNITS = (
 )
 _AMOUNT = rf"(?:{_NUMBER})(?:{_UNITS})?"
 # One amount, or several run together ("97%45%", seed 001 §二.(二).2) or listed with "、".
-_AMOUNTS = rf"(?P<amounts>{_AMOUNT}(?:、?{_AMOUNT})*)"
+_AMOUNTS = rf"(?P<amounts>{_AMOUNT}(?:(?:、|和|及)?{_AMOUNT})*)"
 _AMOUNT_ITEM = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>{_UNITS})?")
 
 _CLASS = r"(?P<grade>(?:I{1,3}|IV|V)类)(?:标准|水体|水质)?"
@@ -250,7 +250,7 @@ _BARE = re.compile(
 # "累计推广电动重卡1.4万台", "2025年完成节水技术改造企业14家" (seed 001).
 _COUNT = re.compile(
     r"^(?P<subject>.*?(?:累计)?(?:推广|新建|建成|完成|创建|培育|改造)[^\d]{1,20}?)"
-    rf"(?P<amounts>{_NUMBER}万?(?:{_COUNT_UNITS})){_SUFFIX}$"
+    rf"(?P<amounts>{_NUMBER}(?:{_UNITS})){_SUFFIX}$"
 )
 # "新建建筑绿色建筑占比100%": a share with no verb.
 _SHARE = re.compile(rf"^(?P<subject>.*(?:占比|比例)){_AMOUNTS}{_SUFFIX}$")
@@ -274,6 +274,10 @@ class _Goal:
 def _indicator(subject: str) -> str:
     subject = _LEADING_WORDS.sub("", subject)
     subject = _SCOPE.sub("", subject)
+    # "氨氮排放总量分别比2020年下降": the adverb is not part of the name.
+    subject = re.sub(
+        rf"(?:分别|均)(?=(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:{_CHANGE_VERBS})$)", "", subject
+    )
     return subject.strip(" ,;:、")
 
 
