@@ -408,3 +408,26 @@ def test_roles_in_a_closing_sentence_a_marked_lead_and_a_governments_column():
     assert (third.lead, third.support, third.implementing) == (
         ["市生态环境局"], ["市工信局"], ["各县区政府"],
     )  # fmt: skip
+
+
+def test_fields_after_the_last_sub_item_close_the_item():
+    plan = parse_plan(
+        "一、主要任务\n3、加强固废管理。\n（1）规范贮存。\n（2）严格转移。\n"
+        "责任单位：市生态环境局\n完成时限：2025年底前\n4、推进垃圾分类。全面推行。\n责任单位：市住建局\n"
+    )
+    assert [(t.number, t.lead, t.deadline) for t in plan.tasks] == [
+        ("3", ["市生态环境局"], "2025-12"),
+        ("4", ["市住建局"], None),
+    ]
+    assert plan.tasks[0].text == "加强固废管理。\n规范贮存。\n严格转移。"
+
+
+def test_a_table_whose_unit_columns_sit_under_a_merged_header():
+    # A Word table: "责任单位" merged over "牵头单位 | 配合单位" (two header rows)
+    (found,) = parse_plan(
+        "序号\t重点任务\t责任单位\t\t完成时限\n\t\t牵头单位\t配合单位\t\n"
+        "1\t加强扬尘管控\t市住建局\t市城管局、市生态环境局\t2024年6月底前\n"
+    ).tasks
+    assert (found.lead, found.support, found.deadline) == (
+        ["市住建局"], ["市城管局", "市生态环境局"], "2024-06",
+    )  # fmt: skip

@@ -885,6 +885,29 @@ def _header(cells: list[str]) -> dict[str, int] | None:
     return columns if "text" in columns else None
 
 
+def _sub_header(cells: list[str], columns: dict[str, int]) -> bool:
+    """A second header row under a merged "责任单位" cell: its cells take their columns."""
+    found = {}
+    for index, cell in enumerate(cells):
+        cell = re.sub(r"\s", "", cell)
+        for name in ("lead", "support", "responsible"):
+            if cell and len(cell) <= 8 and dict(_COLUMNS)[name].search(cell):
+                found[name] = index
+                break
+    if not found or any(
+        re.sub(r"\s", "", cells[i])
+        for i in range(len(cells))
+        if i not in found.values()
+        and cells[i]
+        and not any(p.search(cells[i]) for _n, p in _COLUMNS)
+    ):
+        return False
+    if "lead" in found and columns.get("responsible") is not None:
+        columns.pop("responsible")
+    columns.update(found)
+    return True
+
+
 _SHEET = (
     ("text", re.compile(r"任务概述|问题概述|问题描述|整改问题|反馈问题|任务$|问题$")),
     ("responsible", re.compile(r"责任单位|责任部门|牵头单位")),
@@ -935,6 +958,8 @@ def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Rol
             close_sheet()
             columns, header_cells, carried = header, cells, {}
             continue
+        if columns is not None and header_cells and not counter and _sub_header(cells, columns):
+            continue  # "责任单位" over "牵头单位 | 配合单位": the second row names them
         filled = [cell for cell in cells if cell]
         if columns is None:
             if len(filled) == 2 and (label := _sheet_label(filled[0])):
@@ -1047,6 +1072,31 @@ def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
     responsibility; items that only head such tasks pass their own units down."""
     carrying_children = [child for child in node.children if child.subtree_carries()]
     own = [p for p in node.paragraphs if p.roles.any()]
+    if (
+        len(node.children) >= 2
+        and carrying_children == node.children[-1:]
+        and not node.children[-1].children
+        and all(
+            p.fields
+            for p in [node.children[-1].head, *node.children[-1].paragraphs]
+            if p.roles.any()
+        )
+        and not any(
+            p.roles.any()
+            for p in [node.children[-1].head, *node.children[-1].paragraphs]
+            if not p.fields
+        )
+    ):
+        # "3、加强X。（1）…（2）…" then 责任单位/完成时限 lines: they close item 3, not (2).
+        roles = _Roles()
+        for paragraph in [node.head, *node.paragraphs]:
+            roles.merge(paragraph.roles)
+        last = node.children[-1]
+        for paragraph in [last.head, *last.paragraphs]:
+            roles.merge(paragraph.roles)
+        text = "\n".join([_node_text(node), *(_node_text(child) for child in node.children)])
+        found.append(_Found(node, None, text, node.line, roles))
+        return
     if carrying_children:
         passed = inherited + [node.head.roles]
         kinds = {child.kind for child in carrying_children}
