@@ -431,3 +431,33 @@ def test_a_table_whose_unit_columns_sit_under_a_merged_header():
     assert (found.lead, found.support, found.deadline) == (
         ["市住建局"], ["市城管局", "市生态环境局"], "2024-06",
     )  # fmt: skip
+
+
+def test_a_word_table_read_as_the_importer_reads_it(tmp_path):
+    # A division-of-labour table in .docx, through ecogov.plans.documents.read_document; the
+    # lead unit's cell is merged over two rows, as Word tables often do.
+    import docx
+
+    from ecogov.plans.documents import read_document
+
+    document = docx.Document()
+    document.add_paragraph("XX市2024年大气污染防治工作任务分工")
+    table = document.add_table(rows=4, cols=5)
+    rows = [
+        ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+        ["1", "加强扬尘管控。落实六个百分百。", "市住建局", "市城管局、市生态环境局", "2024年6月底前"],
+        ["2", "强化渣土车监管。", "", "市公安局", "长期坚持"],
+        ["3", "推进秸秆综合利用。", "市农业农村局", "各县（市、区）人民政府", "每年年底前"],
+    ]  # fmt: skip
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    table.cell(1, 2).merge(table.cell(2, 2))  # 市住建局 leads tasks 1 and 2
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    plan = parse_plan(read_document(path))
+    assert [(t.number, t.lead, t.support, t.implementing, t.due) for t in plan.tasks] == [
+        ("1", ["市住建局"], ["市城管局", "市生态环境局"], [], "2024-06"),
+        ("2", ["市住建局"], ["市公安局"], [], "ongoing"),
+        ("3", ["市农业农村局"], ["各县（市、区）人民政府"], [], "yearly-12"),  # as labelled
+    ]
