@@ -323,11 +323,17 @@ def _percent(value: float) -> str:
 
 def row(result: Result, label: str, documents: int | None = None) -> str:
     count = f" ({documents})" if documents is not None else ""
+    if not result.truth_tasks and not result.read_tasks:
+        tasks = "| 0 | 0 | – | – | – | – | – | – | – "  # a beginning with goals only
+    else:
+        tasks = (
+            f"| {result.truth_tasks} | {result.read_tasks} | {result.precision:.2f} "
+            f"| {result.recall:.2f} | **{result.f1:.2f}** | {_percent(result.share('lead'))} "
+            f"| {_percent(result.share('support'))} | {_percent(result.share('implementing'))} "
+            f"| {_percent(result.share('deadline'))} "
+        )
     return (
-        f"| {label}{count} | {result.truth_tasks} | {result.read_tasks} | {result.precision:.2f} "
-        f"| {result.recall:.2f} | **{result.f1:.2f}** | {_percent(result.share('lead'))} "
-        f"| {_percent(result.share('support'))} | {_percent(result.share('implementing'))} "
-        f"| {_percent(result.share('deadline'))} | {result.found_targets}/{result.truth_targets} "
+        f"| {label}{count} {tasks}| {result.found_targets}/{result.truth_targets} "
         f"= {_percent(result.target_recall)} | {result.right_targets}/{result.read_targets} "
         f"= {_percent(result.target_precision)} |"
     )

@@ -461,3 +461,14 @@ def test_a_word_table_read_as_the_importer_reads_it(tmp_path):
         ("2", ["市住建局"], ["市公安局"], [], "ongoing"),
         ("3", ["市农业农村局"], ["各县（市、区）人民政府"], [], "yearly-12"),  # as labelled
     ]
+
+
+def test_the_beginning_of_a_plan_with_goals_and_no_task_yet_keeps_its_goals():
+    # 屯昌 2018 (tune/31): the stored copy ends before the first task
+    plan = parse_plan(
+        "为深入贯彻…,结合我县实际,持续深化六大专项整治。\n"
+        "具体指标:到2020年,城镇空气质量优良天数98%以上,主要河流湖库水质优良率不低于95%。\n"
+    )
+    assert plan.tasks == [] and plan.goals[0][1].startswith("具体指标")
+    with pytest.raises(PlanError, match="not a plan"):
+        parse_plan("会议纪要\n\n目标:今年空气质量优良率达到80%。\n")  # one number is no plan

@@ -1222,7 +1222,11 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
                 if addressees:
                     item.roles.responsible.append(list(addressees))
     table = _table_tasks(lines, naming)
-    if not found and not table:
+    if not found and not table and (stated := _stated_goals(lines)):
+        # The beginning of a plan that states its goals and no task yet ("总体目标：…
+        # 具体指标：到2020年，…", 屯昌 2018): its targets are worth importing.
+        goals = goals or stated
+    elif not found and not table:
         if not heads and not has_table:
             raise PlanError(
                 1, "no numbered sections (一、二、…) and no task table: this is not a plan"
@@ -1258,6 +1262,26 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         _assign(task, roles, defaults, separate_support or bool(roles.support), front)
         tasks.append(task)
     return PlanDocument(title, issuer, number, date, tasks, goals, area, level_prefix, year)
+
+
+_GOAL_LABEL = re.compile(r"^\s*(?:总体|主要|具体|工作|约束性|预期性)?(?:目标|指标)\s*[:：]")
+
+
+def _stated_goals(lines: list[str]) -> list[tuple[int, str]]:
+    """Paragraphs labelled as goals ("具体指标：…") that state at least two quantified
+    targets; none in a document that is no plan."""
+    from ecogov.domain.targets import extract_targets
+
+    goals = [
+        (index + 1, _clean(line)) for index, line in enumerate(lines) if _GOAL_LABEL.match(line)
+    ]
+    found = [
+        target
+        for _line, text in goals
+        for target in extract_targets(text)
+        if target.value is not None
+    ]
+    return goals if len(found) >= 2 else []
 
 
 def _addressees(lines: list[str], end: int, naming: _Naming) -> list[str]:
