@@ -18,33 +18,38 @@ def _key(target: Target) -> tuple:
 
 def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
     """(target, task number or None) in document order, each goal once."""
+    goal_year = _goal_year(document)
+    stated = [
+        target
+        for _line, paragraph in document.goals
+        for target in extract_targets(paragraph, default_year=goal_year)
+    ]
+    # When the objectives aim at one year ("2020年，…" of a 2020 plan, 浙江 2020), a goal
+    # inside a task that names no year aims at it too, unless the task has a deadline.
+    years = {target.year for target in stated if target.year is not None}
+    target_year = years.pop() if len(years) == 1 else None
     in_tasks: list[tuple[Target, str | None]] = []
-    seen: set[tuple] = set()
-    firm = {_key(target) for target in _all_targets(document) if not target.aspirational}
     for task in document.tasks:
         # A goal inside a task that names no year is due by the task's deadline.
         year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
-        for target in extract_targets(task.text, default_year=year):
-            if _key(target) not in seen:
-                seen.add(_key(target))
-                if target.aspirational and _key(target) in firm:
-                    target = dataclasses.replace(target, aspirational=False)
-                in_tasks.append((target, task.number))
+        for target in extract_targets(task.text, default_year=year or target_year):
+            in_tasks.append((target, task.number))
+    firm = {_key(target) for target in stated if not target.aspirational}
+    firm |= {_key(target) for target, _number in in_tasks if not target.aspirational}
+    seen: set[tuple] = set()
+    kept: list[tuple[Target, str | None]] = []
+    for target, number in in_tasks:
+        if _key(target) not in seen:
+            seen.add(_key(target))
+            if target.aspirational and _key(target) in firm:
+                target = dataclasses.replace(target, aspirational=False)
+            kept.append((target, number))
     general: list[tuple[Target, str | None]] = []
-    for _line, paragraph in document.goals:
-        for target in extract_targets(paragraph, default_year=_goal_year(document)):
-            if _key(target) not in seen:
-                seen.add(_key(target))
-                general.append((target, None))
-    return general + in_tasks
-
-
-def _all_targets(document: PlanDocument) -> list[Target]:
-    found = [target for _line, paragraph in document.goals for target in extract_targets(paragraph)]
-    for task in document.tasks:
-        year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
-        found.extend(extract_targets(task.text, default_year=year))
-    return found
+    for target in stated:
+        if _key(target) not in seen:
+            seen.add(_key(target))
+            general.append((target, None))
+    return general + kept
 
 
 def _goal_year(document: PlanDocument) -> int | None:
