@@ -472,3 +472,27 @@ def test_the_beginning_of_a_plan_with_goals_and_no_task_yet_keeps_its_goals():
     assert plan.tasks == [] and plan.goals[0][1].startswith("具体指标")
     with pytest.raises(PlanError, match="not a plan"):
         parse_plan("会议纪要\n\n目标:今年空气质量优良率达到80%。\n")  # one number is no plan
+
+
+def test_units_of_a_heading_pass_to_its_items_and_a_table_replaces_unitless_items():
+    # The provincial 大气十条 plans: "（一）…（省环保厅牵头）。" heads items that add their own
+    plan = parse_plan(
+        "一、主要任务\n（一）加强工业企业大气污染综合治理（省环保厅牵头）。\n"
+        "1.全面整治燃煤小锅炉。到2017年基本淘汰10蒸吨及以下的燃煤锅炉。（省质监局、省住房城乡"
+        "建设厅等配合，各市、县人民政府负责落实。以下均需各市、县人民政府落实，不再列出）\n"
+        "2.加快重点行业脱硫脱硝除尘改造。2015年底前完成。\n"
+    )
+    assert [(t.lead, t.support, t.implementing, t.due) for t in plan.tasks] == [
+        (["省环保厅"], ["省质监局", "省住房城乡建设厅"], ["各市、县人民政府"], None),
+        (["省环保厅"], [], ["各市、县人民政府"], "2015-12"),
+    ]
+    # A body without units and its attached division of labour: the table's rows are the tasks.
+    plan = parse_plan(
+        "一、主要任务\n1.全面整治燃煤小锅炉。加快推进集中供热。\n2.综合整治城市扬尘。\n附件：任务分工\n"
+        "序号\t重点任务\t牵头单位\t配合单位\n1\t全面整治燃煤小锅炉\t市生态环境局\t市住建局\n"
+        "2\t综合整治城市扬尘\t市住建局\t\n"
+    )
+    assert [(t.number, t.lead) for t in plan.tasks] == [
+        ("1", ["市生态环境局"]),
+        ("2", ["市住建局"]),
+    ]

@@ -1104,7 +1104,7 @@ def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
             if child in carrying_children:
                 _select(child, found, passed)
             elif child.kind in kinds and not child.is_heading():
-                found.append(_Found(child, None, _node_text(child), child.line, _Roles()))
+                _select(child, found, passed)  # a sibling without units inherits the heading's
         for index, paragraph in enumerate(own, start=1):
             if paragraph.line > node.line:
                 found.append(_Found(node, index, paragraph.text, paragraph.line, paragraph.roles))
@@ -1222,6 +1222,10 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
                 if addressees:
                     item.roles.responsible.append(list(addressees))
     table = _table_tasks(lines, naming)
+    if table and not any(item.roles.any() for item in found):
+        # The body names no unit and an attached table divides the work ("附件：重点任务
+        # 分工表"): the table's rows are the tasks, not the body's items again.
+        found = []
     if not found and not table and (stated := _stated_goals(lines)):
         # The beginning of a plan that states its goals and no task yet ("总体目标：…
         # 具体指标：到2020年，…", 屯昌 2018): its targets are worth importing.
