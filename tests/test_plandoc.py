@@ -351,6 +351,7 @@ def test_a_plans_covering_notice_names_no_unit_of_its_tasks():
         ("年底前", 2021, "2021-12"), ("9月底前", 2021, "2021-09"), ("2025年上半年", None, "2025-06"),
         ("常态工作", None, "ongoing"), ("持续开展", None, "ongoing"), ("立即", None, None),
         ("2016 年 6 底前", None, "2016-06"),  # 遂宁 2016: 月 missing as written
+        ("2023年起", None, "ongoing"), ("2024年第三季度", None, "2024-09"),
     ],
 )  # fmt: skip
 def test_read_deadline(text, year, expected):
@@ -495,4 +496,15 @@ def test_units_of_a_heading_pass_to_its_items_and_a_table_replaces_unitless_item
     assert [(t.number, t.lead) for t in plan.tasks] == [
         ("1", ["市生态环境局"]),
         ("2", ["市住建局"]),
+    ]
+
+
+def test_labels_in_square_brackets_and_a_list_shared_by_duty():
+    plan = parse_plan(
+        "一、主要任务\n1.加强扬尘管控。内容。\n【牵头单位】市生态环境局\n【配合单位】市住建局\n"
+        "2.加强秸秆禁烧。内容。\n责任单位：市生态环境局、市发展改革委（按职责分工负责）\n"
+    )
+    assert [(t.lead, t.support) for t in plan.tasks] == [
+        (["市生态环境局"], ["市住建局"]),
+        (["市生态环境局", "市发展改革委"], []),
     ]

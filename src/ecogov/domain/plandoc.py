@@ -59,7 +59,7 @@ _FIELD_ROLES = {
     "责任领导": "ignore", "责任人": "ignore",
 }  # fmt: skip
 _LABEL = "|".join(sorted(_FIELD_ROLES, key=len, reverse=True))
-_FIELD = re.compile(rf"^\s*[（(【\[]?\s*({_LABEL})[】\]]?\s*[：:]\s*(.*?)\s*$")
+_FIELD = re.compile(rf"^\s*[（(]?\s*[【\[]?({_LABEL})(?:[】\]]\s*[：:]?|\s*[：:])\s*(.*?)\s*$")
 # A label run into a paragraph: after a sentence end or a blank, never inside a word.
 _INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
 _DEFAULT_MARK = re.compile(r"以下均|不再列出|以下各项|下同")
@@ -136,6 +136,10 @@ def read_deadline(text: str, *, year: int | None = None) -> str | None:
     if not text:
         return None
     found: list[tuple[int, int]] = []
+    if re.fullmatch(r"(?:自|从)?\d{4}年(?:\d{1,2}月)?(?:起|开始)\S*", text) and not re.search(
+        r"前|底|完成", text
+    ):
+        return ONGOING  # "2023年起": from then on
     for match in _YEAR_RANGE.finditer(text):
         found.append((int(match.group(2)), 12))
     stripped = _YEAR_RANGE.sub(lambda m: f"{m.group(2)}年", text)
@@ -507,6 +511,11 @@ def _apply_label(roles: _Roles, label: str, value: str, naming: _Naming) -> None
             # "责任单位：市生态环境局（牵头）、市住建局": the marked units lead.
             roles.lead.extend(naming.expand("、".join(marked)))
             value = re.sub(r"[（(]牵头[）)]", "", value)
+    if role == "responsible" and re.search(r"[（(]?按职责分工(?:负责|落实)[）)]?$", value):
+        # "责任单位：市生态环境局、市发展改革委（按职责分工负责）": all lead.
+        value = re.sub(r"[（(]?按职责分工(?:负责|落实)[）)]?$", "", value)
+        roles.lead.extend(u for u in naming.expand(value) if u not in roles.lead)
+        return
     if role == "responsible" and re.search(r"牵头|配合|负责落实|参与|协助", value):
         _read_role_clause(value, naming, roles)  # "责任单位：市生态环境局牵头，…配合"
         return
