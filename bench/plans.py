@@ -361,6 +361,11 @@ def main() -> None:
                 print("\n".join(result.misses))
     for group in groups:
         print(row(total(results[group], group), f"**{group}**", len(results[group])))
+    for group in groups:
+        overall = total(results[group], group)
+        print(
+            f"{group}: 力争 flag right on {overall.aspirational}/{overall.found_targets} found targets"
+        )
     if options.split != "all":
         return
     speed = timing()
@@ -385,6 +390,16 @@ def main() -> None:
     ]
     for group in GROUPS:
         lines.append(row(total(results[group], group), group, len(results[group])))
+    lines += [
+        "",
+        "The 力争 (aspirational) flag is right on "
+        + ", ".join(
+            f"{total(results[group], group).aspirational}/{total(results[group], group).found_targets}"
+            f" found targets ({group})"
+            for group in GROUPS
+        )
+        + ".",
+    ]
     lines += [
         "",
         "Per document:",

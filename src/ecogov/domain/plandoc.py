@@ -1,26 +1,35 @@
 """Parser for action-plan documents (实施方案, 工作方案, 任务分工), such as seeds 004 and 001.
 
 Framework-free. A plan has top sections (一、二、…); the ones that carry work hold tasks.
-A task is what someone must do and report on: a numbered item or a paragraph that
-carries (or inherits) responsibility. Plans state responsibility in several ways:
+A task is what someone must do and report on: a numbered item, a paragraph or a table row
+that carries (or inherits) responsibility. Plans state responsibility in several ways
+(tests/data/plans/ holds real ones; tests/test_plandoc.py cites a snippet of each):
 
 - field lines after the task (seed 004): ``责任单位：`` / ``配合单位：`` / ``完成时限：``,
-  also run into the paragraph ("…。牵头单位：市生态环境局；完成时限：2025年底前。");
+  also in brackets ("(责任单位:…)"), in 【】, or run into the paragraph; a line of local
+  governments without a label after them carries the task out;
 - a bracket that ends the paragraph (seed 001 and most provincial plans):
   ``（监管部门：…）``, ``（市环保局牵头，市经信委、市煤炭局配合，各县市区人民政府负责
-  落实）``, ``（省发展改革委、省能源局按职责分工负责）``; a statement made once,
-  ``以下均需各区委、区政府落实，不再列出``, holds for every later task;
+  落实）``, ``（省发展改革委、省能源局按职责分工负责）``, or the same as a closing
+  sentence; a statement made once, ``以下均需各区委、区政府落实，不再列出``, gives those
+  units the same role on every later task; a heading's units pass to its items;
 - division-of-labour tables, handed over as TAB-separated rows (how
   ``ecogov.plans.documents.read_document`` gives a Word table), with columns recognised
-  by their headers (序号, 重点任务/具体措施, 牵头单位/责任单位, 配合单位, 完成时限).
+  by their headers (序号, 类别, 重点任务, 具体措施, 牵头单位/责任单位, 配合单位, 完成时限),
+  and sheets of "field<TAB>value" rows describing one rectification task;
+- a letter (函) whose numbered requirements name nobody: its addressees do them.
 
-Where an item only heads sub-items (``（1）…``) or paragraphs that carry their own units,
-those are the tasks and the item is their parent. When a plan names no units at all, its
-numbered items in the task sections are the tasks.
+A single 责任单位 list names the lead first and its supporters after it, unless the plan
+also writes supporting units apart (then all lead); local governments in it carry the task
+out (implementing). Where an item only heads sub-items (``（1）…``) or paragraphs that
+carry their own units, those are the tasks and the item is their parent. When a plan names
+no units at all, its numbered items in the task sections are the tasks. Deadlines are read
+in every usual form with the plan's year (:func:`read_deadline`); without a deadline field,
+the latest date "…前" of the task's text.
 
 The text comes from PDF and web conversions: sentences and even unit names are split
-by page breaks, punctuation is half ASCII, characters are missing. Every task keeps
-the line on which it starts.
+by page breaks, items run together, punctuation is half ASCII, characters are missing.
+Every task keeps the line on which it starts.
 """
 
 import datetime
@@ -62,7 +71,6 @@ _LABEL = "|".join(sorted(_FIELD_ROLES, key=len, reverse=True))
 _FIELD = re.compile(rf"^\s*[（(]?\s*[【\[]?({_LABEL})(?:[】\]]\s*[：:]?|\s*[：:])\s*(.*?)\s*$")
 # A label run into a paragraph: after a sentence end or a blank, never inside a word.
 _INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
-_DEFAULT_MARK = re.compile(r"以下均|不再列出|以下各项|下同")
 _DEFAULT_UNITS = re.compile(
     r"以下(?:各项)?(?:任务)?(?:均|都)?(?:需|须|由|需要)?(.+?)(?:负责)?(?:组织)?(?:落实|实施)"
 )
