@@ -508,3 +508,14 @@ def test_labels_in_square_brackets_and_a_list_shared_by_duty():
         (["市生态环境局"], ["市住建局"]),
         (["市生态环境局", "市发展改革委"], []),
     ]
+
+
+def test_a_unit_list_that_goes_on_after_a_line_break_and_page_footers():
+    # PDF text: a list broken after "、", and a footer "第 3 页 共 9 页" between the lines
+    plan = parse_plan(
+        "一、主要任务\n1.加强扬尘管控。内容。\n牵头单位：市生态环境局\n"
+        "配合单位：市发展改革委、市工业和信息化局、\n市住建局、市城管局\n第 3 页 共 9 页\n"
+        "2.加强秸秆禁烧。内容。\n牵头单位：市住建局\n"
+    )
+    assert plan.tasks[0].support == ["市发展改革委", "市工业和信息化局", "市住建局", "市城管局"]
+    assert plan.tasks[1].text == "加强秸秆禁烧。内容。"

@@ -740,7 +740,9 @@ _GLUED_ITEM = re.compile(
 
 
 # A page number that PDF text leaves inside a sentence: "每―10 ― 年3月底前", "- 1 -".
-_PAGE_NUMBER = re.compile(r"[―—–-]\s*\d{1,3}\s*[―—–-]")
+_PAGE_NUMBER = re.compile(
+    r"[―—–-]\s*\d{1,3}\s*[―—–-]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
+)
 
 
 def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
@@ -762,6 +764,7 @@ def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
     current = root
     last: _Paragraph | None = None  # where a field line or a page-broken line goes
     last_field: tuple[_Paragraph, str] | None = None
+    open_list = False  # the last field line ended with "、": its list goes on
     raw_text: dict[int, str] = {}  # id(paragraph) → its text before the units were taken off
 
     def reread(paragraph: _Paragraph, addition: str) -> None:
@@ -787,10 +790,16 @@ def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
             for label, value in _label_pairs(inner) or [(match.group(1), match.group(2))]:
                 _apply_label(target.roles, label, value, naming)
                 last_field = (target, label)
+                open_list = value.rstrip().endswith(("、", "，", ","))
             target.fields = True
             continue
         if last_field is not None and not _classify(text):
             paragraph, label = last_field
+            if open_list and _looks_like_units(text.rstrip("。；;")):
+                # "责任单位：市生态环境局、" + "市住建局": the list goes on on the next line.
+                _apply_label(paragraph.roles, label, text, naming)
+                open_list = text.rstrip().endswith(("、", "，", ","))
+                continue
             if (
                 not re.search(r"[。；;：:]", text)
                 and _looks_like_units(text)
