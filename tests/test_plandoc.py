@@ -519,3 +519,9 @@ def test_a_unit_list_that_goes_on_after_a_line_break_and_page_footers():
     )
     assert plan.tasks[0].support == ["市发展改革委", "市工业和信息化局", "市住建局", "市城管局"]
     assert plan.tasks[1].text == "加强秸秆禁烧。内容。"
+
+
+def test_task_numbers_are_unique_for_the_importer():
+    table = "序号\t工作任务\t牵头单位\n1\t加强扬尘管控\t市住建局\n2\t加强秸秆禁烧\t市农业农村局\n"
+    plan = parse_plan(table + "\n" + table + "\n" + table)
+    assert [t.number for t in plan.tasks] == ["1", "2", "表1", "表2", "表1-2", "表2-2"]

@@ -1284,13 +1284,20 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         )
         _assign(task, item.roles, defaults, separate_support, front)
         tasks.append(task)
-    numbers = {task.number for task in tasks}
     for task, roles in table:
-        if task.number in numbers:
-            task.number = f"表{task.number}"
-        numbers.add(task.number)
         _assign(task, roles, defaults, separate_support or bool(roles.support), front)
         tasks.append(task)
+    # The importer finds a task again by its number: numbers are unique ("表3", "表3-2"
+    # for rows of a second table numbered like the text).
+    numbers: set[str] = set()
+    for task in tasks:
+        if task.number in numbers:
+            base = f"表{task.number}" if not task.number.startswith("表") else task.number
+            task.number, serial = base, 1
+            while task.number in numbers:
+                serial += 1
+                task.number = f"{base}-{serial}"
+        numbers.add(task.number)
     return PlanDocument(title, issuer, number, date, tasks, goals, area, level_prefix, year)
 
 
