@@ -11,7 +11,7 @@ compares:
   ``start`` (blanks removed from both); each true task is matched once, in document
   order. Precision, recall and F1 over the tasks; on the matched tasks, the share whose
   lead, supporting and implementing units are exactly the true sets (names compared
-  without blanks) and whose deadline is the true one;
+  without blanks, NFKC: full-width brackets as ASCII) and whose deadline is the true one;
 - targets: a true target is found when a read target has the same comparison, the same
   value (numerically, with 万/亿 of the unit applied: 1.4 万台 = 14000 台), the same
   year, and an indicator that shares the true one's key characters: after NFKC, without
@@ -79,7 +79,8 @@ def squeeze(text: str) -> str:
 
 
 def _unit_set(names) -> set[str]:
-    return {squeeze(name) for name in names or []}
+    """Names compared without blanks and with full-width brackets as ASCII (NFKC)."""
+    return {unicodedata.normalize("NFKC", squeeze(name)) for name in names or []}
 
 
 _SCOPE = re.compile(r"^(?:全国|全省|全市|全区|全县|全州|全旗|全盟|全镇|全乡|我省|我市|我区|我县)")

@@ -525,3 +525,18 @@ def test_task_numbers_are_unique_for_the_importer():
     table = "序号\t工作任务\t牵头单位\n1\t加强扬尘管控\t市住建局\n2\t加强秸秆禁烧\t市农业农村局\n"
     plan = parse_plan(table + "\n" + table + "\n" + table)
     assert [t.number for t in plan.tasks] == ["1", "2", "表1", "表2", "表1-2", "表2-2"]
+
+
+def test_a_collective_with_a_note_in_brackets_carries_the_task_out():
+    # The shape of COMMON's example (潮州 2019): "各县、区人民政府（管委会）负责落实，…前完成"
+    (found,) = parse_plan(
+        "二、主要任务\n（一）严格环境准入\n1.制定实施准入清单。根据“三线一单”制定环境准入清单。"
+        "（市生态环境局牵头，市发展和改革局、工业和信息化局、市自然资源局配合，各县、区人民政府"
+        "（管委会）负责落实，2019年9月30日前完成）\n"
+    ).tasks
+    assert (found.lead, found.support, found.implementing, found.deadline) == (
+        ["市生态环境局"],
+        ["市发展和改革局", "市工业和信息化局", "市自然资源局"],
+        ["各县、区人民政府（管委会）"],
+        "2019-09",
+    )

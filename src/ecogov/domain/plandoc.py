@@ -113,6 +113,12 @@ _GOVERNMENT = re.compile(
     r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处)$"
 )
 
+
+def _core(unit: str) -> str:
+    """A unit name without a closing note in brackets: "区人民政府（管委会）" → 区人民政府."""
+    return re.sub(r"[（(][^（()）]*[）)]$", "", unit)
+
+
 # --- Deadlines ------------------------------------------------------------------------
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -296,7 +302,7 @@ def _unit_items(text: str) -> list[str]:
         part = part.strip().strip("。.：:").removeprefix("由").strip()
         if not part:
             continue
-        if len(part) > 3 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(cut):
+        if len(part) > 3 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(_core(cut)):
             part = cut
         # "市生态环境局和市住房城乡建设局": two units joined by 和/及 when both look like one.
         pieces = re.split(r"(?<=[局厅委办])(?:和|及|与)(?=[市区县省])", part)
@@ -305,7 +311,7 @@ def _unit_items(text: str) -> list[str]:
     for index in range(len(items) - 1):
         item, following = items[index], items[index + 1]
         if (
-            not _UNIT_END.search(item)
+            not _UNIT_END.search(_core(item))
             and re.search(r"[区县市镇]$", item)
             and not item.startswith("各")
         ):
@@ -319,8 +325,8 @@ def _unit_items(text: str) -> list[str]:
         if (
             joined
             and joined[-1].startswith("各")
-            and not _UNIT_END.search(joined[-1])
-            and _GOVERNMENT.search(item)
+            and not _UNIT_END.search(_core(joined[-1]))
+            and _GOVERNMENT.search(_core(item))
         ):
             joined[-1] += "、" + item
         else:
@@ -443,7 +449,8 @@ class _Naming:
 def _looks_like_units(text: str) -> bool:
     items = _unit_items(text)
     return bool(items) and all(
-        len(item) <= 30 and (_UNIT_END.search(item) or item.startswith("各")) for item in items
+        len(item) <= 30 and (_UNIT_END.search(_core(item)) or item.startswith("各"))
+        for item in items
     )
 
 
@@ -482,7 +489,8 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
                     if names.strip("、"):
                         units = naming.expand(names)
                         if role == "implementing" and not all(
-                            _GOVERNMENT.search(unit) or unit.startswith("各") for unit in units
+                            _GOVERNMENT.search(_core(unit)) or unit.startswith("各")
+                            for unit in units
                         ):
                             role = "lead"
                         bucket = getattr(roles, role)
@@ -1333,7 +1341,7 @@ def _addressees(lines: list[str], end: int, naming: _Naming) -> list[str]:
 def _is_government_below(unit: str) -> bool:
     """ "各县(区)政府", "市直园区管委会", "各镇街区", "乡镇政府": governments that carry work
     out; not "各县区生态环境局" (departments)."""
-    return bool(_GOVERNMENT.search(unit)) or (
+    return bool(_GOVERNMENT.search(_core(unit))) or (
         unit.startswith("各") and not _DEPARTMENT_END.search(unit)
     )
 
