@@ -540,3 +540,15 @@ def test_a_collective_with_a_note_in_brackets_carries_the_task_out():
         ["各县、区人民政府（管委会）"],
         "2019-09",
     )
+
+
+def test_paragraphs_under_a_heading_with_units_inherit_them():
+    plan = parse_plan(
+        "一、主要任务\n（一）加强工业企业大气污染综合治理（省环保厅牵头）。\n"
+        "全面整治燃煤小锅炉。加快推进集中供热。（省质监局配合）\n"
+        "加快重点行业脱硫脱硝除尘改造。推进改造。（省经信委配合，2015年底前完成）\n"
+    )
+    assert [(t.number, t.lead, t.support, t.due) for t in plan.tasks] == [
+        ("一(一).1", ["省环保厅"], ["省质监局"], None),
+        ("一(一).2", ["省环保厅"], ["省经信委"], "2015-12"),
+    ]

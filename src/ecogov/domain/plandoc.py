@@ -1143,28 +1143,31 @@ def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
             if paragraph.line > node.line:
                 found.append(_Found(node, index, paragraph.text, paragraph.line, paragraph.roles))
         return
-    if own and (node.is_heading() or len(own) >= 2) and not node.head.roles.any():
-        # Paragraphs under a heading, each closed by its units (seed 001).
-        index = 0
-        last: _Found | None = None
-        for paragraph in node.paragraphs:
-            if paragraph.roles.any():
-                index += 1
-                last = _Found(node, index, paragraph.text, paragraph.line, paragraph.roles)
-                found.append(last)
-            elif last is not None and not last.roles.any():
-                last.text += "\n" + paragraph.text
+    if own and (len(own) >= 2 or (node.is_heading() and not node.head.roles.any())):
+        # Paragraphs under a heading, each closed by its units (seed 001); the heading's
+        # own units pass to them.
+        chain = [*inherited, node.head.roles]
+        for index, paragraph in enumerate(own, start=1):
+            roles = _inherit(paragraph.roles, chain)
+            found.append(_Found(node, index, paragraph.text, paragraph.line, roles))
         return
     roles = _Roles()
     roles.merge(node.head.roles)
     for paragraph in node.paragraphs:
         roles.merge(paragraph.roles)
-    for parent_roles in reversed(inherited):
+    found.append(_Found(node, None, _node_text(node), node.line, _inherit(roles, inherited)))
+
+
+def _inherit(own: _Roles, chain: list[_Roles]) -> _Roles:
+    """A task's roles, those it does not state taken from the headings above it."""
+    roles = _Roles()
+    roles.merge(own)
+    for parent_roles in reversed(chain):
         for role in ("lead", "support", "implementing", "responsible", "supervising"):
             if not getattr(roles, role) and getattr(parent_roles, role):
                 getattr(roles, role).extend(getattr(parent_roles, role))
         roles.due = roles.due or parent_roles.due
-    found.append(_Found(node, None, _node_text(node), node.line, roles))
+    return roles
 
 
 def _fallback(node: _Node, found: list[_Found]) -> None:
