@@ -106,7 +106,8 @@ _BARE_DEPARTMENT = re.compile(
     r"|金融|数据|大数据|行政|政务|公路|邮政|工商|安监|食药|食品|畜牧|渔业|海洋|港口|口岸|人防|房管"
     r"|房产|园林|绿化|环卫|市政|公用|综合|执法|改革|政法|统战|总工会|妇联|团委|融媒|广电|新闻|港航"
     r"|航道|电力|供电|烟草|住保|城建|建设|规划|测绘|不动产|公共|水文|农机|兽医|动物|植保|防汛"
-    r"|应急管理|河长|湖长|生态环境|党委|政府)"
+    r"|应急管理|河长|湖长|生态环境|党委|政府|投资|招商|审批|乡村振兴|机关事务|残联|科协|侨联|台办"
+    r"|外办|老干部|物价|盐务|住房城乡|城乡建设|司法|警察|城市综合|园区|开发区|高新区|经开区)"
 )
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心|站|所|厅)$)")
 _GOVERNMENT = re.compile(
@@ -365,12 +366,7 @@ def expand_units(
                 not _AREA_PREFIX.match(item)
                 and not item.startswith(stems or ("\0",))
                 and _DEPARTMENT_END.search(item)
-                and (
-                    index > 0
-                    and not level_prefix
-                    or _BARE_DEPARTMENT.match(item)
-                    or not _PLACE.match(item)
-                )
+                and (_BARE_DEPARTMENT.match(item) or not _PLACE.match(item))
                 and len(item) <= 12
                 and (index > 0 or level_prefix)
             ):
