@@ -197,14 +197,27 @@ def evaluate(truth_path: Path, group: str) -> Result:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     result = Result(truth_path.stem, group)
     result.truth_tasks = len(truth["tasks"])
-    numeric = [t for t in truth.get("targets", []) if t.get("value") not in (None, "")]
+    # Only quantified goals are scored: a qualitative one ("III类") has no number.
+    numeric = [
+        t
+        for t in truth.get("targets", [])
+        if magnitude_value(t.get("value"), t.get("unit")) is not None
+    ]
     result.truth_targets = len(numeric)
     path = document_path(truth_path)
+    if path is None:
+        result.error = "no document beside the truth"
+        result.misses.append(f"  {result.error}")
+        return result
     try:
         document, targets = read_plan(path)
     except (PlanError, UnreadableFile) as error:
         result.error = str(error)
         result.misses.append(f"  refused: {error}")
+        return result
+    except Exception as error:  # noqa: BLE001 - a reader bug counts as a refusal, and is shown
+        result.error = f"{type(error).__name__}: {error}"
+        result.misses.append(f"  reader failed: {result.error}")
         return result
     tasks = document.tasks
     result.read_tasks = len(tasks)
