@@ -552,3 +552,14 @@ def test_paragraphs_under_a_heading_with_units_inherit_them():
         ("一(一).1", ["省环保厅"], ["省质监局"], None),
         ("一(一).2", ["省环保厅"], ["省经信委"], "2015-12"),
     ]
+
+
+def test_sub_items_without_units_are_part_of_the_item_that_has_them():
+    plan = parse_plan(
+        "一、主要任务\n1.加强固废管理（市生态环境局牵头）。\n（1）规范贮存，到2025年，综合利用率达到60%以上。\n"
+        "（2）严格转移。\n2.推进垃圾分类。全面推行。（市住建局牵头）\n"
+    )
+    first, second = plan.tasks
+    assert (first.number, first.lead) == ("1", ["市生态环境局"])
+    assert "综合利用率达到60%以上" in first.text and "严格转移" in first.text
+    assert (second.number, second.lead) == ("2", ["市住建局"])

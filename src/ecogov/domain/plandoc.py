@@ -1151,7 +1151,14 @@ def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
     roles.merge(node.head.roles)
     for paragraph in node.paragraphs:
         roles.merge(paragraph.roles)
-    found.append(_Found(node, None, _node_text(node), node.line, _inherit(roles, inherited)))
+    # Sub-items without units of their own are part of the task ("1.加强X（…牵头）" over
+    # "（1）…（2）…"): their text too, for the targets they state.
+    text = "\n".join([_node_text(node), *(_subtree_text(child) for child in node.children)])
+    found.append(_Found(node, None, text, node.line, _inherit(roles, inherited)))
+
+
+def _subtree_text(node: _Node) -> str:
+    return "\n".join([_node_text(node), *(_subtree_text(child) for child in node.children)])
 
 
 def _inherit(own: _Roles, chain: list[_Roles]) -> _Roles:
