@@ -288,3 +288,57 @@ def test_values_are_decimals_as_written():
     assert target.value == Decimal("31.48")
     assert str(target.value) == "31.48"
     assert target.text == "到2026年，全区森林覆盖率达到31.48%以上"
+
+
+# --- Forms of real plans (issue 23; documents in tests/data/plans/tune/).
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 肥城 2017: "左右" is about, not at least
+        ("到2020年,受污染耕地和污染地块安全利用率达到90%左右",
+         [("受污染耕地和污染地块安全利用率", "==", "90", None, "%", 2020)]),
+        # 屯昌 2018: "达" alone, a goal without a verb
+        ("到2020年,受污染耕地安全利用率达90%左右", [("受污染耕地安全利用率", "==", "90", None, "%", 2020)]),
+        ("到2020年,城镇空气质量优良天数98%以上", [("城镇空气质量优良天数", ">=", "98", None, "%", 2020)]),
+        ("到2020年,县城生活污水处理率85%", [("县城生活污水处理率", "==", "85", None, "%", 2020)]),
+        # 平顶山 2018: two changes against one baseline
+        ("到2020年,全市万元国内生产总值用水量、万元工业增加值用水量比2015年分别下降24%、25%以上",
+         [("万元国内生产总值用水量比2015年下降", ">=", "24", None, "%", 2020),
+          ("万元工业增加值用水量比2015年下降", ">=", "25", None, "%", 2020)]),
+        # 铜陵 2014: 净削减, and a change of about 5 %
+        ("到2017年,现役燃煤设施煤炭消费总量比2013年净削减50万吨,煤炭占能源消费总量比重下降5%左右",
+         [("现役燃煤设施煤炭消费总量比2013年净削减", ">=", "50", None, "万吨", 2017),
+          ("煤炭占能源消费总量比重下降", "==", "5", None, "%", 2017)]),
+        # 浙江 2020: counts before their object; a share before what it measures
+        ("淘汰50家企业落后产能,整治300家“低散乱”企业",
+         [("淘汰企业落后产能", ">=", "50", None, "家", None),
+          ("整治“低散乱”企业", ">=", "300", None, "家", None)]),
+        ("2020年,100%的县级以上城市建成清新空气示范区",
+         [("县级以上城市建成清新空气示范区比例", "==", "100", None, "%", 2020)]),
+        # forms of the same plans' objectives: values joined by 和, 分别 before a shared change
+        ("到2020年,城市生活污水处理率、生活垃圾无害化处理率分别不低于95%和90%",
+         [("城市生活污水处理率", ">=", "95", None, "%", 2020),
+          ("生活垃圾无害化处理率", ">=", "90", None, "%", 2020)]),
+        ("化学需氧量、氨氮排放总量分别比2020年下降8%、8%",
+         [("化学需氧量比2020年下降", ">=", "8", None, "%", None),
+          ("氨氮排放总量比2020年下降", ">=", "8", None, "%", None)]),
+        ("每年完成造林面积2万亩", [("每年完成造林面积", ">=", "2", None, "万亩", None)]),
+        # 宁波 2025: an edition year is no target year
+        ("严格落实《产业结构调整指导目录(2024年本)》要求,废钢比达到15%",
+         [("废钢比", ">=", "15", None, "%", None)]),
+    ],
+)  # fmt: skip
+def test_real_plans_forms(text, expected):
+    assert [summary(t) for t in extract_targets(text)] == expected
+
+
+def test_a_goal_striven_for_is_aspirational():
+    # 浙江 2020 and seed 001 §二.(二).1: 力争 in the clause, or in the year that heads it
+    targets = extract_targets(
+        "市区PM2.5年均浓度保持在30微克/立方米以下,力争保持在25微克/立方米以下。"
+        "力争到2025年,新建建筑绿色建筑占比100%,星级绿色建筑占比突破30%。"
+        "2030年,收集率达到90%。"
+    )
+    assert [t.aspirational for t in targets] == [False, True, True, True, False]

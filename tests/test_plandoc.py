@@ -4,7 +4,14 @@ import datetime
 
 import pytest
 
-from ecogov.domain.plandoc import PlanError, expand_units, parse_deadline, parse_plan
+from ecogov.domain.plandoc import (
+    PlanError,
+    expand_units,
+    ledger_deadline,
+    parse_deadline,
+    parse_plan,
+    read_deadline,
+)
 from ecogov.domain.textfile import read_text
 from ecogov.org.sample import SAMPLE_DIR
 
@@ -88,7 +95,10 @@ def test_001_tasks_carry_supervising_units_and_the_document_default(wuhai):
     assert first.supervising == ["市发改委", "市工信局", "市自然资源局", "市生态环境局", "市水务局"]
     assert all(t.lead == ["各区委", "各区政府"] for t in wuhai.tasks)
     assert all(t.supervising for t in wuhai.tasks)
-    assert all(t.deadline is None for t in wuhai.tasks)
+    # No deadline field: the latest "…前" date of the paragraph ("2023年底前,基本完成…").
+    assert task(wuhai, "二(四)1.1").deadline == "2023-12"
+    assert task(wuhai, "二(四)3.1").deadline == "2025-12"  # 2023年底前…, 2025年底前…
+    assert task(wuhai, "二(一)1.4").deadline is None  # "2025年,…达到" is a target year
     # "(监管单位:住房和城乡建设局、能源局、财政局、农牧局、乌海供电公司)": 监管单位 too
     assert task(wuhai, "二(二)2.1").supervising == [
         "市住房和城乡建设局", "市能源局", "市财政局", "市农牧局", "乌海供电公司",
@@ -139,3 +149,417 @@ def test_a_unit_line_outside_any_task_names_its_line():
     with pytest.raises(PlanError) as error:
         parse_plan(text)
     assert error.value.line == 3
+
+
+# --- Conventions of real plans (issue 23), each with a snippet of the plan it comes from.
+# The documents are in tests/data/plans/tune/ with their addresses.
+
+
+def only_task(text, **options):
+    (found,) = parse_plan(text, **options).tasks
+    return found
+
+
+def test_a_bracket_names_lead_supporting_and_implementing_units_and_a_standing_default():
+    # 浙江 2020 (tune/09): "牵头 … 参与 … 负责落实。以下均需…落实，不再列出"
+    plan = parse_plan(
+        "一、主要工作任务\n（一）打好产业结构优化战役\n"
+        "1.严格环境准入。落实高耗能、高污染和资源型行业准入条件。（市生态环境局牵头，市发改委、"
+        "市经信局、市自然资源和规划局等参与，县（市、区）政府负责落实。以下均需县（市、区）"
+        "政府落实，不再列出）\n"
+        "2.严控“两高”行业产能。严禁新增钢铁产能。（市经信局、市发改委牵头，市生态环境局、"
+        "市应急管理局、市市场监管局等参与）\n"
+    )
+    first, second = plan.tasks
+    assert first.text.endswith("准入条件。") and first.lead == ["市生态环境局"]
+    assert first.support == ["市发改委", "市经信局", "市自然资源和规划局"]
+    assert first.implementing == ["县（市、区）政府"]
+    assert second.lead == ["市经信局", "市发改委"]
+    assert second.support == ["市生态环境局", "市应急管理局", "市市场监管局"]
+    assert second.implementing == ["县（市、区）政府"]  # the standing default
+
+
+def test_a_square_bracket_closed_twice_in_pdf_text():
+    # 佳木斯 2018 (tune/23): "[市水务局牵头,…配合,各县(市)区政府负责落实。以下均需…不再列出)]"
+    found = only_task(
+        "佳木斯市2018年度水污染防治重点工作实施方案\n二、工作任务\n(一)实施最严格水资源管理。\n"
+        "1.控制用水总量。强化用水监督管理。[市水务局牵头,市工信委、城乡建设局配合,各县(市)区政府"
+        "负责落实。以下均需各县(市)区政府落实,区政府无相关工作职能的,由市政府直属责任部门负责"
+        "相关工作,不再列出)]\n"
+    )
+    assert (found.lead, found.support, found.implementing) == (
+        ["市水务局"], ["市工信委", "市城乡建设局"], ["各县(市)区政府"],
+    )  # fmt: skip
+
+
+def test_a_responsible_list_in_groups_with_the_front_group_leading():
+    # 肥城 2017 (tune/03): "（责任单位:A、B,C、D、E,各镇街区。以下均需各镇街区落实,不再列出。
+    # 排在前位为牵头部门,下同。）"; the deadline is the latest date the text sets.
+    found = only_task(
+        "肥城市土壤污染防治工作方案\n二、主要任务\n(一)开展土壤污染调查。\n"
+        "1.深入开展土壤环境质量调查。2018年10月底前查明农用地土壤污染面积;2020年10月底前掌握"
+        "污染地块分布。(责任单位:市环保局、市国土资源局,市财政局、市农业局、市卫生计生局,"
+        "各镇街区。以下均需各镇街区落实,不再列出。排在前位为牵头部门,下同。)\n"
+    )
+    assert found.lead == ["市环保局", "市国土资源局"]
+    assert found.support == ["市财政局", "市农业局", "市卫生计生局"]
+    assert found.implementing == ["各镇街区"] and found.deadline == "2020-10"
+
+
+def test_field_lines_and_an_unlabelled_line_of_local_governments():
+    # 浚县 2018 (tune/05): 牵头单位 / 配合单位 lines with a shared prefix, then the townships
+    found = only_task(
+        "浚县2018年水污染防治攻坚战实施方案\n三、工作任务\n(一)实施流域环境综合治理\n"
+        "1. 深入开展城市黑臭水体整治。2018年10月底前,县城建成区全面消除黑臭水体。\n"
+        "牵头单位:县住建局\n配合单位:县发改委、环保局、水利局、农业局\n各乡镇(街道)、黎阳建管办\n"
+    )
+    assert found.lead == ["县住建局"]
+    assert found.support == ["县发改委", "县环保局", "县水利局", "县农业局"]
+    assert found.implementing == ["各乡镇(街道)", "黎阳建管办"]
+    assert found.deadline == "2018-10"
+
+
+def test_a_single_responsible_line_the_first_unit_leads():
+    # 将乐 2022 (tune/07): bare department names of a county plan, completed with 县
+    plan = parse_plan(
+        "- 发布机构: 将乐县人民政府办公室\n一、坚持绿色发展\n(一)强化绿色管控\n"
+        "1.加强生态环境分区管控,推进“三线一单”成果应用。\n责任单位:生态环境局,自然资源局\n"
+        "2.落实能耗“双控”制度。\n责任单位:发改局、工信局、开发区\n"
+    )
+    first, second = plan.tasks
+    assert (first.lead, first.support) == (["县生态环境局"], ["县自然资源局"])
+    assert (second.lead, second.support) == (["县发改局"], ["县工信局", "开发区"])
+
+
+def test_local_governments_in_a_responsible_list_carry_the_task_out():
+    # 南昌县 2021 (tune/25): "(责任单位:乡镇政府、开发区管委会、县生态环境局、…)" on its own line
+    found = only_task(
+        "县入河排污口分类整治攻坚方案\n三、攻坚措施1. 梳理分类,查漏补缺。\n"
+        "各乡镇、开发区应针对前期已排查出的入河排污口进行梳理分类。\n"
+        "(责任单位:乡镇政府、开发区管委会、县生态环境局、县水利局)\n"
+    )
+    assert found.text.startswith("梳理分类")  # the heading run into its first item
+    assert (found.lead, found.support, found.implementing) == (
+        ["县生态环境局"], ["县水利局"], ["乡镇政府", "开发区管委会"],
+    )  # fmt: skip
+
+
+def test_a_division_of_labour_table_with_a_single_responsible_column():
+    # 遂宁 2016 (tune/10): 序号/工作任务/负责部门/时间进度, TAB-separated as read_document gives it
+    plan = parse_plan(
+        "序号\t工作任务\t负责部门\t时间进度\n"
+        "2\t完善城市工作机制\t市住建局,各县(区)政府、市直园区管委会\t2016 年 6 底前\n"
+        "7\t加快环境卫生设施建设\t市住建局、市发改委、市财政局,各县(区)政府、市直园区管委会\t"
+        "2016—2018 年底前\n"
+        "8\t防止过度包装\t市质监局、市商务局\t常态工作\n"
+    )
+    second, seventh, eighth = plan.tasks
+    assert second.number == "2" and second.lead == ["市住建局"] and second.deadline == "2016-06"
+    assert second.implementing == ["各县(区)政府", "市直园区管委会"]
+    assert seventh.support == ["市发改委", "市财政局"] and seventh.deadline == "2018-12"
+    assert (eighth.lead, eighth.support, eighth.deadline) == (["市质监局"], ["市商务局"], "ongoing")
+
+
+def test_a_table_with_lead_and_governments_columns_and_section_rows():
+    # 北京 2021 (tune/12): 牵头部门 / 主责单位 (the district governments) / 协办单位; "年底前"
+    plan = parse_plan(
+        "大气污染防治2021年行动计划\n"
+        "序号\t重点任务\t工作措施\t牵头部门\t主责单位\t协办单位\t完成时限\n"
+        "二\t实施挥发性有机物(VOCs)专项治理行动\t\t\t\t\t\n"
+        "2\t完善VOCs环境监测网络\t完善覆盖街道(乡镇)、主要工业园区等VOCs高密度监测网。\t市生态环境局"
+        "\t各区政府(含北京经济技术开发区管委会)\t市经济和信息化局\t年底前\n"
+    )
+    (found,) = plan.tasks
+    assert found.text.startswith("完善覆盖街道") and found.section == "完善VOCs环境监测网络"
+    assert (found.lead, found.support) == (["市生态环境局"], ["市经济和信息化局"])
+    assert found.implementing == ["各区政府(含北京经济技术开发区管委会)"]
+    assert found.deadline == "2021-12"
+
+
+def test_a_table_named_by_its_main_task_with_shared_suffixes():
+    # 平顶山 2018 (tune/06): 类别/主要任务/细化措施/牵头单位/参与单位/责任单位
+    (found,) = parse_plan(
+        "序号\t类别\t主要任务\t细化措施\t牵头单位\t参与单位\t责任单位\n"
+        "1\t加强水资源保护\t严守水资源开发利用控制红线\t实施水资源消耗总量和强度双控行动。\t市水利局"
+        "\t市发展改革委、工业和信息化委、农业局等\t各县(市、区)党委和人民政府,城乡一体化示范区、"
+        "高新区党工委和管委会\n"
+    ).tasks
+    assert found.text.startswith("严守水资源开发利用控制红线")
+    assert found.support == ["市发展改革委", "市工业和信息化委", "市农业局"]
+    assert found.implementing == [
+        "各县(市、区)党委和人民政府", "城乡一体化示范区党工委和管委会", "高新区党工委和管委会",
+    ]  # fmt: skip
+
+
+def test_a_rectification_sheet_of_field_rows():
+    # 潼南 2022 (tune/28): 整改任务概述 / 整改责任单位 / 整改时间, one field per row
+    found = only_task(
+        "整改任务概述\t部分区县生活垃圾及渗滤液处理能力不足。\n整改责任单位\t潼南区\n"
+        "整改目标\t在2020年底前完成生活垃圾填埋场扩容。\n整改时间\t2020年6月至2021年12月\n"
+    )
+    assert found.text.startswith("部分区县") and found.lead == ["潼南区"]
+    assert found.deadline == "2021-12"
+
+
+def test_items_run_together_in_pdf_text_with_a_bracket_over_two_lines():
+    # 宝安 2016 (tune/11): "(牵头单位:…;" + "协办单位:…)" and a page number inside "每年"
+    plan = parse_plan(
+        "(五)加快推进海绵城市建设行动 22.出台《宝安区海绵城市试点详细规划》.按照工作部署,\n\n"
+        "2017 年5月底前, 编制完成《宝安区海绵城市试点详细规划》. (牵头单位:市规划国土委宝安管理局;\n\n"
+        "协办单位:区发改 局、区环保水务局、宝安交通运输局、各街道办) 23.编制年度海绵城市建设计划."
+        "每―10 ― 年3月底前,制定我区年度海绵城市建设计划. (牵头单位:区环保水务局;\n\n"
+        "协办单位:区发改局、城市更新局)\n"
+    )
+    first, second = plan.tasks
+    assert first.number == "22" and first.lead == ["市规划国土委宝安管理局"]
+    assert first.support == ["区发改局", "区环保水务局", "宝安交通运输局", "各街道办"]
+    assert first.deadline == "2017-05"
+    assert second.lead == ["区环保水务局"] and second.support == ["区发改局", "城市更新局"]
+    assert (second.due, second.deadline) == ("yearly-03", "ongoing")
+
+
+def test_a_letters_numbered_requirements_are_done_by_its_addressees():
+    # 宿州 2019 (tune/26): a 函 with no unit inside its three requirements
+    plan = parse_plan(
+        "宿州市生态环境局 宿州市水利局关于转发…的函\n各县区生态环境局、水利(水务)局:\n"
+        "现将通知转发给你们,并提出以下工作要求。\n"
+        "一、2019年12月20日前完成饮用水水源地保护区环境状况排查工作。\n"
+        "二、2020年11月底前完成整治工作,不能按期完成的,各县应于2020年10月底前申请延期。\n"
+    )
+    first, second = plan.tasks
+    assert first.lead == ["各县区生态环境局", "各县区水利(水务)局"]
+    assert (first.deadline, second.deadline) == ("2019-12", "2020-11")
+
+
+def test_a_plans_covering_notice_names_no_unit_of_its_tasks():
+    # 宁波 2025 (tune/18): the task list with units is issued separately
+    plan = parse_plan(
+        "各区(县、市)人民政府,市直及部省属驻甬各单位:\n现将《行动计划》印发给你们。\n"
+        "二、主要任务\n(一)优化产业结构和规划布局\n1.严格项目源头管理。坚决遏制项目盲目上马。\n"
+        "2.推进产业结构升级调整。到2025年,力争钢铁生产废钢比达到15%。\n"
+    )
+    assert [t.lead for t in plan.tasks] == [[], []]
+    assert [t.deadline for t in plan.tasks] == [None, None]  # a target year is no deadline
+
+
+@pytest.mark.parametrize(
+    "text, year, expected",
+    [
+        ("2025年6月底前", None, "2025-06"), ("2019年9月30日前", None, "2019-09"),
+        ("2016—2018年底前", None, "2018-12"), ("2021-2025年", None, "2025-12"),
+        ("每年6月底前", None, "yearly-06"), ("每年年底前", None, "yearly-12"),
+        ("年底前", 2021, "2021-12"), ("9月底前", 2021, "2021-09"), ("2025年上半年", None, "2025-06"),
+        ("常态工作", None, "ongoing"), ("持续开展", None, "ongoing"), ("立即", None, None),
+        ("2016 年 6 底前", None, "2016-06"),  # 遂宁 2016: 月 missing as written
+        ("2023年起", None, "ongoing"), ("2024年第三季度", None, "2024-09"),
+    ],
+)  # fmt: skip
+def test_read_deadline(text, year, expected):
+    assert read_deadline(text, year=year) == expected
+
+
+def test_a_yearly_deadline_is_ongoing_on_the_ledger():
+    assert parse_deadline("每年年底前") == "ongoing" and ledger_deadline("yearly-03") == "ongoing"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("各县（市、区）人民政府、市生态环境局", ["各县（市、区）人民政府", "市生态环境局"]),
+        ("各市、县人民政府", ["各市、县人民政府"]),
+        ("市住建局、市供销社等", ["市住建局", "市供销社"]),
+        ("市生态环境局和市住房城乡建设局", ["市生态环境局", "市住房城乡建设局"]),
+        ("各区委、区政府", ["各区委", "各区政府"]),
+        ("各县区生态环境局、水利(水务)局", ["各县区生态环境局", "各县区水利(水务)局"]),
+    ],
+)
+def test_expand_units_keeps_collective_units_whole(text, expected):
+    assert expand_units(text, level_prefix="市") == expected
+
+
+def test_a_sub_item_under_an_item_with_no_units_of_its_own():
+    # seed 004 §三.7: "7、系统推进水生态环境保护。" heads (1)(2)(3), each with its fields
+    plan = parse_plan(
+        "三、主要任务\n7、系统推进水生态环境保护。\n（1）坚决打好湟水河流域水污染治理攻坚战。\n"
+        "责任单位：区生态环境局\n完成时限：2026年12月底\n（2）落实复苏行动。\n责任单位：区自然资源和林业局\n"
+        "配合单位：各涉河镇办\n完成时限：持续推进\n"
+    )
+    assert [(t.number, t.lead, t.support, t.deadline) for t in plan.tasks] == [
+        ("7(1)", ["区生态环境局"], [], "2026-12"),
+        ("7(2)", ["区自然资源和林业局"], ["各涉河镇办"], "ongoing"),
+    ]
+
+
+def test_roles_in_a_closing_sentence_a_marked_lead_and_a_governments_column():
+    # Forms of the same provincial plans without brackets: "由…牵头，…配合，…负责落实。",
+    # "责任单位：…（牵头）、…", "（牵头单位：…；责任单位：各县区政府、…）"; a section run
+    # into its first item ("（一）大气污染防治1.加强…", PDF text).
+    plan = parse_plan(
+        "一、主要任务\n（一）大气污染防治1.加强扬尘管控。落实六个百分百。由市住建局牵头，市城管局、"
+        "市生态环境局配合，各县（市、区）人民政府负责落实。\n"
+        "2.加强秸秆禁烧。严禁露天焚烧。\n责任单位：市农业农村局（牵头）、市生态环境局\n"
+        "3.治理VOCs。推进源头替代。（牵头单位：市生态环境局；责任单位：各县区政府、市工信局）\n"
+    )
+    first, second, third = plan.tasks
+    assert first.text == "加强扬尘管控。落实六个百分百。"
+    assert (first.lead, first.support, first.implementing) == (
+        ["市住建局"], ["市城管局", "市生态环境局"], ["各县（市、区）人民政府"],
+    )  # fmt: skip
+    assert (second.lead, second.support) == (["市农业农村局"], ["市生态环境局"])
+    assert (third.lead, third.support, third.implementing) == (
+        ["市生态环境局"], ["市工信局"], ["各县区政府"],
+    )  # fmt: skip
+
+
+def test_fields_after_the_last_sub_item_close_the_item():
+    plan = parse_plan(
+        "一、主要任务\n3、加强固废管理。\n（1）规范贮存。\n（2）严格转移。\n"
+        "责任单位：市生态环境局\n完成时限：2025年底前\n4、推进垃圾分类。全面推行。\n责任单位：市住建局\n"
+    )
+    assert [(t.number, t.lead, t.deadline) for t in plan.tasks] == [
+        ("3", ["市生态环境局"], "2025-12"),
+        ("4", ["市住建局"], None),
+    ]
+    assert plan.tasks[0].text == "加强固废管理。\n规范贮存。\n严格转移。"
+
+
+def test_a_table_whose_unit_columns_sit_under_a_merged_header():
+    # A Word table: "责任单位" merged over "牵头单位 | 配合单位" (two header rows)
+    (found,) = parse_plan(
+        "序号\t重点任务\t责任单位\t\t完成时限\n\t\t牵头单位\t配合单位\t\n"
+        "1\t加强扬尘管控\t市住建局\t市城管局、市生态环境局\t2024年6月底前\n"
+    ).tasks
+    assert (found.lead, found.support, found.deadline) == (
+        ["市住建局"], ["市城管局", "市生态环境局"], "2024-06",
+    )  # fmt: skip
+
+
+def test_a_word_table_read_as_the_importer_reads_it(tmp_path):
+    # A division-of-labour table in .docx, through ecogov.plans.documents.read_document; the
+    # lead unit's cell is merged over two rows, as Word tables often do.
+    import docx
+
+    from ecogov.plans.documents import read_document
+
+    document = docx.Document()
+    document.add_paragraph("XX市2024年大气污染防治工作任务分工")
+    table = document.add_table(rows=4, cols=5)
+    rows = [
+        ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+        ["1", "加强扬尘管控。落实六个百分百。", "市住建局", "市城管局、市生态环境局", "2024年6月底前"],
+        ["2", "强化渣土车监管。", "", "市公安局", "长期坚持"],
+        ["3", "推进秸秆综合利用。", "市农业农村局", "各县（市、区）人民政府", "每年年底前"],
+    ]  # fmt: skip
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    table.cell(1, 2).merge(table.cell(2, 2))  # 市住建局 leads tasks 1 and 2
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    plan = parse_plan(read_document(path))
+    assert [(t.number, t.lead, t.support, t.implementing, t.due) for t in plan.tasks] == [
+        ("1", ["市住建局"], ["市城管局", "市生态环境局"], [], "2024-06"),
+        ("2", ["市住建局"], ["市公安局"], [], "ongoing"),
+        ("3", ["市农业农村局"], ["各县（市、区）人民政府"], [], "yearly-12"),  # as labelled
+    ]
+
+
+def test_the_beginning_of_a_plan_with_goals_and_no_task_yet_keeps_its_goals():
+    # 屯昌 2018 (tune/31): the stored copy ends before the first task
+    plan = parse_plan(
+        "为深入贯彻…,结合我县实际,持续深化六大专项整治。\n"
+        "具体指标:到2020年,城镇空气质量优良天数98%以上,主要河流湖库水质优良率不低于95%。\n"
+    )
+    assert plan.tasks == [] and plan.goals[0][1].startswith("具体指标")
+    with pytest.raises(PlanError, match="not a plan"):
+        parse_plan("会议纪要\n\n目标:今年空气质量优良率达到80%。\n")  # one number is no plan
+
+
+def test_units_of_a_heading_pass_to_its_items_and_a_table_replaces_unitless_items():
+    # The provincial 大气十条 plans: "（一）…（省环保厅牵头）。" heads items that add their own
+    plan = parse_plan(
+        "一、主要任务\n（一）加强工业企业大气污染综合治理（省环保厅牵头）。\n"
+        "1.全面整治燃煤小锅炉。到2017年基本淘汰10蒸吨及以下的燃煤锅炉。（省质监局、省住房城乡"
+        "建设厅等配合，各市、县人民政府负责落实。以下均需各市、县人民政府落实，不再列出）\n"
+        "2.加快重点行业脱硫脱硝除尘改造。2015年底前完成。\n"
+    )
+    assert [(t.lead, t.support, t.implementing, t.due) for t in plan.tasks] == [
+        (["省环保厅"], ["省质监局", "省住房城乡建设厅"], ["各市、县人民政府"], None),
+        (["省环保厅"], [], ["各市、县人民政府"], "2015-12"),
+    ]
+    # A body without units and its attached division of labour: the table's rows are the tasks.
+    plan = parse_plan(
+        "一、主要任务\n1.全面整治燃煤小锅炉。加快推进集中供热。\n2.综合整治城市扬尘。\n附件：任务分工\n"
+        "序号\t重点任务\t牵头单位\t配合单位\n1\t全面整治燃煤小锅炉\t市生态环境局\t市住建局\n"
+        "2\t综合整治城市扬尘\t市住建局\t\n"
+    )
+    assert [(t.number, t.lead) for t in plan.tasks] == [
+        ("1", ["市生态环境局"]),
+        ("2", ["市住建局"]),
+    ]
+
+
+def test_labels_in_square_brackets_and_a_list_shared_by_duty():
+    plan = parse_plan(
+        "一、主要任务\n1.加强扬尘管控。内容。\n【牵头单位】市生态环境局\n【配合单位】市住建局\n"
+        "2.加强秸秆禁烧。内容。\n责任单位：市生态环境局、市发展改革委（按职责分工负责）\n"
+    )
+    assert [(t.lead, t.support) for t in plan.tasks] == [
+        (["市生态环境局"], ["市住建局"]),
+        (["市生态环境局", "市发展改革委"], []),
+    ]
+
+
+def test_a_unit_list_that_goes_on_after_a_line_break_and_page_footers():
+    # PDF text: a list broken after "、", and a footer "第 3 页 共 9 页" between the lines
+    plan = parse_plan(
+        "一、主要任务\n1.加强扬尘管控。内容。\n牵头单位：市生态环境局\n"
+        "配合单位：市发展改革委、市工业和信息化局、\n市住建局、市城管局\n第 3 页 共 9 页\n"
+        "2.加强秸秆禁烧。内容。\n牵头单位：市住建局\n"
+    )
+    assert plan.tasks[0].support == ["市发展改革委", "市工业和信息化局", "市住建局", "市城管局"]
+    assert plan.tasks[1].text == "加强秸秆禁烧。内容。"
+
+
+def test_task_numbers_are_unique_for_the_importer():
+    table = "序号\t工作任务\t牵头单位\n1\t加强扬尘管控\t市住建局\n2\t加强秸秆禁烧\t市农业农村局\n"
+    plan = parse_plan(table + "\n" + table + "\n" + table)
+    assert [t.number for t in plan.tasks] == ["1", "2", "表1", "表2", "表1-2", "表2-2"]
+
+
+def test_a_collective_with_a_note_in_brackets_carries_the_task_out():
+    # The shape of COMMON's example (潮州 2019): "各县、区人民政府（管委会）负责落实，…前完成"
+    (found,) = parse_plan(
+        "二、主要任务\n（一）严格环境准入\n1.制定实施准入清单。根据“三线一单”制定环境准入清单。"
+        "（市生态环境局牵头，市发展和改革局、工业和信息化局、市自然资源局配合，各县、区人民政府"
+        "（管委会）负责落实，2019年9月30日前完成）\n"
+    ).tasks
+    assert (found.lead, found.support, found.implementing, found.deadline) == (
+        ["市生态环境局"],
+        ["市发展和改革局", "市工业和信息化局", "市自然资源局"],
+        ["各县、区人民政府（管委会）"],
+        "2019-09",
+    )
+
+
+def test_paragraphs_under_a_heading_with_units_inherit_them():
+    plan = parse_plan(
+        "一、主要任务\n（一）加强工业企业大气污染综合治理（省环保厅牵头）。\n"
+        "全面整治燃煤小锅炉。加快推进集中供热。（省质监局配合）\n"
+        "加快重点行业脱硫脱硝除尘改造。推进改造。（省经信委配合，2015年底前完成）\n"
+    )
+    assert [(t.number, t.lead, t.support, t.due) for t in plan.tasks] == [
+        ("一(一).1", ["省环保厅"], ["省质监局"], None),
+        ("一(一).2", ["省环保厅"], ["省经信委"], "2015-12"),
+    ]
+
+
+def test_sub_items_without_units_are_part_of_the_item_that_has_them():
+    plan = parse_plan(
+        "一、主要任务\n1.加强固废管理（市生态环境局牵头）。\n（1）规范贮存，到2025年，综合利用率达到60%以上。\n"
+        "（2）严格转移。\n2.推进垃圾分类。全面推行。（市住建局牵头）\n"
+    )
+    first, second = plan.tasks
+    assert (first.number, first.lead) == ("1", ["市生态环境局"])
+    assert "综合利用率达到60%以上" in first.text and "严格转移" in first.text
+    assert (second.number, second.lead) == ("2", ["市住建局"])

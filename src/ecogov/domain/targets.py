@@ -33,6 +33,8 @@ Decisions, for the points the plans leave open:
   分别达到98%60%以上" and "原煤本地入洗率达到90%以上,2035年达到100%". A bare "处理率"
   after "城区生活污水收集率" stays as written: guessing its subject fails elsewhere
   ("力争收集率达到90%" follows "尾水使用率").
+- Aspirational goals: 力争/争取/努力 in a clause, or in the year that heads it ("力争到2025年，
+  A达到…，B突破…"), make the goal ``aspirational``; a plan commits to the others.
 - Years: a year ("到2026年", "2025年", "2023年底前") holds for the rest of its sentence
   until another year appears; a baseline ("较2020年") or a range ("2024-2025年") is not a
   target year; without a year, default_year.
@@ -55,6 +57,8 @@ class Target:
     unit: str | None
     year: int | None
     text: str  # the clause as written, whitespace-normalised
+    # A goal the plan strives for (力争, 争取, 努力) rather than commits to.
+    aspirational: bool = False
 
 
 # --- Text normalisation ---------------------------------------------------------------
@@ -125,7 +129,7 @@ _NOTE = re.compile(r"\((?:不含|含|即|不低于|不高于|不超过|[^()]*除
 # not the end of a range ("2024-2025年"), not a date ("2022年11月21日", "2026年12月底").
 _YEAR = re.compile(
     r"(?<![较\d\-—–~至〔\[])(?:(?<=占比)|(?<!比))"
-    r"((?:19|20)\d{2})年(?!\d{1,2}月)(?:底前|底|前|末|内|起)?"
+    r"((?:19|20)\d{2})年(?!\d{1,2}月|本|版)(?:底前|底|前|末|内|起)?"
 )
 # A year with its lead-in words, removed from the clause before the indicator is read.
 _YEAR_PHRASE = re.compile(
@@ -173,7 +177,7 @@ _UNITS = (
 )
 _AMOUNT = rf"(?:{_NUMBER})(?:{_UNITS})?"
 # One amount, or several run together ("97%45%", seed 001 §二.(二).2) or listed with "、".
-_AMOUNTS = rf"(?P<amounts>{_AMOUNT}(?:、?{_AMOUNT})*)"
+_AMOUNTS = rf"(?P<amounts>{_AMOUNT}(?:(?:、|和|及)?{_AMOUNT})*)"
 _AMOUNT_ITEM = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>{_UNITS})?")
 
 _CLASS = r"(?P<grade>(?:I{1,3}|IV|V)类)(?:标准|水体|水质)?"
@@ -211,12 +215,13 @@ _VERBS: dict[str, str] = {
     "突破": ">",
     "高于": ">",
     "低于": "<",
+    "达": ">=",  # "受污染耕地安全利用率达90%左右" (屯昌 2018)
 }
 # Changes relative to a baseline: the verb stays in the indicator.
-_CHANGE_VERBS = "下降|降低|减少|提高|提升|增长|增加"
+_CHANGE_VERBS = "下降|降低|减少|提高|提升|增长|增加|净削减|削减"
 
 _ADVERBS = r"(?:持续|稳定|力争|争取|确保|努力|均|分别|全部|逐步|基本|要|须|需|应|仍)*"
-_SUFFIX = r"(?P<suffix>以上|之上|以下|以内|之内)?"
+_SUFFIX = r"(?P<suffix>以上|之上|以下|以内|之内|左右)?"
 _TRAILER = r"(?:并.*)?"
 
 _VERB_PATTERN = "|".join(re.escape(verb) for verb in _VERBS)
@@ -225,17 +230,32 @@ _COMPARISON = re.compile(
     rf"(?:{_CLASS}|{_QUOTED}|{_AMOUNTS}|{_NAMED}){_SUFFIX}{_TRAILER}$"
 )
 _CHANGE = re.compile(
-    rf"^(?P<subject>.*?\S){_ADVERBS}(?P<verb>{_CHANGE_VERBS})(?P<amounts>{_AMOUNT}){_SUFFIX}{_TRAILER}$"
+    rf"^(?P<subject>.*?\S){_ADVERBS}(?P<verb>{_CHANGE_VERBS})"
+    rf"(?P<amounts>{_AMOUNT}(?:、{_AMOUNT})*){_SUFFIX}{_TRAILER}$"
+)
+# "淘汰50家企业落后产能", "整治300家“低散乱”企业" (浙江 2020): a count before its object.
+_COUNT_BEFORE = re.compile(
+    r"^(?P<before>.*?)(?P<verb>淘汰|整治|关停|取缔|建成|新建|完成|创建|培育|改造|打造|建设|推广)"
+    rf"(?P<amounts>{_NUMBER}万?(?:{_COUNT_UNITS}))(?P<object>[^\d，,；;。、]{{2,20}})$"
+)
+# "100%的县级以上城市建成清新空气示范区", "20%以上的面积达到海绵城市要求": a share first.
+_SHARE_FIRST = re.compile(
+    rf"^(?P<before>[^\d]*?)(?P<amounts>{_NUMBER}%){_SUFFIX}的(?P<object>[^\d]{{2,30}})$"
+)
+# "城镇空气质量优良天数98%以上", "县城生活污水处理率85%" (屯昌 2018): no verb at all.
+_BARE = re.compile(
+    r"^(?P<subject>.*(?:率|天数|比重|指数|浓度|覆盖度))"
+    rf"(?P<amounts>{_AMOUNT}){_SUFFIX}$"
 )
 # "累计推广电动重卡1.4万台", "2025年完成节水技术改造企业14家" (seed 001).
 _COUNT = re.compile(
     r"^(?P<subject>.*?(?:累计)?(?:推广|新建|建成|完成|创建|培育|改造)[^\d]{1,20}?)"
-    rf"(?P<amounts>{_NUMBER}万?(?:{_COUNT_UNITS})){_SUFFIX}$"
+    rf"(?P<amounts>{_NUMBER}(?:{_UNITS})){_SUFFIX}$"
 )
 # "新建建筑绿色建筑占比100%": a share with no verb.
 _SHARE = re.compile(rf"^(?P<subject>.*(?:占比|比例)){_AMOUNTS}{_SUFFIX}$")
 
-_SUFFIX_OPS = {"以上": ">=", "之上": ">=", "以下": "<=", "以内": "<=", "之内": "<="}
+_SUFFIX_OPS = {"以上": ">=", "之上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "=="}
 
 _LEADING_WORDS = re.compile(r"^(?:确保|力争|争取|努力|并且|并|且|同时|其中|全面|进一步)+")
 # Scope prefixes that only repeat the plan's territory.
@@ -254,6 +274,10 @@ class _Goal:
 def _indicator(subject: str) -> str:
     subject = _LEADING_WORDS.sub("", subject)
     subject = _SCOPE.sub("", subject)
+    # "氨氮排放总量分别比2020年下降": the adverb is not part of the name.
+    subject = re.sub(
+        rf"(?:分别|均)(?=(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:{_CHANGE_VERBS})$)", "", subject
+    )
     return subject.strip(" ,;:、")
 
 
@@ -286,14 +310,26 @@ def _goal(core: str) -> _Goal | None:
             return _Goal(match["subject"], op, ((None, reference, None),))
         return _Goal(match["subject"], op, _amounts(match["amounts"]))
     if match := _CHANGE.match(core):
-        # "较2020年下降20%": at least the stated change, so ">=" even for a fall.
+        # "较2020年下降20%": at least the stated change, so ">=" even for a fall; "下降5%左右"
+        # is about 5 %.
         subject = match["subject"] + match["verb"]
-        return _Goal(subject, ">=", _amounts(match["amounts"]))
+        op = "==" if match["suffix"] == "左右" else ">="
+        return _Goal(subject, op, _amounts(match["amounts"]))
     if match := _COUNT.match(core):
         return _Goal(match["subject"], ">=", _amounts(match["amounts"]))
     if match := _SHARE.match(core):
         return _Goal(
             match["subject"], _SUFFIX_OPS.get(match["suffix"], ">="), _amounts(match["amounts"])
+        )
+    if match := _COUNT_BEFORE.match(core):
+        subject = match["before"] + match["verb"] + match["object"]
+        return _Goal(subject, ">=", _amounts(match["amounts"]))
+    if match := _SHARE_FIRST.match(core):
+        subject = match["before"] + match["object"] + "比例"
+        return _Goal(subject, _SUFFIX_OPS.get(match["suffix"], "=="), _amounts(match["amounts"]))
+    if match := _BARE.match(core):
+        return _Goal(
+            match["subject"], _SUFFIX_OPS.get(match["suffix"], "=="), _amounts(match["amounts"])
         )
     return None
 
@@ -304,19 +340,33 @@ def _split_indicators(indicator: str, count: int) -> list[str] | None:
     for separator in ("、", "和"):
         names = [name for name in indicator.split(separator) if name]
         if len(names) == count:
+            # "A、B比2015年分别下降24%、25%": the baseline and the verb are both names'.
+            if tail := _SHARED_CHANGE.search(names[-1]):
+                names = [
+                    name if _SHARED_CHANGE.search(name) else name + tail.group(0) for name in names
+                ]
             return names
     return None
+
+
+_SHARED_CHANGE = re.compile(rf"(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:分别|均)?(?:{_CHANGE_VERBS})$")
+
+
+_ASPIRE = re.compile(r"力争|争取|努力")
 
 
 def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
     targets: list[Target] = []
     previous: list[str] = []  # indicators of the last goal, for a clause that has none
     lead = ""  # a clause that only gives the year ("到2026年，"), shown with the next
+    aspiring = False  # "力争到2025年，…": every goal of that year in the sentence
     for separator, clause in _clauses(sentence):
         analysable = _analysable(clause)
         years = _YEAR.findall(analysable)
+        striving = bool(_ASPIRE.search(analysable))
         if years:
             year = int(years[-1])
+            aspiring = striving
         core = _YEAR_PHRASE.sub("", analysable)
         if _YEAR_LEAD.fullmatch(analysable):
             lead = lead + separator + clause if lead else clause
@@ -336,7 +386,11 @@ def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
             continue
         previous = names
         for name, (value, reference, unit) in zip(names, goal.amounts, strict=True):
-            targets.append(Target(name, goal.op, value, reference, unit, year, text.strip()))
+            targets.append(
+                Target(
+                    name, goal.op, value, reference, unit, year, text.strip(), striving or aspiring
+                )
+            )
     return targets
 
 
