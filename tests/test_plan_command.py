@@ -33,7 +33,8 @@ def test_the_json_report_has_exactly_the_promised_shape():
     assert set(report) == {"plan", "tasks", "targets", "unresolved_units", "collective_mentions"}
     assert set(report["plan"]) == {"title", "issuer", "doc_number", "date"}
     assert all(
-        set(task) == {"number", "title", "text", "lead", "support", "supervising", "deadline"}
+        set(task)
+        == {"number", "title", "text", "lead", "support", "supervising", "implementing", "deadline"}
         for task in report["tasks"]
     )
     assert all(
