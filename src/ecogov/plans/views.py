@@ -17,6 +17,7 @@ from ecogov.accounts.models import Role
 from ecogov.domain.notation import formula_text
 from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
+from ecogov.domain.unitnames import is_collective
 from ecogov.org.models import Unit
 from ecogov.params import parse_month, query_choice, query_int, query_month, query_year
 from ecogov.plans import implementation
@@ -175,7 +176,7 @@ def task_detail(request, pk: int):
         "task": task,
         "status": status,
         "status_label": STATUS_LABELS[status],
-        "links": task.units.select_related("unit").order_by("role", "order"),
+        "links": _links_in_role_order(task),
         "reports": task.reports.select_related("unit", "reported_by").order_by(
             "-period", "unit__order"
         ),
@@ -186,6 +187,18 @@ def task_detail(request, pk: int):
         "history": history_entries(task) if access.can_see_history(user) else None,
     }
     return render(request, "plans/task_detail.html", context)
+
+
+def _links_in_role_order(task: Task) -> list[TaskUnit]:
+    """The task's units, lead first, then supporting, supervising and implementing; each
+    marked ``collective`` when it names several units ("各县（市、区）人民政府")."""
+    order = {role: index for index, role in enumerate(TaskUnit.Role.values)}
+    links = sorted(
+        task.units.select_related("unit"), key=lambda link: (order[link.role], link.order)
+    )
+    for link in links:
+        link.collective = link.unit is None and is_collective(link.name)
+    return links
 
 
 def _period(request) -> datetime.date:
