@@ -15,11 +15,20 @@ from ecogov import access, uploads
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
 from ecogov.domain.notation import formula_text
+from ecogov.domain.plandoc import PlanError
 from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
 from ecogov.domain.unitnames import is_collective
 from ecogov.org.models import Unit
-from ecogov.params import parse_month, query_choice, query_int, query_month, query_year
+from ecogov.params import (
+    BadQuery,
+    parse_int,
+    parse_month,
+    query_choice,
+    query_int,
+    query_month,
+    query_year,
+)
 from ecogov.plans import implementation
 from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
 from ecogov.plans.exports import (
@@ -29,7 +38,7 @@ from ecogov.plans.exports import (
     target_values_import,
     target_values_workbook,
 )
-from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
+from ecogov.plans.forms import CompleteForm, PlanDocumentForm, ReportForm, TargetValueForm
 from ecogov.plans.models import ImplementationPlan, Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import (
     PROGRESS_LABELS,
@@ -40,8 +49,14 @@ from ecogov.plans.selectors import (
     target_value_texts,
     task_status_of,
 )
-from ecogov.plans.services import target_value_record, task_complete, task_report_file
+from ecogov.plans.services import (
+    plan_document_import,
+    target_value_record,
+    task_complete,
+    task_report_file,
+)
 from ecogov.spreadsheets import DOCX, download
+from ecogov.supervision.actions import unit_field
 from ecogov.web.history import history_entries
 
 
@@ -59,7 +74,9 @@ def plan_list(request):
             task_count=Count("tasks", distinct=True), target_count=Count("targets", distinct=True)
         )
     )
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    user = request.user
+    may_import = bool(user.unit_id and access.dispatches(user, user.unit.jurisdiction_id))
+    return render(request, "plans/plan_list.html", {"plans": plans, "may_import": may_import})
 
 
 def _ledger_context(request, tasks, *, plan=None):
@@ -457,3 +474,128 @@ def implementation_tasks(request, pk: int):
         return redirect(obligation.get_absolute_url())
     context = {"obligation": obligation, "document": document, "parents": parents}
     return render(request, "plans/implementation_tasks.html", context)
+
+
+# --- importing a plan document ----------------------------------------------------------
+
+IMPORT_SESSION_KEY = "plan_import"
+MAX_NAMES = 300  # unknown names chosen for on one preview
+KEEP, CREATE = "", "create"
+
+
+def _import_home(request):
+    """The district whose plans the person imports: the bureau's dispatchers only."""
+    request.section = "plans"
+    user = request.user
+    home = user.unit.jurisdiction if user.unit_id else None
+    if home is None or not access.dispatches(user, home.pk):
+        raise PermissionDenied(_("The ecology bureau's dispatchers import plans."))
+    return home
+
+
+def _unit_choices(post, names: list[str], home) -> tuple[dict[str, Unit], set[str], dict]:
+    """The operator's choice for each unknown name (``choice_<n>`` goes with
+    ``name_<n>``): a unit of the district it means, ``create`` to register it, or nothing
+    to keep it as written."""
+    mapping, create, chosen = {}, set(), {}
+    for index, name in enumerate(names):
+        value = str(post.get(f"choice_{index}") or "").strip()
+        if not name:
+            continue
+        chosen[name] = value
+        if value == CREATE:
+            create.add(name)
+        elif value != KEEP:
+            mapping[name] = unit_field(home, value, _("the unit it means"))
+    return mapping, create, chosen
+
+
+def _held_document(request) -> tuple[str, str] | None:
+    held = request.session.get(IMPORT_SESSION_KEY)
+    if not isinstance(held, dict) or not isinstance(held.get("text"), str):
+        return None
+    return held["text"], str(held.get("name") or "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import_page(request):
+    """Step one: the document. Step two (``action`` preview or import): the tasks read,
+    with their units; each unit the registry does not know with a choice (map it to a
+    unit, register it, or keep it as written); then the import, all or nothing.
+
+    The document's text waits in the session between the preview and the import, so
+    that the import reads what the preview showed."""
+    home = _import_home(request)
+    user = request.user
+    if request.method == "GET":
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return render(request, "plans/import.html", {"form": PlanDocumentForm(), "home": home})
+    form = PlanDocumentForm(request.POST, request.FILES)
+    if "file" in request.FILES:
+        if not form.is_valid():
+            return render(request, "plans/import.html", {"form": form, "home": home})
+        text, name = form.text, form.cleaned_data["file"].name[:200]
+        request.session[IMPORT_SESSION_KEY] = {"text": text, "name": name}
+    else:
+        held = _held_document(request)
+        if held is None:
+            form = PlanDocumentForm()
+            form.add_error(None, _("Choose the plan document to import."))
+            return render(request, "plans/import.html", {"form": form, "home": home})
+        text, name = held
+    confirm = request.POST.get("action") == "import"
+    try:
+        count = parse_int(str(request.POST.get("names") or "0"), "names", min=0, max=MAX_NAMES)
+        names = [str(request.POST.get(f"name_{n}") or "") for n in range(count)]
+        mapping, create, chosen = _unit_choices(request.POST, names, home)
+        reading = plan_document_import(
+            text=text, jurisdiction=home, source=name, mapping=mapping, create=create,
+            dry_run=not confirm, by=user,
+        )  # fmt: skip
+    except (PlanError, ValidationError, BadQuery) as error:
+        form = PlanDocumentForm()
+        if isinstance(error, PlanError):
+            message = _("%(name)s, line %(line)d: %(error)s") % {
+                "name": name, "line": error.line, "error": error.message}  # fmt: skip
+        else:
+            message = "；".join(getattr(error, "messages", [str(error)]))
+        form.add_error(None, _("Nothing was imported: %(errors)s") % {"errors": message})
+        return render(request, "plans/import.html", {"form": form, "home": home})
+    if confirm:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.success(request, _("%(n)d tasks of %(title)s imported.") % {
+            "n": len(reading.document.tasks), "title": reading.plan.title})  # fmt: skip
+        return redirect(reading.plan)
+    resolution = reading.resolution
+    # Every name chosen for stays offered with its choice, so that checking again does
+    # not forget it; then the names still unknown.
+    offered = [name for name in names if name and name in resolution.units]
+    offered += [name for name in resolution.unresolved if name not in offered]
+    document = reading.document
+    context = {
+        "home": home,
+        "file_name": name,
+        "document": document,
+        "existing": Plan.objects.filter(jurisdiction=home, title=document.title).first(),
+        "tasks": [
+            {
+                "task": task,
+                "roles": [
+                    (label, [resolution.display(n) for n in getattr(task, role)])
+                    for role, label in TaskUnit.Role.choices
+                    if getattr(task, role)
+                ],
+            }
+            for task in document.tasks
+        ],
+        "targets": reading.targets,
+        "unknown": [
+            {"index": n, "name": unknown, "chosen": chosen.get(unknown, KEEP)}
+            for n, unknown in enumerate(offered)
+        ],
+        "collective": resolution.collective,
+        "units": Unit.objects.filter(jurisdiction=home, is_active=True).order_by("order", "name"),
+        "create": CREATE,
+    }
+    return render(request, "plans/import_preview.html", context)
