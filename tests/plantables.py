@@ -88,11 +88,10 @@ def pdf_bytes(text: str, *, font_size: float = 10.5, page_numbers: bool = True) 
         narrow = font_size * 2.2 + 14  # two characters and the padding
         spare = sum(max(w - narrow, 0) for w in widths)
         short = sum(max(narrow - w, 0) for w in widths)
-        widths = [
-            narrow if w < narrow else w - (w - narrow) * short / spare for w in widths
-        ]
+        widths = [narrow if w < narrow else w - (w - narrow) * short / spare for w in widths]
         table = Table(
-            [[Paragraph(escape(cell), cell_style) for cell in row] for row in rows], colWidths=widths
+            [[Paragraph(escape(cell), cell_style) for cell in row] for row in rows],
+            colWidths=widths,
         )
         table.setStyle(
             TableStyle(

@@ -41,7 +41,8 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 # A line is a running header or footer when it stands at the top or the bottom of at
 # least this share of the pages (and of three pages at least).
 _RUNNING_SHARE = 0.5
-_EDGE_LINES = 2
+_SHORT_LINE = 20
+_EDGE_LINES = 1  # the first and the last line, page numbers aside
 
 
 def read_document(path: Path) -> str:
@@ -226,8 +227,11 @@ def _cell_text(cell: str | None) -> str:
 
 
 def _shape(line: str) -> str:
-    """A line with its digits masked: "XX市人民政府文件 3" and "… 4" are one running line."""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+    """A line as its pages repeat it: a short line with its digits masked ("XX市人民
+    政府 3" and "… 4" are one running line); a longer one as it stands, since body text
+    that differs only in its numbers is not a running line."""
+    line = re.sub(r"\s+", "", line)
+    return re.sub(r"\d+", "#", line) if len(line) <= _SHORT_LINE else line
 
 
 def _running_lines(pages: list[list[tuple[str, str]]]) -> set[str]:
@@ -237,7 +241,7 @@ def _running_lines(pages: list[list[tuple[str, str]]]) -> set[str]:
         return set()
     counts: dict[str, int] = {}
     for blocks in pages:
-        lines = [line for kind, line in blocks if kind == "line"]
+        lines = [line for kind, line in blocks if kind == "line" and not _PAGE_NUMBER.match(line)]
         edges = {_shape(line) for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]}
         for shape in edges:
             counts[shape] = counts.get(shape, 0) + 1
