@@ -5,11 +5,19 @@ are refused with a message that says why."""
 import io
 
 import pytest
+from django.utils import translation
 
 from ecogov.domain.textfile import UnreadableFile
 from ecogov.plans import documents
 from ecogov.plans.documents import document_text, read_document
 from plantables import PINGDINGSHAN, SUINING, docx_bytes, pdf_bytes, scan_pdf_bytes
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The refusals are read in English (their Chinese comes with the catalogue).
+    with translation.override("en"):
+        yield
 
 
 def lines_of(text: str) -> list[str]:

@@ -510,6 +510,12 @@ def _unit_choices(post, names: list[str], home) -> tuple[dict[str, Unit], set[st
     return mapping, create, chosen
 
 
+def _upload_page(request, home, form=None, *, error: str = ""):
+    """The first step, with what went wrong (a file's refusal is its field's error)."""
+    context = {"form": form or PlanDocumentForm(), "home": home, "error": error}
+    return render(request, "plans/import.html", context)
+
+
 def _held_document(request) -> tuple[str, str] | None:
     held = request.session.get(IMPORT_SESSION_KEY)
     if not isinstance(held, dict) or not isinstance(held.get("text"), str):
@@ -530,19 +536,17 @@ def plan_import_page(request):
     user = request.user
     if request.method == "GET":
         request.session.pop(IMPORT_SESSION_KEY, None)
-        return render(request, "plans/import.html", {"form": PlanDocumentForm(), "home": home})
+        return _upload_page(request, home, PlanDocumentForm())
     form = PlanDocumentForm(request.POST, request.FILES)
     if "file" in request.FILES:
         if not form.is_valid():
-            return render(request, "plans/import.html", {"form": form, "home": home})
+            return _upload_page(request, home, form)
         text, name = form.text, form.cleaned_data["file"].name[:200]
         request.session[IMPORT_SESSION_KEY] = {"text": text, "name": name}
     else:
         held = _held_document(request)
         if held is None:
-            form = PlanDocumentForm()
-            form.add_error(None, _("Choose the plan document to import."))
-            return render(request, "plans/import.html", {"form": form, "home": home})
+            return _upload_page(request, home, error=_("Choose the plan document to import."))
         text, name = held
     confirm = request.POST.get("action") == "import"
     try:
@@ -554,14 +558,14 @@ def plan_import_page(request):
             dry_run=not confirm, by=user,
         )  # fmt: skip
     except (PlanError, ValidationError, BadQuery) as error:
-        form = PlanDocumentForm()
         if isinstance(error, PlanError):
             message = _("%(name)s, line %(line)d: %(error)s") % {
                 "name": name, "line": error.line, "error": error.message}  # fmt: skip
         else:
             message = "；".join(getattr(error, "messages", [str(error)]))
-        form.add_error(None, _("Nothing was imported: %(errors)s") % {"errors": message})
-        return render(request, "plans/import.html", {"form": form, "home": home})
+        return _upload_page(
+            request, home, error=_("Nothing was imported: %(errors)s") % {"errors": message}
+        )
     if confirm:
         request.session.pop(IMPORT_SESSION_KEY, None)
         messages.success(request, _("%(n)d tasks of %(title)s imported.") % {
