@@ -46,7 +46,12 @@ def docx_bytes(text: str) -> bytes:
 FONT = "STSong-Light"
 
 
-def pdf_bytes(text: str, *, font_size: float = 10.5, page_numbers: bool = True) -> bytes:
+def pdf_bytes(
+    text: str,
+    *,
+    font_size: float = 10.5,
+    page_numbers: bool = True,
+) -> bytes:
     """A text PDF as an office exports one: paragraphs, ruled tables whose long cells
     wrap, and "— N —" at the foot of every page."""
     from reportlab.lib import colors
@@ -134,3 +139,37 @@ def table_reader_missing() -> bool:
     except PlanError:
         return True
     return not any(task.lead for task in document.tasks)
+
+
+def grid_pdf(pages: list[list[list[str]]], widths: list[float]) -> bytes:
+    """A PDF whose pages each hold one ruled table of one-line cells, drawn as given:
+    for a table that runs over pages as Word sets it (its header repeated atop each
+    page, a row broken by the page with the rest of its cells on the next)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    size = landscape(A4)
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=size)
+    for number, rows in enumerate(pages, start=1):
+        top, height, left = size[1] - 60, 24, 40
+        edges = [left]
+        for width in widths:
+            edges.append(edges[-1] + width)
+        bottom = top - height * len(rows)
+        for index in range(len(rows) + 1):
+            page.line(left, top - index * height, edges[-1], top - index * height)
+        for x in edges:
+            page.line(x, top, x, bottom)
+        page.setFont(FONT, 10)
+        for index, row in enumerate(rows):
+            for x, cell in zip(edges, row, strict=False):
+                page.drawString(x + 4, top - (index + 1) * height + 8, cell)
+        page.setFont(FONT, 9)
+        page.drawCentredString(size[0] / 2, 28, f"- {number} -")
+        page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -10,7 +10,14 @@ from django.utils import translation
 from ecogov.domain.textfile import UnreadableFile
 from ecogov.plans import documents
 from ecogov.plans.documents import document_text, read_document
-from plantables import PINGDINGSHAN, SUINING, docx_bytes, pdf_bytes, scan_pdf_bytes
+from plantables import (
+    PINGDINGSHAN,
+    SUINING,
+    docx_bytes,
+    grid_pdf,
+    pdf_bytes,
+    scan_pdf_bytes,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +81,32 @@ def test_page_numbers_are_dropped_and_the_text_runs_on_over_pages():
     assert [line.split("\t")[0] for line in lines_of(read) if "\t" in line] == [
         "序号", *map(str, range(1, 12)),
     ]  # fmt: skip
+
+
+# Rows 1, 8 and 9 of the Suining table, set as Word sets a table over two pages: the
+# header again atop page 2, and row 8 broken by the page, its rest in the next row.
+HEADER = ["序号", "工作任务", "负责部门", "时间进度"]
+ROW_1 = ["1", "完善城市管理体制", "市委编办、市住建局、市城管局", "省出台文件后 2 个月完成"]
+ROW_8_PAGE_1 = ["8", "防止过度包装,", "市质监局、市商务局,", "常态"]
+ROW_8_PAGE_2 = ["", "减少包装废弃物产生", "各县(区)政府、市直园区管委会", "工作"]
+ROW_9 = ["9", "鼓励净菜上市,减少餐厨垃圾产量", "市商务局、市农业局", "常态工作"]
+WIDTHS = [40, 260, 260, 160]
+
+
+def test_a_tables_header_repeated_atop_a_page_is_read_once_and_a_broken_row_joined():
+    data = grid_pdf([[HEADER, ROW_1, ROW_8_PAGE_1], [HEADER, ROW_8_PAGE_2, ROW_9]], WIDTHS)
+    assert lines_of(document_text(data, name="plan.pdf")) == [
+        "\t".join(HEADER),
+        "\t".join(ROW_1),
+        "8\t防止过度包装,减少包装废弃物产生\t市质监局、市商务局,各县(区)政府、市直园区管委会\t常态工作",
+        "\t".join(ROW_9),
+    ]
+
+
+def test_a_row_with_an_empty_first_cell_inside_a_page_is_its_own_row():
+    # A merged cell (类别 over two rows) leaves cells empty: only a page break joins rows.
+    data = grid_pdf([[HEADER, ROW_1, ROW_8_PAGE_2, ROW_9]], WIDTHS)
+    assert lines_of(document_text(data, name="plan.pdf"))[2] == "\t".join(ROW_8_PAGE_2)
 
 
 def body(page: int, line: int) -> str:

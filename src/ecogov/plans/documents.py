@@ -151,7 +151,7 @@ def _pdf_text(data: bytes, name: str) -> str:
             % {"name": name, "error": type(error).__name__}
         ) from None
     text_lines = [line for blocks in pages for kind, line in blocks if kind == "line"]
-    table_rows = [line for blocks in pages for kind, line in blocks if kind == "row"]
+    table_rows = [line for blocks in pages for kind, line in blocks if kind != "line"]
     written = "".join(text_lines + table_rows)
     if not re.sub(r"\s", "", written):
         raise UnreadableFile(
@@ -166,19 +166,48 @@ def _pdf_text(data: bytes, name: str) -> str:
             )
             % {"name": name}
         )
+    return "\n".join(_joined_pages(pages))
+
+
+def _joined_pages(pages: list[list[tuple[str, str]]]) -> list[str]:
+    """The pages as one run of lines: page numbers and running lines dropped, a table's
+    header row repeated on a later page dropped, and a row that a page break split (its
+    rest on the next page, with an empty first cell) joined again."""
     running = _running_lines(pages)
     lines: list[str] = []
+    last_is_row = False
+    headers: set[str] = set()
     for blocks in pages:
+        page_start = True
         for kind, line in blocks:
             if kind == "line" and (_PAGE_NUMBER.match(line) or _shape(line) in running):
                 continue
-            lines.append(line)
-    return "\n".join(lines)
+            if kind == "head":
+                if line in headers:
+                    continue  # the header again, atop the table's next page
+                headers.add(line)
+            row = kind in ("head", "row")
+            if page_start and row and last_is_row and _continues(lines[-1], line):
+                lines[-1] = "\t".join(
+                    _cell_text(f"{before}\n{after}")
+                    for before, after in zip(lines[-1].split("\t"), line.split("\t"), strict=True)
+                )
+            else:
+                lines.append(line)
+            last_is_row, page_start = row, False
+    return lines
+
+
+def _continues(previous: str, row: str) -> bool:
+    """Whether ``row``, atop a page, is the rest of ``previous``, the last row of the page
+    before: as many cells, the first (the number) empty, another not."""
+    before, after = previous.split("\t"), row.split("\t")
+    return len(before) == len(after) and not after[0] and any(after[1:])
 
 
 def _page_blocks(page) -> list[tuple[str, str]]:
-    """A page's text lines and table rows, top to bottom: ("line", text) or ("row",
-    cells joined by TAB)."""
+    """A page's text lines and table rows, top to bottom: ("line", text), or ("head" for
+    a table's first row, else "row", its cells joined by TAB)."""
     tables = [table for table in page.find_tables() if _is_table(table)]
     boxes = [table.bbox for table in tables]
 
@@ -202,7 +231,8 @@ def _page_blocks(page) -> list[tuple[str, str]]:
         for index, row in enumerate(table.extract()):
             cells = [_cell_text(cell) for cell in row]
             if any(cells):
-                placed.append((top + index * 0.001, table.bbox[0], "row", "\t".join(cells)))
+                kind = "head" if index == 0 else "row"
+                placed.append((top + index * 0.001, table.bbox[0], kind, "\t".join(cells)))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [(kind, text) for _top, _x, kind, text in placed]
 

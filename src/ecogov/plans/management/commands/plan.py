@@ -1,5 +1,13 @@
 """ecogov plan import — a plan document's tasks, units and targets; ecogov plan obligations —
-the implementation plans its lead units owe, on the supervision ledger."""
+the implementation plans its lead units owe, on the supervision ledger.
+
+ecogov plan import PLAN.txt|PLAN.docx|PLAN.pdf [--jurisdiction 城中区]
+    [--map "市城管局=区城市管理综合行政执法局" ...] [--create-units] [--dry-run] [--json]
+
+A unit the registry does not know by name, alias or former name is mapped with --map,
+registered with --create-units, or else kept as written (and listed); collective units
+("各县（市、区）人民政府") are always kept as written. Bad input imports nothing.
+"""
 
 import json
 from pathlib import Path
