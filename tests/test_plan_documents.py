@@ -177,6 +177,26 @@ def test_an_encrypted_pdf_is_refused_saying_so():
         document_text(buffer.getvalue(), name="plan.pdf")
 
 
+def test_a_pdf_restricted_without_a_password_to_open_it_is_read():
+    # Offices publish PDFs that may be opened by anyone but not edited or copied.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    restricted = StandardEncryption("", ownerPassword="office", canCopy=0, canModify=0)
+    page = canvas.Canvas(buffer, pagesize=A4, encrypt=restricted)
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 720, "一、主要任务")
+    page.drawString(72, 700, "1.完善城市管理体制。")
+    page.showPage()
+    page.save()
+    assert document_text(buffer.getvalue(), name="plan.pdf") == "一、主要任务\n1.完善城市管理体制。"
+
+
 @pytest.mark.parametrize(
     "data",
     [b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", b"%PDF", b"not a pdf at all"],

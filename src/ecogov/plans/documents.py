@@ -7,7 +7,11 @@ TAB, in the table's place among the paragraphs. A file is told by its bytes firs
 a broken PDF.
 
 A PDF is read through pdfplumber: its text lines as the page sets them, its ruled tables
-(the division-of-labour tables, 任务分工表) found by pdfplumber's table finder. Running
+(the division-of-labour tables, 任务分工表) found by pdfplumber's table finder. A PDF that
+is encrypted without a password to open it (only copying or printing restricted, as many
+offices publish them) is read; one that needs a password is refused. Where pdfminer
+cannot map a font to characters, PDFium (pypdfium2, which pdfplumber installs) reads the
+text, without the tables' cells. Running
 headers, footers and page numbers ("— 3 —", "-3-", "第3页") are dropped. A PDF without a
 text layer (a scan) is refused: EcoGov does not run OCR.
 """
@@ -150,15 +154,18 @@ def _pdf_text(data: bytes, name: str) -> str:
             _("%(name)s: not a readable PDF (%(error)s)")
             % {"name": name, "error": type(error).__name__}
         ) from None
-    text_lines = [line for blocks in pages for kind, line in blocks if kind == "line"]
-    table_rows = [line for blocks in pages for kind, line in blocks if kind != "line"]
-    written = "".join(text_lines + table_rows)
+    written = "".join(line for blocks in pages for _kind, line in blocks)
     if not re.sub(r"\s", "", written):
         raise UnreadableFile(
             _("%(name)s: this PDF has no text: it is a scan; EcoGov reads text PDFs.")
             % {"name": name}
         )
-    if len("".join(_UNMAPPED.findall(written))) > len(written) / 2:
+    if _unmapped(written):
+        # pdfminer cannot map some fonts (a CID font in an encrypted file, for one) that
+        # PDFium, the PDF engine of Chromium, maps: its text, without the tables' cells.
+        pages = _pdfium_pages(data)
+        written = "".join(line for blocks in pages for _kind, line in blocks)
+    if _unmapped(written) or not written.strip():
         raise UnreadableFile(
             _(
                 "%(name)s: the PDF's fonts do not say which characters they draw, so its "
@@ -167,6 +174,29 @@ def _pdf_text(data: bytes, name: str) -> str:
             % {"name": name}
         )
     return "\n".join(_joined_pages(pages))
+
+
+def _unmapped(text: str) -> bool:
+    return len("".join(_UNMAPPED.findall(text))) > len(text) / 2
+
+
+def _pdfium_pages(data: bytes) -> list[list[tuple[str, str]]]:
+    """The pages' text lines as PDFium reads them (no tables), or no pages."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return []
+    try:
+        pages = []
+        for page in document:
+            text = page.get_textpage().get_text_range()
+            lines = [line.strip() for line in re.split(r"\r\n|\r|\n", text)]
+            pages.append([("line", line) for line in lines if line])
+        return pages
+    finally:
+        document.close()
 
 
 def _joined_pages(pages: list[list[tuple[str, str]]]) -> list[str]:
@@ -208,7 +238,10 @@ def _continues(previous: str, row: str) -> bool:
 def _page_blocks(page) -> list[tuple[str, str]]:
     """A page's text lines and table rows, top to bottom: ("line", text), or ("head" for
     a table's first row, else "row", its cells joined by TAB)."""
-    tables = [table for table in page.find_tables() if _is_table(table)]
+    # The table finder reads ruling lines: a page without any has no table to find, and
+    # skipping it halves the time a text page takes.
+    ruled = page.lines or page.rects
+    tables = [table for table in page.find_tables() if _is_table(table)] if ruled else []
     boxes = [table.bbox for table in tables]
 
     def outside(obj) -> bool:
