@@ -66,9 +66,11 @@ def test_the_dispatcher_imports_a_table_from_word_and_then_from_pdf(
     link = TaskUnit.objects.get(task__plan=plan, task__number="1", role="support", name="市住建局")
     assert link.unit == people.construction
 
-    # The same plan as PDF: the import updates it; the mapping is chosen again.
+    # The same plan as PDF: the import updates it, the unit mapped as before.
     read_plan(page, live_server, pdf)
-    choose(page, "市住建局", "区城乡建设局")
+    field = page.locator('input[type=hidden][value="市住建局"]').get_attribute("name")
+    select = f"select[name=choice_{field.removeprefix('name_')}]"
+    assert page.locator(select).input_value() == str(people.construction.pk)
     page.click("button[value=import]")
     page.wait_for_url(f"{live_server.url}/plans/{plan.pk}/")
     assert Plan.objects.filter(title=TITLE).count() == 1

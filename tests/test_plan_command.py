@@ -305,3 +305,11 @@ def test_a_scan_or_a_broken_pdf_is_refused_and_nothing_is_written(tmp_path, cont
         run("plan", "import", str(path), "--jurisdiction", "城中区", "--create-units")
     assert "nothing imported" in str(error.value)
     assert Plan.objects.count() == 0 and history_rows() == before
+
+
+def test_a_unit_mapped_once_stays_mapped_when_the_plan_is_imported_again():
+    sample_load()
+    run("plan", "import", str(CHENGZHONG), "--map", "区委宣传部=区政府办公室")
+    out = run("plan", "import", str(CHENGZHONG))
+    assert "mapped as when the plan was last imported: 区委宣传部=区政府办公室" in out
+    assert TaskUnit.objects.get(task__number="1", name="区委宣传部").unit.name == "区政府办公室"

@@ -192,3 +192,22 @@ def test_a_division_of_labour_table_is_imported_through_the_page(personas, engli
     task = Task.objects.get(plan__title="遂宁市城市环境卫生工作任务分解表", number="1")
     assert task.units.get(role="lead").name == "市委编办"
     assert task.units.get(role="support", name="市住建局").unit == construction
+
+
+def test_a_plan_imported_again_offers_the_units_mapped_before_and_may_unmap_them(personas, english):
+    client = english(personas.dora)
+    offered = choices(preview(client))
+    office = Unit.objects.get(jurisdiction=personas.district, name="区政府办公室")
+    post = {"action": "import", "names": str(len(offered))}
+    post |= {f"name_{i}": name for name, i in offered.items()}
+    post[f"choice_{offered['区委宣传部']}"] = str(office.pk)
+    assert client.post(URL, post).status_code == 302
+    page = preview(client)
+    again = choices(page)
+    index = again["区委宣传部"]
+    assert re.search(rf'name="choice_{index}">.*?<option value="{office.pk}" selected>', page, re.S)
+    assert "Chosen as when this plan was last imported: 区委宣传部" in page
+    post = {"action": "import", "names": str(len(again))}
+    post |= {f"name_{i}": name for name, i in again.items()}
+    assert client.post(URL, post).status_code == 302  # every choice: keep as written
+    assert TaskUnit.objects.get(task__number="1", name="区委宣传部").unit is None

@@ -29,6 +29,7 @@ class Resolution:
     units: dict[str, Unit | None] = field(default_factory=dict)
     mapped: list[str] = field(default_factory=list)  # names the operator mapped
     created: list[str] = field(default_factory=list)  # names registered by this import
+    remembered: list[str] = field(default_factory=list)  # mapped when last imported
 
     def display(self, name: str) -> str:
         unit = self.units.get(name)
@@ -61,15 +62,20 @@ def plan_resolve(
     create_units: bool,
     mapping: dict[str, Unit] | None = None,
     create: Iterable[str] = (),
+    keep: Iterable[str] = (),
     by=None,
 ) -> Resolution:
     """Find every unit of the plan: the operator's ``mapping`` (a name as written → a
-    unit of the area) first, then the registry by name, alias or former name. A name
-    still unknown is registered when ``create_units`` says so for all or ``create``
-    names it, and otherwise kept as written. Collective mentions ("各县（市、区）人民
-    政府") are never registered: they stand for several units."""
+    unit of the area) first, then the registry by name, alias or former name, then the
+    unit the name was mapped to when this plan was last imported (unless ``keep`` says
+    to keep the name as written now). A name still unknown is registered when
+    ``create_units`` says so for all or ``create`` names it, and otherwise kept as
+    written. Collective mentions ("各县（市、区）人民政府") are never registered: they
+    stand for several units."""
     mapping = {name.strip(): unit for name, unit in (mapping or {}).items()}
     create = {name.strip() for name in create}
+    keep = {name.strip() for name in keep}
+    before = _units_mapped_before(document, jurisdiction)
     resolution = Resolution()
     for name in plan_unit_names(document):
         unit = mapping.get(name)
@@ -81,6 +87,9 @@ def plan_resolve(
             resolution.mapped.append(name)
         elif jurisdiction is not None:
             unit = unit_find(jurisdiction, name)
+        if unit is None and name in before and name not in keep:
+            unit = before[name]
+            resolution.remembered.append(name)
         wanted = create_units or name in create
         if unit is None and wanted and jurisdiction is not None and not is_collective(name):
             unit = unit_create(
@@ -94,6 +103,23 @@ def plan_resolve(
             resolution.created.append(name)
         resolution.units[name] = unit
     return resolution
+
+
+def _units_mapped_before(document: PlanDocument, jurisdiction) -> dict[str, Unit]:
+    """The units the names of this plan were mapped to when it was last imported (a name
+    the registry does not know, which the operator mapped): importing the plan again,
+    from the same or another file, keeps them."""
+    if jurisdiction is None:
+        return {}
+    links = TaskUnit.objects.filter(
+        task__plan__jurisdiction=jurisdiction, task__plan__title=document.title,
+        unit__isnull=False, unit__jurisdiction=jurisdiction,
+    ).select_related("unit").order_by("pk")  # fmt: skip
+    before: dict[str, Unit] = {}
+    for link in links:
+        if link.name != link.unit.name:
+            before.setdefault(link.name, link.unit)
+    return before
 
 
 def known_units(jurisdiction: Jurisdiction | None) -> frozenset[str]:
@@ -264,6 +290,7 @@ def plan_document_import(
     source: str = "",
     mapping: dict[str, Unit] | None = None,
     create: Iterable[str] = (),
+    keep: Iterable[str] = (),
     create_units: bool = False,
     dry_run: bool = False,
     by=None,
@@ -279,7 +306,7 @@ def plan_document_import(
     with transaction.atomic():
         resolution = plan_resolve(
             document=document, jurisdiction=jurisdiction, create_units=create_units,
-            mapping=mapping, create=create, by=by,
+            mapping=mapping, create=create, keep=keep, by=by,
         )  # fmt: skip
         reading = PlanReading(document, targets, resolution)
         if jurisdiction is not None:

@@ -1,6 +1,7 @@
 """Pages of plans: the plans, the task ledger, a task with its reports."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -493,21 +494,32 @@ def _import_home(request):
     return home
 
 
-def _unit_choices(post, names: list[str], home) -> tuple[dict[str, Unit], set[str], dict]:
+@dataclass
+class _Choices:
     """The operator's choice for each unknown name (``choice_<n>`` goes with
     ``name_<n>``): a unit of the district it means, ``create`` to register it, or nothing
     to keep it as written."""
-    mapping, create, chosen = {}, set(), {}
+
+    mapping: dict[str, Unit] = field(default_factory=dict)
+    create: set[str] = field(default_factory=set)
+    keep: set[str] = field(default_factory=set)
+    chosen: dict[str, str] = field(default_factory=dict)
+
+
+def _unit_choices(post, names: list[str], home) -> _Choices:
+    choices = _Choices()
     for index, name in enumerate(names):
         value = str(post.get(f"choice_{index}") or "").strip()
         if not name:
             continue
-        chosen[name] = value
+        choices.chosen[name] = value
         if value == CREATE:
-            create.add(name)
-        elif value != KEEP:
-            mapping[name] = unit_field(home, value, _("the unit it means"))
-    return mapping, create, chosen
+            choices.create.add(name)
+        elif value == KEEP:
+            choices.keep.add(name)
+        else:
+            choices.mapping[name] = unit_field(home, value, _("the unit it means"))
+    return choices
 
 
 def _upload_page(request, home, form=None, *, error: str = ""):
@@ -552,10 +564,10 @@ def plan_import_page(request):
     try:
         count = parse_int(str(request.POST.get("names") or "0"), "names", min=0, max=MAX_NAMES)
         names = [str(request.POST.get(f"name_{n}") or "") for n in range(count)]
-        mapping, create, chosen = _unit_choices(request.POST, names, home)
+        choices = _unit_choices(request.POST, names, home)
         reading = plan_document_import(
-            text=text, jurisdiction=home, source=name, mapping=mapping, create=create,
-            dry_run=not confirm, by=user,
+            text=text, jurisdiction=home, source=name, mapping=choices.mapping,
+            create=choices.create, keep=choices.keep, dry_run=not confirm, by=user,
         )  # fmt: skip
     except (PlanError, ValidationError, BadQuery) as error:
         if isinstance(error, PlanError):
@@ -573,9 +585,15 @@ def plan_import_page(request):
         return redirect(reading.plan)
     resolution = reading.resolution
     # Every name chosen for stays offered with its choice, so that checking again does
-    # not forget it; then the names still unknown.
+    # not forget it; then the names still unknown, and those mapped when the plan was
+    # last imported (their unit chosen already).
+    chosen = choices.chosen
     offered = [name for name in names if name and name in resolution.units]
     offered += [name for name in resolution.unresolved if name not in offered]
+    for remembered in resolution.remembered:
+        if remembered not in offered:
+            offered.append(remembered)
+            chosen[remembered] = str(resolution.units[remembered].pk)
     document = reading.document
     context = {
         "home": home,
@@ -599,6 +617,7 @@ def plan_import_page(request):
             for n, unknown in enumerate(offered)
         ],
         "collective": resolution.collective,
+        "remembered": resolution.remembered,
         "units": Unit.objects.filter(jurisdiction=home, is_active=True).order_by("order", "name"),
         "create": CREATE,
     }

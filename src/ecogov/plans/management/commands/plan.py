@@ -119,6 +119,11 @@ class Command(BaseCommand):
                 "mapped: "
                 + "、".join(f"{name}={resolution.display(name)}" for name in resolution.mapped)
             )
+        if resolution.remembered:
+            self.stdout.write(
+                "mapped as when the plan was last imported: "
+                + "、".join(f"{name}={resolution.display(name)}" for name in resolution.remembered)
+            )
         if resolution.created:
             verb = "would register" if dry_run else "registered"
             self.stdout.write(f"{verb} as new units: " + "、".join(resolution.created))
