@@ -211,3 +211,16 @@ def test_a_plan_imported_again_offers_the_units_mapped_before_and_may_unmap_them
     post |= {f"name_{i}": name for name, i in again.items()}
     assert client.post(URL, post).status_code == 302  # every choice: keep as written
     assert TaskUnit.objects.get(task__number="1", name="区委宣传部").unit is None
+
+
+def test_the_import_service_itself_refuses_anyone_but_the_dispatchers(personas):
+    from django.core.exceptions import PermissionDenied
+
+    from ecogov.plans.services import plan_document_import
+
+    text = CHENGZHONG.read_text(encoding="utf-8")
+    for person in (personas.liam, personas.oscar):
+        with pytest.raises(PermissionDenied):
+            plan_document_import(text=text, jurisdiction=personas.district, by=person)
+    reading = plan_document_import(text=text, jurisdiction=personas.district, by=personas.dora)
+    assert reading.plan.tasks.filter(parent=None).count() == 23

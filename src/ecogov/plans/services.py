@@ -4,10 +4,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ecogov import access
 from ecogov.domain.plandoc import ONGOING, PlanDocument, parse_plan
 from ecogov.domain.plantargets import plan_targets
 from ecogov.domain.targets import Target as ParsedTarget
@@ -299,8 +300,12 @@ def plan_document_import(
 
     A dry run does everything (registering the units asked for too) and rolls back, so
     that the preview shows what the import will do; without a jurisdiction it only reads.
-    Raises ``PlanError`` (not a plan) or ValidationError; either way nothing is written.
+    Raises ``PlanError`` (not a plan) or ValidationError; either way nothing is written;
+    PermissionDenied for anyone (``by``) but the district's dispatchers (the command,
+    run by the operator at the machine, passes nobody).
     """
+    if by is not None and jurisdiction is not None and not access.dispatches(by, jurisdiction.pk):
+        raise PermissionDenied(_("The ecology bureau's dispatchers import plans."))
     document = plan_read(text, jurisdiction=jurisdiction)
     targets = plan_targets(document)
     with transaction.atomic():
