@@ -224,3 +224,10 @@ def test_the_import_service_itself_refuses_anyone_but_the_dispatchers(personas):
             plan_document_import(text=text, jurisdiction=personas.district, by=person)
     reading = plan_document_import(text=text, jurisdiction=personas.district, by=personas.dora)
     assert reading.plan.tasks.filter(parent=None).count() == 23
+
+
+def test_a_plan_of_another_area_is_imported_as_the_districts_saying_so(personas, english):
+    wuhai = docx_bytes((SAMPLE_DIR / "wuhai_2022_improvement_plan.txt").read_text(encoding="utf-8"))
+    page = preview(english(personas.dora), "乌海.docx", wuhai)
+    assert "The plan names 乌海市: its tasks become tasks of 城中区." in page
+    assert "The plan names" not in preview(english(personas.dora))

@@ -618,6 +618,11 @@ def plan_import_page(request):
         ],
         "collective": resolution.collective,
         "remembered": resolution.remembered,
+        # A plan of another area (the city's, the province's) is imported as the
+        # district's own work: said, so that it is a choice.
+        "other_area": "、".join(document.area)
+        if document.area and home.name not in document.area
+        else "",
         "units": Unit.objects.filter(jurisdiction=home, is_active=True).order_by("order", "name"),
         "create": CREATE,
     }
