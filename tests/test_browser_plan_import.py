@@ -80,6 +80,10 @@ def test_the_dispatcher_imports_a_table_from_word_and_then_from_pdf(
     assert "区城乡建设局" in row.inner_text() and "市城管局" in row.inner_text()  # supporting
     shot(page, "plan-import-ledger")
 
-    # The supervision ledger of all tasks shows them too.
+    # The task ledger and the one supervision ledger (督办台账) show them too.
     page.goto(f"{live_server.url}/tasks/")
     assert "市委编办" in page.locator("tr", has_text="完善城市管理体制").inner_text()
+    page.goto(f"{live_server.url}/supervision/")
+    row = page.locator("tr", has_text="完善城市管理体制").inner_text()
+    assert "市委编办" in row and "区城乡建设局" in row
+    shot(page, "plan-import-supervision-ledger")
