@@ -174,6 +174,7 @@ urlpatterns = [
     path("consultations/", include("ecogov.consultations.urls")),
     path("open311/v2/", include("ecogov.open311.urls")),
     path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/import/", plans.plan_import_page, name="plan_import"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/ledger.xlsx", plans.plan_export, name="plan_export"),
     path("plans/<int:pk>/dispatch.docx", plans.plan_dispatch_report, name="plan_dispatch_report"),

@@ -1,6 +1,7 @@
 """Reads of the registry: jurisdictions, units and their names."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -133,6 +134,31 @@ def unit_find(jurisdiction: Jurisdiction, name: str) -> Unit | None:
         .distinct()
         .first()
     )
+
+
+class BadMapping(ValueError):
+    pass
+
+
+def unit_mapping(pairs: Iterable[str], jurisdiction: Jurisdiction) -> dict[str, Unit]:
+    """The operator's ``NAME=UNIT`` pairs (``--map 区水利局=区水务局`` of the import
+    commands): a name as a document writes it → the area's unit (by name, alias or former
+    name). Raises BadMapping saying which pair is wrong."""
+    mapping = {}
+    for pair in pairs or []:
+        name, sep, target = pair.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise BadMapping(
+                f"--map {pair!r}: write it as 'name in the document=unit in the registry'"
+            )
+        unit = unit_find(jurisdiction, target.strip())
+        if unit is None:
+            raise BadMapping(
+                f"--map {pair!r}: {target.strip()!r} is no unit of {jurisdiction}; "
+                "list them with 'ecogov units list'"
+            )
+        mapping[name.strip()] = unit
+    return mapping
 
 
 def unit_search(queryset: QuerySet[Unit], text: str) -> QuerySet[Unit]:

@@ -1,7 +1,7 @@
 """The ledger as Excel and the monthly dispatch report as Word: what the offices exchange.
 
 The Excel layout is the one the offices use (序号, 任务内容, 责任单位, 配合单位,
-完成时限, 进展情况, 状态). A unit fills in 进展情况 and sends the sheet back;
+完成时限, 进展情况, 状态, and 落实单位: the governments that carry the task out). A unit fills in 进展情况 and sends the sheet back;
 ``progress_import`` reads it with the same layout, so that exporting and importing
 again changes nothing, and refuses a sheet with wrong rows, naming them.
 """
@@ -24,9 +24,12 @@ from ecogov.plans.services import target_value_record, task_report_file
 from ecogov.spreadsheets import cell_text, sheet_rows, table_workbook
 from ecogov.text import writable_text
 
-HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态")
+# 落实单位, the governments that carry a task out, stands last: a sheet exported before it
+# existed still imports, since the import reads the first seven columns.
+HEADER = ("序号", "任务内容", "责任单位", "配合单位", "完成时限", "进展情况", "状态", "落实单位")
+IMPORT_HEADER = HEADER[:7]
 HEADER_ROW = 3  # row 1: title, row 2: plan, month and unit; row 3: the header
-WIDTHS = (8, 60, 28, 28, 12, 50, 10)
+WIDTHS = (8, 60, 28, 28, 12, 50, 10, 28)
 
 
 def _names(links) -> str:
@@ -68,6 +71,7 @@ def ledger_workbook(
                 _deadline(row),
                 _progress(row, period, unit),
                 str(row.status_label),
+                _names(row.implementing),
             ]
             for row in rows
         ),
@@ -98,17 +102,18 @@ def progress_import(
     rows = sheet_rows(data)
     if (
         len(rows) < HEADER_ROW
-        or tuple(_text(v) for v in rows[HEADER_ROW - 1][: len(HEADER)]) != HEADER
+        or tuple(_text(v) for v in rows[HEADER_ROW - 1][: len(IMPORT_HEADER)]) != IMPORT_HEADER
     ):
         raise ValidationError(
             _("Row %(row)d must be the header %(header)s, as in the exported ledger.")
-            % {"row": HEADER_ROW, "header": "、".join(HEADER)}
+            % {"row": HEADER_ROW, "header": "、".join(IMPORT_HEADER)}
         )
     tasks = {task.number: task for task in plan.tasks.all()}
     errors: list[str] = []
     wanted = []
     for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-        cells = [_text(v) for v in row[: len(HEADER)]] + [""] * (len(HEADER) - len(row))
+        cells = [_text(v) for v in row[: len(IMPORT_HEADER)]]
+        cells += [""] * (len(IMPORT_HEADER) - len(cells))
         if not any(cells):
             continue
         task = tasks.get(cells[0])

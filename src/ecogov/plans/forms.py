@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ecogov import uploads
+from ecogov.domain.textfile import UnreadableFile
+from ecogov.plans.documents import document_text
 from ecogov.plans.models import TaskReport
+
+# The text of one plan held between the preview and the import (a 300-page plan is
+# about 600,000 characters).
+MAX_PLAN_CHARS = 1_000_000
 
 
 class ReportForm(forms.ModelForm):
@@ -39,3 +46,28 @@ class TargetValueForm(forms.Form):
         max_length=200,
         help_text=_("e.g. the statistical bulletin"),
     )
+
+
+class PlanDocumentForm(forms.Form):
+    """A plan document to read: text, Word (.docx) or a text PDF, by its bytes."""
+
+    file = forms.FileField(
+        label=_("Plan document"),
+        help_text=_("a .docx, a text PDF or a .txt; at most 8 MB"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > uploads.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("A file may be at most 8 MB."))
+        try:
+            self.text = document_text(upload.read(), name=upload.name[:200])
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
+        if len(self.text) > MAX_PLAN_CHARS:
+            raise forms.ValidationError(
+                _("The document holds more than %(n)d characters: is it one plan?")
+                % {"n": MAX_PLAN_CHARS}
+            )
+        return upload

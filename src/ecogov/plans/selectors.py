@@ -46,6 +46,8 @@ class LedgerRow:
     lead: list[TaskUnit] = field(default_factory=list)
     support: list[TaskUnit] = field(default_factory=list)
     supervising: list[TaskUnit] = field(default_factory=list)
+    # The governments below that carry the task out (负责落实), often collective.
+    implementing: list[TaskUnit] = field(default_factory=list)
     last_report: TaskReport | None = None
     mine: bool = False
     colour: str = Colour.NONE  # by the shared supervision rules, as in the one ledger
@@ -151,6 +153,7 @@ def ledger(
             lead=[link for link in links if link.role == TaskUnit.Role.LEAD],
             support=[link for link in links if link.role == TaskUnit.Role.SUPPORT],
             supervising=[link for link in links if link.role == TaskUnit.Role.SUPERVISING],
+            implementing=[link for link in links if link.role == TaskUnit.Role.IMPLEMENTING],
             last_report=reports[-1] if reports else None,
             mine=first_for_unit is not None
             and any(link.unit_id == first_for_unit for link in links),

@@ -1,13 +1,16 @@
 """Importing plans: the document's tasks, units and targets into the registry."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecogov.domain.plandoc import ONGOING, PlanDocument
+from ecogov import access
+from ecogov.domain.plandoc import ONGOING, PlanDocument, parse_plan
+from ecogov.domain.plantargets import plan_targets
 from ecogov.domain.targets import Target as ParsedTarget
 from ecogov.domain.unitnames import guess_kind, is_collective
 from ecogov.org.models import Jurisdiction, Unit
@@ -15,14 +18,19 @@ from ecogov.org.selectors import unit_find
 from ecogov.org.services import audited_delete, audited_save, unit_create
 from ecogov.plans.models import Plan, Target, TargetValue, Task, TaskReport, TaskUnit
 
-ROLES = ("lead", "support", "supervising")
+# The roles a plan gives its units, in the order of TaskUnit.Role.
+ROLES = ("lead", "support", "supervising", "implementing")
 
 
 @dataclass
 class Resolution:
-    """Each name the plan uses, and the registry's unit for it (None when unknown)."""
+    """Each name the plan uses, and the registry's unit for it (None when unknown):
+    found by name, alias or former name, mapped by the operator, or registered."""
 
     units: dict[str, Unit | None] = field(default_factory=dict)
+    mapped: list[str] = field(default_factory=list)  # names the operator mapped
+    created: list[str] = field(default_factory=list)  # names registered by this import
+    remembered: list[str] = field(default_factory=list)  # mapped when last imported
 
     def display(self, name: str) -> str:
         unit = self.units.get(name)
@@ -49,13 +57,42 @@ def plan_unit_names(document: PlanDocument) -> list[str]:
 
 
 def plan_resolve(
-    *, document: PlanDocument, jurisdiction: Jurisdiction | None, create_units: bool, by=None
+    *,
+    document: PlanDocument,
+    jurisdiction: Jurisdiction | None,
+    create_units: bool,
+    mapping: dict[str, Unit] | None = None,
+    create: Iterable[str] = (),
+    keep: Iterable[str] = (),
+    by=None,
 ) -> Resolution:
-    """Find every unit of the plan in the registry; register the unknown ones on request."""
+    """Find every unit of the plan: the operator's ``mapping`` (a name as written → a
+    unit of the area) first, then the registry by name, alias or former name, then the
+    unit the name was mapped to when this plan was last imported (unless ``keep`` says
+    to keep the name as written now). A name still unknown is registered when
+    ``create_units`` says so for all or ``create`` names it, and otherwise kept as
+    written. Collective mentions ("各县（市、区）人民政府") are never registered: they
+    stand for several units."""
+    mapping = {name.strip(): unit for name, unit in (mapping or {}).items()}
+    create = {name.strip() for name in create}
+    keep = {name.strip() for name in keep}
+    before = _units_mapped_before(document, jurisdiction)
     resolution = Resolution()
     for name in plan_unit_names(document):
-        unit = unit_find(jurisdiction, name) if jurisdiction is not None else None
-        if unit is None and create_units and jurisdiction is not None and not is_collective(name):
+        unit = mapping.get(name)
+        if unit is not None:
+            if jurisdiction is not None and unit.jurisdiction_id != jurisdiction.pk:
+                raise ValidationError(
+                    _("%(unit)s is no unit of %(area)s.") % {"unit": unit, "area": jurisdiction}
+                )
+            resolution.mapped.append(name)
+        elif jurisdiction is not None:
+            unit = unit_find(jurisdiction, name)
+        if unit is None and name in before and name not in keep:
+            unit = before[name]
+            resolution.remembered.append(name)
+        wanted = create_units or name in create
+        if unit is None and wanted and jurisdiction is not None and not is_collective(name):
             unit = unit_create(
                 jurisdiction=jurisdiction,
                 name=name,
@@ -64,8 +101,26 @@ def plan_resolve(
                 by=by,
                 reason=_("named by the plan %(title)s") % {"title": document.title},
             )
+            resolution.created.append(name)
         resolution.units[name] = unit
     return resolution
+
+
+def _units_mapped_before(document: PlanDocument, jurisdiction) -> dict[str, Unit]:
+    """The units the names of this plan were mapped to when it was last imported (a name
+    the registry does not know, which the operator mapped): importing the plan again,
+    from the same or another file, keeps them."""
+    if jurisdiction is None:
+        return {}
+    links = TaskUnit.objects.filter(
+        task__plan__jurisdiction=jurisdiction, task__plan__title=document.title,
+        unit__isnull=False, unit__jurisdiction=jurisdiction,
+    ).select_related("unit").order_by("pk")  # fmt: skip
+    before: dict[str, Unit] = {}
+    for link in links:
+        if link.name != link.unit.name:
+            before.setdefault(link.name, link.unit)
+    return before
 
 
 def known_units(jurisdiction: Jurisdiction | None) -> frozenset[str]:
@@ -208,6 +263,68 @@ def _sync_targets(
         audited_delete(target, by=by, reason=reason)
 
 
+@dataclass
+class PlanReading:
+    """What a document gives: the plan read, its targets, its units found; and the plan
+    imported (None on a dry run)."""
+
+    document: PlanDocument
+    targets: list[tuple[ParsedTarget, str | None]]
+    resolution: Resolution
+    plan: Plan | None = None
+
+    @property
+    def unresolved(self) -> list[str]:
+        return self.resolution.unresolved
+
+
+def plan_read(text: str, *, jurisdiction: Jurisdiction | None) -> PlanDocument:
+    """The plan in a document's text, its units named as the area's registry knows them.
+    Raises ``PlanError`` for a text that is not a plan."""
+    return parse_plan(text, known_units=known_units(jurisdiction))
+
+
+def plan_document_import(
+    *,
+    text: str,
+    jurisdiction: Jurisdiction | None,
+    source: str = "",
+    mapping: dict[str, Unit] | None = None,
+    create: Iterable[str] = (),
+    keep: Iterable[str] = (),
+    create_units: bool = False,
+    dry_run: bool = False,
+    by=None,
+) -> PlanReading:
+    """Read a plan document's text and import it into ``jurisdiction``, all or nothing.
+
+    A dry run does everything (registering the units asked for too) and rolls back, so
+    that the preview shows what the import will do; without a jurisdiction it only reads.
+    Raises ``PlanError`` (not a plan) or ValidationError; either way nothing is written;
+    PermissionDenied for anyone (``by``) but the district's dispatchers (the command,
+    run by the operator at the machine, passes nobody).
+    """
+    if by is not None and jurisdiction is not None and not access.dispatches(by, jurisdiction.pk):
+        raise PermissionDenied(_("The ecology bureau's dispatchers import plans."))
+    document = plan_read(text, jurisdiction=jurisdiction)
+    targets = plan_targets(document)
+    with transaction.atomic():
+        resolution = plan_resolve(
+            document=document, jurisdiction=jurisdiction, create_units=create_units,
+            mapping=mapping, create=create, keep=keep, by=by,
+        )  # fmt: skip
+        reading = PlanReading(document, targets, resolution)
+        if jurisdiction is not None:
+            reading.plan = plan_import(
+                document=document, targets=targets, jurisdiction=jurisdiction,
+                resolution=resolution, source=source, by=by,
+            )  # fmt: skip
+        if dry_run:
+            transaction.set_rollback(True)
+            reading.plan = None
+    return reading
+
+
 def plan_report(
     document: PlanDocument, targets: list[tuple[ParsedTarget, str | None]], resolution: Resolution
 ) -> dict:
@@ -227,6 +344,7 @@ def plan_report(
                 "lead": [resolution.display(name) for name in task.lead],
                 "support": [resolution.display(name) for name in task.support],
                 "supervising": [resolution.display(name) for name in task.supervising],
+                "implementing": [resolution.display(name) for name in task.implementing],
                 "deadline": task.deadline,
             }
             for task in document.tasks

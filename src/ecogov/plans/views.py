@@ -1,6 +1,7 @@
 """Pages of plans: the plans, the task ledger, a task with its reports."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,10 +16,20 @@ from ecogov import access, uploads
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
 from ecogov.domain.notation import formula_text
+from ecogov.domain.plandoc import PlanError
 from ecogov.domain.progress import progress
 from ecogov.domain.taskstatus import STATUSES, month_end, previous_month
+from ecogov.domain.unitnames import is_collective
 from ecogov.org.models import Unit
-from ecogov.params import parse_month, query_choice, query_int, query_month, query_year
+from ecogov.params import (
+    BadQuery,
+    parse_int,
+    parse_month,
+    query_choice,
+    query_int,
+    query_month,
+    query_year,
+)
 from ecogov.plans import implementation
 from ecogov.plans.dispatch import annual_ranking, dispatch_missing, supervision_list
 from ecogov.plans.exports import (
@@ -28,7 +39,7 @@ from ecogov.plans.exports import (
     target_values_import,
     target_values_workbook,
 )
-from ecogov.plans.forms import CompleteForm, ReportForm, TargetValueForm
+from ecogov.plans.forms import CompleteForm, PlanDocumentForm, ReportForm, TargetValueForm
 from ecogov.plans.models import ImplementationPlan, Plan, Target, Task, TaskUnit
 from ecogov.plans.selectors import (
     PROGRESS_LABELS,
@@ -39,8 +50,14 @@ from ecogov.plans.selectors import (
     target_value_texts,
     task_status_of,
 )
-from ecogov.plans.services import target_value_record, task_complete, task_report_file
+from ecogov.plans.services import (
+    plan_document_import,
+    target_value_record,
+    task_complete,
+    task_report_file,
+)
 from ecogov.spreadsheets import DOCX, download
+from ecogov.supervision.actions import unit_field
 from ecogov.web.history import history_entries
 
 
@@ -58,7 +75,9 @@ def plan_list(request):
             task_count=Count("tasks", distinct=True), target_count=Count("targets", distinct=True)
         )
     )
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    user = request.user
+    may_import = bool(user.unit_id and access.dispatches(user, user.unit.jurisdiction_id))
+    return render(request, "plans/plan_list.html", {"plans": plans, "may_import": may_import})
 
 
 def _ledger_context(request, tasks, *, plan=None):
@@ -175,7 +194,7 @@ def task_detail(request, pk: int):
         "task": task,
         "status": status,
         "status_label": STATUS_LABELS[status],
-        "links": task.units.select_related("unit").order_by("role", "order"),
+        "links": _links_in_role_order(task),
         "reports": task.reports.select_related("unit", "reported_by").order_by(
             "-period", "unit__order"
         ),
@@ -186,6 +205,18 @@ def task_detail(request, pk: int):
         "history": history_entries(task) if access.can_see_history(user) else None,
     }
     return render(request, "plans/task_detail.html", context)
+
+
+def _links_in_role_order(task: Task) -> list[TaskUnit]:
+    """The task's units, lead first, then supporting, supervising and implementing; each
+    marked ``collective`` when it names several units ("各县（市、区）人民政府")."""
+    order = {role: index for index, role in enumerate(TaskUnit.Role.values)}
+    links = sorted(
+        task.units.select_related("unit"), key=lambda link: (order[link.role], link.order)
+    )
+    for link in links:
+        link.collective = link.unit is None and is_collective(link.name)
+    return links
 
 
 def _period(request) -> datetime.date:
@@ -444,3 +475,155 @@ def implementation_tasks(request, pk: int):
         return redirect(obligation.get_absolute_url())
     context = {"obligation": obligation, "document": document, "parents": parents}
     return render(request, "plans/implementation_tasks.html", context)
+
+
+# --- importing a plan document ----------------------------------------------------------
+
+IMPORT_SESSION_KEY = "plan_import"
+MAX_NAMES = 300  # unknown names chosen for on one preview
+KEEP, CREATE = "", "create"
+
+
+def _import_home(request):
+    """The district whose plans the person imports: the bureau's dispatchers only."""
+    request.section = "plans"
+    user = request.user
+    home = user.unit.jurisdiction if user.unit_id else None
+    if home is None or not access.dispatches(user, home.pk):
+        raise PermissionDenied(_("The ecology bureau's dispatchers import plans."))
+    return home
+
+
+@dataclass
+class _Choices:
+    """The operator's choice for each unknown name (``choice_<n>`` goes with
+    ``name_<n>``): a unit of the district it means, ``create`` to register it, or nothing
+    to keep it as written."""
+
+    mapping: dict[str, Unit] = field(default_factory=dict)
+    create: set[str] = field(default_factory=set)
+    keep: set[str] = field(default_factory=set)
+    chosen: dict[str, str] = field(default_factory=dict)
+
+
+def _unit_choices(post, names: list[str], home) -> _Choices:
+    choices = _Choices()
+    for index, name in enumerate(names):
+        value = str(post.get(f"choice_{index}") or "").strip()
+        if not name:
+            continue
+        choices.chosen[name] = value
+        if value == CREATE:
+            choices.create.add(name)
+        elif value == KEEP:
+            choices.keep.add(name)
+        else:
+            choices.mapping[name] = unit_field(home, value, _("the unit it means"))
+    return choices
+
+
+def _upload_page(request, home, form=None, *, error: str = ""):
+    """The first step, with what went wrong (a file's refusal is its field's error)."""
+    context = {"form": form or PlanDocumentForm(), "home": home, "error": error}
+    return render(request, "plans/import.html", context)
+
+
+def _held_document(request) -> tuple[str, str] | None:
+    held = request.session.get(IMPORT_SESSION_KEY)
+    if not isinstance(held, dict) or not isinstance(held.get("text"), str):
+        return None
+    return held["text"], str(held.get("name") or "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import_page(request):
+    """Step one: the document. Step two (``action`` preview or import): the tasks read,
+    with their units; each unit the registry does not know with a choice (map it to a
+    unit, register it, or keep it as written); then the import, all or nothing.
+
+    The document's text waits in the session between the preview and the import, so
+    that the import reads what the preview showed."""
+    home = _import_home(request)
+    user = request.user
+    if request.method == "GET":
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return _upload_page(request, home, PlanDocumentForm())
+    form = PlanDocumentForm(request.POST, request.FILES)
+    if "file" in request.FILES:
+        if not form.is_valid():
+            return _upload_page(request, home, form)
+        text, name = form.text, form.cleaned_data["file"].name[:200]
+        request.session[IMPORT_SESSION_KEY] = {"text": text, "name": name}
+    else:
+        held = _held_document(request)
+        if held is None:
+            return _upload_page(request, home, error=_("Choose the plan document to import."))
+        text, name = held
+    confirm = request.POST.get("action") == "import"
+    try:
+        count = parse_int(str(request.POST.get("names") or "0"), "names", min=0, max=MAX_NAMES)
+        names = [str(request.POST.get(f"name_{n}") or "") for n in range(count)]
+        choices = _unit_choices(request.POST, names, home)
+        reading = plan_document_import(
+            text=text, jurisdiction=home, source=name, mapping=choices.mapping,
+            create=choices.create, keep=choices.keep, dry_run=not confirm, by=user,
+        )  # fmt: skip
+    except (PlanError, ValidationError, BadQuery) as error:
+        if isinstance(error, PlanError):
+            message = _("%(name)s, line %(line)d: %(error)s") % {
+                "name": name, "line": error.line, "error": error.message}  # fmt: skip
+        else:
+            message = "；".join(getattr(error, "messages", [str(error)]))
+        return _upload_page(
+            request, home, error=_("Nothing was imported: %(errors)s") % {"errors": message}
+        )
+    if confirm:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.success(request, _("%(n)d tasks of %(title)s imported.") % {
+            "n": len(reading.document.tasks), "title": reading.plan.title})  # fmt: skip
+        return redirect(reading.plan)
+    resolution = reading.resolution
+    # Every name chosen for stays offered with its choice, so that checking again does
+    # not forget it; then the names still unknown, and those mapped when the plan was
+    # last imported (their unit chosen already).
+    chosen = choices.chosen
+    offered = [name for name in names if name and name in resolution.units]
+    offered += [name for name in resolution.unresolved if name not in offered]
+    for remembered in resolution.remembered:
+        if remembered not in offered:
+            offered.append(remembered)
+            chosen[remembered] = str(resolution.units[remembered].pk)
+    document = reading.document
+    context = {
+        "home": home,
+        "file_name": name,
+        "document": document,
+        "existing": Plan.objects.filter(jurisdiction=home, title=document.title).first(),
+        "tasks": [
+            {
+                "task": task,
+                "roles": [
+                    (label, [resolution.display(n) for n in getattr(task, role)])
+                    for role, label in TaskUnit.Role.choices
+                    if getattr(task, role)
+                ],
+            }
+            for task in document.tasks
+        ],
+        "targets": reading.targets,
+        "unknown": [
+            {"index": n, "name": unknown, "chosen": chosen.get(unknown, KEEP)}
+            for n, unknown in enumerate(offered)
+        ],
+        "collective": resolution.collective,
+        "remembered": resolution.remembered,
+        # A plan of another area (the city's, the province's) is imported as the
+        # district's own work: said, so that it is a choice.
+        "other_area": "、".join(document.area)
+        if document.area and home.name not in document.area
+        else "",
+        "units": Unit.objects.filter(jurisdiction=home, is_active=True).order_by("order", "name"),
+        "create": CREATE,
+    }
+    return render(request, "plans/import_preview.html", context)

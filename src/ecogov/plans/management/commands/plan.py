@@ -1,25 +1,34 @@
 """ecogov plan import — a plan document's tasks, units and targets; ecogov plan obligations —
-the implementation plans its lead units owe, on the supervision ledger."""
+the implementation plans its lead units owe, on the supervision ledger.
+
+ecogov plan import PLAN.txt|PLAN.docx|PLAN.pdf [--jurisdiction 城中区]
+    [--map "市城管局=区城市管理综合行政执法局" ...] [--create-units] [--dry-run] [--json]
+
+A unit the registry does not know by name, alias or former name is mapped with --map,
+registered with --create-units, or else kept as written (and listed); collective units
+("各县（市、区）人民政府") are always kept as written. Bad input imports nothing.
+"""
 
 import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from ecogov.domain.plandoc import PlanError, parse_plan
-from ecogov.domain.plantargets import plan_targets
 from ecogov.domain.textfile import UnreadableFile
-from ecogov.org.selectors import JurisdictionNotFound, jurisdiction_find
+from ecogov.org.selectors import BadMapping, JurisdictionNotFound, jurisdiction_find, unit_mapping
 from ecogov.plans.documents import read_document
 from ecogov.plans.implementation import implementation_obligations
 from ecogov.plans.models import Plan
-from ecogov.plans.services import known_units, plan_import, plan_report, plan_resolve
+from ecogov.plans.services import plan_document_import, plan_report
 
 
 class Command(BaseCommand):
-    help = "Import an action plan (.txt or .docx): its numbered tasks, their units and deadlines, its targets."
+    help = (
+        "Import an action plan (.txt, .docx or a text PDF): its tasks, their units and "
+        "deadlines, its targets."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
@@ -31,6 +40,10 @@ class Command(BaseCommand):
         imp.add_argument(
             "--create-units", action="store_true", help="register units the registry lacks"
         )
+        imp.add_argument(
+            "--map", action="append", default=[], metavar="NAME=UNIT",
+            help="a unit name as the plan writes it → a unit in the registry (repeatable)",
+        )  # fmt: skip
         imp.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
         imp.add_argument("--json", action="store_true")
         owe = actions.add_parser(
@@ -76,30 +89,23 @@ class Command(BaseCommand):
             text = read_document(Path(path))
             area_hint = parse_plan(text).area
         except (PlanError, UnreadableFile) as error:
-            where = f", line {error.line}" if isinstance(error, PlanError) else ""
-            message = error.message if isinstance(error, PlanError) else str(error)
-            raise CommandError(f"{path}{where}: {message}; nothing imported") from None
+            raise CommandError(f"{_refusal(path, error)}; nothing imported") from None
         area = self._jurisdiction(jurisdiction or "/".join(area_hint), required=not dry_run)
-        document = parse_plan(text, known_units=known_units(area))
-        targets = plan_targets(document)
         try:
-            with transaction.atomic():
-                resolution = plan_resolve(
-                    document=document, jurisdiction=area, create_units=create_units and not dry_run
-                )
-                if not dry_run:
-                    plan_import(
-                        document=document,
-                        targets=targets,
-                        jurisdiction=area,
-                        resolution=resolution,
-                        source=Path(path).name,
-                    )
-                else:
-                    transaction.set_rollback(True)
+            mapping = unit_mapping(options.get("map") or [], area) if area else {}
+        except BadMapping as error:
+            raise CommandError(f"{error}; nothing imported") from None
+        try:
+            reading = plan_document_import(
+                text=text, jurisdiction=area, source=Path(path).name, mapping=mapping,
+                create_units=create_units, dry_run=dry_run,
+            )  # fmt: skip
+        except PlanError as error:
+            raise CommandError(f"{_refusal(path, error)}; nothing imported") from None
         except ValidationError as error:
             raise CommandError(f"{path}: {'; '.join(error.messages)}; nothing imported") from None
-        report = plan_report(document, targets, resolution)
+        document, resolution = reading.document, reading.resolution
+        report = plan_report(document, reading.targets, resolution)
         if json:
             self.stdout.write(_dumps(report))
             return
@@ -108,14 +114,27 @@ class Command(BaseCommand):
             f"{verb} {document.title}: {len(report['tasks'])} tasks, {len(report['targets'])} targets"
             + (f" into {area}" if area else "")
         )
+        if resolution.mapped:
+            self.stdout.write(
+                "mapped: "
+                + "、".join(f"{name}={resolution.display(name)}" for name in resolution.mapped)
+            )
+        if resolution.remembered:
+            self.stdout.write(
+                "mapped as when the plan was last imported: "
+                + "、".join(f"{name}={resolution.display(name)}" for name in resolution.remembered)
+            )
+        if resolution.created:
+            verb = "would register" if dry_run else "registered"
+            self.stdout.write(f"{verb} as new units: " + "、".join(resolution.created))
         if report["collective_mentions"]:
             self.stdout.write(
                 "kept as written, not units: " + "、".join(report["collective_mentions"])
             )
         if report["unresolved_units"]:
             self.stderr.write(
-                "units not in the registry (use --create-units to register them): "
-                + "、".join(report["unresolved_units"])
+                "units not in the registry, kept as written (map each with --map 'NAME=UNIT' "
+                "or register them with --create-units): " + "、".join(report["unresolved_units"])
             )
 
     def _jurisdiction(self, name: str, *, required: bool):
@@ -131,6 +150,12 @@ class Command(BaseCommand):
             if required:
                 raise CommandError(str(error)) from None
             return None
+
+
+def _refusal(path, error: PlanError | UnreadableFile) -> str:
+    if isinstance(error, PlanError):
+        return f"{path}, line {error.line}: {error.message}"
+    return str(error) if str(path) in str(error) else f"{path}: {error}"
 
 
 def _dumps(data) -> str:

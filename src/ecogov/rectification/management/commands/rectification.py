@@ -22,7 +22,12 @@ from django.utils import timezone
 
 from ecogov import access
 from ecogov.accounts.models import User
-from ecogov.org.selectors import JurisdictionNotFound, jurisdiction_find, unit_find
+from ecogov.org.selectors import (
+    BadMapping,
+    JurisdictionNotFound,
+    jurisdiction_find,
+    unit_mapping,
+)
 from ecogov.rectification import reports, services
 from ecogov.rectification.imports import ImportRefused, ImportReport, NewBatch, list_import
 from ecogov.rectification.models import Batch, Origin, Problem
@@ -59,21 +64,10 @@ def _jurisdiction(name: str | None, user: User | None):
 
 
 def _mapping(pairs: list[str], jurisdiction) -> dict:
-    mapping = {}
-    for pair in pairs or []:
-        name, sep, target = pair.partition("=")
-        if not sep or not name.strip() or not target.strip():
-            raise CommandError(
-                f"--map {pair!r}: write it as 'name in the list=unit in the registry'"
-            )
-        unit = unit_find(jurisdiction, target.strip())
-        if unit is None:
-            raise CommandError(
-                f"--map {pair!r}: {target.strip()!r} is no unit of {jurisdiction}; "
-                "list them with 'ecogov units list'"
-            )
-        mapping[name.strip()] = unit
-    return mapping
+    try:
+        return unit_mapping(pairs, jurisdiction)
+    except BadMapping as error:
+        raise CommandError(str(error)) from None
 
 
 def _report_dict(report: ImportReport) -> dict:
