@@ -128,19 +128,6 @@ def scan_pdf_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def table_reader_missing() -> bool:
-    """Whether the plan reader still refuses a division-of-labour table (main before the
-    table reader of branch plandoc): the tests that need it are then expected to fail."""
-    from ecogov.domain.plandoc import PlanError, parse_plan
-    from ecogov.plans.documents import document_text
-
-    try:
-        document = parse_plan(document_text(SUINING.read_bytes(), name=SUINING.name))
-    except PlanError:
-        return True
-    return not any(task.lead for task in document.tasks)
-
-
 def grid_pdf(pages: list[list[list[str]]], widths: list[float]) -> bytes:
     """A PDF whose pages each hold one ruled table of one-line cells, drawn as given:
     for a table that runs over pages as Word sets it (its header repeated atop each

@@ -7,15 +7,10 @@ import pytest
 
 from ecogov.plans.models import Plan, TaskUnit
 from ecogov.testing import make_personas
-from plantables import SUINING, docx_bytes, pdf_bytes, table_reader_missing
+from plantables import SUINING, docx_bytes, pdf_bytes
 from test_browser import browser, page_for, shot  # noqa: F401  (the fixtures, with the CSP watch)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xfail(
-        table_reader_missing(), reason="waits for the table reader of branch plandoc", strict=True
-    ),
-]
+pytestmark = pytest.mark.browser
 
 TITLE = "遂宁市城市环境卫生工作任务分解表"
 

@@ -17,7 +17,6 @@ from plantables import (
     docx_bytes,
     pdf_bytes,
     scan_pdf_bytes,
-    table_reader_missing,
 )
 
 pytestmark = pytest.mark.django_db
@@ -187,10 +186,6 @@ def test_the_sample_plans_load_twice_without_change():
 
 # --- real division-of-labour tables, from Word and from PDF ------------------------------
 
-TABLE_READER = pytest.mark.xfail(
-    table_reader_missing(), reason="waits for the table reader of branch plandoc",
-    raises=CommandError, strict=True,
-)  # fmt: skip
 CITY_TO_DISTRICT = ("--map", "市城管局=区城市管理综合行政执法局", "--map", "市住建局=区城乡建设局")
 
 
@@ -201,7 +196,6 @@ def built(tmp_path, source, kind: str):
     return path
 
 
-@TABLE_READER
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_a_division_of_labour_table_is_imported_from_word_and_from_pdf(tmp_path, kind):
     sample_load()
@@ -223,7 +217,6 @@ def test_a_division_of_labour_table_is_imported_from_word_and_from_pdf(tmp_path,
     ]  # fmt: skip
 
 
-@TABLE_READER
 def test_a_table_imported_from_pdf_and_then_from_word_is_one_plan_unchanged(tmp_path):
     sample_load()
     run("plan", "import", str(built(tmp_path, SUINING, "pdf")), "--jurisdiction", "城中区")
@@ -233,7 +226,6 @@ def test_a_table_imported_from_pdf_and_then_from_word_is_one_plan_unchanged(tmp_
     assert Plan.objects.count() == 1
 
 
-@TABLE_READER
 def test_lead_and_supporting_columns_of_a_pdf_table_reach_the_tasks(tmp_path):
     sample_load()
     run("jurisdictions", "add", "河南省", "--level", "province")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ecogov.org.models import Unit
 from ecogov.org.sample import SAMPLE_DIR
 from ecogov.plans.models import Plan, Task, TaskUnit
-from plantables import SUINING, docx_bytes, pdf_bytes, scan_pdf_bytes, table_reader_missing
+from plantables import SUINING, docx_bytes, pdf_bytes, scan_pdf_bytes
 
 URL = "/plans/import/"
 CHENGZHONG = SAMPLE_DIR / "chengzhong_2024_action_plan.txt"
@@ -172,9 +172,6 @@ def test_a_unit_of_another_district_cannot_be_chosen(personas, english):
     assert Plan.objects.count() == 0 and offered
 
 
-@pytest.mark.xfail(
-    table_reader_missing(), reason="waits for the table reader of branch plandoc", strict=True
-)
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_a_division_of_labour_table_is_imported_through_the_page(personas, english, kind):
     text = SUINING.read_text(encoding="utf-8")

@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0005_task_colour'),
+        ("plans", "0005_task_colour"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltaskunit',
-            name='role',
-            field=models.CharField(choices=[('lead', 'lead unit'), ('support', 'supporting unit'), ('supervising', 'supervising unit'), ('implementing', 'implementing government')], max_length=12, verbose_name='role'),
+            model_name="historicaltaskunit",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("lead", "lead unit"),
+                    ("support", "supporting unit"),
+                    ("supervising", "supervising unit"),
+                    ("implementing", "implementing government"),
+                ],
+                max_length=12,
+                verbose_name="role",
+            ),
         ),
         migrations.AlterField(
-            model_name='taskunit',
-            name='role',
-            field=models.CharField(choices=[('lead', 'lead unit'), ('support', 'supporting unit'), ('supervising', 'supervising unit'), ('implementing', 'implementing government')], max_length=12, verbose_name='role'),
+            model_name="taskunit",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("lead", "lead unit"),
+                    ("support", "supporting unit"),
+                    ("supervising", "supervising unit"),
+                    ("implementing", "implementing government"),
+                ],
+                max_length=12,
+                verbose_name="role",
+            ),
         ),
     ]
