@@ -63,7 +63,7 @@ def router_examples(jurisdiction: Jurisdiction) -> tuple[list[Example], int]:
     of them are decisions. Only active units are labels: a decision for a unit since
     dissolved teaches nothing about tomorrow's cases."""
     decisions = [
-        Example(text, unit, OWN_WEIGHT)
+        Example(text, unit, OWN_WEIGHT, precedent=True)
         for text, unit in RoutingExample.objects.filter(
             jurisdiction=jurisdiction, unit__is_active=True
         ).values_list("text", "unit__name")

@@ -21,7 +21,9 @@ distribution over units (a softmax of the scores, ``CLAUSE_TEMPERATURE``), mixed
 learned probabilities (``LEARNED_SHARE``); the unit with the highest combined share leads
 when that share reaches ``MIN_SHARE``, else the case is disputed. A text that names no
 problem ("这里有个问题请处理一下") gets neither a clause nor a confident learned answer and
-is disputed rather than guessed. The lead's own best clause is cited whenever it has one;
+is disputed rather than guessed. A report nearly the same as one the bureau itself
+decided (``LearnedModel.precedent``) goes where the bureau sent that one, whatever the
+clauses say: the bureau has already read the duty list on it. The lead's own best clause is cited whenever it has one;
 ``Routing.confidence`` is the learned probability of the lead.
 """
 
@@ -45,8 +47,8 @@ JOINT = 0.85  # a clause that begins 联合/会同/参与
 TERRITORIAL = 0.8  # the townships' general clause
 # Combining with the learned part (tuned on the tune rows, bench/routing.py).
 LEARNED_SHARE = 0.6  # the learned probabilities' share of the combined one
-CLAUSE_TEMPERATURE = 0.05  # clause scores → a distribution: softmax(score / this)
-MIN_SHARE = 0.4  # a lead needs this combined share, else the bureau decides
+CLAUSE_TEMPERATURE = 0.1  # clause scores → a distribution: softmax(score / this)
+MIN_SHARE = 0.3  # a lead needs this combined share, else the bureau decides
 LEARNED_TOP = 5  # the learned part's candidates kept on the proposal
 
 _NOT_TEXT = re.compile(r"[^\w]+")
@@ -94,6 +96,17 @@ class Routing:
     # for its own first choice when the case is disputed) and its first candidates.
     confidence: float | None = None
     learned: list[tuple[str, float]] = field(default_factory=list)
+    # The units in the order of the combined shares (empty without a learned part).
+    shares: list[tuple[str, float]] = field(default_factory=list)
+    # The similarity to an earlier decision of the bureau that the lead follows.
+    precedent: float | None = None
+
+    def ranking(self) -> list[str]:
+        """The units from the likeliest lead down (the lead first when there is one)."""
+        units = [u for u, _s in self.shares] or [c.unit for c in self.candidates]
+        if self.lead:
+            units = [self.lead] + [u for u in units if u != self.lead]
+        return units
 
     @property
     def by_learning(self) -> bool:
@@ -237,7 +250,8 @@ class Router:
         total = sum(p for _u, p in learned) or 1.0
         learned = [(u, p / total) for u, p in learned]
         clause_of = {c.unit: c for c in routing.candidates}
-        scores = {u: c.score for u, c in clause_of.items() if u in allowed}
+        # A clause below MIN_SCORE is no real match: it says nothing of the unit.
+        scores = {u: c.score for u, c in clause_of.items() if u in allowed and c.score >= MIN_SCORE}
         if routing.lead and routing.lead not in scores:  # the usual unit, no clause
             scores[routing.lead] = MIN_SCORE
         clause_share: dict[str, float] = {}
@@ -261,7 +275,13 @@ class Router:
         ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))
         probability = dict(learned)
         routing.learned = learned[:LEARNED_TOP]
+        routing.shares = ranked[:LEARNED_TOP]
         lead, share = ranked[0] if ranked else (None, 0.0)
+        precedent = self.learned.precedent(text)
+        if precedent is not None and precedent[0] in allowed:
+            # The bureau decided a report this like before: its decision stands.
+            lead, routing.precedent = precedent[0], precedent[1]
+            share = max(share, MIN_SHARE)
         routing.confidence = probability.get(lead, 0.0) if lead else None
         if lead is None or share < MIN_SHARE:
             routing.lead, routing.support, routing.clause, routing.clause_ref = None, [], None, None
