@@ -142,6 +142,9 @@ def test_a_reassignment_changes_the_next_answer_after_the_nightly_job(personas):
     assert stored.decisions == 1
     after = router_for(personas.district).route(BICYCLES_AGAIN)
     assert after.lead == URBAN and after.precedent and after.precedent > 0.5
+    again = services.case_register(jurisdiction=personas.district, channel=Channel.HOTLINE,
+                                   text=BICYCLES_AGAIN, by=personas.dora)  # fmt: skip
+    assert again.lead == urban and again.routing["precedent"] > 0.5
     # A report the bureau has not decided anything like is routed as before.
     assert router_for(personas.district).route("楼下烧烤摊每天晚上冒烟").lead == URBAN
     # The job run again finds nothing new and keeps the model.
@@ -203,3 +206,10 @@ def test_the_case_page_shows_the_clause_and_the_learned_confidence(personas, cli
     page = client_for(personas.dora).get(f"/cases/{case.pk}/").content.decode()
     assert "负责全区露天烧烤" in page
     assert f"{round(100 * case.routing['confidence'])}%" in page
+    # Without a learned part, the page says nothing of one.
+    RouterModel.objects.all().delete()
+    plain = services.case_register(jurisdiction=personas.district, channel=Channel.HOTLINE,
+                                   text="楼下烧烤摊每天晚上冒烟", by=personas.dora)  # fmt: skip
+    assert plain.routing["confidence"] is None
+    page = client_for(personas.dora).get(f"/cases/{plain.pk}/").content.decode()
+    assert "负责全区露天烧烤" in page and "routing-learned" not in page

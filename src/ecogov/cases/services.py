@@ -286,6 +286,7 @@ def case_register(
         # The learned part, where the jurisdiction has one (cases.learning).
         "confidence": None if routing.confidence is None else round(routing.confidence, 3),
         "learned": [{"unit": u, "p": round(p, 3)} for u, p in routing.learned],
+        "precedent": None if routing.precedent is None else round(routing.precedent, 3),
     }
     if lead is not None:  # the channel's rule decides, not the duty lists
         proposal = {"lead": lead.name, "support": [], "rule": channel, "candidates": []}

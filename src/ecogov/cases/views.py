@@ -206,9 +206,10 @@ def case_detail(request, pk: int):
 
 def _learned_routing(routing: dict) -> dict:
     """The learned part's share of a routing proposal, in percent, for the case page."""
-    confidence = routing.get("confidence")
+    confidence, precedent = routing.get("confidence"), routing.get("precedent")
     return {
         "routing_confidence": None if confidence is None else round(100 * confidence),
+        "routing_precedent": None if precedent is None else round(100 * precedent),
         "routing_learned": [
             {"unit": c["unit"], "percent": round(100 * c["p"])}
             for c in routing.get("learned", [])[:3]

@@ -175,6 +175,7 @@ class Router:
         self.units = sorted({clause.unit for clause in clauses})
         self.learned = learned
         self.known = set(units) if units is not None else set(self.units)
+        self.min_share = MIN_SHARE
         self.sentences: list[_Sentence] = []
         for clause in clauses:
             for text in _SENTENCE.split(clause.text):
@@ -281,9 +282,9 @@ class Router:
         if precedent is not None and precedent[0] in allowed:
             # The bureau decided a report this like before: its decision stands.
             lead, routing.precedent = precedent[0], precedent[1]
-            share = max(share, MIN_SHARE)
+            share = max(share, self.min_share)
         routing.confidence = probability.get(lead, 0.0) if lead else None
-        if lead is None or share < MIN_SHARE:
+        if lead is None or share < self.min_share:
             routing.lead, routing.support, routing.clause, routing.clause_ref = None, [], None, None
             return routing
         own = clause_of.get(lead)
