@@ -224,17 +224,17 @@ def main() -> None:
         f"complaint (target < 5 ms); cutting the same text into bigrams takes "
         f"{baseline * 1000:.3f} ms (ratio {per_both / baseline:.0f}× for the combined router).",
         "",
-        "Commonest confusions of the combined router on the holdout rows: labelled lead → "
-        "proposed lead, count.",
+        "Commonest confusions of the combined router: labelled lead → proposed lead "
+        f"({DISPUTED}: disputed), count.",
         "",
-        "| set | labelled | proposed | count |",
-        "|---|---|---|---|",
+        "| set | split | labelled | proposed | count |",
+        "|---|---|---|---|---|",
     ]
     for name in sets:
-        for (want, got), count in results[(name, "holdout", "combined")]["confusion"].most_common(
-            8
-        ):
-            lines.append(f"| {name} | {want} | {got} | {count} |")
+        for split in ("tune", "holdout"):
+            confusion = results[(name, split, "combined")]["confusion"]
+            for (want, got), count in confusion.most_common(6):
+                lines.append(f"| {name} | {split} | {want} | {got} | {count} |")
     sys.stdout.write(write_section("Cases (issues 6, 23): routing", "\n".join(lines)))
 
 
