@@ -101,6 +101,7 @@ def router_model_store(
     if stored is not None and stored.examples_digest == digest:
         return stored
     if len({e.unit for e in examples}) < 2:
+        RouterModel.objects.filter(jurisdiction=jurisdiction).delete()  # nothing left to learn
         return None
     now = now or timezone.now()
     model = train(examples, meta={"jurisdiction": jurisdiction.name, "trained_at": now.isoformat()})
