@@ -25,10 +25,11 @@ from ecogov.org.routing import router_for
 from ecogov.testing import make_person
 
 VAGUE = ["这里有个问题请处理一下", "请处理", "有人反映问题"]
-# Seed 000 puts rubbish collection with the utilities centre, whose clause the router
-# cites; the bureau decides that bicycles blocking the pavement are urban management's.
+# Nothing in seed 000 names bicycles; the bureau decides that bicycles blocking the
+# pavement are for the traffic police, who keep non-motor vehicles' parking in order.
 BICYCLES = "小区附近的共享单车堆满了人行道，走路都过不去"
 BICYCLES_AGAIN = "小区附近共享单车堆满人行道，根本走不过去"
+TRAFFIC = "交警二大队"
 URBAN = "区城市管理综合行政执法局"
 
 TINY = [
@@ -130,21 +131,21 @@ def test_a_reassignment_changes_the_next_answer_after_the_nightly_job(personas):
     router_train(jurisdiction=personas.district)
     case = services.case_register(jurisdiction=personas.district, channel=Channel.HOTLINE,
                                   text=BICYCLES, by=personas.dora)  # fmt: skip
-    assert case.state == State.ASSIGNED and case.lead.name != URBAN  # misrouted
+    assert case.state == State.ASSIGNED and case.lead.name != TRAFFIC  # misrouted
     before = router_for(personas.district).route(BICYCLES_AGAIN)
-    assert before.lead != URBAN
-    urban = personas.district.units.get(name=URBAN)
-    services.case_assign(case, lead=urban, by=personas.dora)  # the bureau reassigns
+    assert before.lead != TRAFFIC
+    traffic = personas.district.units.get(name=TRAFFIC)
+    services.case_assign(case, lead=traffic, by=personas.dora)  # the bureau reassigns
     example = RoutingExample.objects.get(case=case)
-    assert (example.unit, example.decision) == (urban, RoutingExample.Decision.REASSIGNED)
+    assert (example.unit, example.decision) == (traffic, RoutingExample.Decision.REASSIGNED)
     router_retrain_nightly.call_local()
     stored = RouterModel.objects.get(jurisdiction=personas.district)
     assert stored.decisions == 1
     after = router_for(personas.district).route(BICYCLES_AGAIN)
-    assert after.lead == URBAN and after.precedent and after.precedent > 0.5
+    assert after.lead == TRAFFIC and after.precedent and after.precedent > 0.5
     again = services.case_register(jurisdiction=personas.district, channel=Channel.HOTLINE,
                                    text=BICYCLES_AGAIN, by=personas.dora)  # fmt: skip
-    assert again.lead == urban and again.routing["precedent"] > 0.5
+    assert again.lead == traffic and again.routing["precedent"] > 0.5
     # A report the bureau has not decided anything like is routed as before.
     assert router_for(personas.district).route("楼下烧烤摊每天晚上冒烟").lead == URBAN
     # The job run again finds nothing new and keeps the model.
@@ -154,19 +155,26 @@ def test_a_reassignment_changes_the_next_answer_after_the_nightly_job(personas):
 
 def test_only_the_bureaus_decisions_train_and_only_its_own_jurisdiction(personas):
     case = services.case_register(jurisdiction=personas.district, channel=Channel.HOTLINE,
-                                  text=BICYCLES, by=personas.dora)  # fmt: skip
+                                  text=BICYCLES, lead=personas.construction, by=personas.dora)  # fmt: skip
     urban = personas.district.units.get(name=URBAN)
     with pytest.raises(PermissionDenied):  # the outsider district's bureau
         services.case_assign(case, lead=urban, by=personas.oscar)
     assert not RoutingExample.objects.exists()
     # A unit that accepts and transfers the case itself teaches nothing.
-    lead_liaison = make_person("una", Role.LIAISON, case.lead)
-    services.case_accept(case, by=lead_liaison)
-    services.case_transfer(case, to=urban, reason="不归我们管", by=lead_liaison)
+    services.case_accept(case, by=personas.liam)
+    services.case_transfer(case, to=urban, reason="不归我们管", by=personas.liam)
     assert not RoutingExample.objects.exists()
     services.case_return(case, reason="也不归我们", by=make_person("uma", Role.LIAISON, urban))
     services.case_assign(case, lead=urban, by=personas.dora)
     assert RoutingExample.objects.get().jurisdiction == personas.district
+    # A transfer the bureau makes is its decision too; one example per case, the latest.
+    services.case_accept(case, by=make_person("ursula", Role.LIAISON, urban))
+    services.case_transfer(case, to=personas.construction, reason="施工问题", by=personas.dora)
+    example = RoutingExample.objects.get()
+    assert (example.unit, example.decision) == (
+        personas.construction, RoutingExample.Decision.TRANSFERRED)  # fmt: skip
+    services.case_return(case, reason="还是不归我们", by=personas.liam)
+    services.case_assign(case, lead=urban, by=personas.dora)
     own, decisions = router_examples(personas.district)
     assert decisions == 1 and any(e.precedent and e.unit == URBAN for e in own)
     theirs, decisions = router_examples(personas.outsider_district)
