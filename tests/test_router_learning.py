@@ -71,6 +71,9 @@ def test_training_is_deterministic_and_needs_two_units():
     assert train(TINY).digest() == train(list(TINY)).digest()
     with pytest.raises(ValueError):
         train([Example("油烟", "城管局"), Example("烧烤", "城管局")])
+    two = train([e for e in TINY if e.unit != "住建局"])  # scikit-learn's binary case
+    assert two.predict("饭店油烟")[0][0] == "城管局"
+    assert two.predict("工厂废气")[0][0] == "生态环境局"
 
 
 def test_loading_a_stored_model_never_unpickles(monkeypatch):

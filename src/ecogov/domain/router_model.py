@@ -129,11 +129,11 @@ class Example:
     precedent: bool = False  # a decision of the jurisdiction's own bureau
 
 
-def grams(text: str) -> list[str]:
+def grams(text: str, ngrams: tuple[int, int] = NGRAMS) -> list[str]:
     """The character n-grams of a text (the same at training and at prediction)."""
     text = _DIGITS.sub("0", unicodedata.normalize("NFKC", text).lower())
     out: list[str] = []
-    low, high = NGRAMS
+    low, high = ngrams
     for run in _RUNS.findall(text):
         for n in range(low, high + 1):
             out.extend(run[i : i + n] for i in range(len(run) - n + 1))
@@ -158,11 +158,12 @@ class LearnedModel:
         self.classes = [str(c) for c in classes]
         self.temperature = float(temperature)
         self.meta = dict(meta or {})
+        self.ngrams = tuple(self.meta.get("ngrams", NGRAMS))  # as it was trained
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The text's normalised tf-idf vector: indices of its known n-grams, weights."""
         counts: dict[int, int] = {}
-        for gram in grams(text):
+        for gram in grams(text, self.ngrams):
             i = self.index.get(gram)
             if i is not None:
                 counts[i] = counts.get(i, 0) + 1
@@ -272,11 +273,13 @@ def _fit(texts, labels, weights, classes):
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(
-        analyzer=grams, sublinear_tf=True, min_df=MIN_COUNT, dtype=np.float32
+        analyzer=lambda text: grams(text, NGRAMS),
+        sublinear_tf=True,
+        min_df=MIN_COUNT,
+        dtype=np.float32,
     )
     matrix = vectorizer.fit_transform(texts)
-    # saga: a few hundredths of a second where lbfgs takes seconds on these sparse rows;
-    # a tolerance of 1e-3 changes no prediction of the tune rows.
+    # saga: a few hundredths of a second where lbfgs takes seconds on these sparse rows.
     model = LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=300, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -287,15 +290,18 @@ def _fit(texts, labels, weights, classes):
     fitted = list(model.classes_)
     if len(fitted) == 1:  # one class: scikit-learn refuses; every text is that unit
         raise ValueError("need examples of at least two units")
-    rows = model.coef_
+    rows, intercepts = model.coef_, model.intercept_
+    if len(fitted) == 2:  # binary: one row for the second class; as two softmax rows
+        rows, intercepts = np.vstack([-rows / 2, rows / 2]), np.array([-1, 1]) * intercepts / 2
     for j, name in enumerate(fitted):
         i = classes.index(name)
-        coef[i], intercept[i] = rows[j], model.intercept_[j]
+        coef[i], intercept[i] = rows[j], intercepts[j]
     features = [None] * len(vectorizer.vocabulary_)
     for gram, i in vectorizer.vocabulary_.items():
         features[i] = gram
     return LearnedModel(features=features, idf=vectorizer.idf_, coef=coef,
-                        intercept=intercept, classes=classes)  # fmt: skip
+                        intercept=intercept, classes=classes,
+                        meta={"ngrams": list(NGRAMS)})  # fmt: skip
 
 
 def _temperature(logits: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> float:
@@ -307,8 +313,9 @@ def _temperature(logits: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> 
         log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
         return float(-(weights * log_p[np.arange(len(truth)), truth]).sum() / weights.sum())
 
-    # A golden-section search on log t over [1/8, 8]: the loss is smooth and unimodal.
-    low, high = math.log(0.125), math.log(8.0)
+    # A golden-section search on log t over [1, 8]: the loss is smooth and unimodal. Never
+    # below 1: a few examples all scored right would make a sharper model than the fit.
+    low, high = 0.0, math.log(8.0)
     ratio = (math.sqrt(5) - 1) / 2
     a, b = high - ratio * (high - low), low + ratio * (high - low)
     fa, fb = loss(math.exp(a)), loss(math.exp(b))
@@ -364,5 +371,6 @@ def train(examples: list[Example], *, meta: dict | None = None, seed: int = 0) -
             owners.append(classes.index(example.unit))
     model.precedents = (np.array(indptr, np.int64), np.array(indices, np.int64),
                         np.array(values, np.float32), np.array(owners, np.int64))  # fmt: skip
-    model.meta = dict(meta or {}) | {"examples": len(examples), "units": len(classes)}
+    model.meta = dict(meta or {}) | {"examples": len(examples), "units": len(classes),
+                                     "ngrams": list(NGRAMS)}  # fmt: skip
     return model
