@@ -239,9 +239,11 @@ def main() -> None:
         "bureau answers the restaurant fumes that seed 000 gives to urban management, another's "
         "street office answers the building-site noise that a third city's housing bureau "
         "answers; no router that reads only the text can match both. The learned part learns "
-        "the commonest answer (the ecology bureau, a quarter of the rows), the clauses learn "
-        "seed 000's division; on the fictional sample set, written to seed 000, the clauses "
-        "stay ahead. What the learned part is for is the bureau's own decisions, which follow "
+        "the commonest answers (the ecology bureau, a quarter of the rows), the clauses "
+        "follow seed 000's division; together and without the dispute threshold they route "
+        "a little better than the clauses alone, and the threshold turns a larger share of the "
+        "wrong leads than of the right ones into disputed cases (compare the no dispute rows). "
+        "What the learned part is for is the bureau's own decisions, which follow "
         "one division: a report nearly the same as one the bureau decided goes where it sent "
         "that one (tests/test_router_learning.py), which these sets cannot measure.",
         "",
