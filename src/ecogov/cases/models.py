@@ -459,3 +459,42 @@ class RateLimitHit(models.Model):
 
     def __str__(self):
         return f"{self.bucket} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RoutingExample(models.Model):
+    """A decision of the bureau on who leads a case: a training example of its
+    jurisdiction's router (ecogov.cases.learning). One per case: a later decision on the
+    same case replaces the earlier one.
+
+    The text is the case's, with the reporter's name, phone and e-mail and anything
+    shaped like a phone, ID number or e-mail address masked: an example never carries who
+    reported (nor does it link to the reporter; ``case`` only lets a re-decision replace
+    it)."""
+
+    class Decision(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned by the bureau")
+        REASSIGNED = "reassigned", _("reassigned by the bureau")
+        TRANSFERRED = "transferred", _("transferred by the bureau")
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.CASCADE,
+        related_name="routing_examples",
+    )  # fmt: skip
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="routing_example",
+    )  # fmt: skip
+    text = models.TextField(_("text"))
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("lead unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("routing example")
+        verbose_name_plural = _("routing examples")
+        ordering = ["jurisdiction", "decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.unit} {self.decided_at:%Y-%m-%d}"

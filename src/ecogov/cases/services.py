@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.accounts.models import Role
+from ecogov.cases.learning import routing_example_record
 from ecogov.cases.models import (
     OPEN_STATES,
     Assignment,
@@ -33,6 +34,7 @@ from ecogov.cases.models import (
     Reporter,
     Reward,
     RewardRule,
+    RoutingExample,
     Satisfaction,
     State,
 )
@@ -281,6 +283,10 @@ def case_register(
             {"unit": c.unit, "score": round(c.score, 4), "clause": c.sentence, "ref": c.ref}
             for c in routing.candidates[:6]
         ],
+        # The learned part, where the jurisdiction has one (cases.learning).
+        "confidence": None if routing.confidence is None else round(routing.confidence, 3),
+        "learned": [{"unit": u, "p": round(p, 3)} for u, p in routing.learned],
+        "precedent": None if routing.precedent is None else round(routing.precedent, 3),
     }
     if lead is not None:  # the channel's rule decides, not the duty lists
         proposal = {"lead": lead.name, "support": [], "rule": channel, "candidates": []}
@@ -370,6 +376,10 @@ def _route_into_assignment(case: Case, routing, *, by, now, lead: Unit | None = 
         note = f"{routing.lead}: {routing.clause}" + (
             f" ({routing.clause_ref})" if routing.clause_ref else ""
         )
+    elif routing.by_learning:
+        note = _("%(unit)s: no duty clause matches; chosen by what the bureau decided on "
+                 "similar reports (confidence %(confidence)d%%).") % {
+            "unit": routing.lead, "confidence": round(100 * routing.confidence)}  # fmt: skip
     else:
         note = _("%(unit)s: no duty clause matches; the unit usually handles this kind of "
                  "problem.") % {"unit": routing.lead}  # fmt: skip
@@ -465,6 +475,7 @@ def case_assign(case: Case, *, lead: Unit, support=(), joint=False, supervision=
     now = now or timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        decided_before = case.assignments.filter(role=Assignment.Role.LEAD).exists()
         case.assignments.filter(status=Assignment.Status.PENDING).update(
             status=Assignment.Status.ENDED
         )
@@ -475,6 +486,10 @@ def case_assign(case: Case, *, lead: Unit, support=(), joint=False, supervision=
         if note.strip():
             _event(case, CaseEvent.Kind.NOTE, by=by, note=note.strip(), at=now)
         _assign(case, lead, support, joint=joint, by=by, now=now)
+        # The bureau's decision teaches the router (cases.learning).
+        decision = RoutingExample.Decision.REASSIGNED if decided_before else (
+            RoutingExample.Decision.ASSIGNED)  # fmt: skip
+        routing_example_record(case, lead=lead, decision=decision, now=now)
     return case
 
 
@@ -565,6 +580,9 @@ def case_transfer(case: Case, *, to: Unit, reason: str, by, now=None) -> Case:
         _event(case, CaseEvent.Kind.TRANSFERRED, by=by, unit=to, at=now,
                note=f"{current.unit.name} → {to.name}: {reason}",
                public_note=_("Transferred to the competent unit %(unit)s.") % {"unit": to.name})  # fmt: skip
+        if is_dispatcher_of(by, case):  # the bureau's decision, not the unit's own
+            routing_example_record(case, lead=to, decision=RoutingExample.Decision.TRANSFERRED,
+                                   now=now)  # fmt: skip
     return case
 
 

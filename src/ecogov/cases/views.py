@@ -199,8 +199,22 @@ def case_detail(request, pk: int):
         "clock": clock,
         "owing": services.owing_unit(case),
         "routing_candidates": (case.routing or {}).get("candidates", []),
+        **_learned_routing(case.routing or {}),
     }  # fmt: skip
     return render(request, "cases/detail.html", context)
+
+
+def _learned_routing(routing: dict) -> dict:
+    """The learned part's share of a routing proposal, in percent, for the case page."""
+    confidence, precedent = routing.get("confidence"), routing.get("precedent")
+    return {
+        "routing_confidence": None if confidence is None else round(100 * confidence),
+        "routing_precedent": None if precedent is None else round(100 * precedent),
+        "routing_learned": [
+            {"unit": c["unit"], "percent": round(100 * c["p"])}
+            for c in routing.get("learned", [])[:3]
+        ],
+    }
 
 
 @login_required

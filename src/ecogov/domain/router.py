@@ -14,14 +14,27 @@ leads only where its clause is the specific one (秸秆焚烧 in seed 000).
 
 When no clause fits, or two units fit almost equally, the router proposes no lead: the
 case goes to the disputed-responsibility queue, with the candidates and their scores.
+
+A jurisdiction may also have a learned part (``router_model``: which unit its bureau gave
+texts like this one). With it the proposal combines both: the clause scores become a
+distribution over units (a softmax of the scores, ``CLAUSE_TEMPERATURE``), mixed with the
+learned probabilities (``LEARNED_SHARE``); the unit with the highest combined share leads
+when that share reaches ``MIN_SHARE``, else the case is disputed. A text that names no
+problem ("这里有个问题请处理一下") gets neither a clause nor a confident learned answer and
+is disputed rather than guessed. A report nearly the same as one the bureau itself
+decided (``LearnedModel.precedent``) goes where the bureau sent that one, whatever the
+clauses say: the bureau has already read the duty list on it. The lead's own best clause is cited whenever it has one;
+``Routing.confidence`` is the learned probability of the lead.
 """
 
+import copy
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ecogov.domain.router_lexicon import CONCEPTS, NUISANCES, Concept
+from ecogov.domain.router_model import LearnedModel
 
 # Tuned on the "tune" part of the labelled complaints only (bench/routing.py).
 MIN_SCORE = 0.05  # below this the best clause is no real match
@@ -32,6 +45,11 @@ CONCEPT_WEIGHT = 2.0  # duty terms of a recognised concept against the complaint
 ASSISTING = 0.55  # a clause that begins 配合/协助
 JOINT = 0.85  # a clause that begins 联合/会同/参与
 TERRITORIAL = 0.8  # the townships' general clause
+# Combining with the learned part (tuned on the tune rows, bench/routing.py).
+LEARNED_SHARE = 0.6  # the learned probabilities' share of the combined one
+CLAUSE_TEMPERATURE = 0.1  # clause scores → a distribution: softmax(score / this)
+MIN_SHARE = 0.3  # a lead needs this combined share, else the bureau decides
+LEARNED_TOP = 5  # the learned part's candidates kept on the proposal
 
 _NOT_TEXT = re.compile(r"[^\w]+")
 _SENTENCE = re.compile(r"[；;。\n]+")
@@ -74,6 +92,26 @@ class Routing:
     category: str
     subcategory: str | None
     concepts: list[str] = field(default_factory=list)
+    # The learned part, when the jurisdiction has one: its probability for the lead (or
+    # for its own first choice when the case is disputed) and its first candidates.
+    confidence: float | None = None
+    learned: list[tuple[str, float]] = field(default_factory=list)
+    # The units in the order of the combined shares (empty without a learned part).
+    shares: list[tuple[str, float]] = field(default_factory=list)
+    # The similarity to an earlier decision of the bureau that the lead follows.
+    precedent: float | None = None
+
+    def ranking(self) -> list[str]:
+        """The units from the likeliest lead down (the lead first when there is one)."""
+        units = [u for u, _s in self.shares] or [c.unit for c in self.candidates]
+        if self.lead:
+            units = [self.lead] + [u for u in units if u != self.lead]
+        return units
+
+    @property
+    def by_learning(self) -> bool:
+        """Whether the learned part took part in the proposal."""
+        return self.confidence is not None
 
     @property
     def disputed(self) -> bool:
@@ -125,12 +163,19 @@ class Router:
         territorial: dict[str, str] | None = None,
         concepts: tuple[Concept, ...] = CONCEPTS,
         nuisances: dict[str, tuple[str, ...]] = NUISANCES,
+        learned: LearnedModel | None = None,
+        units: set[str] | None = None,
     ):
+        # learned: the jurisdiction's learned part; units: the units it may propose (its
+        # active units; a unit the model knows under a name no longer used is dropped).
         # territorial: unit name → "township" or "street", for the units whose shared
         # clause covers their own area (各镇办); a case's location picks one of them.
         self.territorial = dict(territorial or {})
         self.concepts = concepts
         self.units = sorted({clause.unit for clause in clauses})
+        self.learned = learned
+        self.known = set(units) if units is not None else set(self.units)
+        self.min_share = MIN_SHARE
         self.sentences: list[_Sentence] = []
         for clause in clauses:
             for text in _SENTENCE.split(clause.text):
@@ -180,6 +225,12 @@ class Router:
                 named[self._nuisance_of[match.group()]] += len(match.group())
         return sorted(concepts, key=lambda concept: -named[concept.category])
 
+    def with_learned(self, learned: LearnedModel | None) -> "Router":
+        """The same duty clauses with another learned part (or none)."""
+        other = copy.copy(self)
+        other.learned = learned
+        return other
+
     def route(
         self, text: str, *, locality: str | None = None, category: str | None = None
     ) -> Routing:
@@ -188,6 +239,76 @@ class Router:
         ``locality`` is the territorial unit of the complaint's place (the township or
         street office of its grid), when known.
         """
+        routing = self.by_clauses(text, locality=locality, category=category)
+        if self.learned is None:
+            return routing
+        return self._combine(routing, text, self._other_territories(text, locality))
+
+    def _combine(self, routing: Routing, text: str, excluded: set[str]) -> Routing:
+        """Mix the clause scores with the learned probabilities (module docstring)."""
+        allowed = self.known - excluded
+        learned = [(u, p) for u, p in self.learned.predict(text) if u in allowed]
+        total = sum(p for _u, p in learned) or 1.0
+        learned = [(u, p / total) for u, p in learned]
+        clause_of = {c.unit: c for c in routing.candidates}
+        # A clause below MIN_SCORE is no real match: it says nothing of the unit.
+        scores = {u: c.score for u, c in clause_of.items() if u in allowed and c.score >= MIN_SCORE}
+        if routing.lead and routing.lead not in scores:  # the usual unit, no clause
+            scores[routing.lead] = MIN_SCORE
+        clause_share: dict[str, float] = {}
+        if scores:
+            top = max(scores.values())
+            weights = {u: math.exp((s - top) / CLAUSE_TEMPERATURE) for u, s in scores.items()}
+            # Units without any clause score share the rest as if they scored 0.
+            rest = len(allowed - set(weights))
+            floor = math.exp(-top / CLAUSE_TEMPERATURE)
+            norm = sum(weights.values()) + rest * floor
+            clause_share = {u: w / norm for u, w in weights.items()}
+            clause_floor = floor / norm
+        else:
+            clause_floor = 1.0 / (len(allowed) or 1)
+        combined = {
+            u: LEARNED_SHARE * p + (1 - LEARNED_SHARE) * clause_share.get(u, clause_floor)
+            for u, p in learned
+        }
+        for u, share in clause_share.items():
+            combined.setdefault(u, (1 - LEARNED_SHARE) * share)
+        ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))
+        probability = dict(learned)
+        routing.learned = learned[:LEARNED_TOP]
+        routing.shares = ranked[:LEARNED_TOP]
+        lead, share = ranked[0] if ranked else (None, 0.0)
+        precedent = self.learned.precedent(text)
+        if precedent is not None and precedent[0] in allowed:
+            # The bureau decided a report this like before: its decision stands.
+            lead, routing.precedent = precedent[0], precedent[1]
+            share = max(share, self.min_share)
+        routing.confidence = probability.get(lead, 0.0) if lead else None
+        if lead is None or share < self.min_share:
+            routing.lead, routing.support, routing.clause, routing.clause_ref = None, [], None, None
+            return routing
+        own = clause_of.get(lead)
+        if lead != routing.lead:
+            routing.support = []
+            if own is not None and own.score >= MIN_SCORE:
+                routing.support = [
+                    c.unit
+                    for c in routing.candidates
+                    if c.unit != lead
+                    and c.sentence != own.sentence
+                    and c.score >= SUPPORT_RATIO * own.score
+                ][:MAX_SUPPORT]
+        routing.lead = lead
+        if own is not None and own.score >= MIN_SCORE:
+            routing.clause, routing.clause_ref = own.sentence, own.ref
+        else:
+            routing.clause, routing.clause_ref = None, None
+        return routing
+
+    def by_clauses(
+        self, text: str, *, locality: str | None = None, category: str | None = None
+    ) -> Routing:
+        """The proposal of the duty clauses alone."""
         concepts = self.concepts_in(text)
         query = bigrams(text)
         for rank, concept in enumerate(concepts[:3]):

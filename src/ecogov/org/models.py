@@ -198,3 +198,30 @@ class DutyItem(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.number}"
+
+
+class RouterModel(models.Model):
+    """The learned part of a jurisdiction's case router (ecogov.domain.router_model),
+    retrained every night from the base set and the bureau's decisions.
+
+    ``data`` is an .npz of plain arrays, read without unpickling: whoever can write this
+    row cannot make the server run code by it."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.CASCADE,
+        related_name="router_model",
+    )  # fmt: skip
+    trained_at = models.DateTimeField(_("trained at"))
+    examples = models.PositiveIntegerField(_("training examples"))
+    decisions = models.PositiveIntegerField(_("of which the bureau's decisions"), default=0)
+    units = models.PositiveIntegerField(_("units it proposes"), default=0)
+    digest = models.CharField(_("digest of the model"), max_length=64)
+    examples_digest = models.CharField(_("digest of the examples"), max_length=64)
+    data = models.BinaryField(_("model"))
+
+    class Meta:
+        verbose_name = _("router model")
+        verbose_name_plural = _("router models")
+
+    def __str__(self):
+        return f"{self.jurisdiction} {self.trained_at:%Y-%m-%d %H:%M}"

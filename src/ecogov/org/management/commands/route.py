@@ -1,5 +1,7 @@
 """ecogov route [--jurisdiction NAME] [--locality UNIT] [--json] TEXT — which unit must
-handle a complaint, by the jurisdiction's duty lists."""
+handle a complaint, by the jurisdiction's duty lists and, where it has one, its learned
+part (the JSON keeps the shape scripts rely on: lead, support, clause, candidates,
+category)."""
 
 import json
 
@@ -56,6 +58,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"clause: {routing.clause}")
         else:
             self.stdout.write("disputed: no unit clearly responsible; the bureau decides")
+        if routing.precedent is not None:
+            self.stdout.write(
+                f"follows an earlier decision of the bureau ({routing.precedent:.0%} alike)"
+            )
+        if routing.confidence is not None and routing.lead:
+            self.stdout.write(f"learned part: {routing.confidence:.0%} for the proposed unit")
         self.stdout.write(f"category: {routing.category} ({routing.subcategory or '—'})")
         for candidate in routing.candidates[:5]:
             self.stdout.write(f"  {candidate.score:.3f}  {candidate.unit}")
+        for unit, probability in routing.learned[:3]:
+            self.stdout.write(f"  learned {probability:.0%}  {unit}")
