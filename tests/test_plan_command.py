@@ -305,3 +305,4 @@ def test_a_unit_mapped_once_stays_mapped_when_the_plan_is_imported_again():
     out = run("plan", "import", str(CHENGZHONG))
     assert "mapped as when the plan was last imported: 区委宣传部=区政府办公室" in out
     assert TaskUnit.objects.get(task__number="1", name="区委宣传部").unit.name == "区政府办公室"
+

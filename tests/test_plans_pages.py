@@ -257,3 +257,19 @@ def test_a_tasks_source_is_its_plan_by_title_with_a_link_not_the_file_name(
     assert f'<a href="{numbered.plan.get_absolute_url()}"' in source
     assert numbered.plan.title in source and f"第 {numbered.line} 行" in source
     assert f">{numbered.plan.source}" not in source  # the file name only as a tooltip
+
+
+def test_a_goal_the_plan_strives_for_is_stored_and_shown_as_such(plans, django_user_model):
+    """Seed 001 §二.(一): "2025年力争水土保持率达到43.42%" is a 力争 goal; "2025年国家重点保护
+    野生动植物保护率达到95%", in the same paragraph, is one the plan commits to."""
+    wuhai = next(plan for plan in plans if plan.jurisdiction.name == "乌海市")
+    striven = wuhai.targets.get(indicator__contains="水土保持率")
+    committed = wuhai.targets.get(indicator__contains="野生动植物保护率")
+    assert striven.aspirational and not committed.aspirational
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 20))
+    page = client.get(wuhai.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rows = {href: page[page.index(href) :].split("</tr>", 1)[0] for href in
+            (striven.get_absolute_url(), committed.get_absolute_url())}  # fmt: skip
+    assert "力争" in rows[striven.get_absolute_url()]
+    assert "力争" not in rows[committed.get_absolute_url()].replace(committed.indicator, "")

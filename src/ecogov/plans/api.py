@@ -80,6 +80,7 @@ class TargetOut(Schema):
     op: str
     value: Decimal | None
     reference: str
+    aspirational: bool
     unit: str
     year: int | None
     text: str

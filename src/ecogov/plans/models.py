@@ -159,6 +159,8 @@ class Target(models.Model):
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)
     text = models.TextField(_("wording"))
+    # 力争/争取: a goal the plan strives for, beside the ones it commits to.
+    aspirational = models.BooleanField(_("aspirational (力争)"), default=False)
 
     history = HistoricalRecords()
 

@@ -249,6 +249,7 @@ def _sync_targets(
             "reference": parsed.reference or "",
             "unit": parsed.unit or "",
             "text": parsed.text,
+            "aspirational": parsed.aspirational,
             "task": tasks_by_number.get(task_number) if task_number else None,
         }
         target = existing.pop((parsed.indicator[:200], parsed.year, task_number), None)
