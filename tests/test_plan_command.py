@@ -6,6 +6,7 @@ import json
 import docx
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from ecogov.org.models import Unit
 from ecogov.org.sample import SAMPLE_DIR, sample_load
@@ -20,6 +21,13 @@ from plantables import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The command speaks the district's language (Chinese); these tests read its English."""
+    with translation.override("en"):
+        yield
 CHENGZHONG = SAMPLE_DIR / "chengzhong_2024_action_plan.txt"
 WUHAI = SAMPLE_DIR / "wuhai_2022_improvement_plan.txt"
 
