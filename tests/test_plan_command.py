@@ -28,6 +28,8 @@ def english():
     """The command speaks the district's language (Chinese); these tests read its English."""
     with translation.override("en"):
         yield
+
+
 CHENGZHONG = SAMPLE_DIR / "chengzhong_2024_action_plan.txt"
 WUHAI = SAMPLE_DIR / "wuhai_2022_improvement_plan.txt"
 
@@ -313,4 +315,3 @@ def test_a_unit_mapped_once_stays_mapped_when_the_plan_is_imported_again():
     out = run("plan", "import", str(CHENGZHONG))
     assert "mapped as when the plan was last imported: 区委宣传部=区政府办公室" in out
     assert TaskUnit.objects.get(task__number="1", name="区委宣传部").unit.name == "区政府办公室"
-

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0006_taskunit_implementing'),
+        ("plans", "0006_taskunit_implementing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaltarget',
-            name='aspirational',
-            field=models.BooleanField(default=False, verbose_name='aspirational (力争)'),
+            model_name="historicaltarget",
+            name="aspirational",
+            field=models.BooleanField(default=False, verbose_name="aspirational (力争)"),
         ),
         migrations.AddField(
-            model_name='target',
-            name='aspirational',
-            field=models.BooleanField(default=False, verbose_name='aspirational (力争)'),
+            model_name="target",
+            name="aspirational",
+            field=models.BooleanField(default=False, verbose_name="aspirational (力争)"),
         ),
     ]
