@@ -205,3 +205,15 @@ def test_only_the_dispatcher_of_the_district_manages_duties(personas, client_for
     unit.refresh_from_db()
     assert (list(unit.duties.values_list("text", flat=True)), unit.other_names.count()) == before
     assert unit.name == "区城乡建设局"
+
+
+def test_a_refusal_says_why_in_the_sites_page_and_a_missing_page_too(personas, client_for):
+    """A PermissionDenied carries a sentence for the person (every one in EcoGov is
+    translated); Django's bare "403 Forbidden" dropped it."""
+    client = client_for(personas.lena)
+    refused = client.get("/plans/import/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert "无权访问" in page and "由生态环境局的调度员导入方案" in page and "退出登录" in page
+    missing = client.get("/cases/999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert missing.status_code == 404 and "未找到" in missing.content.decode()

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from ecogov.assess.sample import assess_sample_load, credit_sample_load
 from ecogov.campaigns.sample import campaigns_sample_load
+from ecogov.cases.learning import router_train
 from ecogov.cases.sample import cases_sample_load
 from ecogov.consultations.sample import consultations_sample_load
 from ecogov.enterprises.sample import enterprises_sample_load
@@ -43,6 +44,13 @@ class Command(BaseCommand):
             f"grid: {len(grids.created)} created, {grids.unchanged} unchanged; {sources} sample sources added, "
             f"{patrols} sample patrols added, {cases} sample cases added"
         )
+        # The router's learned part, trained as the nightly job would (a no-op when nothing
+        # changed), so that a new install routes its first reports with it.
+        if model := router_train(jurisdiction=district):
+            self.stdout.write(
+                f"case router of {district.name}: learned part trained on {model.examples} "
+                f"examples ({model.decisions} decisions of the bureau)"
+            )
         for plan in plans_sample_load():
             self.stdout.write(
                 f"sample plan {plan.title} ({plan.jurisdiction}): {plan.tasks.count()} tasks, "
