@@ -69,8 +69,9 @@ _FIELD_ROLES = {
 }  # fmt: skip
 _LABEL = "|".join(sorted(_FIELD_ROLES, key=len, reverse=True))
 _FIELD = re.compile(rf"^\s*[（(]?\s*[【\[]?({_LABEL})(?:[】\]]\s*[：:]?|\s*[：:])\s*(.*?)\s*$")
-# A label run into a paragraph: after a sentence end or a blank, never inside a word.
-_INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
+# A label run into a paragraph: after a sentence end, a comma ("责任单位:…,完成时间:…") or
+# a blank, never inside a word.
+_INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)，,\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
 _DEFAULT_UNITS = re.compile(
     r"以下(?:各项)?(?:任务)?(?:均|都)?(?:需|须|由|需要)?(.+?)(?:负责)?(?:组织)?(?:落实|实施)"
 )
@@ -111,7 +112,9 @@ _BARE_DEPARTMENT = re.compile(
 )
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心|站|所|厅)$)")
 _GOVERNMENT = re.compile(
-    r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处)$"
+    r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处|街办)$"
+    # A lower area named bare as the unit that carries work out: "鄂城区", "西山街办".
+    r"|^[\u4e00-\u9fff]{1,3}(?<![市省])(?:区|县)$"
 )
 
 
@@ -365,6 +368,7 @@ def expand_units(
             elif (
                 not _AREA_PREFIX.match(item)
                 and not item.startswith(stems or ("\0",))
+                and not item.endswith("街办")  # a street office: "西山街办"
                 and _DEPARTMENT_END.search(item)
                 and (_BARE_DEPARTMENT.match(item) or not _PLACE.match(item))
                 and len(item) <= 12
@@ -758,7 +762,28 @@ def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
             continue
         text = _GLUED_ITEM.sub(lambda m: m.group(1) + "\n", raw)
         for piece in text.split("\n"):
-            out.extend((index + 1, part) for part in _INLINE_ITEM.split(piece))
+            out.extend((index + 1, part) for part in _split_run_items(piece))
+    return out
+
+
+# The next item run into a line after its sentence end: "2、完成…。3、完成…" (鄂州 2009).
+_RUN_ITEM = re.compile(r"(?<=[。；;])\s*(?=(\d{1,2})[、．.][\u4e00-\u9fff])")
+
+
+def _split_run_items(piece: str) -> list[str]:
+    parts = _INLINE_ITEM.split(piece)
+    out: list[str] = []
+    for part in parts:
+        first = _ITEM.match(part)
+        if first is None:
+            out.append(part)
+            continue
+        expected, start = int(first.group(1)) + 1, 0
+        for match in _RUN_ITEM.finditer(part):
+            if int(match.group(1)) == expected:  # only the item that follows, never "。2、" back
+                out.append(part[start : match.start()])
+                start, expected = match.start(), expected + 1
+        out.append(part[start:])
     return out
 
 
@@ -1167,6 +1192,10 @@ def _inherit(own: _Roles, chain: list[_Roles]) -> _Roles:
     roles.merge(own)
     for parent_roles in reversed(chain):
         for role in ("lead", "support", "implementing", "responsible", "supervising"):
+            if role in ("lead", "support") and own.responsible:
+                # The task's own list names its lead: a heading's "（省发改委总牵头）"
+                # coordinates the section and does not lead each task (浙江 2014).
+                continue
             if not getattr(roles, role) and getattr(parent_roles, role):
                 getattr(roles, role).extend(getattr(parent_roles, role))
         roles.due = roles.due or parent_roles.due
@@ -1281,7 +1310,8 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         roles.support for _task, roles in table
     )
     # "排在前位为牵头部门": the first group of a 责任单位 list leads (肥城 2017).
-    front = bool(re.search(r"排在前位的?为牵头|排在首位的?为牵头|排在前面的?为牵头", text))
+    # "列第一位者为牵头部门" (浙江 2014): the same, within one list.
+    front = bool(re.search(r"(?:排|列)在?(?:前位|首位|前面|第一位)(?:者|的)?为牵头", text))
     tasks: list[PlanTask] = []
     defaults: dict[str, list[str]] = {}
     numbers_short = [_number(f.node, f.paragraph, full=False) for f in found]
@@ -1348,7 +1378,9 @@ def _is_government_below(unit: str) -> bool:
     """ "各县(区)政府", "市直园区管委会", "各镇街区", "乡镇政府": governments that carry work
     out; not "各县区生态环境局" (departments)."""
     return bool(_GOVERNMENT.search(_core(unit))) or (
-        unit.startswith("各") and not _DEPARTMENT_END.search(unit)
+        unit.startswith("各")
+        and not _DEPARTMENT_END.search(unit)
+        and not re.search(r"(?:单位|部门|企业|公司)$", unit)  # 各单位庭园(居住区)所属单位
     )
 
 
