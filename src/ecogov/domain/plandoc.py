@@ -309,7 +309,10 @@ def _unit_items(text: str) -> list[str]:
         if len(part) > 3 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(_core(cut)):
             part = cut
         # "市生态环境局和市住房城乡建设局": two units joined by 和/及 when both look like one.
-        pieces = re.split(r"(?<=[局厅委办])(?:和|及|与)(?=[市区县省])", part)
+        pieces = re.split(
+            r"(?<=[局厅委办])(?:和|及|与)(?=[市区县省])|(?<=[^办]处)和(?=[\u4e00-\u9fff]{2,}处$)",
+            part,
+        )
         items.extend(piece for piece in pieces if piece)
     # "城乡一体化示范区、高新区党工委和管委会": both take the suffix of the second.
     for index in range(len(items) - 1):
@@ -392,7 +395,7 @@ _ROLE_VERBS = (
     (re.compile(r"(?:牵头(?:负责|落实|推进|实施)?|为牵头单位|主责|总牵头)$"), "lead"),
     (re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|按职能分工负责|分别负责|共同负责"
                 r"|按照职责分工负责|依职责负责|负责指导|负责|主抓|具体负责)$"), "lead"),
-    (re.compile(r"(?:负责落实|组织实施|具体实施|抓好落实|具体落实|落实|实施|组织落实)$"), "implementing"),
+    (re.compile(r"(?:负责落实|组织实施|具体实施|抓好落实|具体落实|分别落实|落实|实施|组织落实)$"), "implementing"),
     (re.compile(r"(?:配合(?:落实|实施|推进)?|参与|协助|协办|支持|协同|配合做好|等配合)$"), "support"),
 )  # fmt: skip
 _ROLE_WORD = re.compile(
@@ -413,6 +416,9 @@ class _Roles:
     responsible: list[list[str]] = field(default_factory=list)
     due: str | None = None
     defaults: dict[str, list[str]] = field(default_factory=dict)  # 以下均需…落实
+    # Stated by the clauses that open the paragraph ("由X副市长负责,市环保局牵头,…"): the
+    # paragraph says who does what its heading names, and the heading is the task.
+    opening: bool = False
 
     def any(self) -> bool:
         return bool(
@@ -489,7 +495,9 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
                     if names.strip("、"):
                         units = naming.expand(names)
                         if role == "implementing" and not all(
-                            _GOVERNMENT.search(_core(unit)) or unit.startswith("各")
+                            _GOVERNMENT.search(_core(unit))
+                            or unit.startswith("各")
+                            or re.search(r"[处科室]$", unit)  # a department's own divisions
                             for unit in units
                         ):
                             role = "lead"
@@ -574,6 +582,10 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
     Gives the paragraph without it and what it says."""
     roles = _Roles()
     body = text
+    # A closing sentence after the bracket that names who is in charge and who carries it
+    # out: "…（牵头单位:区环保厅）。由X副厅长负责,环境监测处落实。" (宁夏 2010).
+    if _trailing_bracket(body) is None and (found := _closing_roles(body, naming)):
+        body, roles = found
     # A closing bracket; a plan may close with two ("…（牵头单位：…）（2025年底前）").
     for _ in range(2):
         span = _trailing_bracket(body)
@@ -593,6 +605,9 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
     # A closing sentence of roles: "…。由市生态环境局牵头，市住建局配合。"
     if not roles.any() and (found := _closing_roles(body, naming)):
         body, roles = found
+    # An opening one: "由X副市长负责,市环保局牵头,相关部门配合,尽快…" (兰州).
+    if not roles.any() and (found := _opening_roles(body, naming)):
+        body, roles = found
     # Labels run into the paragraph: "…。责任单位：市生态环境局。完成时限：2025年底前。"
     if match := _INLINE_LABEL.search(body):
         if match.start() > 0:
@@ -611,21 +626,60 @@ def _closing_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     if len(sentences) < 2:
         return None
     last = sentences[-1].strip().rstrip("。；;")
-    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|负责落实|按职责分工负责|协助)$", last):
+    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|落实|按职责分工负责|协助)$", last):
         return None
+    kept = []
     for clause in split_top(last.removeprefix("由"), "，,"):
-        names = re.sub(
-            r"(?:牵头(?:负责|落实)?|配合(?:落实)?|参与|协助|负责落实|组织实施|按职责分工负责|负责)$",
-            "",
-            clause.strip(),
-        )
+        names = _CLAUSE_VERB.sub("", clause.strip())
+        if _PERSON.search(names):
+            continue  # "由鲁国会、郑忠安副厅长分别负责": persons, not units
         if names and not _looks_like_units(names):
             return None
+        kept.append(clause)
     roles = _Roles()
-    _read_role_clause(last, naming, roles)
+    _read_role_clause("，".join(kept), naming, roles)
     if not (roles.lead or roles.support or roles.implementing):
         return None
     return "".join(sentences[:-1]).rstrip(), roles
+
+
+_CLAUSE_VERB = re.compile(
+    r"(?:分别)?(?:牵头(?:负责|落实)?|配合(?:落实)?|参与|协助|负责落实|组织实施|按职责分工负责"
+    r"|负责|落实)$"
+)
+# A person named as the one in charge: "杨志武副市长", "郑忠安副厅长", "金国兴总工".
+_PERSON = re.compile(
+    r"(?:副?(?:省|市|区|县|州|盟|旗)长|副?厅长|副?局长|副?主任|副?书记|总工(?:程师)?|秘书长"
+    r"|同志)$"
+)
+
+
+def _opening_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
+    """The clauses that open a paragraph when they say who does the task: "由X副市长负责,
+    市发改委牵头,相关部门配合,尽快完成…" — the person is left out (not a unit)."""
+    clauses = split_top(re.split(r"[。；;]", body, maxsplit=1)[0], "，,")
+    kept: list[str] = []
+    for clause in clauses[:-1]:
+        clause = clause.strip().removeprefix("由")
+        if not _CLAUSE_VERB.search(clause):
+            break
+        names = _CLAUSE_VERB.sub("", clause)
+        if _PERSON.search(names):
+            kept.append("")
+            continue
+        if not names or not _looks_like_units(names):
+            break
+        kept.append(clause)
+    if not any(kept):
+        return None
+    roles = _Roles(opening=True)
+    _read_role_clause("，".join(clause for clause in kept if clause), naming, roles)
+    if not (roles.lead or roles.support or roles.implementing):
+        return None
+    rest = body
+    for _ in kept:
+        rest = rest.split("，" if "，" in rest.split(",")[0] else ",", 1)[-1]
+    return rest.strip("，, "), roles
 
 
 def _depth(text: str) -> int:
@@ -1164,7 +1218,10 @@ def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
             if paragraph.line > node.line:
                 found.append(_Found(node, index, paragraph.text, paragraph.line, paragraph.roles))
         return
-    if own and (len(own) >= 2 or (node.is_heading() and not node.head.roles.any())):
+    if own and (
+        len(own) >= 2
+        or (node.is_heading() and not node.head.roles.any() and not own[0].roles.opening)
+    ):
         # Paragraphs under a heading, each closed by its units (seed 001); the heading's
         # own units pass to them.
         chain = [*inherited, node.head.roles]
