@@ -960,7 +960,8 @@ _COLUMNS = (
     ("deadline", re.compile(r"完成时限|时间节点|完成时间|整改时限|时限|完成期限|时间进度|进度安排|时间")),
     ("text", re.compile(r"具体措施|细化措施|工作内容|整改措施|工作措施|任务内容|主要内容|工作举措"
                         r"|具体内容|主要措施|措施|目标任务|工作目标及措施")),
-    ("title", re.compile(r"重点任务|工作任务|主要任务|任务名称|具体任务|重点工作|任务$|工作事项|事项")),
+    ("title", re.compile(r"重点任务|工作任务|主要任务|任务名称|具体任务|重点工作|任务$|工作事项|事项"
+                         r"|名称$")),
     ("category", re.compile(r"类别|领域|任务类别|项目|方面")),
     ("lead", re.compile(r"牵头单位|牵头部门|主责单位|主责部门|牵头")),
     ("responsible", re.compile(r"责任单位|负责部门|责任部门|负责单位|实施单位|责任主体")),
@@ -981,7 +982,9 @@ def _header(cells: list[str]) -> dict[str, int] | None:
             if pattern.search(cell):
                 if name in ("lead", "responsible") and "lead" in columns:
                     name = "extra"
-                if name not in columns:
+                if name not in columns or name == "deadline":
+                    # Of two deadline columns (初见成效时限, 长制久清时限) the task is done
+                    # by the last one (通化 2018).
                     columns[name] = index
                 break
     if not ({"lead", "responsible", "support"} & set(columns)):

@@ -32,7 +32,7 @@ def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
     for task in document.tasks:
         # A goal inside a task that names no year is due by the task's deadline.
         year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
-        for target in extract_targets(task.text, default_year=year or target_year):
+        for target in extract_targets(task.text, default_year=year or target_year or goal_year):
             in_tasks.append((target, task.number))
     firm = {_key(target) for target in stated if not target.aspirational}
     firm |= {_key(target) for target, _number in in_tasks if not target.aspirational}
