@@ -85,6 +85,7 @@ _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]+\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 _ONGOING_WORDS = re.compile(
     r"持续推进|长期坚持|长期|持续开展|常态化|常态|持续|长效|按年度|逐年|每月|每季度|每半年|定期"
+    r"|日常工作"
 )
 # A prefix that makes a unit name complete: 市/区/县/省 (not 区域), 团区委, 各…
 _AREA_PREFIX = re.compile(
@@ -1034,6 +1035,48 @@ def _sheet_label(cell: str) -> str | None:
     return next((name for name, pattern in _SHEET if pattern.search(cell)), None)
 
 
+def _infer_columns(rows: list[str], naming: _Naming) -> dict[str, int] | None:
+    """The columns of a table without its header row (a page of a law database that starts
+    inside the table, 济南 2014): a column of serial numbers, one of deadlines, one of unit
+    lists, the first column of longer text after the number names the task, a short one
+    before it is the category. Merged cells are empty below their first row."""
+    table = [[_clean(cell) for cell in row.split("\t")] for row in rows]
+    if len(table) < 3:
+        return None
+    width = max(set(map(len, table)), key=[len(row) for row in table].count)
+    table = [row for row in table if len(row) == width]
+    if len(table) < 3 or width < 4:
+        return None
+    columns: dict[str, int] = {}
+    texts = []
+    for index in range(width):
+        values = [row[index] for row in table if row[index]]
+        if not values:
+            continue
+        if "number" not in columns and len(values) >= 0.8 * len(table) and all(
+            re.fullmatch(r"\d{1,3}", value) for value in values
+        ):
+            columns["number"] = index
+        elif "deadline" not in columns and all(
+            len(value) <= 15 and read_deadline(value, year=naming.year) for value in values
+        ):
+            columns["deadline"] = index
+        elif "responsible" not in columns and all(map(_looks_like_units, values)):
+            columns["responsible"] = index
+        else:
+            texts.append((index, sum(map(len, values)) / len(values), len(values)))
+    if "number" not in columns or "responsible" not in columns:
+        return None
+    after = [t for t in texts if t[0] > columns["number"] and t[1] > 6]
+    if not after:
+        return None
+    columns["text"] = after[0][0]
+    before = [t for t in texts if t[0] < columns["number"] and t[1] <= 12]
+    if before:
+        columns["category"] = before[0][0]
+    return columns
+
+
 def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Roles]]:
     """Rows of division-of-labour tables, and sheets of "field<TAB>value" rows (整改任务
     概述 / 整改责任单位 / 整改时间) that describe one task each."""
@@ -1058,6 +1101,9 @@ def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Rol
             found.append((PlanTask(str(counter), _title(text), text, line, ""), roles))
         sheet.clear()
 
+    if not any("\t" in line and _header(line.split("\t")) for line in lines):
+        # A table whose header row is on another page: columns told by their cells.
+        columns = _infer_columns([line for line in lines if "\t" in line], naming)
     for index, raw in enumerate(lines):
         if "\t" not in raw:
             if raw.strip():
