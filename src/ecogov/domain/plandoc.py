@@ -115,7 +115,7 @@ _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?=[\u4e00-\u9fff]{2,}(?:局|委|办|
 _GOVERNMENT = re.compile(
     r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处|街办)$"
     # A lower area named bare as the unit that carries work out: "鄂城区", "西山街办".
-    r"|^[\u4e00-\u9fff]{1,3}(?<![市省])(?:区|县)$"
+    r"|^(?!.*(?:开发|园|景|社|保护|新)区$)[\u4e00-\u9fff]{1,3}(?<![市省])(?:区|县)$"
 )
 
 
@@ -420,6 +420,8 @@ class _Roles:
     # Stated by the clauses that open the paragraph ("由X副市长负责,市环保局牵头,…"): the
     # paragraph says who does what its heading names, and the heading is the task.
     opening: bool = False
+    # Stated by the unit that opens the paragraph: "市建设局:负责对…进行监督管理".
+    unit_heading: bool = False
 
     def any(self) -> bool:
         return bool(
@@ -609,6 +611,9 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
     # An opening one: "由X副市长负责,市环保局牵头,相关部门配合,尽快…" (兰州).
     if not roles.any() and (found := _opening_roles(body, naming)):
         body, roles = found
+    # A unit that opens the paragraph with its duties: "市公安局:负责…;会同市经贸委做好…".
+    if not roles.any() and (found := _unit_heading(body, naming)):
+        body, roles = found
     # Labels run into the paragraph: "…。责任单位：市生态环境局。完成时限：2025年底前。"
     if match := _INLINE_LABEL.search(body):
         if match.start() > 0:
@@ -681,6 +686,28 @@ def _opening_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     for _ in kept:
         rest = rest.split("，" if "，" in rest.split(",")[0] else ",", 1)[-1]
     return rest.strip("，, "), roles
+
+
+_UNIT_HEADING = re.compile(r"^([^：:，,。；;（()）]{2,24})[：:]\s*(\S.{3,})$")
+
+
+def _unit_heading(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
+    """ "市公安局:负责对…;会同市经贸委做好老旧汽车报废工作。" → lead 市公安局, support
+    市经贸委 (会同: done together with); the text is the duties."""
+    match = _UNIT_HEADING.match(body)
+    if not match or match.group(1) in _FIELD_ROLES or not _looks_like_units(match.group(1)):
+        return None
+    roles = _Roles(unit_heading=True)
+    roles.lead.extend(naming.expand(match.group(1)))
+    text = match.group(2)
+    for together in re.finditer(r"会同", text):
+        rest = text[together.end() : together.end() + 24]
+        for end in range(len(rest), 1, -1):
+            if _looks_like_units(rest[:end]) and _UNIT_END.search(rest[:end]):
+                units = [u for u in naming.expand(rest[:end]) if u not in roles.lead]
+                roles.support.extend(u for u in units if u not in roles.support)
+                break
+    return text, roles
 
 
 def _depth(text: str) -> int:
@@ -842,9 +869,14 @@ def _split_run_items(piece: str) -> list[str]:
     return out
 
 
-def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
-    """The numbered outline, with paragraphs and field lines attached where they belong."""
+def _outline(
+    lines: list[str], naming: _Naming, preamble: list[_Paragraph] | None = None
+) -> list[_Node]:
+    """The numbered outline, with paragraphs and field lines attached where they belong;
+    the paragraphs before the first numbered line go to ``preamble``."""
     root = _Node("root", "", 0, _Paragraph(0, ""))
+    if preamble is not None:
+        root.paragraphs = preamble
     current = root
     last: _Paragraph | None = None  # where a field line or a page-broken line goes
     last_field: tuple[_Paragraph, str] | None = None
@@ -1053,8 +1085,10 @@ def _infer_columns(rows: list[str], naming: _Naming) -> dict[str, int] | None:
         values = [row[index] for row in table if row[index]]
         if not values:
             continue
-        if "number" not in columns and len(values) >= 0.8 * len(table) and all(
-            re.fullmatch(r"\d{1,3}", value) for value in values
+        if (
+            "number" not in columns
+            and len(values) >= 0.8 * len(table)
+            and all(re.fullmatch(r"\d{1,3}", value) for value in values)
         ):
             columns["number"] = index
         elif "deadline" not in columns and all(
@@ -1359,9 +1393,18 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         year,
     )
 
-    outline = _outline(lines, naming)
+    preamble: list[_Paragraph] = []
+    outline = _outline(lines, naming, preamble)
     goals = _goals(outline)
     found: list[_Found] = []
+    # Duty lines before any numbered section, each opened by its unit ("市建设局:负责…",
+    # a page of a plan that starts in its list of departmental duties, 潍坊): tasks.
+    for paragraph in preamble:
+        if paragraph.roles.unit_heading:
+            key = str(sum(1 for item in found) + 1)
+            node = _Node("item", key, paragraph.line, paragraph)
+            found.append(_Found(node, None, paragraph.text, paragraph.line, paragraph.roles))
+    leading = list(found)
     if not heads and outline:
         # No 一、二、: a page of a longer plan ("(五)…行动 22.…", PDF text). Its outline
         # counts only when it carries units.
@@ -1380,6 +1423,8 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         for node in work:
             if node.subtree_carries():
                 _select(node, found, [])
+    elif leading:
+        pass  # the numbered sections after the duty lines assign no work
     else:
         for node in work:
             _fallback(node, found)
