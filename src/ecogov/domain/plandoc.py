@@ -209,6 +209,15 @@ def text_deadline(text: str) -> str | None:
             r"围绕|按照|根据|对照", text[max(0, match.start() - 4) : match.start()]
         ):
             dates.append(f"{int(match.group(1)):04d}-{month:02d}")
+    # "必须于2009年实现废水闭路循环" (毕节 2009): done within that year.
+    for match in re.finditer(
+        r"于\s*((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月)?\s*(?:底|末)?\s*(?:之前|以前|前)?"
+        r"(?=实现|完成|建成|全面|基本)",
+        text,
+    ):
+        month = int(match.group(2) or 12)
+        if 1 <= month <= 12:
+            dates.append(f"{int(match.group(1)):04d}-{month:02d}")
     if dates:
         return max(dates)
     if match := re.search(
