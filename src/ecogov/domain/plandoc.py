@@ -1455,7 +1455,9 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         # The body names no unit and an attached table divides the work ("附件：重点任务
         # 分工表"): the table's rows are the tasks, not the body's items again.
         found = []
-    if not found and not table and (stated := _stated_goals(lines)):
+    if not found and not table and goals and _quantified(goals) >= 2:
+        pass  # the beginning of a plan, its objectives section and no task yet (玉林 2019)
+    elif not found and not table and (stated := _stated_goals(lines)):
         # The beginning of a plan that states its goals and no task yet ("总体目标：…
         # 具体指标：到2020年，…", 屯昌 2018): its targets are worth importing.
         goals = goals or stated
@@ -1506,6 +1508,14 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
 
 
 _GOAL_LABEL = re.compile(r"^\s*(?:总体|主要|具体|工作|约束性|预期性)?(?:目标|指标)\s*[:：]")
+
+
+def _quantified(goals: list[tuple[int, str]]) -> int:
+    from ecogov.domain.targets import extract_targets
+
+    return sum(
+        1 for _line, text in goals for target in extract_targets(text) if target.value is not None
+    )
 
 
 def _stated_goals(lines: list[str]) -> list[tuple[int, str]]:

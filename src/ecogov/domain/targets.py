@@ -355,8 +355,40 @@ _SHARED_CHANGE = re.compile(rf"(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:分别|
 _ASPIRE = re.compile(r"力争|争取|努力")
 
 
+# "玉州区、福绵区、…、兴业县2019年度环境空气质量目标PM10分别为57、54、…微克/立方米,
+# PM2.5分别为36、34、…" (玉林 2019): one goal per area, the areas in order with the values.
+_AREA_LIST = re.compile(
+    r"^(?P<areas>[\u4e00-\u9fff]{1,5}?[区县市旗](?:、[\u4e00-\u9fff]{1,5}?[区县市旗])+)"
+)
+_RESPECTIVELY = re.compile(
+    rf"(?P<indicator>[A-Za-z][A-Za-z0-9.]*|[\u4e00-\u9fff]{{2,10}}?)分别为"
+    rf"(?P<amounts>{_AMOUNT}(?:、{_AMOUNT})+){_SUFFIX}$"
+)
+
+
+def _area_targets(core: str, areas: list[str], year, text, aspiring) -> list[Target] | None:
+    match = _RESPECTIVELY.search(core)
+    if not match or not areas:
+        return None
+    amounts = _amounts(match["amounts"])
+    if len(amounts) != len(areas):
+        return None
+    indicator = match["indicator"]
+    concentration = bool(re.match(r"[A-Za-z]", indicator)) or "浓度" in indicator
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9.]*", indicator):
+        indicator += "浓度"  # a pollutant's name stands for its concentration
+    # A concentration set for an area is the most it may reach; other levels are floors.
+    op = _SUFFIX_OPS.get(match["suffix"] or "", "<=" if concentration else ">=")
+    unit = next((unit for _value, _ref, unit in reversed(amounts) if unit), None)
+    return [
+        Target(area + indicator, op, value, None, unit, year, text.strip(), aspiring)
+        for area, (value, _ref, _unit) in zip(areas, amounts, strict=True)
+    ]
+
+
 def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
     targets: list[Target] = []
+    areas: list[str] = []  # the areas of a "分别为" list, for the next list of the sentence
     previous: list[str] = []  # indicators of the last goal, for a clause that has none
     lead = ""  # a clause that only gives the year ("到2026年，"), shown with the next
     aspiring = False  # "力争到2025年，…": every goal of that year in the sentence
@@ -373,6 +405,11 @@ def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
             continue
         text = f"{lead}{separator}{clause}" if lead else clause
         lead = ""
+        if listed := _AREA_LIST.match(analysable):
+            areas = listed["areas"].split("、")
+        if (found := _area_targets(core, areas, year, text, striving or aspiring)) is not None:
+            targets.extend(found)
+            continue
         goal = _goal(core)
         if goal is None:
             continue
