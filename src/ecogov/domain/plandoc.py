@@ -1523,9 +1523,18 @@ def _stated_goals(lines: list[str]) -> list[tuple[int, str]]:
     targets; none in a document that is no plan."""
     from ecogov.domain.targets import extract_targets
 
-    goals = [
-        (index + 1, _clean(line)) for index, line in enumerate(lines) if _GOAL_LABEL.match(line)
-    ]
+    goals: list[tuple[int, str]] = []
+    within = False
+    for index, line in enumerate(lines):
+        text = _clean(line)
+        if _GOAL_LABEL.match(line):
+            goals.append((index + 1, text))
+            within = True
+        elif within and text and (_classify(text) or re.match(r"^\S{2,8}[：:]", text)):
+            within = False
+        elif within and text:
+            # The paragraphs after a "具体指标：" line go on stating its goals (屯昌 2018).
+            goals.append((index + 1, text))
     found = [
         target
         for _line, text in goals

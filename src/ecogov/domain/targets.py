@@ -117,6 +117,9 @@ def _analysable(clause: str) -> str:
     as PM2.5, and without notes in brackets ("(不含应急生态补水)", seed 001 §二.(一).4)."""
     text = unicodedata.normalize("NFKC", clause)
     text = re.sub(r"_\{([^{}]*)\}", r"\1", text)
+    # "到2009年3月底处理能力达到…", "2010年6月底前…": the month of a target time is the
+    # year's (a day, "2022年11月21日", stays a date and is no target year).
+    text = re.sub(r"((?:19|20)\d{2})年\d{1,2}月(?:底|末)(前)?(?!\d)", r"\1年\2", text)
     return _NOTE.sub("", text)
 
 
@@ -172,7 +175,9 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _COUNT_UNITS = "台|辆|家|座|个|处|项|户|所|人|株|套|艘"
 _UNITS = (
     r"%|‰|mg/m3|μg/m3|毫克/立方米|微克/立方米"
-    r"|[万亿]?(?:立方米|平方米|平方公里|千米|公里|米|吨|千瓦|亩|公顷|元)"
+    r"|(?:[万亿]?(?:立方米|平方米|平方公里|千米|公里|米|吨标准煤|吨标煤|吨|千瓦|亩|公顷|元)"
+    # a rate: "5.2万吨/日", "0.9吨标煤/万元" (毕节 2009, 济南 2014)
+    r"(?:/(?:日|天|年|小时|万元))?)"
     r"|万?(?:" + _COUNT_UNITS + r")|天|小时"
 )
 _AMOUNT = rf"(?:{_NUMBER})(?:{_UNITS})?"
@@ -252,6 +257,9 @@ _COUNT = re.compile(
     r"^(?P<subject>.*?(?:累计)?(?:推广|新建|建成|完成|创建|培育|改造)[^\d]{1,20}?)"
     rf"(?P<amounts>{_NUMBER}(?:{_UNITS})){_SUFFIX}$"
 )
+_SHARE_OF = re.compile(
+    rf"^(?P<subject>.*?{_ADVERBS}达到[^\d，,；;的]{{2,10}})的(?P<amounts>{_NUMBER}%){_SUFFIX}$"
+)
 # "新建建筑绿色建筑占比100%": a share with no verb.
 _SHARE = re.compile(rf"^(?P<subject>.*(?:占比|比例)){_AMOUNTS}{_SUFFIX}$")
 
@@ -308,6 +316,10 @@ def _goal(core: str) -> _Goal | None:
         if match["quoted"] or match["named"]:
             reference = match["quoted"] or match["named"]
             return _Goal(match["subject"], op, ((None, reference, None),))
+        return _Goal(match["subject"], op, _amounts(match["amounts"]))
+    if match := _SHARE_OF.match(core):
+        # "处理能力达到设计能力的60%": a share of a reference, which names the indicator.
+        op = _SUFFIX_OPS.get(match["suffix"], ">=")
         return _Goal(match["subject"], op, _amounts(match["amounts"]))
     if match := _CHANGE.match(core):
         # "较2020年下降20%": at least the stated change, so ">=" even for a fall; "下降5%左右"
@@ -422,10 +434,19 @@ def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
         if not names or not all(re.search(r"[\u4e00-\u9fff]", name) for name in names):
             continue
         previous = names
+        # "建成投入运行三年内…达到60%以上": a time counted from an event is no target year.
+        relative = not years and re.search(r"(?<!\d)[一二三四五六七八九十两\d]{1,2}个?年内", core)
         for name, (value, reference, unit) in zip(names, goal.amounts, strict=True):
             targets.append(
                 Target(
-                    name, goal.op, value, reference, unit, year, text.strip(), striving or aspiring
+                    name,
+                    goal.op,
+                    value,
+                    reference,
+                    unit,
+                    None if relative else year,
+                    text.strip(),
+                    striving or aspiring,
                 )
             )
     return targets
