@@ -342,3 +342,40 @@ def test_a_goal_striven_for_is_aspirational():
         "2030年,收集率达到90%。"
     )
     assert [t.aspirational for t in targets] == [False, True, True, True, False]
+
+
+def test_per_area_values_listed_with_fen_bie_wei():
+    # tests/data/plans/tune/43-yulin-air-targets-2019.txt
+    targets = extract_targets(
+        "玉州区、福绵区、玉东新区2019年度环境空气质量目标PM10分别为57、54、55微克/立方米,"
+        "PM2.5分别为36、34、35微克/立方米。"
+    )
+    assert [(t.indicator, t.op, str(t.value), t.unit, t.year) for t in targets] == [
+        ("玉州区PM10浓度", "<=", "57", "微克/立方米", 2019),
+        ("福绵区PM10浓度", "<=", "54", "微克/立方米", 2019),
+        ("玉东新区PM10浓度", "<=", "55", "微克/立方米", 2019),
+        ("玉州区PM2.5浓度", "<=", "36", "微克/立方米", 2019),
+        ("福绵区PM2.5浓度", "<=", "34", "微克/立方米", 2019),
+        ("玉东新区PM2.5浓度", "<=", "35", "微克/立方米", 2019),
+    ]
+
+
+def test_rates_as_units_month_end_years_and_shares_of_a_design_capacity():
+    # tests/data/plans/tune/58-bijie-emission-cuts-2009.txt
+    targets = extract_targets(
+        "确保毕节市污水处理厂到2009年3月底处理能力达到5.2万吨/日以上,2010年6月底前处理能力"
+        "达到6.0万吨/日以上;威宁县污水处理厂到2009年底处理能力达到设计能力的60%。"
+    )
+    assert [(t.indicator, t.op, str(t.value), t.unit, t.year) for t in targets] == [
+        ("毕节市污水处理厂处理能力", ">=", "5.2", "万吨/日", 2009),
+        ("处理能力", ">=", "6.0", "万吨/日", 2010),
+        ("威宁县污水处理厂处理能力达到设计能力", ">=", "60", "%", 2009),
+    ]
+
+
+def test_a_period_counted_from_an_event_is_no_target_year():
+    # tests/data/plans/tune/31-tunchang-six-campaigns-2018.txt
+    (target,) = extract_targets(
+        "其他7个建制镇污水处理厂建成投入运行三年内生活污水处理率达到60%以上。", default_year=2020
+    )
+    assert (target.op, str(target.value), target.year) == (">=", "60", None)

@@ -704,7 +704,12 @@ def _unit_heading(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     """ "市公安局:负责对…;会同市经贸委做好老旧汽车报废工作。" → lead 市公安局, support
     市经贸委 (会同: done together with); the text is the duties."""
     match = _UNIT_HEADING.match(body)
-    if not match or match.group(1) in _FIELD_ROLES or not _looks_like_units(match.group(1)):
+    if (
+        not match
+        or match.group(1) in _FIELD_ROLES
+        or re.fullmatch(r".{0,3}(?:单位|部门)", match.group(1))  # "反映单位:", "主办单位:"
+        or not _looks_like_units(match.group(1))
+    ):
         return None
     roles = _Roles(unit_heading=True)
     roles.lead.extend(naming.expand(match.group(1)))
@@ -1413,6 +1418,8 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
             key = str(sum(1 for item in found) + 1)
             node = _Node("item", key, paragraph.line, paragraph)
             found.append(_Found(node, None, paragraph.text, paragraph.line, paragraph.roles))
+    if len(found) < 2:
+        found = []  # one line addressed to a unit ("市环保局:…", a letter) is no duty list
     leading = list(found)
     if not heads and outline:
         # No 一、二、: a page of a longer plan ("(五)…行动 22.…", PDF text). Its outline
