@@ -186,7 +186,8 @@ def seed_001_targets():
         ("处理率", ">=", "98", "%", 2025),  # line 65
         ("污水达标尾水使用率", ">=", "100", "%", 2025),  # line 65, "100%2030年"
         ("收集率", ">=", "90", "%", 2030),  # line 65
-        ("园区工业污水收集处理率和中水回用率", ">=", "100", "%", 2025),  # line 65
+        ("园区工业污水收集处理率", ">=", "100", "%", 2025),  # line 65, two rates "均达到"
+        ("中水回用率", ">=", "100", "%", 2025),  # line 65
         ("替代比例", ">=", "10", "%", 2030),  # line 65
         ("替代比例", ">=", "50", "%", 2035),  # line 65
         ("疏干水利用率", ">=", "80", "%", 2025),  # line 65
@@ -322,7 +323,8 @@ def test_values_are_decimals_as_written():
          [("城市生活污水处理率", ">=", "95", None, "%", 2020),
           ("生活垃圾无害化处理率", ">=", "90", None, "%", 2020)]),
         ("化学需氧量、氨氮排放总量分别比2020年下降8%、8%",
-         [("化学需氧量比2020年下降", ">=", "8", None, "%", None),
+         # the measure (排放总量) is both pollutants'
+         [("化学需氧量排放总量比2020年下降", ">=", "8", None, "%", None),
           ("氨氮排放总量比2020年下降", ">=", "8", None, "%", None)]),
         ("每年完成造林面积2万亩", [("每年完成造林面积", ">=", "2", None, "万亩", None)]),
         # 宁波 2025: an edition year is no target year
@@ -379,3 +381,25 @@ def test_a_period_counted_from_an_event_is_no_target_year():
         "其他7个建制镇污水处理厂建成投入运行三年内生活污水处理率达到60%以上。", default_year=2020
     )
     assert (target.op, str(target.value), target.year) == (">=", "60", None)
+
+
+def test_pollutants_joined_by_he_share_their_measure_and_their_values_pair_up():
+    # tests/data/plans/tune/42-ningxia-env-dept-division-2010.txt
+    targets = extract_targets(
+        "主要污染物中二氧化硫和化学需氧量排放总量分别削减4.5%和3.6%。", default_year=2010
+    )
+    assert [(t.indicator, t.op, str(t.value), t.year) for t in targets] == [
+        ("主要污染物中二氧化硫排放总量削减", ">=", "4.5", 2010),
+        ("化学需氧量排放总量削减", ">=", "3.6", 2010),
+    ]
+
+
+def test_two_rates_with_one_value_are_two_goals():
+    # seed 001 (tests/data/plans/seeds/001-wuhai.txt): "…均达到100%"
+    targets = extract_targets("到2025年,园区工业污水收集处理率和中水回用率均达到100%。")
+    assert [(t.indicator, str(t.value), t.year) for t in targets] == [
+        ("园区工业污水收集处理率", "100", 2025),
+        ("中水回用率", "100", 2025),
+    ]
+    (whole,) = extract_targets("集中供汽和供热率均达到100%。")
+    assert whole.indicator == "集中供汽和供热率"

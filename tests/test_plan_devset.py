@@ -24,13 +24,13 @@ DEADLINE = re.compile(r"^(?:\d{4}-(?:0[1-9]|1[0-2])|yearly-(?:0[1-9]|1[0-2])|ong
 OPS = {">=", "<=", ">", "<", "=="}
 
 # What the reader reached when it was tuned (bench/plans.py --split tune / seeds: 26 tune
-# documents, tasks all right, targets 73/75 found and 70/70 right; seeds 72/76 and 70/70);
+# documents, tasks all right, targets 75/75 found and 72/72 right; seeds 73/76 and 71/71);
 # a change that lowers one of them has to say why.
 FLOORS = {
     "seeds": {"f1": 1.0, "lead": 1.0, "support": 1.0, "implementing": 1.0, "deadline": 1.0,
-              "target_recall": 0.94, "target_precision": 1.0},
+              "target_recall": 0.96, "target_precision": 1.0},
     "tune": {"f1": 1.0, "lead": 1.0, "support": 1.0, "implementing": 1.0, "deadline": 1.0,
-             "target_recall": 0.97, "target_precision": 1.0},
+             "target_recall": 1.0, "target_precision": 1.0},
 }  # fmt: skip
 
 

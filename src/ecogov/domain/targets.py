@@ -28,7 +28,8 @@ Decisions, for the points the plans leave open:
   农村, 工业). Indicators are NFKC-normalised (full-width brackets to ASCII, Ⅲ to III)
   and "PM_{2.5}" is read as "PM2.5", so one indicator compares equal across plans.
 - "A和B" stays one indicator ("主要污染物减排和碳排放强度", "集中供汽和供热率均达到100%");
-  only a list with as many values as names is split ("A、B分别达到97%45%以上").
+  only a list with as many values as names is split ("A、B分别达到97%45%以上"), or rates
+  that each name their own ratio and share one value ("收集处理率和中水回用率均达到100%").
 - A clause without an indicator continues the previous goal of its sentence: "2025年底前
   分别达到98%60%以上" and "原煤本地入洗率达到90%以上,2035年达到100%". A bare "处理率"
   after "城区生活污水收集率" stays as written: guessing its subject fails elsewhere
@@ -236,7 +237,7 @@ _COMPARISON = re.compile(
 )
 _CHANGE = re.compile(
     rf"^(?P<subject>.*?\S){_ADVERBS}(?P<verb>{_CHANGE_VERBS})"
-    rf"(?P<amounts>{_AMOUNT}(?:、{_AMOUNT})*){_SUFFIX}{_TRAILER}$"
+    rf"(?P<amounts>{_AMOUNT}(?:(?:、|和|及){_AMOUNT})*){_SUFFIX}{_TRAILER}$"
 )
 # "淘汰50家企业落后产能", "整治300家“低散乱”企业" (浙江 2020): a count before its object.
 _COUNT_BEFORE = re.compile(
@@ -361,7 +362,11 @@ def _split_indicators(indicator: str, count: int) -> list[str] | None:
     return None
 
 
-_SHARED_CHANGE = re.compile(rf"(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:分别|均)?(?:{_CHANGE_VERBS})$")
+# The measure is shared too: "二氧化硫和化学需氧量排放总量分别削减4.5%和3.6%" (宁夏 2010).
+_SHARED_CHANGE = re.compile(
+    r"(?:排放总量|排放量|总量|浓度|强度)?"
+    rf"(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:分别|均)?(?:{_CHANGE_VERBS})$"
+)
 
 
 _ASPIRE = re.compile(r"力争|争取|努力")
@@ -427,7 +432,19 @@ def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
             continue
         indicator = _indicator(goal.subject)
         count = len(goal.amounts)
-        if indicator:
+        if indicator and count == 1 and re.search(r"均|都", core):
+            # "园区工业污水收集处理率和中水回用率均达到100%" (seed 001): two rates, one
+            # value; "集中供汽和供热率均达到100%" names one rate and stays whole.
+            parts = re.split(r"和|、|及", indicator)
+            names = (
+                parts
+                if len(parts) > 1 and all(re.search(r"(?:率|比例)$", part) for part in parts)
+                else [indicator]
+            )
+            if len(names) > 1:
+                goal = _Goal(goal.subject, goal.op, goal.amounts * len(names))
+                count = len(names)
+        elif indicator:
             names = [indicator] if count == 1 else _split_indicators(indicator, count)
         else:
             names = previous if len(previous) == count else None
