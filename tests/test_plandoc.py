@@ -704,3 +704,26 @@ def test_the_beginning_of_a_plan_with_quantified_objectives_is_read_for_them():
 def test_a_single_line_addressed_to_a_unit_is_still_not_a_plan():
     with pytest.raises(PlanError, match="not a plan"):
         parse_plan("市环保局:我家楼下的饭店油烟很大,请尽快处理。\n谢谢。\n")
+
+
+def test_a_units_heading_over_its_duties_and_a_this_task_clause():
+    # Forms of the same law-database pages (no tune document carries them whole; the units
+    # are those of tune/50-weifang-dust-unit-duties): "N、X负责：" with its duties as
+    # sub-items, on the next lines or on the same one, and "此项工作由X牵头，Y配合".
+    plan = parse_plan(
+        "1、市建设局负责：(1)对旧城改造施工扬尘进行监督管理；(2)减少扬尘污染。\n"
+        "2、市公安局负责：\n（1）强制安排尾气检测，2009年底前完成。\n"
+    )
+    assert [(t.number, t.lead, t.due) for t in plan.tasks] == [
+        ("1(1)", ["市建设局"], None),
+        ("1(2)", ["市建设局"], None),
+        ("2(1)", ["市公安局"], "2009-12"),
+    ]
+    plan = parse_plan(
+        "一、主要任务\n（一）加强扬尘污染防治。全面整治施工扬尘。此项工作由市建设局牵头，市规划局配合。\n"
+        "（二）加强机动车尾气治理。强制安排尾气检测。此项工作由市公安局牵头。\n"
+    )
+    assert [(t.lead, t.support) for t in plan.tasks] == [
+        (["市建设局"], ["市规划局"]),
+        (["市公安局"], []),
+    ]

@@ -310,10 +310,14 @@ def split_top(text: str, separators: str) -> list[str]:
 _TRAILING_ETC = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|成员单位)?|有关部门|相关部门)$")
 
 
+# "由", "此项工作由", "以上任务均由": what comes before the units of a role clause.
+_BY = re.compile(r"^(?:(?:此项|该项|本项|这项|以上|上述|各项)(?:各项)?(?:工作|任务)(?:均|都)?)?由")
+
+
 def _unit_items(text: str) -> list[str]:
     items = []
     for part in split_top(_clean(text), "、，,；;/／\t 　"):
-        part = part.strip().strip("。.：:").removeprefix("由").strip()
+        part = _BY.sub("", part.strip().strip("。.：:")).strip()
         if not part:
             continue
         if len(part) > 3 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(_core(cut)):
@@ -644,7 +648,7 @@ def _closing_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|落实|按职责分工负责|协助)$", last):
         return None
     kept = []
-    for clause in split_top(last.removeprefix("由"), "，,"):
+    for clause in split_top(_BY.sub("", last), "，,"):
         names = _CLAUSE_VERB.sub("", clause.strip())
         if _PERSON.search(names):
             continue  # "由鲁国会、郑忠安副厅长分别负责": persons, not units
@@ -697,12 +701,22 @@ def _opening_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     return rest.strip("，, "), roles
 
 
-_UNIT_HEADING = re.compile(r"^([^：:，,。；;（()）]{2,24})[：:]\s*(\S.{3,})$")
+_UNIT_HEADING = re.compile(r"^([^：:，,。；;（()）]{2,24}?)(?:负责|牵头)?[：:]\s*(\S.{3,})$")
 
 
 def _unit_heading(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     """ "市公安局:负责对…;会同市经贸委做好老旧汽车报废工作。" → lead 市公安局, support
     市经贸委 (会同: done together with); the text is the duties."""
+    if (
+        (heading := re.fullmatch(r"([^：:，,。；;]{2,40}?)(?:负责|牵头)?[：:]", body))
+        and heading.group(1) not in _FIELD_ROLES
+        and not re.fullmatch(r".{0,3}(?:单位|部门)", heading.group(1))
+        and _looks_like_units(heading.group(1))
+    ):
+        # "1、市环保局负责：" over "（1）…（2）…": the unit's duties follow as sub-items.
+        roles = _Roles(unit_heading=True)
+        roles.lead.extend(naming.expand(heading.group(1)))
+        return "", roles
     match = _UNIT_HEADING.match(body)
     if (
         not match
@@ -866,7 +880,14 @@ def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
 _RUN_ITEM = re.compile(r"(?<=[。；;])\s*(?=(\d{1,2})[、．.][\u4e00-\u9fff])")
 
 
+# A unit's heading with its duties on the same line: "1、市环保局负责：(1)…；(2)…".
+_RUN_SUBITEMS = re.compile(r"(?<=[：:；;。])\s*(?=[（(]\d{1,2}[）)])")
+
+
 def _split_run_items(piece: str) -> list[str]:
+    heading = re.match(r"^\s*\d{1,2}\s*[、．.]\s*[^：:，,。；;]{2,40}?(?:负责|牵头)?[：:]", piece)
+    if heading and re.match(r"\s*[（(]1[）)]", piece[heading.end() :]):
+        return [part for part in _RUN_SUBITEMS.split(piece) if part.strip()]
     parts = _INLINE_ITEM.split(piece)
     out: list[str] = []
     for part in parts:
@@ -1276,6 +1297,11 @@ class _Found:
 def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
     """The tasks under ``node``: the most specific numbered items or paragraphs that carry
     responsibility; items that only head such tasks pass their own units down."""
+    if node.head.roles.unit_heading and node.children and not node.head.text:
+        # A unit's heading ("1、市环保局负责：") over its duties: each duty is a task.
+        for child in node.children:
+            _select(child, found, [*inherited, node.head.roles])
+        return
     carrying_children = [child for child in node.children if child.subtree_carries()]
     own = [p for p in node.paragraphs if p.roles.any()]
     if (
