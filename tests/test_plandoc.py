@@ -727,3 +727,18 @@ def test_a_units_heading_over_its_duties_and_a_this_task_clause():
         (["市建设局"], ["市规划局"]),
         (["市公安局"], []),
     ]
+
+
+def test_a_group_clause_gives_its_units_to_the_items_before_it():
+    # "以上工作由X牵头，Y配合" after a group of items (a form named in issue 23's notes on
+    # the law-database pages; the units are those of tune/50-weifang-dust-unit-duties).
+    plan = parse_plan(
+        "一、主要任务\n（一）扬尘污染防治。\n1.建筑施工扬尘防治。\n2.拆迁扬尘防治。\n"
+        "以上工作由市建设局牵头，市规划局配合。\n（二）交通扬尘防治。\n1.车辆运输覆盖。\n"
+        "以上任务由市公安局负责。\n二、保障措施\n"
+    )
+    assert [(t.number, t.lead, t.support) for t in plan.tasks] == [
+        ("一(一)1", ["市建设局"], ["市规划局"]),
+        ("一(一)2", ["市建设局"], ["市规划局"]),
+        ("一(二)1", ["市公安局"], []),
+    ]

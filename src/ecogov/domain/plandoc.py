@@ -995,11 +995,35 @@ def _outline(
             # A sentence broken by a page: "精" + "准提升森林质量".
             reread(last, _clean(text))
             continue
+        if current is not root and current.kind != "top" and (group := _group_roles(text, naming)):
+            # "以上工作由市环保局牵头，市住建局配合。" after a group of items: their units.
+            for sibling in current.parent.children:
+                if sibling.kind == current.kind and not sibling.subtree_carries():
+                    sibling.head.roles.merge(group)
+            last = None
+            continue
         paragraph = _Paragraph(number, "")
         reread(paragraph, _clean(text))
         current.paragraphs.append(paragraph)
         last = paragraph
     return root.children
+
+
+_GROUP_CLAUSE = re.compile(r"^(?:以上|上述)(?:各项|几项|\d项)?(?:工作|任务)(?:均|都)?由")
+
+
+def _group_roles(text: str, naming: _Naming) -> _Roles | None:
+    """The units of "以上工作由市环保局牵头，市住建局配合。", a sentence of roles only."""
+    text = _clean(text).rstrip("。；; ")
+    if len(text) > 100 or not _GROUP_CLAUSE.match(text):
+        return None
+    for clause in split_top(_BY.sub("", text), "，,"):
+        names = _CLAUSE_VERB.sub("", clause.strip())
+        if not names or not _looks_like_units(names):
+            return None
+    roles = _Roles()
+    _read_role_clause(text, naming, roles)
+    return roles if (roles.lead or roles.support or roles.implementing) else None
 
 
 def _continue_field(roles: _Roles, label: str, piece: str, naming: _Naming) -> None:
