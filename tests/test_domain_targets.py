@@ -403,3 +403,10 @@ def test_two_rates_with_one_value_are_two_goals():
     ]
     (whole,) = extract_targets("集中供汽和供热率均达到100%。")
     assert whole.indicator == "集中供汽和供热率"
+
+
+def test_a_count_in_words_after_zhishao():
+    # seed 001 (tests/data/plans/seeds/001-wuhai.txt)
+    (target,) = extract_targets("到2023年底,各区至少完成一个示范项目建设。")
+    assert (target.op, str(target.value), target.unit, target.year) == (">=", "1", "个", 2023)
+    assert extract_targets("建立一个长效机制。") == []

@@ -24,11 +24,11 @@ DEADLINE = re.compile(r"^(?:\d{4}-(?:0[1-9]|1[0-2])|yearly-(?:0[1-9]|1[0-2])|ong
 OPS = {">=", "<=", ">", "<", "=="}
 
 # What the reader reached when it was tuned (bench/plans.py --split tune / seeds: 26 tune
-# documents, tasks all right, targets 75/75 found and 72/72 right; seeds 73/76 and 71/71);
+# documents, tasks all right, targets 75/75 found and 72/72 right; seeds 74/76 and 72/72);
 # a change that lowers one of them has to say why.
 FLOORS = {
     "seeds": {"f1": 1.0, "lead": 1.0, "support": 1.0, "implementing": 1.0, "deadline": 1.0,
-              "target_recall": 0.96, "target_precision": 1.0},
+              "target_recall": 0.97, "target_precision": 1.0},
     "tune": {"f1": 1.0, "lead": 1.0, "support": 1.0, "implementing": 1.0, "deadline": 1.0,
              "target_recall": 1.0, "target_precision": 1.0},
 }  # fmt: skip

@@ -121,9 +121,16 @@ def _analysable(clause: str) -> str:
     # "到2009年3月底处理能力达到…", "2010年6月底前…": the month of a target time is the
     # year's (a day, "2022年11月21日", stays a date and is no target year).
     text = re.sub(r"((?:19|20)\d{2})年\d{1,2}月(?:底|末)(前)?(?!\d)", r"\1年\2", text)
+    # "至少完成一个示范项目" (seed 001): a count in words after 至少 is a count.
+    text = re.sub(
+        rf"至少(完成|建成|建设|创建|新建|打造|培育)?([一二两三四五六七八九十])(?=(?:{_COUNT_UNITS}))",
+        lambda m: (m.group(1) or "") + str(_SMALL_NUMERALS[m.group(2)]),
+        text,
+    )
     return _NOTE.sub("", text)
 
 
+_SMALL_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 # Bracketed notes; short labels such as "(PM2.5)" or "(自治区)" stay.
 _NOTE = re.compile(r"\((?:不含|含|即|不低于|不高于|不超过|[^()]*除外)[^()]*\)")
 
