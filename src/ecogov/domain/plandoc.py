@@ -17,7 +17,14 @@ that carries (or inherits) responsibility. Plans state responsibility in several
   ``ecogov.plans.documents.read_document`` gives a Word table), with columns recognised
   by their headers (序号, 类别, 重点任务, 具体措施, 牵头单位/责任单位, 配合单位, 完成时限),
   and sheets of "field<TAB>value" rows describing one rectification task;
-- a letter (函) whose numbered requirements name nobody: its addressees do them.
+- a letter (函) whose numbered requirements name nobody: its addressees do them;
+- pages of law databases that start mid-document (tune/42–58): the clauses that open a
+  paragraph ("由X副市长负责,市环保局牵头,相关部门配合,…": a person is no unit), a closing
+  sentence after the bracket ("由X副厅长负责,环境监测处落实"), duty lines and headings
+  opened by a unit ("市公安局:负责…;会同市经贸委…", "1、市环保局负责：(1)…"), a group
+  clause after its items ("以上工作由X牵头,Y配合"), "列第一位者为牵头部门", labels after a
+  comma ("责任单位:…,完成时间:…"), and tables whose header row is on another page (columns
+  told by their cells; merged cells are empty below their first row and inherit it).
 
 A single 责任单位 list names the lead first and its supporters after it, unless the plan
 also writes supporting units apart (then all lead); local governments in it carry the task
