@@ -612,6 +612,11 @@ def test_roles_in_the_opening_clauses_leave_the_person_out():
         ("兰州市大气污染成", ["市环保局"], ["相关部门"]),
         ("兰州城市轨道交通", ["市建设局"], ["市发改委"]),
     ]
+    # the same form with the title before the name
+    (task,) = parse_plan(
+        "1、污水管网项目\n由市委常委、副市长张某负责,市建委牵头,相关部门配合,尽快完成。\n"
+    ).tasks
+    assert (task.lead, task.support) == (["市建委"], ["相关部门"])
 
 
 def test_a_sentence_after_the_bracket_names_a_person_and_the_divisions_that_carry_it_out():

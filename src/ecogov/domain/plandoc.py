@@ -676,7 +676,7 @@ _CLAUSE_VERB = re.compile(
 # A person named as the one in charge: "杨志武副市长", "郑忠安副厅长", "金国兴总工".
 _PERSON = re.compile(
     r"(?:副?(?:省|市|区|县|州|盟|旗)长|副?厅长|副?局长|副?主任|副?书记|总工(?:程师)?|秘书长"
-    r"|同志)$"
+    r"|同志)(?:[\u4e00-\u9fff]{2,3})?$"  # "副市长张某", a title before the name
 )
 
 
