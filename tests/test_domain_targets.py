@@ -186,7 +186,8 @@ def seed_001_targets():
         ("处理率", ">=", "98", "%", 2025),  # line 65
         ("污水达标尾水使用率", ">=", "100", "%", 2025),  # line 65, "100%2030年"
         ("收集率", ">=", "90", "%", 2030),  # line 65
-        ("园区工业污水收集处理率和中水回用率", ">=", "100", "%", 2025),  # line 65
+        ("园区工业污水收集处理率", ">=", "100", "%", 2025),  # line 65, two rates "均达到"
+        ("中水回用率", ">=", "100", "%", 2025),  # line 65
         ("替代比例", ">=", "10", "%", 2030),  # line 65
         ("替代比例", ">=", "50", "%", 2035),  # line 65
         ("疏干水利用率", ">=", "80", "%", 2025),  # line 65
@@ -322,7 +323,8 @@ def test_values_are_decimals_as_written():
          [("城市生活污水处理率", ">=", "95", None, "%", 2020),
           ("生活垃圾无害化处理率", ">=", "90", None, "%", 2020)]),
         ("化学需氧量、氨氮排放总量分别比2020年下降8%、8%",
-         [("化学需氧量比2020年下降", ">=", "8", None, "%", None),
+         # the measure (排放总量) is both pollutants'
+         [("化学需氧量排放总量比2020年下降", ">=", "8", None, "%", None),
           ("氨氮排放总量比2020年下降", ">=", "8", None, "%", None)]),
         ("每年完成造林面积2万亩", [("每年完成造林面积", ">=", "2", None, "万亩", None)]),
         # 宁波 2025: an edition year is no target year
@@ -342,3 +344,69 @@ def test_a_goal_striven_for_is_aspirational():
         "2030年,收集率达到90%。"
     )
     assert [t.aspirational for t in targets] == [False, True, True, True, False]
+
+
+def test_per_area_values_listed_with_fen_bie_wei():
+    # tests/data/plans/tune/43-yulin-air-targets-2019.txt
+    targets = extract_targets(
+        "玉州区、福绵区、玉东新区2019年度环境空气质量目标PM10分别为57、54、55微克/立方米,"
+        "PM2.5分别为36、34、35微克/立方米。"
+    )
+    assert [(t.indicator, t.op, str(t.value), t.unit, t.year) for t in targets] == [
+        ("玉州区PM10浓度", "<=", "57", "微克/立方米", 2019),
+        ("福绵区PM10浓度", "<=", "54", "微克/立方米", 2019),
+        ("玉东新区PM10浓度", "<=", "55", "微克/立方米", 2019),
+        ("玉州区PM2.5浓度", "<=", "36", "微克/立方米", 2019),
+        ("福绵区PM2.5浓度", "<=", "34", "微克/立方米", 2019),
+        ("玉东新区PM2.5浓度", "<=", "35", "微克/立方米", 2019),
+    ]
+
+
+def test_rates_as_units_month_end_years_and_shares_of_a_design_capacity():
+    # tests/data/plans/tune/58-bijie-emission-cuts-2009.txt
+    targets = extract_targets(
+        "确保毕节市污水处理厂到2009年3月底处理能力达到5.2万吨/日以上,2010年6月底前处理能力"
+        "达到6.0万吨/日以上;威宁县污水处理厂到2009年底处理能力达到设计能力的60%。"
+    )
+    assert [(t.indicator, t.op, str(t.value), t.unit, t.year) for t in targets] == [
+        ("毕节市污水处理厂处理能力", ">=", "5.2", "万吨/日", 2009),
+        ("处理能力", ">=", "6.0", "万吨/日", 2010),
+        ("威宁县污水处理厂处理能力达到设计能力", ">=", "60", "%", 2009),
+    ]
+
+
+def test_a_period_counted_from_an_event_is_no_target_year():
+    # tests/data/plans/tune/31-tunchang-six-campaigns-2018.txt
+    (target,) = extract_targets(
+        "其他7个建制镇污水处理厂建成投入运行三年内生活污水处理率达到60%以上。", default_year=2020
+    )
+    assert (target.op, str(target.value), target.year) == (">=", "60", None)
+
+
+def test_pollutants_joined_by_he_share_their_measure_and_their_values_pair_up():
+    # tests/data/plans/tune/42-ningxia-env-dept-division-2010.txt
+    targets = extract_targets(
+        "主要污染物中二氧化硫和化学需氧量排放总量分别削减4.5%和3.6%。", default_year=2010
+    )
+    assert [(t.indicator, t.op, str(t.value), t.year) for t in targets] == [
+        ("主要污染物中二氧化硫排放总量削减", ">=", "4.5", 2010),
+        ("化学需氧量排放总量削减", ">=", "3.6", 2010),
+    ]
+
+
+def test_two_rates_with_one_value_are_two_goals():
+    # seed 001 (tests/data/plans/seeds/001-wuhai.txt): "…均达到100%"
+    targets = extract_targets("到2025年,园区工业污水收集处理率和中水回用率均达到100%。")
+    assert [(t.indicator, str(t.value), t.year) for t in targets] == [
+        ("园区工业污水收集处理率", "100", 2025),
+        ("中水回用率", "100", 2025),
+    ]
+    (whole,) = extract_targets("集中供汽和供热率均达到100%。")
+    assert whole.indicator == "集中供汽和供热率"
+
+
+def test_a_count_in_words_after_zhishao():
+    # seed 001 (tests/data/plans/seeds/001-wuhai.txt)
+    (target,) = extract_targets("到2023年底,各区至少完成一个示范项目建设。")
+    assert (target.op, str(target.value), target.unit, target.year) == (">=", "1", "个", 2023)
+    assert extract_targets("建立一个长效机制。") == []

@@ -28,13 +28,14 @@ TRUTHS = sorted(DATA.glob("*/*.json"))
 DEADLINE = re.compile(r"^(?:\d{4}-(?:0[1-9]|1[0-2])|yearly-(?:0[1-9]|1[0-2])|ongoing)$")
 OPS = {">=", "<=", ">", "<", "=="}
 
-# What the reader reached when it was tuned (bench/plans.py --split tune / seeds); a change
-# that lowers one of them has to say why.
+# What the reader reached when it was tuned (bench/plans.py --split tune / seeds: 26 tune
+# documents, tasks all right, targets 75/75 found and 72/72 right; seeds 74/76 and 72/72);
+# a change that lowers one of them has to say why.
 FLOORS = {
     "seeds": {"f1": 1.0, "lead": 1.0, "support": 1.0, "implementing": 1.0, "deadline": 1.0,
-              "target_recall": 0.93, "target_precision": 1.0},
-    "tune": {"f1": 0.98, "lead": 0.98, "support": 0.98, "implementing": 0.98, "deadline": 0.98,
-             "target_recall": 0.88, "target_precision": 0.95},
+              "target_recall": 0.97, "target_precision": 1.0},
+    "tune": {"f1": 1.0, "lead": 1.0, "support": 1.0, "implementing": 1.0, "deadline": 1.0,
+             "target_recall": 1.0, "target_precision": 1.0},
 }  # fmt: skip
 
 

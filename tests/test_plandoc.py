@@ -563,3 +563,187 @@ def test_sub_items_without_units_are_part_of_the_item_that_has_them():
     assert (first.number, first.lead) == ("1", ["市生态环境局"])
     assert "综合利用率达到60%以上" in first.text and "严格转移" in first.text
     assert (second.number, second.lead) == ("2", ["市住建局"])
+
+
+# --- Pages of law databases that start mid-document (tune/42–58) ------------------------
+
+
+def test_labels_after_a_comma_and_lower_areas_in_a_responsible_list():
+    # tune/57-ezhou-garden-city-field-lines-2009: "责任单位:…,完成时间:…" on one line; a street
+    # office and a district in the list carry the task out; the first department leads.
+    plan = parse_plan(
+        "(八)环境绿化、生态防护林及绿化隔离带建设\n"
+        "1、完成葛山森林公园规划及核心区域建设工作。责任单位:市林业局、西山街办、市旅游局、"
+        "鄂城区,完成时间:2009年9月30日前。\n"
+        "2、完成洲尾江滩防护林、长港绿化带建设。责任单位:鄂州开发区管委会、市水利局,完成时间:"
+        "2009年5月10日前。3、完成鄂州大道绿化隔离带建设。责任单位:市林业局、市交通局、鄂城区、"
+        "西山街办,完成时间:2009年5月10日前。\n"
+    )
+    assert [(t.lead, t.support, t.implementing, t.due) for t in plan.tasks] == [
+        (["市林业局"], ["市旅游局"], ["西山街办", "鄂城区"], "2009-09"),
+        (["市水利局"], [], ["鄂州开发区管委会"], "2009-05"),
+        (["市林业局"], ["市交通局"], ["鄂城区", "西山街办"], "2009-05"),
+    ]
+    assert plan.tasks[2].text.startswith("完成鄂州大道绿化隔离带建设")
+
+
+def test_the_first_listed_leads_when_the_plan_says_so_and_a_section_coordinator_does_not():
+    # tune/55-zhejiang-air-division-first-listed-leads-2014
+    plan = parse_plan(
+        "浙江省大气污染防治行动计划重点工作部门分工方案\n"
+        "一、加快调整能源结构(省发改委总牵头)\n(一)制订实施全省煤炭消费总量控制方案。\n"
+        "1.制订煤炭消费总量中长期控制目标,实现煤炭消费总量负增长。(省经信委、省发改委(省能源局)。"
+        "列第一位者为牵头部门,下同)\n"
+    )
+    (task,) = plan.tasks
+    assert (task.lead, task.support) == (["省经信委"], ["省发改委(省能源局)"])
+
+
+def test_roles_in_the_opening_clauses_leave_the_person_out():
+    # tune/47-lanzhou-vice-mayor-lead-matters: no 一、 sections; the item heading is the task,
+    # its paragraph opens with a vice-mayor (a person) and the units.
+    plan = parse_plan(
+        "1、兰州市大气污染成因及防治对策研究项目\n"
+        "由吴继德副市长负责,市环保局牵头,相关部门配合,细化分工、落实责任,尽快完成项目报批。\n"
+        "2、兰州城市轨道交通项目\n"
+        "由吴继德副市长负责,市建设局牵头,市发改委配合,按照要求进一步修改完善项目建设方案。\n"
+    )
+    assert [(t.text[:8], t.lead, t.support) for t in plan.tasks] == [
+        ("兰州市大气污染成", ["市环保局"], ["相关部门"]),
+        ("兰州城市轨道交通", ["市建设局"], ["市发改委"]),
+    ]
+    # the same form with the title before the name
+    (task,) = parse_plan(
+        "1、污水管网项目\n由市委常委、副市长张某负责,市建委牵头,相关部门配合,尽快完成。\n"
+    ).tasks
+    assert (task.lead, task.support) == (["市建委"], ["相关部门"])
+
+
+def test_a_sentence_after_the_bracket_names_a_person_and_the_divisions_that_carry_it_out():
+    # tune/42-ningxia-env-dept-division-2010
+    plan = parse_plan(
+        "环保厅落实自治区党委、政府2010年环保工作主要目标任务分工\n"
+        "一、落实党委2010年工作要点主要工作目标任务涉及我厅的具体任务分工(共6项)\n"
+        "(一)我厅牵头的工作任务(2项)\n"
+        "2、继续抓好中南部水土流失治理工程。推进农村环境综合治理(牵头单位:区环保厅)。"
+        "由鲁国会、郑忠安副厅长分别负责,环境监测处、环境影响评价处和农村环境监督管理处分别落实。\n"
+    )
+    (task,) = plan.tasks
+    assert (task.lead, task.support) == (["区环保厅"], [])
+    assert task.implementing == ["环境监测处", "环境影响评价处", "农村环境监督管理处"]
+
+
+def test_a_table_without_its_header_row_is_read_by_its_cells():
+    # tune/45-jinan-energy-saving-table-2014: the header is on another page; merged cells
+    # (类别, 责任单位) are empty below their first row and inherit it; 日常工作 is ongoing.
+    plan = parse_plan(
+        "节能减排\t1\t单位GDP能耗达到0.9吨标煤/万元以下\t2014年\t调整优化产业结构。\t市经济和信息化委\n"
+        "\t2\t工业固废处置利用率达到90%以上\t2014年\t开展工业固废综合利用。\t\n"
+        "\t5\t实施强制性清洁生产审核的企业通过验收率达到100%\t2014年\t督促企业。\t市环保局\n"
+        "\t6\t严格执行国家产业政策\t日常工作\t严格执行目录。\t市经济和信息化委、市发改委\n"
+    )
+    assert [(t.number, t.lead, t.support, t.due) for t in plan.tasks] == [
+        ("1", ["市经济和信息化委"], [], "2014-12"),
+        ("2", ["市经济和信息化委"], [], "2014-12"),
+        ("5", ["市环保局"], [], "2014-12"),
+        ("6", ["市经济和信息化委"], ["市发改委"], "ongoing"),
+    ]
+    assert plan.tasks[0].text.startswith("单位GDP能耗达到0.9吨标煤/万元以下")
+
+
+def test_a_name_column_a_person_column_and_two_deadline_columns():
+    # tune/52-tonghua-black-odorous-water-table-2018: the water body names the task, the
+    # completion (the last deadline column) is its deadline, 责任人 is a person.
+    plan = parse_plan(
+        "序号\t黑臭水体名称\t整治工程牵头单位\t责任人\t初见成效时限\t长制久清时限\t进展情况\n"
+        "1\t玉带河\t通化市城乡建设局\t耿春峰\t2017年末\t2020年末\t完成截污纳管。\n"
+    )
+    (task,) = plan.tasks
+    assert (task.text[:3], task.lead, task.support, task.due) == (
+        "玉带河",
+        ["通化市城乡建设局"],
+        [],
+        "2020-12",
+    )
+
+
+def test_duty_lines_opened_by_their_unit_are_tasks_and_the_standards_after_them_are_not():
+    # tune/50-weifang-dust-unit-duties: 会同X — X supports.
+    plan = parse_plan(
+        "市规划局:负责白浪河河道整治等工程的扬尘污染防治。\n"
+        "市公安局:负责对尾气污染严重的车辆强制安排尾气检测;会同市经贸委做好老旧汽车报废工作。\n"
+        "五、标准要求\n(一)扬尘污染防治。\n"
+        "1、建筑施工扬尘防治。施工现场破土处和裸地要洒水并压实,防止大风扬尘。\n"
+    )
+    assert [(t.text[:6], t.lead, t.support) for t in plan.tasks] == [
+        ("负责白浪河河", ["市规划局"], []),
+        ("负责对尾气污", ["市公安局"], ["市经贸委"]),
+    ]
+
+
+def test_a_year_set_for_the_work_with_yu_is_its_deadline():
+    # tune/58-bijie-emission-cuts-2009
+    plan = parse_plan(
+        "4、进一步加大其他重点工业污染源治理力度。所有洗煤厂必须于2009年实现废水闭路循环不外排。\n"
+        "责任单位:地区环保局、地区煤炭局。\n"
+    )
+    (task,) = plan.tasks
+    assert (task.lead, task.support, task.due) == (["地区环保局"], ["地区煤炭局"], "2009-12")
+
+
+def test_the_beginning_of_a_plan_with_quantified_objectives_is_read_for_them():
+    # tune/43-yulin-air-targets-2019: the copy stops before the first task.
+    from ecogov.domain.plantargets import plan_targets
+
+    plan = parse_plan(
+        "玉林市2019年度大气污染防治攻坚实施计划\n一、工作目标\n(一)环境空气质量目标\n"
+        "2019年,全市空气质量优良天数比率不低于90.8%,PM2.5平均浓度不高于36微克/立方米。\n"
+    )
+    assert plan.tasks == []
+    assert [(t.indicator, t.op, str(t.value)) for t, _n in plan_targets(plan)] == [
+        ("空气质量优良天数比率", ">=", "90.8"),
+        ("PM2.5平均浓度", "<=", "36"),
+    ]
+
+
+def test_a_single_line_addressed_to_a_unit_is_still_not_a_plan():
+    with pytest.raises(PlanError, match="not a plan"):
+        parse_plan("市环保局:我家楼下的饭店油烟很大,请尽快处理。\n谢谢。\n")
+
+
+def test_a_units_heading_over_its_duties_and_a_this_task_clause():
+    # Forms of the same law-database pages (no tune document carries them whole; the units
+    # are those of tune/50-weifang-dust-unit-duties): "N、X负责：" with its duties as
+    # sub-items, on the next lines or on the same one, and "此项工作由X牵头，Y配合".
+    plan = parse_plan(
+        "1、市建设局负责：(1)对旧城改造施工扬尘进行监督管理；(2)减少扬尘污染。\n"
+        "2、市公安局负责：\n（1）强制安排尾气检测，2009年底前完成。\n"
+    )
+    assert [(t.number, t.lead, t.due) for t in plan.tasks] == [
+        ("1(1)", ["市建设局"], None),
+        ("1(2)", ["市建设局"], None),
+        ("2(1)", ["市公安局"], "2009-12"),
+    ]
+    plan = parse_plan(
+        "一、主要任务\n（一）加强扬尘污染防治。全面整治施工扬尘。此项工作由市建设局牵头，市规划局配合。\n"
+        "（二）加强机动车尾气治理。强制安排尾气检测。此项工作由市公安局牵头。\n"
+    )
+    assert [(t.lead, t.support) for t in plan.tasks] == [
+        (["市建设局"], ["市规划局"]),
+        (["市公安局"], []),
+    ]
+
+
+def test_a_group_clause_gives_its_units_to_the_items_before_it():
+    # "以上工作由X牵头，Y配合" after a group of items (a form named in issue 23's notes on
+    # the law-database pages; the units are those of tune/50-weifang-dust-unit-duties).
+    plan = parse_plan(
+        "一、主要任务\n（一）扬尘污染防治。\n1.建筑施工扬尘防治。\n2.拆迁扬尘防治。\n"
+        "以上工作由市建设局牵头，市规划局配合。\n（二）交通扬尘防治。\n1.车辆运输覆盖。\n"
+        "以上任务由市公安局负责。\n二、保障措施\n"
+    )
+    assert [(t.number, t.lead, t.support) for t in plan.tasks] == [
+        ("一(一)1", ["市建设局"], ["市规划局"]),
+        ("一(一)2", ["市建设局"], ["市规划局"]),
+        ("一(二)1", ["市公安局"], []),
+    ]

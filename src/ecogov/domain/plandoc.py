@@ -17,7 +17,14 @@ that carries (or inherits) responsibility. Plans state responsibility in several
   ``ecogov.plans.documents.read_document`` gives a Word table), with columns recognised
   by their headers (序号, 类别, 重点任务, 具体措施, 牵头单位/责任单位, 配合单位, 完成时限),
   and sheets of "field<TAB>value" rows describing one rectification task;
-- a letter (函) whose numbered requirements name nobody: its addressees do them.
+- a letter (函) whose numbered requirements name nobody: its addressees do them;
+- pages of law databases that start mid-document (tune/42–58): the clauses that open a
+  paragraph ("由X副市长负责,市环保局牵头,相关部门配合,…": a person is no unit), a closing
+  sentence after the bracket ("由X副厅长负责,环境监测处落实"), duty lines and headings
+  opened by a unit ("市公安局:负责…;会同市经贸委…", "1、市环保局负责：(1)…"), a group
+  clause after its items ("以上工作由X牵头,Y配合"), "列第一位者为牵头部门", labels after a
+  comma ("责任单位:…,完成时间:…"), and tables whose header row is on another page (columns
+  told by their cells; merged cells are empty below their first row and inherit it).
 
 A single 责任单位 list names the lead first and its supporters after it, unless the plan
 also writes supporting units apart (then all lead); local governments in it carry the task
@@ -69,8 +76,9 @@ _FIELD_ROLES = {
 }  # fmt: skip
 _LABEL = "|".join(sorted(_FIELD_ROLES, key=len, reverse=True))
 _FIELD = re.compile(rf"^\s*[（(]?\s*[【\[]?({_LABEL})(?:[】\]]\s*[：:]?|\s*[：:])\s*(.*?)\s*$")
-# A label run into a paragraph: after a sentence end or a blank, never inside a word.
-_INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
+# A label run into a paragraph: after a sentence end, a comma ("责任单位:…,完成时间:…") or
+# a blank, never inside a word.
+_INLINE_LABEL = re.compile(rf"(?:(?<=[。；;.）)，,\s])|^)[【\[]?({_LABEL})[】\]]?\s*[：:]")
 _DEFAULT_UNITS = re.compile(
     r"以下(?:各项)?(?:任务)?(?:均|都)?(?:需|须|由|需要)?(.+?)(?:负责)?(?:组织)?(?:落实|实施)"
 )
@@ -84,6 +92,7 @@ _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]+\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
 _ONGOING_WORDS = re.compile(
     r"持续推进|长期坚持|长期|持续开展|常态化|常态|持续|长效|按年度|逐年|每月|每季度|每半年|定期"
+    r"|日常工作"
 )
 # A prefix that makes a unit name complete: 市/区/县/省 (not 区域), 团区委, 各…
 _AREA_PREFIX = re.compile(
@@ -111,7 +120,9 @@ _BARE_DEPARTMENT = re.compile(
 )
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心|站|所|厅)$)")
 _GOVERNMENT = re.compile(
-    r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处)$"
+    r"(人民政府|政府|管委会|管理委员会|党委|区委|县委|市委|镇|乡|街道|办事处|街办)$"
+    # A lower area named bare as the unit that carries work out: "鄂城区", "西山街办".
+    r"|^(?!.*(?:开发|园|景|社|保护|新)区$)[\u4e00-\u9fff]{1,3}(?<![市省])(?:区|县)$"
 )
 
 
@@ -205,6 +216,15 @@ def text_deadline(text: str) -> str | None:
             r"围绕|按照|根据|对照", text[max(0, match.start() - 4) : match.start()]
         ):
             dates.append(f"{int(match.group(1)):04d}-{month:02d}")
+    # "必须于2009年实现废水闭路循环" (毕节 2009): done within that year.
+    for match in re.finditer(
+        r"于\s*((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月)?\s*(?:底|末)?\s*(?:之前|以前|前)?"
+        r"(?=实现|完成|建成|全面|基本)",
+        text,
+    ):
+        month = int(match.group(2) or 12)
+        if 1 <= month <= 12:
+            dates.append(f"{int(match.group(1)):04d}-{month:02d}")
     if dates:
         return max(dates)
     if match := re.search(
@@ -297,16 +317,23 @@ def split_top(text: str, separators: str) -> list[str]:
 _TRAILING_ETC = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|成员单位)?|有关部门|相关部门)$")
 
 
+# "由", "此项工作由", "以上任务均由": what comes before the units of a role clause.
+_BY = re.compile(r"^(?:(?:此项|该项|本项|这项|以上|上述|各项)(?:各项)?(?:工作|任务)(?:均|都)?)?由")
+
+
 def _unit_items(text: str) -> list[str]:
     items = []
     for part in split_top(_clean(text), "、，,；;/／\t 　"):
-        part = part.strip().strip("。.：:").removeprefix("由").strip()
+        part = _BY.sub("", part.strip().strip("。.：:")).strip()
         if not part:
             continue
         if len(part) > 3 and (cut := _TRAILING_ETC.sub("", part)) and _UNIT_END.search(_core(cut)):
             part = cut
         # "市生态环境局和市住房城乡建设局": two units joined by 和/及 when both look like one.
-        pieces = re.split(r"(?<=[局厅委办])(?:和|及|与)(?=[市区县省])", part)
+        pieces = re.split(
+            r"(?<=[局厅委办])(?:和|及|与)(?=[市区县省])|(?<=[^办]处)和(?=[\u4e00-\u9fff]{2,}处$)",
+            part,
+        )
         items.extend(piece for piece in pieces if piece)
     # "城乡一体化示范区、高新区党工委和管委会": both take the suffix of the second.
     for index in range(len(items) - 1):
@@ -365,6 +392,7 @@ def expand_units(
             elif (
                 not _AREA_PREFIX.match(item)
                 and not item.startswith(stems or ("\0",))
+                and not item.endswith("街办")  # a street office: "西山街办"
                 and _DEPARTMENT_END.search(item)
                 and (_BARE_DEPARTMENT.match(item) or not _PLACE.match(item))
                 and len(item) <= 12
@@ -388,7 +416,7 @@ _ROLE_VERBS = (
     (re.compile(r"(?:牵头(?:负责|落实|推进|实施)?|为牵头单位|主责|总牵头)$"), "lead"),
     (re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|按职能分工负责|分别负责|共同负责"
                 r"|按照职责分工负责|依职责负责|负责指导|负责|主抓|具体负责)$"), "lead"),
-    (re.compile(r"(?:负责落实|组织实施|具体实施|抓好落实|具体落实|落实|实施|组织落实)$"), "implementing"),
+    (re.compile(r"(?:负责落实|组织实施|具体实施|抓好落实|具体落实|分别落实|落实|实施|组织落实)$"), "implementing"),
     (re.compile(r"(?:配合(?:落实|实施|推进)?|参与|协助|协办|支持|协同|配合做好|等配合)$"), "support"),
 )  # fmt: skip
 _ROLE_WORD = re.compile(
@@ -409,6 +437,11 @@ class _Roles:
     responsible: list[list[str]] = field(default_factory=list)
     due: str | None = None
     defaults: dict[str, list[str]] = field(default_factory=dict)  # 以下均需…落实
+    # Stated by the clauses that open the paragraph ("由X副市长负责,市环保局牵头,…"): the
+    # paragraph says who does what its heading names, and the heading is the task.
+    opening: bool = False
+    # Stated by the unit that opens the paragraph: "市建设局:负责对…进行监督管理".
+    unit_heading: bool = False
 
     def any(self) -> bool:
         return bool(
@@ -485,7 +518,9 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
                     if names.strip("、"):
                         units = naming.expand(names)
                         if role == "implementing" and not all(
-                            _GOVERNMENT.search(_core(unit)) or unit.startswith("各")
+                            _GOVERNMENT.search(_core(unit))
+                            or unit.startswith("各")
+                            or re.search(r"[处科室]$", unit)  # a department's own divisions
                             for unit in units
                         ):
                             role = "lead"
@@ -570,6 +605,10 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
     Gives the paragraph without it and what it says."""
     roles = _Roles()
     body = text
+    # A closing sentence after the bracket that names who is in charge and who carries it
+    # out: "…（牵头单位:区环保厅）。由X副厅长负责,环境监测处落实。" (宁夏 2010).
+    if _trailing_bracket(body) is None and (found := _closing_roles(body, naming)):
+        body, roles = found
     # A closing bracket; a plan may close with two ("…（牵头单位：…）（2025年底前）").
     for _ in range(2):
         span = _trailing_bracket(body)
@@ -589,6 +628,12 @@ def _split_responsibility(text: str, naming: _Naming) -> tuple[str, _Roles]:
     # A closing sentence of roles: "…。由市生态环境局牵头，市住建局配合。"
     if not roles.any() and (found := _closing_roles(body, naming)):
         body, roles = found
+    # An opening one: "由X副市长负责,市环保局牵头,相关部门配合,尽快…" (兰州).
+    if not roles.any() and (found := _opening_roles(body, naming)):
+        body, roles = found
+    # A unit that opens the paragraph with its duties: "市公安局:负责…;会同市经贸委做好…".
+    if not roles.any() and (found := _unit_heading(body, naming)):
+        body, roles = found
     # Labels run into the paragraph: "…。责任单位：市生态环境局。完成时限：2025年底前。"
     if match := _INLINE_LABEL.search(body):
         if match.start() > 0:
@@ -607,21 +652,97 @@ def _closing_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     if len(sentences) < 2:
         return None
     last = sentences[-1].strip().rstrip("。；;")
-    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|负责落实|按职责分工负责|协助)$", last):
+    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|落实|按职责分工负责|协助)$", last):
         return None
-    for clause in split_top(last.removeprefix("由"), "，,"):
-        names = re.sub(
-            r"(?:牵头(?:负责|落实)?|配合(?:落实)?|参与|协助|负责落实|组织实施|按职责分工负责|负责)$",
-            "",
-            clause.strip(),
-        )
+    kept = []
+    for clause in split_top(_BY.sub("", last), "，,"):
+        names = _CLAUSE_VERB.sub("", clause.strip())
+        if _PERSON.search(names):
+            continue  # "由鲁国会、郑忠安副厅长分别负责": persons, not units
         if names and not _looks_like_units(names):
             return None
+        kept.append(clause)
     roles = _Roles()
-    _read_role_clause(last, naming, roles)
+    _read_role_clause("，".join(kept), naming, roles)
     if not (roles.lead or roles.support or roles.implementing):
         return None
     return "".join(sentences[:-1]).rstrip(), roles
+
+
+_CLAUSE_VERB = re.compile(
+    r"(?:分别)?(?:牵头(?:负责|落实)?|配合(?:落实)?|参与|协助|负责落实|组织实施|按职责分工负责"
+    r"|负责|落实)$"
+)
+# A person named as the one in charge: "杨志武副市长", "郑忠安副厅长", "金国兴总工".
+_PERSON = re.compile(
+    r"(?:副?(?:省|市|区|县|州|盟|旗)长|副?厅长|副?局长|副?主任|副?书记|总工(?:程师)?|秘书长"
+    r"|同志)(?:[\u4e00-\u9fff]{2,3})?$"  # "副市长张某", a title before the name
+)
+
+
+def _opening_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
+    """The clauses that open a paragraph when they say who does the task: "由X副市长负责,
+    市发改委牵头,相关部门配合,尽快完成…" — the person is left out (not a unit)."""
+    clauses = split_top(re.split(r"[。；;]", body, maxsplit=1)[0], "，,")
+    kept: list[str] = []
+    for clause in clauses[:-1]:
+        clause = clause.strip().removeprefix("由")
+        if not _CLAUSE_VERB.search(clause):
+            break
+        names = _CLAUSE_VERB.sub("", clause)
+        if _PERSON.search(names):
+            kept.append("")
+            continue
+        if not names or not _looks_like_units(names):
+            break
+        kept.append(clause)
+    if not any(kept):
+        return None
+    roles = _Roles(opening=True)
+    _read_role_clause("，".join(clause for clause in kept if clause), naming, roles)
+    if not (roles.lead or roles.support or roles.implementing):
+        return None
+    rest = body
+    for _ in kept:
+        rest = rest.split("，" if "，" in rest.split(",")[0] else ",", 1)[-1]
+    return rest.strip("，, "), roles
+
+
+_UNIT_HEADING = re.compile(r"^([^：:，,。；;（()）]{2,24}?)(?:负责|牵头)?[：:]\s*(\S.{3,})$")
+
+
+def _unit_heading(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
+    """ "市公安局:负责对…;会同市经贸委做好老旧汽车报废工作。" → lead 市公安局, support
+    市经贸委 (会同: done together with); the text is the duties."""
+    if (
+        (heading := re.fullmatch(r"([^：:，,。；;]{2,40}?)(?:负责|牵头)?[：:]", body))
+        and heading.group(1) not in _FIELD_ROLES
+        and not re.fullmatch(r".{0,3}(?:单位|部门)", heading.group(1))
+        and _looks_like_units(heading.group(1))
+    ):
+        # "1、市环保局负责：" over "（1）…（2）…": the unit's duties follow as sub-items.
+        roles = _Roles(unit_heading=True)
+        roles.lead.extend(naming.expand(heading.group(1)))
+        return "", roles
+    match = _UNIT_HEADING.match(body)
+    if (
+        not match
+        or match.group(1) in _FIELD_ROLES
+        or re.fullmatch(r".{0,3}(?:单位|部门)", match.group(1))  # "反映单位:", "主办单位:"
+        or not _looks_like_units(match.group(1))
+    ):
+        return None
+    roles = _Roles(unit_heading=True)
+    roles.lead.extend(naming.expand(match.group(1)))
+    text = match.group(2)
+    for together in re.finditer(r"会同", text):
+        rest = text[together.end() : together.end() + 24]
+        for end in range(len(rest), 1, -1):
+            if _looks_like_units(rest[:end]) and _UNIT_END.search(rest[:end]):
+                units = [u for u in naming.expand(rest[:end]) if u not in roles.lead]
+                roles.support.extend(u for u in units if u not in roles.support)
+                break
+    return text, roles
 
 
 def _depth(text: str) -> int:
@@ -758,13 +879,46 @@ def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
             continue
         text = _GLUED_ITEM.sub(lambda m: m.group(1) + "\n", raw)
         for piece in text.split("\n"):
-            out.extend((index + 1, part) for part in _INLINE_ITEM.split(piece))
+            out.extend((index + 1, part) for part in _split_run_items(piece))
     return out
 
 
-def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
-    """The numbered outline, with paragraphs and field lines attached where they belong."""
+# The next item run into a line after its sentence end: "2、完成…。3、完成…" (鄂州 2009).
+_RUN_ITEM = re.compile(r"(?<=[。；;])\s*(?=(\d{1,2})[、．.][\u4e00-\u9fff])")
+
+
+# A unit's heading with its duties on the same line: "1、市环保局负责：(1)…；(2)…".
+_RUN_SUBITEMS = re.compile(r"(?<=[：:；;。])\s*(?=[（(]\d{1,2}[）)])")
+
+
+def _split_run_items(piece: str) -> list[str]:
+    heading = re.match(r"^\s*\d{1,2}\s*[、．.]\s*[^：:，,。；;]{2,40}?(?:负责|牵头)?[：:]", piece)
+    if heading and re.match(r"\s*[（(]1[）)]", piece[heading.end() :]):
+        return [part for part in _RUN_SUBITEMS.split(piece) if part.strip()]
+    parts = _INLINE_ITEM.split(piece)
+    out: list[str] = []
+    for part in parts:
+        first = _ITEM.match(part)
+        if first is None:
+            out.append(part)
+            continue
+        expected, start = int(first.group(1)) + 1, 0
+        for match in _RUN_ITEM.finditer(part):
+            if int(match.group(1)) == expected:  # only the item that follows, never "。2、" back
+                out.append(part[start : match.start()])
+                start, expected = match.start(), expected + 1
+        out.append(part[start:])
+    return out
+
+
+def _outline(
+    lines: list[str], naming: _Naming, preamble: list[_Paragraph] | None = None
+) -> list[_Node]:
+    """The numbered outline, with paragraphs and field lines attached where they belong;
+    the paragraphs before the first numbered line go to ``preamble``."""
     root = _Node("root", "", 0, _Paragraph(0, ""))
+    if preamble is not None:
+        root.paragraphs = preamble
     current = root
     last: _Paragraph | None = None  # where a field line or a page-broken line goes
     last_field: tuple[_Paragraph, str] | None = None
@@ -848,11 +1002,35 @@ def _outline(lines: list[str], naming: _Naming) -> list[_Node]:
             # A sentence broken by a page: "精" + "准提升森林质量".
             reread(last, _clean(text))
             continue
+        if current is not root and current.kind != "top" and (group := _group_roles(text, naming)):
+            # "以上工作由市环保局牵头，市住建局配合。" after a group of items: their units.
+            for sibling in current.parent.children:
+                if sibling.kind == current.kind and not sibling.subtree_carries():
+                    sibling.head.roles.merge(group)
+            last = None
+            continue
         paragraph = _Paragraph(number, "")
         reread(paragraph, _clean(text))
         current.paragraphs.append(paragraph)
         last = paragraph
     return root.children
+
+
+_GROUP_CLAUSE = re.compile(r"^(?:以上|上述)(?:各项|几项|\d项)?(?:工作|任务)(?:均|都)?由")
+
+
+def _group_roles(text: str, naming: _Naming) -> _Roles | None:
+    """The units of "以上工作由市环保局牵头，市住建局配合。", a sentence of roles only."""
+    text = _clean(text).rstrip("。；; ")
+    if len(text) > 100 or not _GROUP_CLAUSE.match(text):
+        return None
+    for clause in split_top(_BY.sub("", text), "，,"):
+        names = _CLAUSE_VERB.sub("", clause.strip())
+        if not names or not _looks_like_units(names):
+            return None
+    roles = _Roles()
+    _read_role_clause(text, naming, roles)
+    return roles if (roles.lead or roles.support or roles.implementing) else None
 
 
 def _continue_field(roles: _Roles, label: str, piece: str, naming: _Naming) -> None:
@@ -881,7 +1059,8 @@ _COLUMNS = (
     ("deadline", re.compile(r"完成时限|时间节点|完成时间|整改时限|时限|完成期限|时间进度|进度安排|时间")),
     ("text", re.compile(r"具体措施|细化措施|工作内容|整改措施|工作措施|任务内容|主要内容|工作举措"
                         r"|具体内容|主要措施|措施|目标任务|工作目标及措施")),
-    ("title", re.compile(r"重点任务|工作任务|主要任务|任务名称|具体任务|重点工作|任务$|工作事项|事项")),
+    ("title", re.compile(r"重点任务|工作任务|主要任务|任务名称|具体任务|重点工作|任务$|工作事项|事项"
+                         r"|名称$")),
     ("category", re.compile(r"类别|领域|任务类别|项目|方面")),
     ("lead", re.compile(r"牵头单位|牵头部门|主责单位|主责部门|牵头")),
     ("responsible", re.compile(r"责任单位|负责部门|责任部门|负责单位|实施单位|责任主体")),
@@ -902,7 +1081,9 @@ def _header(cells: list[str]) -> dict[str, int] | None:
             if pattern.search(cell):
                 if name in ("lead", "responsible") and "lead" in columns:
                     name = "extra"
-                if name not in columns:
+                if name not in columns or name == "deadline":
+                    # Of two deadline columns (初见成效时限, 长制久清时限) the task is done
+                    # by the last one (通化 2018).
                     columns[name] = index
                 break
     if not ({"lead", "responsible", "support"} & set(columns)):
@@ -952,6 +1133,50 @@ def _sheet_label(cell: str) -> str | None:
     return next((name for name, pattern in _SHEET if pattern.search(cell)), None)
 
 
+def _infer_columns(rows: list[str], naming: _Naming) -> dict[str, int] | None:
+    """The columns of a table without its header row (a page of a law database that starts
+    inside the table, 济南 2014): a column of serial numbers, one of deadlines, one of unit
+    lists, the first column of longer text after the number names the task, a short one
+    before it is the category. Merged cells are empty below their first row."""
+    table = [[_clean(cell) for cell in row.split("\t")] for row in rows]
+    if len(table) < 3:
+        return None
+    width = max(set(map(len, table)), key=[len(row) for row in table].count)
+    table = [row for row in table if len(row) == width]
+    if len(table) < 3 or width < 4:
+        return None
+    columns: dict[str, int] = {}
+    texts = []
+    for index in range(width):
+        values = [row[index] for row in table if row[index]]
+        if not values:
+            continue
+        if (
+            "number" not in columns
+            and len(values) >= 0.8 * len(table)
+            and all(re.fullmatch(r"\d{1,3}", value) for value in values)
+        ):
+            columns["number"] = index
+        elif "deadline" not in columns and all(
+            len(value) <= 15 and read_deadline(value, year=naming.year) for value in values
+        ):
+            columns["deadline"] = index
+        elif "responsible" not in columns and all(map(_looks_like_units, values)):
+            columns["responsible"] = index
+        else:
+            texts.append((index, sum(map(len, values)) / len(values), len(values)))
+    if "number" not in columns or "responsible" not in columns:
+        return None
+    after = [t for t in texts if t[0] > columns["number"] and t[1] > 6]
+    if not after:
+        return None
+    columns["text"] = after[0][0]
+    before = [t for t in texts if t[0] < columns["number"] and t[1] <= 12]
+    if before:
+        columns["category"] = before[0][0]
+    return columns
+
+
 def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Roles]]:
     """Rows of division-of-labour tables, and sheets of "field<TAB>value" rows (整改任务
     概述 / 整改责任单位 / 整改时间) that describe one task each."""
@@ -976,6 +1201,9 @@ def _table_tasks(lines: list[str], naming: _Naming) -> list[tuple[PlanTask, _Rol
             found.append((PlanTask(str(counter), _title(text), text, line, ""), roles))
         sheet.clear()
 
+    if not any("\t" in line and _header(line.split("\t")) for line in lines):
+        # A table whose header row is on another page: columns told by their cells.
+        columns = _infer_columns([line for line in lines if "\t" in line], naming)
     for index, raw in enumerate(lines):
         if "\t" not in raw:
             if raw.strip():
@@ -1100,6 +1328,11 @@ class _Found:
 def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
     """The tasks under ``node``: the most specific numbered items or paragraphs that carry
     responsibility; items that only head such tasks pass their own units down."""
+    if node.head.roles.unit_heading and node.children and not node.head.text:
+        # A unit's heading ("1、市环保局负责：") over its duties: each duty is a task.
+        for child in node.children:
+            _select(child, found, [*inherited, node.head.roles])
+        return
     carrying_children = [child for child in node.children if child.subtree_carries()]
     own = [p for p in node.paragraphs if p.roles.any()]
     if (
@@ -1139,7 +1372,10 @@ def _select(node: _Node, found: list[_Found], inherited: list[_Roles]) -> None:
             if paragraph.line > node.line:
                 found.append(_Found(node, index, paragraph.text, paragraph.line, paragraph.roles))
         return
-    if own and (len(own) >= 2 or (node.is_heading() and not node.head.roles.any())):
+    if own and (
+        len(own) >= 2
+        or (node.is_heading() and not node.head.roles.any() and not own[0].roles.opening)
+    ):
         # Paragraphs under a heading, each closed by its units (seed 001); the heading's
         # own units pass to them.
         chain = [*inherited, node.head.roles]
@@ -1167,6 +1403,10 @@ def _inherit(own: _Roles, chain: list[_Roles]) -> _Roles:
     roles.merge(own)
     for parent_roles in reversed(chain):
         for role in ("lead", "support", "implementing", "responsible", "supervising"):
+            if role in ("lead", "support") and own.responsible:
+                # The task's own list names its lead: a heading's "（省发改委总牵头）"
+                # coordinates the section and does not lead each task (浙江 2014).
+                continue
             if not getattr(roles, role) and getattr(parent_roles, role):
                 getattr(roles, role).extend(getattr(parent_roles, role))
         roles.due = roles.due or parent_roles.due
@@ -1224,9 +1464,20 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         year,
     )
 
-    outline = _outline(lines, naming)
+    preamble: list[_Paragraph] = []
+    outline = _outline(lines, naming, preamble)
     goals = _goals(outline)
     found: list[_Found] = []
+    # Duty lines before any numbered section, each opened by its unit ("市建设局:负责…",
+    # a page of a plan that starts in its list of departmental duties, 潍坊): tasks.
+    for paragraph in preamble:
+        if paragraph.roles.unit_heading:
+            key = str(sum(1 for item in found) + 1)
+            node = _Node("item", key, paragraph.line, paragraph)
+            found.append(_Found(node, None, paragraph.text, paragraph.line, paragraph.roles))
+    if len(found) < 2:
+        found = []  # one line addressed to a unit ("市环保局:…", a letter) is no duty list
+    leading = list(found)
     if not heads and outline:
         # No 一、二、: a page of a longer plan ("(五)…行动 22.…", PDF text). Its outline
         # counts only when it carries units.
@@ -1245,6 +1496,8 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         for node in work:
             if node.subtree_carries():
                 _select(node, found, [])
+    elif leading:
+        pass  # the numbered sections after the duty lines assign no work
     else:
         for node in work:
             _fallback(node, found)
@@ -1266,7 +1519,9 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         # The body names no unit and an attached table divides the work ("附件：重点任务
         # 分工表"): the table's rows are the tasks, not the body's items again.
         found = []
-    if not found and not table and (stated := _stated_goals(lines)):
+    if not found and not table and goals and _quantified(goals) >= 2:
+        pass  # the beginning of a plan, its objectives section and no task yet (玉林 2019)
+    elif not found and not table and (stated := _stated_goals(lines)):
         # The beginning of a plan that states its goals and no task yet ("总体目标：…
         # 具体指标：到2020年，…", 屯昌 2018): its targets are worth importing.
         goals = goals or stated
@@ -1281,7 +1536,8 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
         roles.support for _task, roles in table
     )
     # "排在前位为牵头部门": the first group of a 责任单位 list leads (肥城 2017).
-    front = bool(re.search(r"排在前位的?为牵头|排在首位的?为牵头|排在前面的?为牵头", text))
+    # "列第一位者为牵头部门" (浙江 2014): the same, within one list.
+    front = bool(re.search(r"(?:排|列)在?(?:前位|首位|前面|第一位)(?:者|的)?为牵头", text))
     tasks: list[PlanTask] = []
     defaults: dict[str, list[str]] = {}
     numbers_short = [_number(f.node, f.paragraph, full=False) for f in found]
@@ -1318,14 +1574,31 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
 _GOAL_LABEL = re.compile(r"^\s*(?:总体|主要|具体|工作|约束性|预期性)?(?:目标|指标)\s*[:：]")
 
 
+def _quantified(goals: list[tuple[int, str]]) -> int:
+    from ecogov.domain.targets import extract_targets
+
+    return sum(
+        1 for _line, text in goals for target in extract_targets(text) if target.value is not None
+    )
+
+
 def _stated_goals(lines: list[str]) -> list[tuple[int, str]]:
     """Paragraphs labelled as goals ("具体指标：…") that state at least two quantified
     targets; none in a document that is no plan."""
     from ecogov.domain.targets import extract_targets
 
-    goals = [
-        (index + 1, _clean(line)) for index, line in enumerate(lines) if _GOAL_LABEL.match(line)
-    ]
+    goals: list[tuple[int, str]] = []
+    within = False
+    for index, line in enumerate(lines):
+        text = _clean(line)
+        if _GOAL_LABEL.match(line):
+            goals.append((index + 1, text))
+            within = True
+        elif within and text and (_classify(text) or re.match(r"^\S{2,8}[：:]", text)):
+            within = False
+        elif within and text:
+            # The paragraphs after a "具体指标：" line go on stating its goals (屯昌 2018).
+            goals.append((index + 1, text))
     found = [
         target
         for _line, text in goals
@@ -1348,7 +1621,9 @@ def _is_government_below(unit: str) -> bool:
     """ "各县(区)政府", "市直园区管委会", "各镇街区", "乡镇政府": governments that carry work
     out; not "各县区生态环境局" (departments)."""
     return bool(_GOVERNMENT.search(_core(unit))) or (
-        unit.startswith("各") and not _DEPARTMENT_END.search(unit)
+        unit.startswith("各")
+        and not _DEPARTMENT_END.search(unit)
+        and not re.search(r"(?:单位|部门|企业|公司)$", unit)  # 各单位庭园(居住区)所属单位
     )
 
 

@@ -28,11 +28,19 @@ def plan_targets(document: PlanDocument) -> list[tuple[Target, str | None]]:
     # inside a task that names no year aims at it too, unless the task has a deadline.
     years = {target.year for target in stated if target.year is not None}
     target_year = years.pop() if len(years) == 1 else None
+    if target_year is not None and goal_year is None:
+        # The objectives' paragraphs without a year of their own aim at the one year the
+        # others name ("具体指标：到2020年，…" then "县城生活污水处理率85%…", 屯昌 2018).
+        stated = [
+            target
+            for _line, paragraph in document.goals
+            for target in extract_targets(paragraph, default_year=target_year)
+        ]
     in_tasks: list[tuple[Target, str | None]] = []
     for task in document.tasks:
         # A goal inside a task that names no year is due by the task's deadline.
         year = int(task.deadline[:4]) if task.deadline and task.deadline[:4].isdigit() else None
-        for target in extract_targets(task.text, default_year=year or target_year):
+        for target in extract_targets(task.text, default_year=year or target_year or goal_year):
             in_tasks.append((target, task.number))
     firm = {_key(target) for target in stated if not target.aspirational}
     firm |= {_key(target) for target, _number in in_tasks if not target.aspirational}

@@ -28,7 +28,8 @@ Decisions, for the points the plans leave open:
   农村, 工业). Indicators are NFKC-normalised (full-width brackets to ASCII, Ⅲ to III)
   and "PM_{2.5}" is read as "PM2.5", so one indicator compares equal across plans.
 - "A和B" stays one indicator ("主要污染物减排和碳排放强度", "集中供汽和供热率均达到100%");
-  only a list with as many values as names is split ("A、B分别达到97%45%以上").
+  only a list with as many values as names is split ("A、B分别达到97%45%以上"), or rates
+  that each name their own ratio and share one value ("收集处理率和中水回用率均达到100%").
 - A clause without an indicator continues the previous goal of its sentence: "2025年底前
   分别达到98%60%以上" and "原煤本地入洗率达到90%以上,2035年达到100%". A bare "处理率"
   after "城区生活污水收集率" stays as written: guessing its subject fails elsewhere
@@ -117,9 +118,19 @@ def _analysable(clause: str) -> str:
     as PM2.5, and without notes in brackets ("(不含应急生态补水)", seed 001 §二.(一).4)."""
     text = unicodedata.normalize("NFKC", clause)
     text = re.sub(r"_\{([^{}]*)\}", r"\1", text)
+    # "到2009年3月底处理能力达到…", "2010年6月底前…": the month of a target time is the
+    # year's (a day, "2022年11月21日", stays a date and is no target year).
+    text = re.sub(r"((?:19|20)\d{2})年\d{1,2}月(?:底|末)(前)?(?!\d)", r"\1年\2", text)
+    # "至少完成一个示范项目" (seed 001): a count in words after 至少 is a count.
+    text = re.sub(
+        rf"至少(完成|建成|建设|创建|新建|打造|培育)?([一二两三四五六七八九十])(?=(?:{_COUNT_UNITS}))",
+        lambda m: (m.group(1) or "") + str(_SMALL_NUMERALS[m.group(2)]),
+        text,
+    )
     return _NOTE.sub("", text)
 
 
+_SMALL_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 # Bracketed notes; short labels such as "(PM2.5)" or "(自治区)" stay.
 _NOTE = re.compile(r"\((?:不含|含|即|不低于|不高于|不超过|[^()]*除外)[^()]*\)")
 
@@ -172,7 +183,9 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _COUNT_UNITS = "台|辆|家|座|个|处|项|户|所|人|株|套|艘"
 _UNITS = (
     r"%|‰|mg/m3|μg/m3|毫克/立方米|微克/立方米"
-    r"|[万亿]?(?:立方米|平方米|平方公里|千米|公里|米|吨|千瓦|亩|公顷|元)"
+    r"|(?:[万亿]?(?:立方米|平方米|平方公里|千米|公里|米|吨标准煤|吨标煤|吨|千瓦|亩|公顷|元)"
+    # a rate: "5.2万吨/日", "0.9吨标煤/万元" (毕节 2009, 济南 2014)
+    r"(?:/(?:日|天|年|小时|万元))?)"
     r"|万?(?:" + _COUNT_UNITS + r")|天|小时"
 )
 _AMOUNT = rf"(?:{_NUMBER})(?:{_UNITS})?"
@@ -231,7 +244,7 @@ _COMPARISON = re.compile(
 )
 _CHANGE = re.compile(
     rf"^(?P<subject>.*?\S){_ADVERBS}(?P<verb>{_CHANGE_VERBS})"
-    rf"(?P<amounts>{_AMOUNT}(?:、{_AMOUNT})*){_SUFFIX}{_TRAILER}$"
+    rf"(?P<amounts>{_AMOUNT}(?:(?:、|和|及){_AMOUNT})*){_SUFFIX}{_TRAILER}$"
 )
 # "淘汰50家企业落后产能", "整治300家“低散乱”企业" (浙江 2020): a count before its object.
 _COUNT_BEFORE = re.compile(
@@ -251,6 +264,9 @@ _BARE = re.compile(
 _COUNT = re.compile(
     r"^(?P<subject>.*?(?:累计)?(?:推广|新建|建成|完成|创建|培育|改造)[^\d]{1,20}?)"
     rf"(?P<amounts>{_NUMBER}(?:{_UNITS})){_SUFFIX}$"
+)
+_SHARE_OF = re.compile(
+    rf"^(?P<subject>.*?{_ADVERBS}达到[^\d，,；;的]{{2,10}})的(?P<amounts>{_NUMBER}%){_SUFFIX}$"
 )
 # "新建建筑绿色建筑占比100%": a share with no verb.
 _SHARE = re.compile(rf"^(?P<subject>.*(?:占比|比例)){_AMOUNTS}{_SUFFIX}$")
@@ -309,6 +325,10 @@ def _goal(core: str) -> _Goal | None:
             reference = match["quoted"] or match["named"]
             return _Goal(match["subject"], op, ((None, reference, None),))
         return _Goal(match["subject"], op, _amounts(match["amounts"]))
+    if match := _SHARE_OF.match(core):
+        # "处理能力达到设计能力的60%": a share of a reference, which names the indicator.
+        op = _SUFFIX_OPS.get(match["suffix"], ">=")
+        return _Goal(match["subject"], op, _amounts(match["amounts"]))
     if match := _CHANGE.match(core):
         # "较2020年下降20%": at least the stated change, so ">=" even for a fall; "下降5%左右"
         # is about 5 %.
@@ -349,14 +369,50 @@ def _split_indicators(indicator: str, count: int) -> list[str] | None:
     return None
 
 
-_SHARED_CHANGE = re.compile(rf"(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:分别|均)?(?:{_CHANGE_VERBS})$")
+# The measure is shared too: "二氧化硫和化学需氧量排放总量分别削减4.5%和3.6%" (宁夏 2010).
+_SHARED_CHANGE = re.compile(
+    r"(?:排放总量|排放量|总量|浓度|强度)?"
+    rf"(?:(?:比|较)(?:19|20)\d{{2}}年度?)?(?:分别|均)?(?:{_CHANGE_VERBS})$"
+)
 
 
 _ASPIRE = re.compile(r"力争|争取|努力")
 
 
+# "玉州区、福绵区、…、兴业县2019年度环境空气质量目标PM10分别为57、54、…微克/立方米,
+# PM2.5分别为36、34、…" (玉林 2019): one goal per area, the areas in order with the values.
+_AREA_LIST = re.compile(
+    r"^(?P<areas>[\u4e00-\u9fff]{1,5}?[区县市旗](?:、[\u4e00-\u9fff]{1,5}?[区县市旗])+)"
+)
+_RESPECTIVELY = re.compile(
+    rf"(?P<indicator>[A-Za-z][A-Za-z0-9.]*|[\u4e00-\u9fff]{{2,10}}?)分别为"
+    rf"(?P<amounts>{_AMOUNT}(?:、{_AMOUNT})+){_SUFFIX}$"
+)
+
+
+def _area_targets(core: str, areas: list[str], year, text, aspiring) -> list[Target] | None:
+    match = _RESPECTIVELY.search(core)
+    if not match or not areas:
+        return None
+    amounts = _amounts(match["amounts"])
+    if len(amounts) != len(areas):
+        return None
+    indicator = match["indicator"]
+    concentration = bool(re.match(r"[A-Za-z]", indicator)) or "浓度" in indicator
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9.]*", indicator):
+        indicator += "浓度"  # a pollutant's name stands for its concentration
+    # A concentration set for an area is the most it may reach; other levels are floors.
+    op = _SUFFIX_OPS.get(match["suffix"] or "", "<=" if concentration else ">=")
+    unit = next((unit for _value, _ref, unit in reversed(amounts) if unit), None)
+    return [
+        Target(area + indicator, op, value, None, unit, year, text.strip(), aspiring)
+        for area, (value, _ref, _unit) in zip(areas, amounts, strict=True)
+    ]
+
+
 def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
     targets: list[Target] = []
+    areas: list[str] = []  # the areas of a "分别为" list, for the next list of the sentence
     previous: list[str] = []  # indicators of the last goal, for a clause that has none
     lead = ""  # a clause that only gives the year ("到2026年，"), shown with the next
     aspiring = False  # "力争到2025年，…": every goal of that year in the sentence
@@ -373,22 +429,48 @@ def _sentence_targets(sentence: str, year: int | None) -> list[Target]:
             continue
         text = f"{lead}{separator}{clause}" if lead else clause
         lead = ""
+        if listed := _AREA_LIST.match(analysable):
+            areas = listed["areas"].split("、")
+        if (found := _area_targets(core, areas, year, text, striving or aspiring)) is not None:
+            targets.extend(found)
+            continue
         goal = _goal(core)
         if goal is None:
             continue
         indicator = _indicator(goal.subject)
         count = len(goal.amounts)
-        if indicator:
+        if indicator and count == 1 and re.search(r"均|都", core):
+            # "园区工业污水收集处理率和中水回用率均达到100%" (seed 001): two rates, one
+            # value; "集中供汽和供热率均达到100%" names one rate and stays whole.
+            parts = re.split(r"和|、|及", indicator)
+            names = (
+                parts
+                if len(parts) > 1 and all(re.search(r"(?:率|比例)$", part) for part in parts)
+                else [indicator]
+            )
+            if len(names) > 1:
+                goal = _Goal(goal.subject, goal.op, goal.amounts * len(names))
+                count = len(names)
+        elif indicator:
             names = [indicator] if count == 1 else _split_indicators(indicator, count)
         else:
             names = previous if len(previous) == count else None
         if not names or not all(re.search(r"[\u4e00-\u9fff]", name) for name in names):
             continue
         previous = names
+        # "建成投入运行三年内…达到60%以上": a time counted from an event is no target year.
+        relative = not years and re.search(r"(?<!\d)[一二三四五六七八九十两\d]{1,2}个?年内", core)
         for name, (value, reference, unit) in zip(names, goal.amounts, strict=True):
             targets.append(
                 Target(
-                    name, goal.op, value, reference, unit, year, text.strip(), striving or aspiring
+                    name,
+                    goal.op,
+                    value,
+                    reference,
+                    unit,
+                    None if relative else year,
+                    text.strip(),
+                    striving or aspiring,
                 )
             )
     return targets
