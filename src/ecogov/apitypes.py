@@ -5,9 +5,9 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
-from ecogov.params import MAX_YEAR, MIN_YEAR
+from ecogov.params import MAX_YEAR, MIN_YEAR, checked_moment
 from ecogov.text import clean_value
 
 # A database id: bigger numbers cannot exist and would overflow SQLite's integers.
@@ -38,12 +38,18 @@ class InputSchema(Schema):
     """Request bodies: text is cleaned like all text entering EcoGov (``ecogov.text``),
     before the fields are validated (a choice such as a role stays its enum):
     control characters stripped, line ends normalised, NUL and lone surrogates refused
-    with 422 before any query (PostgreSQL rejects NUL even in a lookup)."""
+    with 422 before any query (PostgreSQL rejects NUL even in a lookup). Dates and times
+    are checked like those of a query string (``ecogov.params.checked_moment``)."""
 
     @field_validator("*", mode="before")
     @classmethod
     def _clean_text(cls, value):
         return clean_value(value)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _check_moments(cls, value, info: ValidationInfo):
+        return checked_moment(value, info.field_name)
 
 
 class StepOut(Schema):

@@ -123,6 +123,22 @@ def parse_date(text: str, name: str, *, default=None):
     return value
 
 
+def checked_moment(value, name: str = ""):
+    """A date or time taken into a record: within the years EcoGov knows, and a time with an
+    offset brought to UTC. Python allows offsets up to 24 hours and PostgreSQL only up to 16,
+    so "10:00-18:47" would otherwise fail in the database instead of at the edge."""
+    if not isinstance(value, datetime.date):
+        return value
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise BadQuery(
+            _("“%(name)s” must be a date between %(min)s and %(max)s.")
+            % {"name": name, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        value = value.astimezone(datetime.UTC)
+    return value
+
+
 def query_float(request, name: str, *, min: float, max: float, default=None):
     """A decimal number (a longitude, a latitude) within [min, max]."""
     text = _text(request, name)

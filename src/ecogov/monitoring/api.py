@@ -275,6 +275,8 @@ def _moment(text: str | None, name: str) -> datetime.datetime | None:
         # Far-away years would overflow the arithmetic of the window.
         if not 1900 <= moment.year <= 9000:
             raise ValueError
+        # PostgreSQL takes offsets up to 16 hours, Python up to 24.
+        moment = moment.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         raise ValidationError(
             _("%(name)s is not an ISO 8601 date or time (e.g. 2026-03-02T10:00).") % {"name": name}
