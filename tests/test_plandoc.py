@@ -747,3 +747,36 @@ def test_a_group_clause_gives_its_units_to_the_items_before_it():
         ("一(一)2", ["市建设局"], ["市规划局"]),
         ("一(二)1", ["市公安局"], []),
     ]
+
+
+def test_a_bracketed_unit_name_keeps_its_bracket_when_the_field_closes_its_own():
+    text = (
+        "某区大气污染防治工作方案\n一、重点任务\n"
+        "1.加强扬尘管控。严格落实施工工地六个百分百。（牵头单位：区住建局；配合单位：区城管局、各街道(园区)）\n"
+        "2.加强油烟治理。推进餐饮油烟净化。（牵头单位：区城管局；配合单位：区市场监管局）\n"
+    )
+    first, second = parse_plan(text).tasks
+    assert first.support == ["区城管局", "各街道(园区)"]
+    assert second.support == ["区市场监管局"]
+
+
+def test_beside_a_named_lead_the_units_sharing_the_duty_support_it():
+    text = (
+        "吉林省空气质量改善实施方案\n一、重点任务\n"
+        "1.完善重污染天气应对机制。修订应急预案。（省生态环境厅牵头，省气象局等部门按职责分工负责）\n"
+        "2.提升监测能力。加强空气质量预报。（省生态环境厅、省林草局、省气象局等部门按职责分工负责）\n"
+    )
+    first, second = parse_plan(text).tasks
+    assert (first.lead, first.support) == (["省生态环境厅"], ["省气象局"])
+    assert (second.lead, second.support) == (["省生态环境厅", "省林草局", "省气象局"], [])
+
+
+def test_a_page_that_opens_inside_a_section_keeps_the_items_before_its_first_heading():
+    text = (
+        "2.加强危险化学品的监管。对企业进行排查。由市安监局负责,市环保局配合。\n"
+        "3.加强医疗垃圾管理。实行集中无害化处置。由市环保局、市卫生局牵头,各县区政府负责实施。\n"
+        "三、实施步骤\n第一阶段:组织部署(2008年11月5日之前)。制订实施计划。\n"
+    )
+    first, second = parse_plan(text).tasks
+    assert (first.number, first.lead, first.support) == ("2", ["市安监局"], ["市环保局"])
+    assert (second.lead, second.implementing) == (["市环保局", "市卫生局"], ["各县区政府"])

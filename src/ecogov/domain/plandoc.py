@@ -416,9 +416,12 @@ _ROLE_VERBS = (
     (re.compile(r"(?:牵头(?:负责|落实|推进|实施)?|为牵头单位|主责|总牵头)$"), "lead"),
     (re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|按职能分工负责|分别负责|共同负责"
                 r"|按照职责分工负责|依职责负责|负责指导|负责|主抓|具体负责)$"), "lead"),
-    (re.compile(r"(?:负责落实|组织实施|具体实施|抓好落实|具体落实|分别落实|落实|实施|组织落实)$"), "implementing"),
+    (re.compile(r"(?:负责落实|负责实施|组织实施|具体实施|抓好落实|具体落实|分别落实|落实|实施|组织落实)$"), "implementing"),
     (re.compile(r"(?:配合(?:落实|实施|推进)?|参与|协助|协办|支持|协同|配合做好|等配合)$"), "support"),
 )  # fmt: skip
+_SHARED_DUTY = re.compile(
+    r"按(?:照)?职(?:责|能)(?:分工)?(?:负责|落实)|分别负责|共同负责|依职责负责"
+)
 _ROLE_WORD = re.compile(
     r"牵头|配合|参与|协助|协办|负责|落实|责任单位|牵头单位|监管部门|监管单位|主责|按职责|"
     r"配合单位|责任部门|负责部门"
@@ -488,6 +491,10 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
     "牵头单位：…；配合单位：…；完成时限：…" into ``roles``."""
     text = re.sub(r"[，,]?\s*不再(?:一一)?列出", "", _clean(text)).strip("。；;，, ")
     stated: list[str] = []  # the units of a "以下均需…落实" statement
+    # "X牵头，Y等部门按职责分工负责": beside a named lead, the units that share the duty
+    # support it; with no lead named ("A、B按职责分工负责") they all lead.
+    shared: list[str] = []
+    named_lead = False
     for segment in split_top(text, "；;。"):
         segment = segment.strip("，, ")
         if not segment:
@@ -524,6 +531,10 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
                             for unit in units
                         ):
                             role = "lead"
+                        if role == "lead" and _SHARED_DUTY.search(clause[match.start() :]):
+                            shared.extend(units)
+                        elif role == "lead":
+                            named_lead = True
                         bucket = getattr(roles, role)
                         bucket.extend(unit for unit in units if unit not in bucket)
                     break
@@ -531,6 +542,9 @@ def _read_role_clause(text: str, naming: _Naming, roles: _Roles) -> None:
                 pending = (pending + "、" if pending else "") + clause
         if pending and _looks_like_units(pending):
             roles.responsible.append(naming.expand(pending))
+    if named_lead and shared:
+        roles.lead[:] = [unit for unit in roles.lead if unit not in shared]
+        roles.support.extend(unit for unit in shared if unit not in roles.support)
     if stated:
         # The role the units have on this task is theirs on every later one (_assign).
         roles.defaults["same"] = stated
@@ -571,12 +585,21 @@ def _apply_label(roles: _Roles, label: str, value: str, naming: _Naming) -> None
         value = value[: default.start()].rstrip("，,；;。 ")
     value = re.sub(r"[。.]\s*排在.*$|[，,]\s*排在.*$", "", value)  # "排在前位为牵头部门"
     if role == "responsible":
-        for group in split_top(value.strip("）)】] "), "，,；;"):
+        for group in split_top(_strip_closing(value), "，,；;"):
             if group.strip():
                 roles.responsible.append(naming.expand(group))
         return
     bucket = getattr(roles, role)
-    bucket.extend(unit for unit in naming.expand(value.strip("）)】] ")) if unit not in bucket)
+    bucket.extend(unit for unit in naming.expand(_strip_closing(value)) if unit not in bucket)
+
+
+def _strip_closing(value: str) -> str:
+    """A field's value without the closing brackets of the bracket it stood in: "配合单位：
+    各街道(园区)）" keeps "各街道(园区)", whose own bracket is closed."""
+    value = value.strip(" ")
+    while value and value[-1] in "）)】]" and _depth(value) < 0:
+        value = value[:-1].rstrip(" ")
+    return value
 
 
 def _trailing_bracket(text: str) -> tuple[int, int] | None:
@@ -652,7 +675,7 @@ def _closing_roles(body: str, naming: _Naming) -> tuple[str, _Roles] | None:
     if len(sentences) < 2:
         return None
     last = sentences[-1].strip().rstrip("。；;")
-    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|落实|按职责分工负责|协助)$", last):
+    if len(last) > 120 or not re.search(r"(?:牵头|配合|参与|落实|实施|按职责分工负责|协助)$", last):
         return None
     kept = []
     for clause in split_top(_BY.sub("", last), "，,"):
@@ -1486,6 +1509,15 @@ def parse_plan(text: str, *, known_units: frozenset[str] | set[str] = frozenset(
             node.parent = whole
         whole.children = outline
         outline = [whole] if whole.subtree_carries() else []
+    elif heads and outline and outline[0].kind != "top":
+        # A page that opens inside a section ("2.…由市安监局负责" and then "三、实施步骤"):
+        # the items before the first 一、 are that section's, and count when they carry units.
+        first = next((i for i, node in enumerate(outline) if node.kind == "top"), len(outline))
+        opening = _Node("top", "", outline[0].line, _Paragraph(outline[0].line, ""))
+        for node in outline[:first]:
+            node.parent = opening
+        opening.children = outline[:first]
+        outline = ([opening] if opening.subtree_carries() else []) + outline[first:]
     work = [
         node
         for node in outline
