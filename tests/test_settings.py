@@ -88,3 +88,17 @@ def test_production_static_files_collect_with_their_references(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/htmx/htmx.min.js" in manifest and "ecogov/app.css" in manifest
+
+
+def test_with_a_redis_url_the_jobs_queue_on_redis(tmp_path):
+    """Several consumers on several machines share one queue: huey on Redis. Building the
+    queue connects to nothing, so no Redis server is needed to see it configured."""
+    script = (
+        "from huey.contrib.djhuey import HUEY; "
+        "kwargs = HUEY.storage.conn.connection_pool.connection_kwargs; "
+        "print(type(HUEY).__name__, kwargs['host'], kwargs['port'], kwargs['db'])"
+    )
+    env = {**PRODUCTION, "HUEY_REDIS_URL": "redis://10.0.0.5:6380/2"}
+    result = ecogov("shell", "-c", script, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["RedisHuey", "10.0.0.5", "6380", "2"]
