@@ -1,0 +1,109 @@
+"""The main pages and API lists ask the database the same number of questions however many
+rows they show (issue 24 item 3): no query per row. Each page is read, more rows of every
+kind it lists are added (cases, supervised items of each own kind, sources, plan tasks),
+and it is read again: the number of queries must not grow. A city has 100,000 cases; a
+query per row would be 100,000 queries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ecogov.cases import services as cases
+from ecogov.cases.models import Channel, State
+from ecogov.org.selectors import unit_find
+from ecogov.plans.sample import plans_sample_load
+from ecogov.sources.models import SourceType
+from ecogov.sources.services import source_save
+from ecogov.supervision import services as supervision
+from ecogov.supervision.models import Kind
+
+TEXTS = (
+    "南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了",
+    "仁和口腔诊所门口的垃圾桶里经常能看见带血的棉球和手套",
+    "南川东路某小区楼下烧烤店油烟很大，晚上熏得开不了窗",
+    "礼让街拆迁工地晚上十一点还在施工，噪音很大",
+    "楼道里的灯坏了很久没人修",
+)
+
+# (persona, address): what each role opens first, and the lists of the API.
+PAGES = [
+    ("dora", "/"),
+    ("dora", "/cases/"),
+    ("dora", "/cases/overview/"),
+    ("dora", "/cases/supervision/"),
+    ("dora", "/supervision/"),
+    ("dora", "/tasks/"),
+    ("dora", "/sources/"),
+    ("dora", "/notices/"),
+    ("lena", "/"),
+    ("lena", "/supervision/"),
+    ("lena", "/cases/overview/"),
+    ("liam", "/"),
+    ("liam", "/cases/"),
+    ("liam", "/supervision/"),
+    ("ian", "/cases/supervision/"),
+    ("dora", "/api/cases"),
+    ("dora", "/api/tasks"),
+    ("dora", "/api/sources"),
+    ("dora", "/api/supervision/items"),
+    ("dora", "/api/supervision/ledger"),
+    ("dora", "/api/notices"),
+    ("liam", "/api/cases"),
+    ("liam", "/api/supervision/items"),
+]
+
+
+def _grow(personas, rounds: int, *, offset: int) -> None:
+    """Rows of every kind the pages list, each with its units, people and events."""
+    now = timezone.now()
+    restaurant = SourceType.objects.get(code="restaurant")
+    office = unit_find(personas.district, "区政府办公室")
+    for n in range(offset, offset + rounds):
+        for text in TEXTS:
+            case = cases.case_register(
+                jurisdiction=personas.district, channel=Channel.HOTLINE, text=f"{text}（{n}）",
+                reporter={"name": "王某", "phone": "13900001111"}, by=personas.dora, now=now,
+            )  # fmt: skip
+            if case.state == State.REGISTERED:  # disputed: the bureau decides
+                cases.case_assign(case, lead=personas.construction, by=personas.dora, now=now)
+        for kind in (Kind.INSTRUCTION, Kind.SPECIAL, Kind.RESOLUTION):
+            supervision.item_create(
+                jurisdiction=personas.district, kind=kind, title=f"{kind.label} {n}",
+                lead=personas.construction, support=[personas.health], supervisor=office,
+                deadline=now.date() + datetime.timedelta(days=n - 3), by=personas.dora,
+            )  # fmt: skip
+        source_save(
+            jurisdiction=personas.district, type=restaurant, name=f"第{n}号饭店",
+            lon=Decimal("101.78"), lat=Decimal("36.60"),
+        )  # fmt: skip
+
+
+@pytest.fixture
+def district(personas):
+    plans_sample_load()  # the plans' tasks, with their units and supervised items
+    _grow(personas, 2, offset=0)
+    return personas
+
+
+def _queries(client, address: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200, (address, response.status_code)
+    return len(queries)
+
+
+def test_the_main_pages_ask_as_many_queries_for_more_rows(district, client_for):
+    clients = {
+        name: client_for(getattr(district, name)) for name in ("dora", "lena", "liam", "ian")
+    }
+    for name, address in PAGES:
+        _queries(clients[name], address)  # warm what is cached per process
+    before = {(name, address): _queries(clients[name], address) for name, address in PAGES}
+    _grow(district, 3, offset=2)
+    after = {(name, address): _queries(clients[name], address) for name, address in PAGES}
+    grown = {key: (before[key], after[key]) for key in PAGES if after[key] > before[key]}
+    assert not grown, f"queries grew with the rows (before, after): {grown}"
