@@ -45,7 +45,6 @@ class Command(BaseCommand):
                 "The full size (the defaults) writes about 100,000 cases, 5,000 sources, "
                 "1,000 points, ~41 M hourly and ~10 M minute readings (not timed yet; 2 districts, "
                 "10,000 cases, 100 points, 30 days took 2 min 48 s on PostgreSQL here: README)."
-                "48 s on PostgreSQL on a loaded 2-core machine: see the README)."
             ),
         )
         city.add_argument("--districts", type=int, default=7)
