@@ -62,8 +62,9 @@ def ecogov(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def load(port: int, path: str, *, seconds: float, readers: int) -> dict:
-    """Throughput (answers per second) and latencies of ``readers`` keep-alive clients."""
+def load(port: int, path: str, *, seconds: float, readers: int, headers=None) -> dict:
+    """Throughput (answers per second) and latencies of ``readers`` keep-alive clients
+    (with ``headers``, e.g. a signed-in user's session cookie)."""
     latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -74,7 +75,9 @@ def load(port: int, path: str, *, seconds: float, readers: int) -> dict:
         mine = []
         while time.perf_counter() < stop:
             start = time.perf_counter()
-            connection.request("GET", path, headers={"Accept-Language": "zh-hans"})
+            connection.request(
+                "GET", path, headers={"Accept-Language": "zh-hans", **(headers or {})}
+            )
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - start)
