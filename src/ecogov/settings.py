@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ecogov.open311",
     "ecogov.disclosure",
     "ecogov.consultations",
+    "ecogov.jobs",
     "ecogov.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -4,13 +4,13 @@ period ends, every scheme in force computes it as a draft for the bureau (once).
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from ecogov.assess.services import period_end_run
+from ecogov.jobs.services import periodic_job
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(hour="6", minute="10"))
+@periodic_job(crontab(hour="6", minute="10"))
 def assessment_period_end():
     log.info("assessment: %d periods computed", len(period_end_run()))

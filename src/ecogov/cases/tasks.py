@@ -6,14 +6,14 @@ Thin: they call the service, which can run twice without doing anything twice.
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from ecogov.cases.learning import router_train_all
+from ecogov.jobs.services import periodic_job
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(hour="2", minute="40"))
+@periodic_job(crontab(hour="2", minute="40"))
 def router_retrain_nightly():
     """Every night: retrain each jurisdiction's router on its bureau's latest decisions."""
     for area, model in router_train_all():

@@ -3,14 +3,14 @@
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from ecogov.consultations.services import consultations_close_due
+from ecogov.jobs.services import periodic_job
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(hour="0", minute="5"))
+@periodic_job(crontab(hour="0", minute="5"))
 def consultations_close():
     """Just after midnight: the consultations whose last day has passed close."""
     log.info("consultations closed: %d", consultations_close_due())

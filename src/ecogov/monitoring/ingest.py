@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from ecogov.domain import monitorchecks
@@ -245,6 +245,36 @@ def _server_cursor():
         raw.prepare_threshold = threshold
 
 
+def _lock_points(point_ids: list[int]) -> None:
+    """PostgreSQL: lock the batch's points, in the order of their ids, until the commit.
+
+    Several servers may write for one point at once (a logger that moved to another
+    server and resends, two loggers of one MN): the alarms of a point are read, then
+    extended or opened, and the missing-data check reads the point's last hour. Holding
+    the point's row serialises those steps per point across servers, and taking the
+    locks in one order means two batches never wait for each other in a circle.
+    (SQLite lets one writer at a time in: nothing to do.) ``FOR NO KEY UPDATE`` does not
+    block the readings' foreign-key checks, only other writers of the same point."""
+    if connection.vendor != "postgresql" or not point_ids:
+        return
+    table = connection.ops.quote_name(Point._meta.db_table)
+    with _server_cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR NO KEY UPDATE",
+            [point_ids],
+        )
+
+
+def _last_hour_before(point_id: int, time: datetime.datetime) -> datetime.datetime | None:
+    """The latest hourly data time stored for a point before ``time``, by any writer."""
+    return (
+        Reading.objects.filter(point_id=point_id, period=Period.HOUR, time__lt=time)
+        .order_by("-time")
+        .values_list("time", flat=True)
+        .first()
+    )
+
+
 class _Moments:
     """Times of one batch as the database takes them, each converted once (uploads share
     their hours): on SQLite the text stored, on PostgreSQL the aware datetime."""
@@ -327,6 +357,7 @@ class Ingestor:
                 )  # fmt: skip
                 report.rejected = len(refusals)
             if uploads:
+                _lock_points(sorted({upload.point_id for upload in uploads}))
                 moments = _Moments()
                 fresh = self._new_uploads(uploads, report, moments)
                 if fresh:
@@ -554,6 +585,11 @@ class Ingestor:
                     continue  # a late or repeated hour fills a gap, it opens none
                 hole = monitorchecks.gap(last, time, missing_hours=self.missing_hours)
                 if hole is not None:
+                    # Memory knows what this writer stored; another server may have
+                    # stored the hours between (a logger that moved to it and back).
+                    last = _last_hour_before(point_id, time)
+                    hole = monitorchecks.gap(last, time, missing_hours=self.missing_hours)
+                if hole is not None:
                     findings.append((point_id, hole))
                 self._last_hour[point_id] = time
         raise_alarms(findings, compliant=compliant, resumed=set(times_by_point),
@@ -581,7 +617,38 @@ def raise_alarms(
     kind whose last occurrence lies within ``window``. Close the alarms of ``compliant``
     (point, pollutant, kind: back within the concentration or mass-rate limit) and the
     missing-data alarms of points whose data has resumed. A missing-data alarm counts
-    the hours missing."""
+    the hours missing. At most one alarm of a point, pollutant and kind is open: one
+    that opens closes the one before.
+
+    Several writers may do this at once (servers, the silence scan): the alarms are
+    locked as they are read, and the database keeps one open alarm per key
+    (``alarm_one_open``). A writer that lost the race to open one (its insert refused)
+    reads again, in a savepoint, and extends the alarm the other writer opened."""
+    for attempt in range(_ALARM_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _raise_alarms(
+                    findings, window=window, report=report, compliant=compliant,
+                    resumed=resumed, key_sources=key_sources,
+                )  # fmt: skip
+        except IntegrityError:
+            if attempt == _ALARM_ATTEMPTS - 1:
+                raise
+            log.info("an alarm was opened by another writer meanwhile: read again")
+
+
+_ALARM_ATTEMPTS = 3
+
+
+def _raise_alarms(
+    findings: list[tuple[int, Finding]],
+    *,
+    window: datetime.timedelta,
+    report: StoreReport,
+    compliant: set[tuple[int, str, str]],
+    resumed: set[int],
+    key_sources: set[int],
+) -> None:
     points = {point_id for point_id, _ in findings} | {p for p, _, _ in compliant} | set(resumed)
     if not points:
         return
@@ -600,7 +667,10 @@ def raise_alarms(
         wanted |= {(p, "", monitorchecks.MISSING) for p in resumed}
         ids = [pk for pk, *key in keys if tuple(key) in wanted]
     if ids:
-        for alarm in Alarm.objects.filter(pk__in=ids).order_by("last_time"):
+        # Locked (in the order of their ids, as every writer locks them) and read as
+        # they are now: another writer may have extended or closed them since.
+        locked = Alarm.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        for alarm in sorted(locked, key=lambda a: (a.last_time, a.pk)):
             latest[(alarm.point_id, alarm.code, alarm.kind)] = alarm
             if alarm.state == Alarm.State.OPEN:
                 still_open[(alarm.point_id, alarm.code, alarm.kind)].append(alarm)
@@ -622,7 +692,9 @@ def raise_alarms(
                 alarm.count += hours
             if finding.time > alarm.last_time:
                 alarm.last_time = finding.time
-            alarm.state = Alarm.State.OPEN
+            if alarm.state != Alarm.State.OPEN:
+                _close_others(still_open[key], alarm)
+                alarm.state = Alarm.State.OPEN
             if (
                 not missing
                 and finding.value is not None
@@ -630,12 +702,14 @@ def raise_alarms(
             ):
                 alarm.worst = finding.value
         else:
+            _close_others([*still_open[key], *([alarm] if alarm else [])], None)
             alarm = Alarm(
                 point_id=point_id, code=finding.code, kind=finding.kind,
                 first_time=finding.time, last_time=finding.time, count=hours,
                 worst=None if missing else finding.value, limit=finding.limit,
             )  # fmt: skip
             latest[key] = alarm
+            still_open[key].append(alarm)
         if missing:
             alarm.last_time = max(alarm.last_time, finding.time + monitorchecks.HOUR * (hours - 1))
         alarm.serious = alarm.serious or _serious(alarm, rules, point_id in key_sources)
@@ -657,6 +731,15 @@ def raise_alarms(
         for pk, alarm in touched.items()
         if alarm.case_id is None and (alarm.serious or alarm.count >= case_threshold(alarm.kind))
     ]
+
+
+def _close_others(alarms: list[Alarm], keep: Alarm | None) -> None:
+    """Close the open alarms of a key but ``keep``, before another opens: a new episode
+    (beyond the merge window, or after a closed alarm that became a case) ends the last."""
+    for alarm in alarms:
+        if alarm is not keep and alarm.pk is not None and alarm.state == Alarm.State.OPEN:
+            alarm.state = Alarm.State.CLOSED
+            alarm.save(update_fields=["state"])
 
 
 def _alarm_keys(points: list[int], since: datetime.datetime | None) -> list[tuple]:

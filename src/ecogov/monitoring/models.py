@@ -241,6 +241,15 @@ class Alarm(models.Model):
         verbose_name_plural = _("alarms")
         ordering = ["-last_time"]
         indexes = [models.Index(fields=["point", "state", "kind", "code"], name="alarm_lookup")]
+        constraints = [
+            # Several HJ 212 servers and the silence scan write alarms at once: the
+            # database, not a read before the insert, keeps one open alarm per key.
+            models.UniqueConstraint(
+                fields=["point", "code", "kind"],
+                condition=models.Q(state="open"),
+                name="alarm_one_open",
+            )
+        ]
 
     def __str__(self):
         return f"{self.point} {self.get_kind_display()} {self.code}"

@@ -579,7 +579,7 @@ def store_batch(ingestor: Ingestor, items: list[tuple[Upload | None, Refusal | N
     refusals = [refusal for _, refusal in items if refusal is not None]
     result = Stored()
     try:
-        reports = [ingestor.store(uploads, refusals)]
+        reports = [_store_retrying(ingestor, uploads, refusals)]
     except Exception as error:
         log.warning("batch of %d refused (%s); storing one by one", len(items), error)
         store_process.close_connection()
@@ -604,6 +604,28 @@ def store_batch(ingestor: Ingestor, items: list[tuple[Upload | None, Refusal | N
             except Exception:
                 log.exception("opening cases for alarms %s failed", report.case_candidates)
     return result
+
+
+# PostgreSQL's codes for what another writer's concurrent transaction causes, and what
+# the same batch gets past when tried again: a serialization failure, a deadlock, a
+# unique key taken meanwhile.
+RETRY_SQLSTATES = {"40001", "40P01", "23505"}
+BATCH_ATTEMPTS = 3
+
+
+def _store_retrying(ingestor: Ingestor, uploads: list, refusals: list):
+    """``ingestor.store``, again when another server's transaction got in the way."""
+    for attempt in range(1, BATCH_ATTEMPTS + 1):
+        try:
+            return ingestor.store(uploads, refusals)
+        except Exception as error:
+            if attempt == BATCH_ATTEMPTS or not _concurrent(error):
+                raise
+            log.info("batch of %d: %s; tried again", len(uploads), error)
+
+
+def _concurrent(error: Exception) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
 
 def _merge(parts: list[hj212.Packet]) -> hj212.Packet:

@@ -14,7 +14,9 @@ Modes:
   the hourly upload (2061) of each hour that ends.
 
 The client keeps, per logger, the data times of every upload answered: the kill test
-checks each of them against the database.
+checks each of them against the database. With ``failover`` addresses a closed-loop
+logger whose server goes away connects to the next one and sends the unanswered upload
+again, as a logger configured with a standby platform does.
 """
 
 import asyncio
@@ -82,6 +84,7 @@ class Report:
     garbage: int = 0
     skipped: int = 0
     errors: int = 0
+    resent: int = 0  # uploads sent again to a failover address
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -152,9 +155,13 @@ def corrupt(frame: bytes, rng: random.Random) -> bytes:
 class _Client:
     """One logger's connection."""
 
-    def __init__(self, logger: Logger, host: str, port: int, report: Report, faults: Faults, rng):
+    def __init__(
+        self, logger: Logger, host: str, port: int, report: Report, faults: Faults, rng,
+        failover: Sequence[tuple[str, int]] = (),
+    ):  # fmt: skip
         self.logger, self.host, self.port = logger, host, port
         self.report, self.faults, self.rng = report, faults, rng
+        self.failover = list(failover)
         self.decoder = hj212.StreamDecoder()
         self.reader = self.writer = None
 
@@ -207,13 +214,30 @@ class _Client:
                 continue
             junk, frame = prepared
             sent = time.perf_counter()
-            self.writer.write(junk + frame)
             self.report.sent += 1
-            await self.writer.drain()
-            await self._answer()
+            await self._exchange(junk + frame, frame)
             self.report.latencies.append(time.perf_counter() - sent)
             self.report.answered += 1
             self.logger.answered.append(when)
+
+    async def _exchange(self, data: bytes, frame: bytes) -> None:
+        """Send and wait for the answer; when the server goes away, to the next failover
+        address, sending the frame again (its answer never came)."""
+        while True:
+            try:
+                self.writer.write(data)
+                await self.writer.drain()
+                await self._answer()
+                return
+            except (ConnectionError, OSError):
+                if not self.failover:
+                    raise
+            await self.close()
+            self.host, self.port = self.failover.pop(0)
+            self.decoder = hj212.StreamDecoder()
+            await self.connect()
+            self.report.resent += 1
+            data = frame
 
     async def open_loop(
         self, times: Sequence[datetime.datetime], rate: float, phase: float, deadline: float
@@ -270,9 +294,11 @@ async def run(
     duration: float = 3600.0,
     faults: Faults | None = None,
     seed: int = 212,
+    failover: Sequence[tuple[str, int]] = (),
 ) -> Report:
     """Play ``frames`` hourly uploads per logger (closed loop when ``rate`` is 0, else
-    open loop at ``rate`` frames/s per logger), stopping after ``duration`` seconds."""
+    open loop at ``rate`` frames/s per logger), stopping after ``duration`` seconds;
+    closed-loop loggers move to the ``failover`` addresses in turn when the server goes."""
     report = Report()
     faults = faults or Faults()
     start = start or (
@@ -281,7 +307,9 @@ async def run(
     )
     times = [start + datetime.timedelta(hours=h) for h in range(frames)]
     clients = [
-        _Client(logger, host, port, report, faults, random.Random(f"{seed}-{logger.mn}"))
+        _Client(
+            logger, host, port, report, faults, random.Random(f"{seed}-{logger.mn}"), failover
+        )  # fmt: skip
         for logger in loggers
     ]
     for index in range(0, len(clients), 100):  # connect in waves, as loggers do after an outage

@@ -8,22 +8,22 @@ whose case could not be opened at the time.
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from ecogov.jobs.services import periodic_job
 from ecogov.monitoring.alarms import alarm_cases, silence_scan
 from ecogov.monitoring.stats import feeds_run
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute="*/10"))
+@periodic_job(crontab(minute="*/10"))
 def monitoring_scan():
     silent = silence_scan()
     opened = alarm_cases()
     log.info("monitoring: %d points silent, %d cases opened", silent, len(opened))
 
 
-@db_periodic_task(crontab(minute="20", hour="1"))
+@periodic_job(crontab(minute="20", hour="1"))
 def monitoring_targets():
     """Each night: the plan targets fed by monitoring get the value of the year so far."""
     log.info("monitoring: %d plan targets updated", feeds_run())

@@ -7,14 +7,14 @@ import datetime
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from ecogov.jobs.services import periodic_job
 from ecogov.plans.dispatch import dispatch_run
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(hour="1", minute="10"))
+@periodic_job(crontab(hour="1", minute="10"))
 def monthly_dispatch_daily():
     """Every night: open the month's dispatch when a month closes, send due reminders."""
     report = dispatch_run(today=datetime.date.today())

@@ -4,13 +4,13 @@ run_huey`). The look-backs' clocks are timed by the one supervision scan."""
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from ecogov.jobs.services import periodic_job
 from ecogov.rectification.services import progress_dispatch
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(hour="8", minute="30"))
+@periodic_job(crontab(hour="8", minute="30"))
 def rectification_dispatch():
     log.info("rectification progress dispatch: %d problems asked", progress_dispatch())

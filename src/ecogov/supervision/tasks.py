@@ -8,14 +8,14 @@ catches up at its next run and loses no timer.
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from ecogov.jobs.services import periodic_job
 from ecogov.supervision.clocks import scan
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@periodic_job(crontab(minute="*/15"))
 def supervision_clocks():
     report = scan()
     log.info(

@@ -1,0 +1,54 @@
+"""Scheduled jobs run once per scheduled time, however many huey consumers enqueue them."""
+
+import datetime
+
+import pytest
+from huey import crontab
+
+from ecogov.jobs.models import JobRun
+from ecogov.jobs.services import job_run_once, slot_of
+from ecogov.monitoring.tasks import monitoring_scan
+
+EVERY_TEN = crontab(minute="*/10")
+NIGHTLY = crontab(hour="1", minute="10")
+
+
+@pytest.mark.parametrize(
+    "schedule, now, slot",
+    [
+        (EVERY_TEN, datetime.datetime(2026, 3, 2, 1, 17, 59), "2026-03-02 01:10"),
+        (EVERY_TEN, datetime.datetime(2026, 3, 2, 1, 20, 0, 5), "2026-03-02 01:20"),
+        (NIGHTLY, datetime.datetime(2026, 3, 2, 5, 0), "2026-03-02 01:10"),
+        (NIGHTLY, datetime.datetime(2026, 3, 2, 0, 30), "2026-03-01 01:10"),
+    ],
+)
+def test_it_names_the_scheduled_time_a_late_worker_still_belongs_to(schedule, now, slot):
+    assert slot_of(schedule, now) == slot
+
+
+@pytest.mark.django_db
+def test_it_does_the_work_once_for_the_same_time_and_again_for_the_next():
+    done = []
+    assert job_run_once(job="scan", slot="2026-03-02 01:10", work=lambda: done.append(1))
+    # the second consumer's copy of the same scheduled run
+    assert not job_run_once(job="scan", slot="2026-03-02 01:10", work=lambda: done.append(2))
+    assert job_run_once(job="scan", slot="2026-03-02 01:20", work=lambda: done.append(3))
+    assert done == [1, 3]
+    assert JobRun.objects.filter(finished_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_run_that_fails_gives_its_time_back_for_a_retry():
+    def fail():
+        raise RuntimeError("database away")
+
+    with pytest.raises(RuntimeError):
+        job_run_once(job="scan", slot="2026-03-02 01:10", work=fail)
+    assert job_run_once(job="scan", slot="2026-03-02 01:10", work=lambda: None)
+
+
+@pytest.mark.django_db
+def test_a_periodic_task_enqueued_by_two_consumers_runs_once():
+    assert monitoring_scan.call_local() is True
+    assert monitoring_scan.call_local() is False
+    assert JobRun.objects.get().job == "ecogov.monitoring.tasks.monitoring_scan"
