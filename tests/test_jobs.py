@@ -49,6 +49,14 @@ def test_a_run_that_fails_gives_its_time_back_for_a_retry():
 
 @pytest.mark.django_db
 def test_a_periodic_task_enqueued_by_two_consumers_runs_once():
-    assert monitoring_scan.call_local() is True
-    assert monitoring_scan.call_local() is False
+    # What a consumer does with a task it dequeued: execute it.
+    assert monitoring_scan.s().execute() is True
+    assert monitoring_scan.s().execute() is False
     assert JobRun.objects.get().job == "ecogov.monitoring.tasks.monitoring_scan"
+
+
+@pytest.mark.django_db
+def test_a_run_asked_for_by_hand_always_does_the_work():
+    assert monitoring_scan.s().execute() is True  # the schedule's run
+    monitoring_scan.call_local()  # an operator's, in the same minute
+    assert JobRun.objects.count() == 1
