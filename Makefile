@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4
 
-.PHONY: setup run test test-pg lint browser clean
+.PHONY: setup run test test-pg lint browser clean screenshots
 
 $(BIN)/python:
 	@scripts/make-venv "$(PYTHON)" "$(VENV)"
@@ -62,6 +62,11 @@ test-pg: $(VENV)/.installed-test browser
 	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://…"; exit 2; }
 	$(BIN)/ecogov messages compile
 	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+# Every page as every role, photographed, under var/screenshots/walkthrough/ (make test
+# walks the same pages with the same checks, without the photographs).
+screenshots: setup $(VENV)/.installed-test browser
+	ECOGOV_WALKTHROUGH_SHOTS=1 $(PYTEST) -m walkthrough $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

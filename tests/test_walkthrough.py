@@ -1,7 +1,8 @@
 """Every page as every role, on a desktop and on a phone, in a real browser.
 
 For each persona (and an anonymous visitor) every page URL of ``ecogov.urls`` is asked
-for; those the role may open are shown in Chromium and photographed, full page, under
+for; those the role may open are shown in Chromium, and with ECOGOV_WALKTHROUGH_SHOTS=1
+(``make screenshots``) photographed, full page, under
 var/screenshots/walkthrough/<viewport>/<role>/. No answer may be a server error, no page
 may break the Content-Security-Policy (the ``page_for`` fixture fails the test), and on
 the phone no public page may be wider than the screen. Pages outside the portal that
@@ -13,6 +14,7 @@ The walk relies on URL names and roles only, not on what the pages say: a page a
 
 import base64
 import datetime
+import os
 import re
 import uuid
 from pathlib import Path
@@ -45,6 +47,9 @@ from test_browser import browser, page_for  # noqa: F401  (the fixtures, with th
 pytestmark = [pytest.mark.browser, pytest.mark.walkthrough]
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots" / "walkthrough"
+# Photographing some 800 pages full length is most of the walk's time and nobody looks at
+# the photographs of a test run: `make screenshots` takes them (the checks are the same).
+PHOTOGRAPH = os.environ.get("ECOGOV_WALKTHROUGH_SHOTS", "") == "1"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
@@ -478,9 +483,10 @@ def test_every_page_as_every_role(transactional_db, page_for, live_server, viewp
             if status != 200 or not html:
                 continue  # refused, redirected, a download, or not a page for GET
             seen += 1
-            path = shot_path(viewport, role, url)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(path), full_page=True)
+            if PHOTOGRAPH:
+                path = shot_path(viewport, role, url)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(path), full_page=True)
             if mobile:
                 wider = page.evaluate(
                     "() => document.documentElement.scrollWidth - window.innerWidth"
