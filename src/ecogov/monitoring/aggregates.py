@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ecogov.monitoring.models import Packet, Period, Point, PointDay, PointDayValue, Reading
@@ -104,6 +105,10 @@ def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
             unique_fields=["point", "date", "code"],
             update_fields=["hours", "mean", "highest", "highest_8h"],
         )
+        for day, point_ids in by_day.items():
+            Point.objects.filter(pk__in=point_ids).filter(
+                Q(days_from__isnull=True) | Q(days_from__gt=day)
+            ).update(days_from=day)
     return len(days)
 
 

@@ -61,6 +61,9 @@ class Point(models.Model):
     # Updated by the ingestion server with each stored batch.
     last_seen = models.DateTimeField(_("last data received"), null=True, blank=True)
     last_data_time = models.DateTimeField(_("latest data time"), null=True, blank=True)
+    # The first day with daily aggregates (``PointDay``): before it, and for a point
+    # without any, the figures are read from the raw readings without asking for them.
+    days_from = models.DateField(_("daily figures from"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("monitoring point")

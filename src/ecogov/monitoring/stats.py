@@ -110,30 +110,29 @@ def rates(
     points = list(points.select_related("grid"))
     ids = [p.pk for p in points]
     counts: dict[int, Rates] = defaultdict(Rates)
-    counted = _counted_days(ids, start, end) if aggregates else {}
+    counted = _counted_days(_with_days(points, end), start, end) if aggregates else {}
     for point_id, day_rows in counted.items():
         own = counts[point_id]
         for received, valid_hours, checked, exceeded in day_rows.values():
             own.add(Rates(0, received, valid_hours, checked, checked - exceeded, exceeded))
     raw = _raw_part(ids, start, end, {pk: set(rows) for pk, rows in counted.items()})
     if raw is not None:
-        hourly = Reading.objects.filter(raw, period=Period.HOUR)
+        checked = Q(valid=True, exceeded__isnull=False)
         per_hour = (
-            hourly.values("point_id", "time")
-            .annotate(values=Count("pk"), valid=Count("pk", filter=Q(valid=True)))
-            .values_list("point_id", "valid", "values")
+            Reading.objects.filter(raw, period=Period.HOUR)
+            .values("point_id", "time")
+            .annotate(  # names unlike the fields', which the filters mean
+                n_values=Count("pk"),
+                n_valid=Count("pk", filter=Q(valid=True)),
+                n_checked=Count("pk", filter=checked),
+                n_exceeded=Count("pk", filter=checked & Q(exceeded=True)),
+            )
+            .values_list("point_id", "n_valid", "n_values", "n_checked", "n_exceeded")
         )
-        for point_id, valid, values in per_hour:
-            counts[point_id].received += 1
-            counts[point_id].valid_hours += valid == values
-        for row in (
-            hourly.filter(valid=True, exceeded__isnull=False)
-            .values("point_id")
-            .annotate(checked=Count("pk"), exceeded=Count("pk", filter=Q(exceeded=True)))
-        ):
-            own = counts[row["point_id"]]
-            own.add(Rates(0, 0, 0, row["checked"], row["checked"] - row["exceeded"],
-                          row["exceeded"]))  # fmt: skip
+        for point_id, valid, values, checked, exceeded in per_hour:
+            counts[point_id].add(
+                Rates(0, 1, int(valid == values), checked, checked - exceeded, exceeded)
+            )
     # The first data matter only to a point registered after the start (see the module's
     # definition): a new point, with little data, read raw.
     new = [p.pk for p in points if p.created_at > start]
@@ -174,11 +173,25 @@ def _whole_days(start, end) -> tuple[datetime.date, datetime.date] | None:
     return (first, last) if first < last else None
 
 
+def _with_days(points, end) -> list[int]:
+    """The points with daily aggregates before ``end``: only theirs are asked for. A point
+    loaded without ``days_from`` (``only()``) is read raw: right, only slower, and
+    without a query per point to load the field."""
+    last = timezone.localtime(end).date()
+    return [
+        p.pk
+        for p in points
+        if "days_from" not in p.get_deferred_fields()
+        and p.days_from is not None
+        and p.days_from < last
+    ]
+
+
 def _counted_days(ids, start, end) -> dict[int, dict[datetime.date, tuple]]:
     """point id → {day: (received, valid hours, checked, exceeded)} of the whole days
     of [start, end) that have been counted."""
     days = _whole_days(start, end)
-    if days is None:
+    if days is None or not ids:
         return {}
     counted: dict[int, dict[datetime.date, tuple]] = defaultdict(dict)
     for point_id, day, *figures in PointDay.objects.filter(
@@ -310,17 +323,18 @@ def day_values_of(rows) -> dict[tuple[int, str], dict[datetime.date, DayValue]]:
 
 
 def day_values(
-    ids, start, end, codes=None, *, aggregates: bool = True
+    points: list[Point], start, end, codes=None, *, aggregates: bool = True
 ) -> dict[int, dict[str, dict[datetime.date, DayValue]]]:
     """point id → code → {local day: DayValue} over [start, end): whole counted days from
     the aggregates, the rest from the raw hourly readings; three queries at most."""
-    ids = list(ids)
+    ids = [p.pk for p in points]
+    counted_ids = _with_days(points, end)
     out: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
     counted: dict[int, set[datetime.date]] = defaultdict(set)
-    days = _whole_days(start, end) if aggregates else None
+    days = _whole_days(start, end) if aggregates and counted_ids else None
     if days is not None:
         for point_id, day in PointDay.objects.filter(
-            point_id__in=ids, date__gte=days[0], date__lt=days[1]
+            point_id__in=counted_ids, date__gte=days[0], date__lt=days[1]
         ).values_list("point_id", "date"):
             counted[point_id].add(day)
         stored = PointDayValue.objects.filter(point_id__in=ids, date__gte=days[0], date__lt=days[1])
@@ -353,7 +367,7 @@ def means_of(values: dict[str, dict[datetime.date, DayValue]], minimum: int = DA
 
 def point_daily_means(point: Point, start, end, codes=None, *, aggregates: bool = True):
     """code → {local day: daily mean} of a point over [start, end)."""
-    found = day_values([point.pk], start, end, codes, aggregates=aggregates)
+    found = day_values([point], start, end, codes, aggregates=aggregates)
     return means_of(found.get(point.pk, {}))
 
 
@@ -468,7 +482,7 @@ def latest_aqi(points: list[Point], start, end) -> dict[int, tuple]:
 
 def daily_aqi(point: Point, start, end, *, aggregates: bool = True) -> list[tuple]:
     """[(day, AqiResult)] of the daily report (24-hour means, O3 8-hour maximum)."""
-    values = day_values([point.pk], start, end, AIR_CODES, aggregates=aggregates)
+    values = day_values([point], start, end, AIR_CODES, aggregates=aggregates)
     values = values.get(point.pk, {})
     scale = _air_units(point)
     means = means_of({c: v for c, v in values.items() if c != "a05024"})
@@ -509,7 +523,7 @@ def daily_classes(point: Point, start, end, *, aggregates: bool = True) -> list[
 def latest_classes(points: list[Point], start, end) -> dict[int, tuple]:
     """point id → (day, WaterClass) of each section's latest classified day in
     [start, end); three queries for all of them."""
-    found = day_values([p.pk for p in points], start, end)
+    found = day_values(points, start, end)
     out = {}
     for point in points:
         classes = _classes_of(means_of(found.get(point.pk, {})), point.waterbody)
@@ -538,9 +552,10 @@ def _class_of_days(means: dict[str, dict], waterbody: str):
     return water_class(overall, waterbody) if overall else None
 
 
-def period_class(point: Point, start, end):
+def period_class(point: Point, start, end, *, aggregates: bool = True):
     """The class of a section's mean values over a period (a month, the year so far)."""
-    return _class_of_days(point_daily_means(point, start, end), point.waterbody)
+    means = point_daily_means(point, start, end, aggregates=aggregates)
+    return _class_of_days(means, point.waterbody)
 
 
 def monthly_classes(point: Point, start, end) -> list[tuple[datetime.date, object]]:
