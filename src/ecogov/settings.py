@@ -372,6 +372,9 @@ ECOGOV_MONITORING_MERGE_HOURS = int(os.getenv("ECOGOV_MONITORING_MERGE_HOURS", "
 ECOGOV_MONITORING_CASE_AFTER = int(os.getenv("ECOGOV_MONITORING_CASE_AFTER", "3"))
 # A missing-data alarm becomes a case after this many hours without data.
 ECOGOV_MONITORING_CASE_AFTER_MISSING = int(os.getenv("ECOGOV_MONITORING_CASE_AFTER_MISSING", "24"))
+# Minute and real-time readings (and their packets) are deleted after this many days;
+# hourly and daily data are kept.
+ECOGOV_MONITORING_MINUTE_DAYS = int(os.getenv("ECOGOV_MONITORING_MINUTE_DAYS", "30"))
 
 # Supervision notices (reminders, escalations, new items) reach people in the app; with
 # ECOGOV_NOTIFY_SMTP_HOST set (an intranet mail server) they go by e-mail too, to the

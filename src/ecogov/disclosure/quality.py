@@ -96,7 +96,7 @@ def public_points(kind: str | None = None, jurisdictions: list[int] | None = Non
     return (
         Point.objects.filter(kind__in=kinds, jurisdiction_id__in=jurisdictions)
         .select_related("jurisdiction")
-        .only("pk", "name", "kind", "waterbody", "active", "jurisdiction__name")
+        .only("pk", "name", "kind", "waterbody", "active", "days_from", "jurisdiction__name")
         .prefetch_related("factors")
         .order_by("jurisdiction__name", "name", "pk")
     )

@@ -28,6 +28,7 @@ from django.db.models import Max
 
 from ecogov.domain import monitorchecks
 from ecogov.domain.monitorchecks import Finding, Limits, above_range
+from ecogov.monitoring.aggregates import point_days_after_store
 from ecogov.monitoring.models import (
     Alarm,
     AlarmRule,
@@ -114,6 +115,8 @@ class StoreReport:
     rejected: int = 0
     alarms: int = 0  # alarms opened or extended
     case_candidates: list[int] = field(default_factory=list)
+    # (point id, local date) of the hourly readings stored: their daily aggregates.
+    days: set[tuple[int, datetime.date]] = field(default_factory=set)
 
 
 _MICRO = Decimal("0.000001")  # the readings' six decimal places
@@ -362,6 +365,8 @@ class Ingestor:
                 fresh = self._new_uploads(uploads, report, moments)
                 if fresh:
                     self._write(fresh, report, moments)
+        if report.days:
+            point_days_after_store(report.days)
         return report
 
     def _local_time(self, text: str | None) -> datetime.datetime | None:
@@ -431,6 +436,8 @@ class Ingestor:
             limits = info.limits if info else {}
             stored_time = moments.db(time)
             hour = period == Period.HOUR
+            if hour:
+                report.days.add((point_id, time.date()))  # the loggers' clock: local
             for code, sent, minimum, maximum, total, flag in upload.readings:
                 value = _decimal(sent)
                 if value is None and total is None:

@@ -61,6 +61,9 @@ class Point(models.Model):
     # Updated by the ingestion server with each stored batch.
     last_seen = models.DateTimeField(_("last data received"), null=True, blank=True)
     last_data_time = models.DateTimeField(_("latest data time"), null=True, blank=True)
+    # The first day with daily aggregates (``PointDay``): before it, and for a point
+    # without any, the figures are read from the raw readings without asking for them.
+    days_from = models.DateField(_("daily figures from"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("monitoring point")
@@ -176,6 +179,72 @@ class Reading(models.Model):
 
     def __str__(self):
         return f"{self.point_id} {self.code} {self.period} {self.time}: {self.value}"
+
+
+class PointDay(models.Model):
+    """What a point's hourly readings of one local day add up to, for the rates.
+
+    Kept by ``ecogov.monitoring.aggregates`` as data arrive (and by a job for late data):
+    ``stats`` reads these for whole days and raw readings only for the edges of a window.
+    A row also says the day has been counted: a day without one is read from the raw
+    readings (data stored before aggregates existed, or by other means).
+    """
+
+    point = models.ForeignKey(
+        Point,
+        verbose_name=_("monitoring point"),
+        on_delete=models.CASCADE,
+        related_name="days",
+        db_index=False,  # the unique constraint begins with the point
+    )
+    date = models.DateField(_("date"))
+    received = models.PositiveIntegerField(_("hours received"), default=0)
+    valid_hours = models.PositiveIntegerField(_("valid hours"), default=0)
+    checked = models.PositiveIntegerField(_("valid pollutant-hours with a limit"), default=0)
+    exceeded = models.PositiveIntegerField(_("pollutant-hours over the limit"), default=0)
+    first_time = models.DateTimeField(_("first hour"), null=True)
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("monitoring day")
+        verbose_name_plural = _("monitoring days")
+        constraints = [models.UniqueConstraint(fields=["point", "date"], name="point_day_unique")]
+
+    def __str__(self):
+        return f"{self.point_id} {self.date}"
+
+
+class PointDayValue(models.Model):
+    """A pollutant's valid hourly values of one local day: what daily means, the daily
+    AQI and water classes need (GB 3095's 24-hour mean, HJ 633's O3 maxima)."""
+
+    point = models.ForeignKey(
+        Point,
+        verbose_name=_("monitoring point"),
+        on_delete=models.CASCADE,
+        related_name="day_values",
+        db_index=False,  # the unique constraint begins with the point
+    )
+    date = models.DateField(_("date"))
+    code = models.CharField(_("pollutant code"), max_length=16)
+    hours = models.PositiveIntegerField(_("valid hours"))
+    # The mean of the valid values as ``stats.daily_means`` rounds it (0.001).
+    mean = models.DecimalField(_("mean"), max_digits=20, decimal_places=3)
+    highest = models.DecimalField(_("highest hourly value"), max_digits=20, decimal_places=6)
+    # The highest 8-hour running mean (windows ending 07:00–23:00 lie within the day).
+    highest_8h = models.DecimalField(
+        _("highest 8-hour mean"), max_digits=20, decimal_places=1, null=True
+    )
+
+    class Meta:
+        verbose_name = _("daily value")
+        verbose_name_plural = _("daily values")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "date", "code"], name="point_day_value_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.point_id} {self.date} {self.code}: {self.mean}"
 
 
 class Rejection(models.Model):

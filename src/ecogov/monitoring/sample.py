@@ -21,6 +21,7 @@ import random
 from django.utils import timezone
 
 from ecogov.monitoring import simulator
+from ecogov.monitoring.aggregates import point_days_refresh
 from ecogov.monitoring.alarms import alarm_cases
 from ecogov.monitoring.ingest import Ingestor, Upload
 from ecogov.monitoring.models import Point, TargetFeed
@@ -78,6 +79,9 @@ def monitoring_sample_load(district, *, days: int = DAYS, now=None) -> int:
             candidates += report.case_candidates
     if candidates:
         alarm_cases(candidates)
+    # The writer counted the days with data; this counts the silent days too.
+    point_days_refresh(since=(end - datetime.timedelta(days=days)).date(), until=now.date(),
+                       points=points)  # fmt: skip
     _feeds(district)
     feeds_run(now.date())
     return stored

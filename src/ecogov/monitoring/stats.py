@@ -17,9 +17,16 @@ Definitions (stated, because offices compute them differently):
   defines no IAQI there, is shown as IAQI 500 (the usual display practice), flagged.
 - a section's class (GB 3838-2002, single factor) is the class of its mean values over
   the day, the month or the year so far.
+
+Whole local days of a window are read from the daily aggregates (``PointDay``,
+``PointDayValue``, kept by ``ecogov.monitoring.aggregates``); the partial days at its
+edges, and any day not counted yet, from the raw hourly readings. ``aggregates=False``
+reads everything raw (the tests compare both).
 """
 
 import datetime
+import functools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +35,15 @@ from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone, translation
 
-from ecogov.monitoring.models import Period, Point, Reading, TargetFeed
+from ecogov.monitoring.models import (
+    Factor,
+    Period,
+    Point,
+    PointDay,
+    PointDayValue,
+    Reading,
+    TargetFeed,
+)
 from ecogov.standards import aqi as aqi_standard
 from ecogov.standards import water
 
@@ -87,31 +102,42 @@ class Rollup:
     total: Rates = field(default_factory=Rates)
 
 
-def rates(points, start: datetime.datetime, end: datetime.datetime) -> Rollup:
-    """The rates of ``points`` (a queryset) over [start, end), rolled up; three queries."""
+def rates(
+    points, start: datetime.datetime, end: datetime.datetime, *, aggregates: bool = True
+) -> Rollup:
+    """The rates of ``points`` (a queryset) over [start, end), rolled up; five queries
+    whatever the number of points (whole days from the aggregates, the rest raw)."""
     points = list(points.select_related("grid"))
     ids = [p.pk for p in points]
-    hourly = Reading.objects.filter(
-        point_id__in=ids, period=Period.HOUR, time__gte=start, time__lt=end
-    )
-    per_hour = (
-        hourly.values("point_id", "time")
-        .annotate(values=Count("pk"), valid=Count("pk", filter=Q(valid=True)))
-        .values_list("point_id", "valid", "values")
-    )
-    received: dict[int, int] = defaultdict(int)
-    valid_hours: dict[int, int] = defaultdict(int)
-    for point_id, valid, values in per_hour:
-        received[point_id] += 1
-        valid_hours[point_id] += valid == values
-    checks = {
-        row["point_id"]: row
-        for row in hourly.filter(valid=True, exceeded__isnull=False)
-        .values("point_id")
-        .annotate(checked=Count("pk"), exceeded=Count("pk", filter=Q(exceeded=True)))
-    }
+    counts: dict[int, Rates] = defaultdict(Rates)
+    counted = _counted_days(_with_days(points, end), start, end) if aggregates else {}
+    for point_id, day_rows in counted.items():
+        own = counts[point_id]
+        for received, valid_hours, checked, exceeded in day_rows.values():
+            own.add(Rates(0, received, valid_hours, checked, checked - exceeded, exceeded))
+    raw = _raw_part(ids, start, end, {pk: set(rows) for pk, rows in counted.items()})
+    if raw is not None:
+        checked = Q(valid=True, exceeded__isnull=False)
+        per_hour = (
+            Reading.objects.filter(raw, period=Period.HOUR)
+            .values("point_id", "time")
+            .annotate(  # names unlike the fields', which the filters mean
+                n_values=Count("pk"),
+                n_valid=Count("pk", filter=Q(valid=True)),
+                n_checked=Count("pk", filter=checked),
+                n_exceeded=Count("pk", filter=checked & Q(exceeded=True)),
+            )
+            .values_list("point_id", "n_valid", "n_values", "n_checked", "n_exceeded")
+        )
+        for point_id, valid, values, checked, exceeded in per_hour:
+            counts[point_id].add(
+                Rates(0, 1, int(valid == values), checked, checked - exceeded, exceeded)
+            )
+    # The first data matter only to a point registered after the start (see the module's
+    # definition): a new point, with little data, read raw.
+    new = [p.pk for p in points if p.created_at > start]
     first = dict(
-        Reading.objects.filter(point_id__in=ids, period=Period.HOUR)
+        Reading.objects.filter(point_id__in=new, period=Period.HOUR)
         .values("point_id")
         .annotate(first=Min("time"))
         .values_list("point_id", "first")
@@ -120,10 +146,8 @@ def rates(points, start: datetime.datetime, end: datetime.datetime) -> Rollup:
     for point in points:
         begin = max(start, min(first.get(point.pk) or point.created_at, point.created_at))
         begin = begin.replace(minute=0, second=0, microsecond=0)
-        expected = max(0, int((end - begin) / HOUR)) if point.active else received[point.pk]
-        row = checks.get(point.pk, {"checked": 0, "exceeded": 0})
-        own = Rates(expected, received[point.pk], valid_hours[point.pk], row["checked"],
-                    row["checked"] - row["exceeded"], row["exceeded"])  # fmt: skip
+        own = counts.get(point.pk) or Rates()
+        own.expected = max(0, int((end - begin) / HOUR)) if point.active else own.received
         rollup.points[point.pk] = own
         for key, table in (
             (point.source_id, rollup.sources),
@@ -134,6 +158,84 @@ def rates(points, start: datetime.datetime, end: datetime.datetime) -> Rollup:
                 table.setdefault(key, Rates()).add(own)
         rollup.total.add(own)
     return rollup
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _whole_days(start, end) -> tuple[datetime.date, datetime.date] | None:
+    """[first, last) of the local days wholly inside [start, end), or None."""
+    first = timezone.localtime(start).date()
+    if _day_start(first) < start:
+        first += datetime.timedelta(days=1)
+    last = timezone.localtime(end).date()
+    return (first, last) if first < last else None
+
+
+def _with_days(points, end) -> list[int]:
+    """The points with daily aggregates before ``end``: only theirs are asked for. A point
+    loaded without ``days_from`` (``only()``) is read raw: right, only slower, and
+    without a query per point to load the field."""
+    last = timezone.localtime(end).date()
+    return [
+        p.pk
+        for p in points
+        if "days_from" not in p.get_deferred_fields()
+        and p.days_from is not None
+        and p.days_from < last
+    ]
+
+
+def _counted_days(ids, start, end) -> dict[int, dict[datetime.date, tuple]]:
+    """point id → {day: (received, valid hours, checked, exceeded)} of the whole days
+    of [start, end) that have been counted."""
+    days = _whole_days(start, end)
+    if days is None or not ids:
+        return {}
+    counted: dict[int, dict[datetime.date, tuple]] = defaultdict(dict)
+    for point_id, day, *figures in PointDay.objects.filter(
+        point_id__in=ids, date__gte=days[0], date__lt=days[1]
+    ).values_list("point_id", "date", "received", "valid_hours", "checked", "exceeded"):
+        counted[point_id][day] = tuple(figures)
+    return counted
+
+
+def _raw_part(ids, start, end, counted: dict[int, set[datetime.date]]) -> Q | None:
+    """Which readings of [start, end) to read raw: the partial days at the edges and the
+    whole days without aggregates, as a condition on point and time (None: nothing).
+    Points with the same days share one clause: at most a few in practice."""
+    days = _whole_days(start, end)
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for point_id in ids:
+        if days is None:
+            groups[((start, end),)].append(point_id)
+            continue
+        first, last = days
+        have = counted.get(point_id, set())
+        ranges = [(start, _day_start(first))] if start < _day_start(first) else []
+        day = first
+        while day < last:
+            if day not in have:
+                begin, finish = _day_start(day), _day_start(day + datetime.timedelta(days=1))
+                if ranges and ranges[-1][1] == begin:
+                    ranges[-1] = (ranges[-1][0], finish)
+                else:
+                    ranges.append((begin, finish))
+            day += datetime.timedelta(days=1)
+        if _day_start(last) < end:
+            if ranges and ranges[-1][1] == _day_start(last):
+                ranges[-1] = (ranges[-1][0], end)
+            else:
+                ranges.append((_day_start(last), end))
+        if ranges:
+            groups[tuple(ranges)].append(point_id)
+    clauses = [
+        Q(point_id__in=members)
+        & functools.reduce(operator.or_, (Q(time__gte=a, time__lt=b) for a, b in ranges))
+        for ranges, members in groups.items()
+    ]
+    return functools.reduce(operator.or_, clauses) if clauses else None
 
 
 def _township_grid(point: Point) -> int | None:
@@ -185,14 +287,88 @@ def daily_means(series: dict[str, list[tuple]], minimum: int = DAY_MIN_HOURS):
     return means
 
 
-def _daily_max(rows: list[tuple]) -> dict[datetime.date, Decimal]:
-    """The day's highest valid hourly value (O3 1-hour maximum of the daily report)."""
-    best: dict[datetime.date, Decimal] = {}
-    for time, value, _flag, valid, _e in rows:
+@dataclass(frozen=True)
+class DayValue:
+    """A pollutant's valid hourly values of one local day (``PointDayValue``)."""
+
+    hours: int
+    mean: Decimal  # rounded as ``daily_means`` rounds it
+    highest: Decimal
+    highest_8h: Decimal | None  # O3 only
+
+
+def day_values_of(rows) -> dict[tuple[int, str], dict[datetime.date, DayValue]]:
+    """(point id, code) → {local day: DayValue} of hourly rows (point id, code, time,
+    value, valid): the one computation behind the aggregates and the raw edges."""
+    kept: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    for point_id, code, time, value, valid in rows:
         if valid and value is not None:
-            day = timezone.localtime(time).date()
-            best[day] = max(best.get(day, value), value)
-    return best
+            kept[(point_id, code)].append((time, value, "", valid, None))
+    out: dict[tuple[int, str], dict[datetime.date, DayValue]] = {}
+    for (point_id, code), series in kept.items():
+        by_day: dict[datetime.date, list[Decimal]] = defaultdict(list)
+        for time, value, *_rest in series:
+            by_day[timezone.localtime(time).date()].append(value)
+        o3 = _o3_8h(series) if code == "a05024" else {}
+        out[(point_id, code)] = {
+            day: DayValue(
+                len(values),
+                (sum(values) / len(values)).quantize(Decimal("0.001")),
+                max(values),
+                o3.get(day),
+            )  # fmt: skip
+            for day, values in by_day.items()
+        }
+    return out
+
+
+def day_values(
+    points: list[Point], start, end, codes=None, *, aggregates: bool = True
+) -> dict[int, dict[str, dict[datetime.date, DayValue]]]:
+    """point id → code → {local day: DayValue} over [start, end): whole counted days from
+    the aggregates, the rest from the raw hourly readings; three queries at most."""
+    ids = [p.pk for p in points]
+    counted_ids = _with_days(points, end)
+    out: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    counted: dict[int, set[datetime.date]] = defaultdict(set)
+    days = _whole_days(start, end) if aggregates and counted_ids else None
+    if days is not None:
+        for point_id, day in PointDay.objects.filter(
+            point_id__in=counted_ids, date__gte=days[0], date__lt=days[1]
+        ).values_list("point_id", "date"):
+            counted[point_id].add(day)
+        stored = PointDayValue.objects.filter(point_id__in=ids, date__gte=days[0], date__lt=days[1])
+        if codes:
+            stored = stored.filter(code__in=codes)
+        for point_id, code, day, *figures in stored.values_list(
+            "point_id", "code", "date", "hours", "mean", "highest", "highest_8h"
+        ):
+            if day in counted[point_id]:
+                out[point_id][code][day] = DayValue(*figures)
+    raw = _raw_part(ids, start, end, counted)
+    if raw is not None:
+        rows = Reading.objects.filter(raw, period=Period.HOUR)
+        if codes:
+            rows = rows.filter(code__in=codes)
+        found = day_values_of(rows.values_list("point_id", "code", "time", "value", "valid"))
+        for (point_id, code), values in found.items():
+            out[point_id][code].update(values)
+    return {point_id: dict(by_code) for point_id, by_code in out.items()}
+
+
+def means_of(values: dict[str, dict[datetime.date, DayValue]], minimum: int = DAY_MIN_HOURS):
+    """code → {day: mean} of the days with ``minimum`` valid hours (as ``daily_means``)."""
+    means = {
+        code: {day: v.mean for day, v in days.items() if v.hours >= minimum}
+        for code, days in values.items()
+    }
+    return {code: days for code, days in means.items() if days}
+
+
+def point_daily_means(point: Point, start, end, codes=None, *, aggregates: bool = True):
+    """code → {local day: daily mean} of a point over [start, end)."""
+    found = day_values([point], start, end, codes, aggregates=aggregates)
+    return means_of(found.get(point.pk, {}))
 
 
 def _o3_8h(rows: list[tuple]) -> dict[datetime.date, Decimal]:
@@ -212,11 +388,24 @@ def _o3_8h(rows: list[tuple]) -> dict[datetime.date, Decimal]:
 
 def _air_units(point: Point) -> dict[str, int]:
     """Multipliers to the AQI units (µg/m³, CO mg/m³) from the point's registered units."""
+    return _scale({f.code: f.unit for f in point.factors.all()})
+
+
+def _air_units_of(ids) -> dict[int, dict[str, int]]:
+    """``_air_units`` of several points, in one query."""
+    units: dict[int, dict[str, str]] = defaultdict(dict)
+    for point_id, code, unit in Factor.objects.filter(point_id__in=ids).values_list(
+        "point_id", "code", "unit"
+    ):
+        units[point_id][code] = unit
+    return {point_id: _scale(own) for point_id, own in units.items()}
+
+
+def _scale(units: dict[str, str]) -> dict[str, int]:
     factors = {}
-    for factor in point.factors.all():
-        unit = factor.unit.replace("μ", "µ").lower()
-        if factor.code != "a21005" and unit == "mg/m³":
-            factors[factor.code] = 1000
+    for code, unit in units.items():
+        if code != "a21005" and unit.replace("μ", "µ").lower() == "mg/m³":
+            factors[code] = 1000
     return factors
 
 
@@ -250,8 +439,10 @@ class Capped:
 
 def hourly_aqi(point: Point, start, end) -> list[tuple[datetime.datetime, object]]:
     """[(time, AqiResult)] of the real-time report (HJ 633: 1-hour values)."""
-    series = hourly(point, start, end, AIR_CODES)
-    scale = _air_units(point)
+    return _hourly_aqi(hourly(point, start, end, AIR_CODES), _air_units(point))
+
+
+def _hourly_aqi(series: dict[str, list[tuple]], scale: dict[str, int]) -> list[tuple]:
     by_time: dict[datetime.datetime, dict[str, Decimal]] = defaultdict(dict)
     for code, rows in series.items():
         for time, value, _flag, valid, _e in rows:
@@ -266,21 +457,45 @@ def hourly_aqi(point: Point, start, end) -> list[tuple[datetime.datetime, object
     return out
 
 
-def daily_aqi(point: Point, start, end) -> list[tuple[datetime.date, object]]:
+def latest_aqi(points: list[Point], start, end) -> dict[int, tuple]:
+    """point id → (time, AqiResult) of each station's latest computable hour in
+    [start, end); two queries for all of them."""
+    ids = [p.pk for p in points]
+    series: dict[int, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    for point_id, code, time, value, flag, valid, exceeded in (
+        Reading.objects.filter(
+            point_id__in=ids, period=Period.HOUR, time__gte=start, time__lt=end,
+            code__in=AIR_CODES,
+        )
+        .order_by("time")
+        .values_list("point_id", "code", "time", "value", "flag", "valid", "exceeded")
+    ):  # fmt: skip
+        series[point_id][code].append((time, value, flag, valid, exceeded))
+    units = _air_units_of(ids)
+    out = {}
+    for point_id, by_code in series.items():
+        results = _hourly_aqi(by_code, units.get(point_id, {}))
+        if results:
+            out[point_id] = results[-1]
+    return out
+
+
+def daily_aqi(point: Point, start, end, *, aggregates: bool = True) -> list[tuple]:
     """[(day, AqiResult)] of the daily report (24-hour means, O3 8-hour maximum)."""
-    series = hourly(point, start, end, AIR_CODES)
+    values = day_values([point], start, end, AIR_CODES, aggregates=aggregates)
+    values = values.get(point.pk, {})
     scale = _air_units(point)
-    means = daily_means({c: r for c, r in series.items() if c != "a05024"})
-    o3 = _o3_8h(series.get("a05024", []))
-    o3_1h = _daily_max(series.get("a05024", []))
+    means = means_of({c: v for c, v in values.items() if c != "a05024"})
+    o3_days = values.get("a05024", {})
+    o3 = {day: v.highest_8h for day, v in o3_days.items() if v.highest_8h is not None}
     days = sorted({d for values in means.values() for d in values} | set(o3))
     out = []
     for day in days:
         conc = {c: values[day] * scale.get(c, 1) for c, values in means.items() if day in values}
         if day in o3:
             conc["O3_8h"] = o3[day]
-        if day in o3_1h:
-            conc["O3"] = o3_1h[day] * scale.get("a05024", 1)
+        if day in o3_days:
+            conc["O3"] = o3_days[day].highest * scale.get("a05024", 1)
         if "a34004" not in conc and "a34002" not in conc:
             continue
         try:
@@ -299,13 +514,29 @@ def water_class(means: dict[str, Decimal], waterbody: str = "river"):
         return None
 
 
-def daily_classes(point: Point, start, end) -> list[tuple[datetime.date, object]]:
+def daily_classes(point: Point, start, end, *, aggregates: bool = True) -> list[tuple]:
     """[(day, WaterClass)] of a river section."""
-    means = daily_means(hourly(point, start, end))
+    return _classes_of(point_daily_means(point, start, end, aggregates=aggregates),
+                       point.waterbody)  # fmt: skip
+
+
+def latest_classes(points: list[Point], start, end) -> dict[int, tuple]:
+    """point id → (day, WaterClass) of each section's latest classified day in
+    [start, end); three queries for all of them."""
+    found = day_values(points, start, end)
+    out = {}
+    for point in points:
+        classes = _classes_of(means_of(found.get(point.pk, {})), point.waterbody)
+        if classes:
+            out[point.pk] = classes[-1]
+    return out
+
+
+def _classes_of(means: dict[str, dict], waterbody: str) -> list[tuple]:
     days = sorted({d for values in means.values() for d in values})
     out = []
     for day in days:
-        result = water_class({c: v[day] for c, v in means.items() if day in v}, point.waterbody)
+        result = water_class({c: v[day] for c, v in means.items() if day in v}, waterbody)
         if result is not None:
             out.append((day, result))
     return out
@@ -321,15 +552,16 @@ def _class_of_days(means: dict[str, dict], waterbody: str):
     return water_class(overall, waterbody) if overall else None
 
 
-def period_class(point: Point, start, end):
+def period_class(point: Point, start, end, *, aggregates: bool = True):
     """The class of a section's mean values over a period (a month, the year so far)."""
-    return _class_of_days(daily_means(hourly(point, start, end)), point.waterbody)
+    means = point_daily_means(point, start, end, aggregates=aggregates)
+    return _class_of_days(means, point.waterbody)
 
 
 def monthly_classes(point: Point, start, end) -> list[tuple[datetime.date, object]]:
     """[(first day of the month, WaterClass)] of each month in [start, end) with a
     classified day, each as ``period_class`` of that month; one query for all months."""
-    means = daily_means(hourly(point, start, end))
+    means = point_daily_means(point, start, end)
     months = sorted({day.replace(day=1) for values in means.values() for day in values})
     out = []
     for month in months:
@@ -348,7 +580,7 @@ def year_mean(point: Point, code: str, year: int) -> Decimal | None:
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-    days = daily_means(hourly(point, start, end, [code])).get(code, {})
+    days = point_daily_means(point, start, end, [code]).get(code, {})
     if not days:
         return None
     value = sum(days.values()) / len(days)

@@ -2,14 +2,18 @@
 
 Exceedances and anomalies are found by the ingestion server as data arrives; these jobs
 find what arrival cannot show (a point that has gone silent) and catch up on alarms
-whose case could not be opened at the time.
+whose case could not be opened at the time. They count the days again for late data
+and remove raw minute data past their retention.
 """
 
+import datetime
 import logging
 
+from django.utils import timezone
 from huey import crontab
 
 from ecogov.jobs.services import periodic_job
+from ecogov.monitoring.aggregates import point_days_refresh, readings_prune
 from ecogov.monitoring.alarms import alarm_cases, silence_scan
 from ecogov.monitoring.stats import feeds_run
 
@@ -27,3 +31,19 @@ def monitoring_scan():
 def monitoring_targets():
     """Each night: the plan targets fed by monitoring get the value of the year so far."""
     log.info("monitoring: %d plan targets updated", feeds_run())
+
+
+@periodic_job(crontab(minute="40"))
+def monitoring_days():
+    """Each hour: yesterday and today of every point counted again (late uploads, a
+    writer's count that failed, a silent point's empty day)."""
+    today = timezone.localdate()
+    counted = point_days_refresh(since=today - datetime.timedelta(days=1), until=today)
+    log.info("monitoring: %d point-days counted", counted)
+
+
+@periodic_job(crontab(minute="50", hour="2"))
+def monitoring_retention():
+    """Each night: minute and real-time data past ECOGOV_MONITORING_MINUTE_DAYS removed."""
+    deleted = readings_prune()
+    log.info("monitoring: %(readings)d minute readings, %(packets)d packets deleted", deleted)

@@ -200,20 +200,24 @@ def live_figures(user, now: datetime.datetime) -> dict:
         serious=Count("pk", filter=Alarm.GRAVE),
         with_case=Count("pk", filter=Q(case__isnull=False)),
     )
-    stations = []
-    for point in active:
-        if point.kind == Point.Kind.AIR_STATION:
-            latest = station_aqi(point, now)
-            stations.append({"point": point, "online": is_online(point, now),
-                             "time": latest[0] if latest else None,
-                             "aqi": latest[1] if latest else None})  # fmt: skip
-    sections = []
-    for point in active:
-        if point.kind == Point.Kind.WATER_SECTION:
-            latest = section_class(point, now)
-            sections.append({"point": point, "online": is_online(point, now),
-                             "day": latest[0] if latest else None,
-                             "result": latest[1] if latest else None})  # fmt: skip
+    # All stations and sections at once: no query per point.
+    air = [p for p in active if p.kind == Point.Kind.AIR_STATION]
+    aqi = stats.latest_aqi(air, now - LATEST_AQI_WINDOW, now)
+    stations = [
+        {"point": point, "online": is_online(point, now),
+         "time": aqi[point.pk][0] if point.pk in aqi else None,
+         "aqi": aqi[point.pk][1] if point.pk in aqi else None}
+        for point in air
+    ]  # fmt: skip
+    river = [p for p in active if p.kind == Point.Kind.WATER_SECTION]
+    start = midnight(timezone.localdate(now) - datetime.timedelta(days=LATEST_CLASS_DAYS))
+    classes = stats.latest_classes(river, start, now)
+    sections = [
+        {"point": point, "online": is_online(point, now),
+         "day": classes[point.pk][0] if point.pk in classes else None,
+         "result": classes[point.pk][1] if point.pk in classes else None}
+        for point in river
+    ]  # fmt: skip
     for row in stations:
         if row["aqi"] is not None:
             row["category"] = category(row["aqi"])
@@ -497,7 +501,7 @@ def monitoring_point(request, pk: int):
             "mean": _("daily mean"),
         },
         "hourly": _hourly_chart(factors, stats.hourly(point, start, now)),
-        "daily": _daily_chart(factors, stats.daily_means(stats.hourly(point, mean_start, now))),
+        "daily": _daily_chart(factors, stats.point_daily_means(point, mean_start, now)),
     }
     if point.kind == Point.Kind.AIR_STATION:
         air = _air_context(point, start, now)

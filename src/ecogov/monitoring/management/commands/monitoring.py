@@ -1,11 +1,14 @@
-"""ecogov monitoring points import|stats — registering points, counting what arrived."""
+"""ecogov monitoring points import|stats|aggregates|prune — registering points, counting
+what arrived, counting days again (backfill), removing old minute data."""
 
+import datetime
 import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from ecogov.monitoring.aggregates import point_days_refresh, readings_prune
 from ecogov.monitoring.models import Packet, Point, Reading, Rejection
 from ecogov.monitoring.services import points_import, table_rows
 from ecogov.org.management.commands.units import find_jurisdiction
@@ -26,8 +29,27 @@ class Command(BaseCommand):
         imp.add_argument("--jurisdiction", help="name or code; default: the only one there is")
         stats = actions.add_parser("stats", help="packets, readings, rejections and points stored")
         stats.add_argument("--json", action="store_true")
+        days = actions.add_parser(
+            "aggregates", help="count the daily aggregates again from the hourly readings"
+        )
+        days.add_argument("--since", required=True, type=_date, help="YYYY-MM-DD")
+        days.add_argument("--until", type=_date, help="YYYY-MM-DD; default: today")
+        actions.add_parser(
+            "prune",
+            help="delete minute and real-time data older than ECOGOV_MONITORING_MINUTE_DAYS",
+        )
 
     def handle(self, *args, action, **options):
+        if action == "aggregates":
+            counted = point_days_refresh(since=options["since"], until=options["until"])
+            self.stdout.write(f"{counted} point-days counted")
+            return
+        if action == "prune":
+            deleted = readings_prune()
+            self.stdout.write(
+                f"{deleted['readings']} readings, {deleted['packets']} packets deleted"
+            )
+            return
         if action == "stats":
             counts = {
                 "packets": Packet.objects.count(),
@@ -70,3 +92,10 @@ def _jurisdiction(name: str | None):
     if len(areas) != 1:
         raise CommandError("say which jurisdiction with --jurisdiction")
     return areas[0]
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)") from None

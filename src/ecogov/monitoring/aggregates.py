@@ -1,0 +1,173 @@
+"""Daily aggregates of the hourly readings, and the retention of raw minute data.
+
+A city's year is hundreds of millions of readings: the rates, daily means, AQI calendars
+and water classes of whole days are read from ``PointDay`` and ``PointDayValue`` (one
+row per point and local day, one per point, day and pollutant), which are counted here
+from that day's hourly readings:
+
+- by the writer, after each committed batch, for the (point, day) pairs it touched;
+- by a job for yesterday and today of every point (late data, and a row for a silent
+  point's empty day, so that the day counts as counted);
+- by ``ecogov monitoring aggregates --since`` for what was stored before.
+
+Counting a day again gives the same rows (an upsert): all three can run at once.
+Day boundaries are the bureau's local time (settings.TIME_ZONE), as in ``stats``.
+
+Minute and real-time readings, and the packets of those uploads, are kept for
+``ECOGOV_MONITORING_MINUTE_DAYS`` days and then deleted in batches; hourly and daily data
+are kept for ever.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ecogov.monitoring.models import Packet, Period, Point, PointDay, PointDayValue, Reading
+
+log = logging.getLogger(__name__)
+
+# Points counted per query by the job and the command: a day of hourly readings of this
+# many points (about 24 × 6 rows each) fits in memory easily.
+POINTS_PER_QUERY = 200
+# Rows deleted per transaction by the retention: short transactions, no long locks.
+PRUNE_BATCH = 10_000
+# Commands of the uploads whose readings are raw minute or real-time data (HJ 212 CN).
+SUBHOURLY_COMMANDS = ("2011", "2051")
+SUBHOURLY_PERIODS = (Period.REALTIME, Period.MINUTE)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The local midnight that begins ``day``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
+    """Count (point id, local date) pairs again from their hourly readings: one query
+    per date, one upsert per table. A pair without readings gets a row of zeros (the
+    day is counted: nothing arrived). Returns the number of pairs counted."""
+    from ecogov.monitoring.stats import day_values_of  # the same arithmetic as raw
+
+    by_day: dict[datetime.date, set[int]] = defaultdict(set)
+    for point_id, day in pairs:
+        by_day[day].add(point_id)
+    now = timezone.now()
+    days, values = [], []
+    for day, point_ids in sorted(by_day.items()):
+        rows = Reading.objects.filter(
+            point_id__in=point_ids,
+            period=Period.HOUR,
+            time__gte=day_start(day),
+            time__lt=day_start(day + datetime.timedelta(days=1)),
+        ).values_list("point_id", "code", "time", "value", "valid", "exceeded")
+        hours: dict[int, dict[datetime.datetime, list[bool]]] = defaultdict(dict)
+        checks: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        kept = []
+        for point_id, code, time, value, valid, exceeded in rows:
+            hours[point_id].setdefault(time, []).append(valid)
+            if valid and exceeded is not None:
+                checks[point_id][0] += 1
+                checks[point_id][1] += exceeded
+            kept.append((point_id, code, time, value, valid))
+        for point_id in point_ids:
+            own = hours.get(point_id, {})
+            checked, exceeded = checks.get(point_id, (0, 0))
+            days.append(
+                PointDay(
+                    point_id=point_id, date=day, received=len(own),
+                    valid_hours=sum(all(flags) for flags in own.values()), checked=checked,
+                    exceeded=exceeded, first_time=min(own, default=None), counted_at=now,
+                )
+            )  # fmt: skip
+        for (point_id, code), by_date in day_values_of(kept).items():
+            for date, value in by_date.items():
+                values.append(
+                    PointDayValue(point_id=point_id, date=date, code=code, hours=value.hours,
+                                  mean=value.mean, highest=value.highest,
+                                  highest_8h=value.highest_8h)
+                )  # fmt: skip
+    with transaction.atomic():
+        PointDay.objects.bulk_create(
+            days,
+            update_conflicts=True,
+            unique_fields=["point", "date"],
+            update_fields=["received", "valid_hours", "checked", "exceeded", "first_time",
+                           "counted_at"],
+        )  # fmt: skip
+        PointDayValue.objects.bulk_create(
+            values,
+            update_conflicts=True,
+            unique_fields=["point", "date", "code"],
+            update_fields=["hours", "mean", "highest", "highest_8h"],
+        )
+        for day, point_ids in by_day.items():
+            Point.objects.filter(pk__in=point_ids).filter(
+                Q(days_from__isnull=True) | Q(days_from__gt=day)
+            ).update(days_from=day)
+    return len(days)
+
+
+def point_days_after_store(pairs: set[tuple[int, datetime.date]]) -> None:
+    """The writer's call after a committed batch. A failure is logged, not raised: the
+    uploads are stored and answered; the job counts the day again."""
+    try:
+        point_days_count(pairs)
+    except Exception:
+        log.exception("counting %d monitoring days failed", len(pairs))
+
+
+def point_days_refresh(
+    *, since: datetime.date, until: datetime.date | None = None, points=None
+) -> int:
+    """Count every day of [since, until] (default: until today) of ``points`` (default:
+    all) again; the number of (point, day) rows written."""
+    until = until or timezone.localdate()
+    ids = list((points if points is not None else Point.objects.all()).values_list("pk", flat=True))
+    counted = 0
+    day = since
+    while day <= until:
+        for start in range(0, len(ids), POINTS_PER_QUERY):
+            counted += point_days_count((pk, day) for pk in ids[start : start + POINTS_PER_QUERY])
+        day += datetime.timedelta(days=1)
+    return counted
+
+
+def readings_prune(*, now: datetime.datetime | None = None, days: int | None = None,
+                   batch: int = PRUNE_BATCH) -> dict[str, int]:  # fmt: skip
+    """Delete minute and real-time readings, and the packets of those uploads, older
+    than ``days`` (ECOGOV_MONITORING_MINUTE_DAYS), ``batch`` rows per transaction. Hourly
+    and daily readings and packets are never deleted. Nothing refers to a packet."""
+    days = settings.ECOGOV_MONITORING_MINUTE_DAYS if days is None else days
+    before = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted = {"readings": 0, "packets": 0}
+    # Point by point: the unique constraints begin with (point, period, time) and (point,
+    # cn, data_time), so each batch is an index range, not a scan of the whole table.
+    for point_id in Point.objects.values_list("pk", flat=True):
+        deleted["readings"] += _delete_in_batches(
+            Reading.objects.filter(
+                point_id=point_id, period__in=SUBHOURLY_PERIODS, time__lt=before
+            ),
+            batch,
+        )
+        deleted["packets"] += _delete_in_batches(
+            Packet.objects.filter(
+                point_id=point_id, cn__in=SUBHOURLY_COMMANDS, data_time__lt=before
+            ),
+            batch,
+        )
+    return deleted
+
+
+def _delete_in_batches(rows, batch: int) -> int:
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            count, _ = rows.model.objects.filter(pk__in=rows.values("pk")[:batch]).delete()
+        deleted += count
+        if count < batch:
+            return deleted
