@@ -13,13 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ecogov.cases import services as cases
-from ecogov.cases.models import Channel, State
+from ecogov.cases.models import Case, Channel, State
+from ecogov.domain.supervision import Colour, Stage
 from ecogov.org.selectors import unit_find
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources.models import SourceType
 from ecogov.sources.services import source_save
+from ecogov.supervision import ledger
 from ecogov.supervision import services as supervision
-from ecogov.supervision.models import Kind
+from ecogov.supervision.models import Item, Kind
 
 TEXTS = (
     "南滩街道一个家属院后面的排洪渠常年是黑水，一到夏天臭得受不了",
@@ -107,3 +109,27 @@ def test_the_main_pages_ask_as_many_queries_for_more_rows(district, client_for):
     after = {(name, address): _queries(clients[name], address) for name, address in PAGES}
     grown = {key: (before[key], after[key]) for key in PAGES if after[key] > before[key]}
     assert not grown, f"queries grew with the rows (before, after): {grown}"
+
+
+def test_the_ledgers_counts_in_the_database_are_its_rows_counted(district):
+    """The home page counts the ledger in the database; what it counts is the ledger."""
+    Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[:3]).update(
+        colour=Colour.RED, stage=Stage.DISCIPLINE
+    )
+    Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[3:6]).update(
+        state=State.CLOSED
+    )
+    Item.objects.filter(pk__in=Item.objects.order_by("pk").values("pk")[2:4]).update(
+        state=Item.State.CLOSED
+    )
+    Item.objects.filter(pk__in=Item.objects.order_by("pk").values("pk")[:2]).update(
+        colour=Colour.YELLOW, stage=Stage.UPPER
+    )
+    for name in ("dora", "lena", "liam", "ian"):
+        user = getattr(district, name)
+        rows = ledger.rows(user, ledger.Filters())
+        expected = ledger.Counts()
+        for row in rows:
+            expected.add(row.colour, row.stage)
+        assert ledger.counts(user) == expected, name
+        assert expected.total and (name == "liam" or expected.discipline)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ecogov.accounts.models import User
 from ecogov.cases.models import Case, CaseEvent, State
-from ecogov.monitoring.models import Point, Reading
+from ecogov.monitoring.models import Point, PointDay, Reading
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.patrols.models import Patrol
 from ecogov.plans.models import Task
@@ -90,6 +90,8 @@ def test_it_writes_the_counts_asked(city, db):
     assert Reading.objects.filter(period="hour").count() == pytest.approx(hourly, rel=0.15)
     assert Reading.objects.filter(period="minute").count() == pytest.approx(minute, rel=0.1)
     assert city["cases"] == 200 and city["readings"] == Reading.objects.count()
+    # The days the pages read are counted, as the writer would have counted them.
+    assert city["point_days"] == PointDay.objects.count() > 0
     assert all(
         is_valid(code) for code in Source.objects.exclude(uscc="").values_list("uscc", flat=True)
     )

@@ -17,4 +17,8 @@ class SanctionsConfig(AppConfig):
         register()
         # An admonition's commitments are supervised items like the others: they appear
         # on the committing unit's ledger and in the leaders' list with the same clocks.
-        ledger.register(Kind.COMMITMENT, partial(ledger.item_rows, kind=Kind.COMMITMENT))
+        ledger.register(
+            Kind.COMMITMENT,
+            partial(ledger.item_rows, kind=Kind.COMMITMENT),
+            partial(ledger.item_counts, kind=Kind.COMMITMENT),
+        )

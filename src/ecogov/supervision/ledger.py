@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,11 +74,51 @@ class Filters:
 
 
 Source = Callable[[object, Filters, datetime.date], Iterable[Row]]
+# How many unfiltered rows a kind has, by colour, and how many went to the discipline
+# commission — in the database, for the kinds whose colour and stage are stored.
+Counter = Callable[[object, datetime.date], "Counts"]
 _SOURCES: dict[str, Source] = {}
+_COUNTERS: dict[str, Counter] = {}
 
 
-def register(kind: str, source: Source) -> None:
+@dataclass
+class Counts:
+    total: int = 0
+    discipline: int = 0
+    colours: dict[str, int] = field(default_factory=dict)
+
+    def add(self, colour: str, stage: int, number: int = 1) -> None:
+        self.total += number
+        self.discipline += number if stage >= Stage.DISCIPLINE else 0
+        self.colours[colour] = self.colours.get(colour, 0) + number
+
+
+def register(kind: str, source: Source, counter: Counter | None = None) -> None:
     _SOURCES[kind] = source
+    if counter is not None:
+        _COUNTERS[kind] = counter
+
+
+def counts(user, today: datetime.date | None = None) -> Counts:
+    """What ``rows(user, Filters())`` holds, counted: by the kinds' counters where they
+    have one (a city's 100,000 cases are not made into rows to be counted)."""
+    today = today or timezone.localdate()
+    found = Counts()
+    for kind, source in _SOURCES.items():
+        if kind in _COUNTERS:
+            for colour, stage, number in _COUNTERS[kind](user, today):
+                found.add(colour, stage, number)
+        else:
+            for row in source(user, Filters(), today):
+                found.add(row.colour, row.stage)
+    return found
+
+
+def _grouped(queryset) -> list[tuple[str, int, int]]:
+    return [
+        (row["colour"], row["stage"], row["number"])
+        for row in queryset.order_by().values("colour", "stage").annotate(number=Count("pk"))
+    ]
 
 
 def rows(user, filters: Filters, today: datetime.date | None = None) -> list[Row]:
@@ -123,10 +163,16 @@ def item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
         )  # fmt: skip
 
 
+def item_counts(user, today, kind: str) -> list[tuple[str, int, int]]:
+    """``item_rows`` of the unfiltered ledger, counted."""
+    items = access.scope(user, Item.objects.filter(kind=kind))
+    return _grouped(items.filter(state__in=[Item.State.OPEN, Item.State.COMPLETION_ASKED]))
+
+
 # Rectification problems register their own rows (the problem's state, not the item's).
 for _kind in (Kind.RESOLUTION, Kind.INSTRUCTION, Kind.SPECIAL, Kind.SUGGESTION,
               Kind.IMPLEMENTATION):  # fmt: skip
-    register(_kind, partial(item_rows, kind=_kind))
+    register(_kind, partial(item_rows, kind=_kind), partial(item_counts, kind=_kind))
 
 
 # --- cases --------------------------------------------------------------------------
@@ -151,7 +197,11 @@ def _case_rows(user, filters: Filters, today) -> Iterable[Row]:
         )  # fmt: skip
 
 
-register(Kind.CASE, _case_rows)
+def _case_counts(user, today) -> list[tuple[str, int, int]]:
+    return _grouped(access.scope(user, Case).filter(state__in=OPEN_STATES))
+
+
+register(Kind.CASE, _case_rows, _case_counts)
 
 
 # --- plan tasks ---------------------------------------------------------------------

@@ -65,6 +65,7 @@ from ecogov.domain.textfile import read_text
 from ecogov.grid.models import Grid, GridMember
 from ecogov.grid.services import grid_import
 from ecogov.monitoring import simulator
+from ecogov.monitoring.aggregates import point_days_refresh
 from ecogov.monitoring.models import Point, Reading
 from ecogov.monitoring.services import points_import
 from ecogov.org.models import Jurisdiction, Unit
@@ -269,6 +270,14 @@ def city_generate(size: Size, *, now: datetime.datetime | None = None, out=None)
         counts["cases"] = _cases(districts, size, rng, now, progress)
     progress.phase("readings")
     counts["readings"] = _readings(points, size, now, progress)
+    # The pages read whole days from the points' daily aggregates, as the writer keeps them.
+    progress.phase("days")
+    first = timezone.localtime(now - datetime.timedelta(days=size.days)).date()
+    counts["point_days"] = point_days_refresh(
+        since=first,
+        until=timezone.localtime(now).date(),
+        points=Point.objects.filter(pk__in=[p.pk for p in points]),
+    )
     progress.close()
     counts.update(
         districts=len(districts),

@@ -7,7 +7,6 @@ from django.templatetags.static import static
 
 from ecogov import access
 from ecogov.accounts.models import Role, User
-from ecogov.domain.supervision import Stage
 from ecogov.holidays.selectors import years_to_declare
 from ecogov.org.models import DutyItem, Jurisdiction, Unit
 from ecogov.plans.dispatch import reminders_for
@@ -56,13 +55,9 @@ def home(request):
 
 def _supervised(user) -> dict:
     """How many supervised items the person sees, by colour (a liaison: its unit's)."""
-    rows = ledger.rows(user, ledger.Filters())
-    counts = {colour: 0 for colour in ("red", "yellow", "blue")}
-    for row in rows:
-        if row.colour in counts:
-            counts[row.colour] += 1
-    discipline = sum(1 for row in rows if row.stage >= Stage.DISCIPLINE)
-    return {"total": len(rows), "discipline": discipline, **counts}
+    found = ledger.counts(user)
+    colours = {colour: found.colours.get(colour, 0) for colour in ("red", "yellow", "blue")}
+    return {"total": found.total, "discipline": found.discipline, **colours}
 
 
 def favicon(request):
