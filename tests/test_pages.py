@@ -45,6 +45,10 @@ def test_home_shows_the_modules(personas, client_for):
     for label in ("成员单位与职责", "行政区划", "案件", "在线监测", "计划、任务与目标"):
         assert label in page
     assert "23" in page
+    # Every module is built: none is offered as "coming soon" (整改台账 was, long after
+    # the rectification ledger had its pages).
+    assert "即将上线" not in page
+    assert 'href="/rectification/"' in page
 
 
 def test_the_unit_list_searches_names_former_names_and_duties(personas, client_for):

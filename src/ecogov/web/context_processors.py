@@ -15,7 +15,7 @@ MODULES = (
     ("supervision", _("Supervision ledger"), "supervision_ledger"),
     ("meetings", _("Coordination meetings"), "meeting_list"),
     ("campaigns", _("Joint enforcement campaigns"), "campaign_list"),
-    ("ledgers", _("Rectification ledgers"), None),
+    ("ledgers", _("Rectification ledgers"), "rectification_batches"),
     ("monitoring", _("Online monitoring"), "monitoring_overview"),
     ("assessment", _("Assessment and notices"), "assess:index"),
     ("disclosure", _("Public disclosure"), "public_disclosed"),
