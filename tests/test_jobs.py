@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from huey import crontab
+from huey.contrib import djhuey
 
 from ecogov.jobs.models import JobRun
 from ecogov.jobs.services import job_run_once, slot_of
@@ -47,8 +48,15 @@ def test_a_run_that_fails_gives_its_time_back_for_a_retry():
     assert job_run_once(job="scan", slot="2026-03-02 01:10", work=lambda: None)
 
 
+@pytest.fixture
+def consumer(monkeypatch):
+    """Tasks executed as a consumer executes them, but for the closing of stale database
+    connections around each task, which would close the test's own (on PostgreSQL)."""
+    monkeypatch.setattr(djhuey, "close_old_connections", lambda: None)
+
+
 @pytest.mark.django_db
-def test_a_periodic_task_enqueued_by_two_consumers_runs_once():
+def test_a_periodic_task_enqueued_by_two_consumers_runs_once(consumer):
     # What a consumer does with a task it dequeued: execute it.
     assert monitoring_scan.s().execute() is True
     assert monitoring_scan.s().execute() is False
@@ -56,7 +64,7 @@ def test_a_periodic_task_enqueued_by_two_consumers_runs_once():
 
 
 @pytest.mark.django_db
-def test_a_run_asked_for_by_hand_always_does_the_work():
+def test_a_run_asked_for_by_hand_always_does_the_work(consumer):
     assert monitoring_scan.s().execute() is True  # the schedule's run
     monitoring_scan.call_local()  # an operator's, in the same minute
     assert JobRun.objects.count() == 1
