@@ -17,16 +17,13 @@ Writes docs/benchmarks.md.
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine, write_section  # noqa: E402
-from public import BASELINE, PYTHON, ecogov, environment, free_port, load  # noqa: E402
+from public import ecogov, environment, gunicorn, measure  # noqa: E402
 
 SECTION = "A city's year: the first pages and the API lists (issue 24)"
 
@@ -85,37 +82,17 @@ def main():
         env = environment(var)
         ecogov(env, "collectstatic", "--noinput", "-v0")
         found = json.loads(ecogov(env, "shell", "-c", SESSIONS).strip().splitlines()[-1])
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "ecogov.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(options.workers), "--threads", "4", "--worker-class", "gthread",
-             "--keep-alive", "5", "--log-level", "warning", "--timeout", "120"],
-            env=env,
-        )  # fmt: skip
-        try:
-            for _ in range(150):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with gunicorn(env, workers=options.workers) as port:
             rows = []
             for role, url, label in URLS:
                 if options.only and options.only not in url:
                     continue
                 cookie = {"Cookie": f"sessionid={found['keys'][role]}"}
-                load(port, url, seconds=1, readers=2, headers=cookie)  # warm up
-                before = load(port, BASELINE, seconds=options.seconds, readers=options.users)
-                page = load(port, url, seconds=options.seconds, readers=options.users,
-                            headers=cookie)  # fmt: skip
-                after = load(port, BASELINE, seconds=options.seconds, readers=options.users)
-                base = (before["rate"] + after["rate"]) / 2
+                page, base = measure(port, url, seconds=options.seconds, readers=options.users,
+                                     headers=cookie)  # fmt: skip
                 rows.append((role, url, label, page, base))
                 print(f"{role} {url}: p95 {page['p95'] * 1000:.0f} ms, {page['rate']:.1f}/s "
                       f"({page['rate'] / base:.3f}× the baseline)", flush=True)  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     table = "\n".join(
         f"| {label} (`{url}`, {role}) | {page['n']} | {page['median'] * 1000:.0f} ms "
         f"| {page['p95'] * 1000:.0f} ms | {page['rate']:.1f}/s | {page['rate'] / base:.3f} |"

@@ -13,6 +13,7 @@ throughput as a share of the baseline's, with its p95 latency. Writes docs/bench
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import secrets
@@ -109,6 +110,40 @@ def load(port: int, path: str, *, seconds: float, readers: int, headers=None) ->
     }
 
 
+@contextlib.contextmanager
+def gunicorn(env: dict, *, workers: int):
+    """EcoGov served as production serves it (gunicorn, gthread workers × 4 threads, keep-
+    alive); yields its port once it accepts connections, and stops it afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "ecogov.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+         "--keep-alive", "5", "--log-level", "warning", "--timeout", "120"],
+        env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(150):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure(port: int, url: str, *, seconds: float, readers: int, headers=None):
+    """``url`` under ``readers`` after a one-second warm-up, and the baseline's throughput
+    measured just before and just after it (their mean)."""
+    load(port, url, seconds=1, readers=2, headers=headers)  # warm the caches, as readers would
+    before = load(port, BASELINE, seconds=seconds, readers=readers)
+    page = load(port, url, seconds=seconds, readers=readers, headers=headers)
+    after = load(port, BASELINE, seconds=seconds, readers=readers)
+    return page, (before["rate"] + after["rate"]) / 2
+
+
 def pages(env: dict) -> list[tuple[str, str]]:
     """The public URLs measured, with the sample's objects resolved in the database."""
     script = r"""
@@ -168,33 +203,13 @@ def main():
             ecogov(env, "sample", "load")
         ecogov(env, "collectstatic", "--noinput", "-v0")
         urls = [(url, label) for url, label in pages(env) if (options.only or "") in url]
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "ecogov.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(options.workers), "--threads", "4", "--worker-class", "gthread",
-             "--keep-alive", "5", "--log-level", "warning"],
-            env=env,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with gunicorn(env, workers=options.workers) as port:
             rows = []
             for url, label in urls:
-                load(port, url, seconds=1, readers=2)  # warm the caches, as readers would
-                before = load(port, BASELINE, seconds=options.seconds, readers=options.readers)
-                page = load(port, url, seconds=options.seconds, readers=options.readers)
-                after = load(port, BASELINE, seconds=options.seconds, readers=options.readers)
-                base = (before["rate"] + after["rate"]) / 2
+                page, base = measure(port, url, seconds=options.seconds, readers=options.readers)
                 rows.append((url, label, page, base))
                 print(f"{url}: {page['rate']:.0f}/s ({page['rate'] / base:.2f}× the baseline), "
                       f"p95 {page['p95'] * 1000:.0f} ms", flush=True)  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     table = "\n".join(
         f"| {label} (`{url}`) | {page['rate']:.0f}/s | {base:.0f}/s | {page['rate'] / base:.2f} "
         f"| {page['median'] * 1000:.0f} ms | {page['p95'] * 1000:.0f} ms |"
