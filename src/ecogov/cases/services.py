@@ -102,7 +102,8 @@ def _set_clock(case: Case, start: datetime.date, due: datetime.date | None, work
     case.colour, case.stage = Colour.NONE, Stage.NONE
 
 
-def _finish_due(clocks: Clocks, start: datetime.date) -> datetime.date:
+def finish_due(clocks: Clocks, start: datetime.date) -> datetime.date:
+    """The finish deadline of a case accepted on ``start`` under ``clocks``."""
     if clocks.finish_in_workdays:
         return _calendar().add_workdays(start, clocks.finish_days)
     return start + datetime.timedelta(days=clocks.finish_days)
@@ -121,7 +122,7 @@ def register_deadline(source) -> None:
 def _finish_by(case: Case, clocks: Clocks, start: datetime.date) -> datetime.date:
     """The channel's finish deadline, or an earlier one set from outside."""
     fixed = [due for due in (source(case) for source in _deadline_sources) if due is not None]
-    return min([_finish_due(clocks, start), *fixed])
+    return min([finish_due(clocks, start), *fixed])
 
 
 def _save(case: Case, by, reason: str = "") -> None:

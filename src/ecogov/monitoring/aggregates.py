@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ecogov.monitoring.models import Packet, Period, Point, PointDay, PointDayValue, Reading
+from ecogov.monitoring.stats import day_values_of, midnight  # the same arithmetic as raw
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +43,10 @@ SUBHOURLY_COMMANDS = ("2011", "2051")
 SUBHOURLY_PERIODS = (Period.REALTIME, Period.MINUTE)
 
 
-def day_start(day: datetime.date) -> datetime.datetime:
-    """The local midnight that begins ``day``."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
     """Count (point id, local date) pairs again from their hourly readings: one query
     per date, one upsert per table. A pair without readings gets a row of zeros (the
     day is counted: nothing arrived). Returns the number of pairs counted."""
-    from ecogov.monitoring.stats import day_values_of  # the same arithmetic as raw
-
     by_day: dict[datetime.date, set[int]] = defaultdict(set)
     for point_id, day in pairs:
         by_day[day].add(point_id)
@@ -62,8 +56,8 @@ def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
         rows = Reading.objects.filter(
             point_id__in=point_ids,
             period=Period.HOUR,
-            time__gte=day_start(day),
-            time__lt=day_start(day + datetime.timedelta(days=1)),
+            time__gte=midnight(day),
+            time__lt=midnight(day + datetime.timedelta(days=1)),
         ).values_list("point_id", "code", "time", "value", "valid", "exceeded")
         hours: dict[int, dict[datetime.datetime, list[bool]]] = defaultdict(dict)
         checks: dict[int, list[int]] = defaultdict(lambda: [0, 0])

@@ -160,14 +160,15 @@ def rates(
     return rollup
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
+def midnight(day: datetime.date) -> datetime.datetime:
+    """The local midnight that begins ``day`` (the bureau's time zone)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _whole_days(start, end) -> tuple[datetime.date, datetime.date] | None:
     """[first, last) of the local days wholly inside [start, end), or None."""
     first = timezone.localtime(start).date()
-    if _day_start(first) < start:
+    if midnight(first) < start:
         first += datetime.timedelta(days=1)
     last = timezone.localtime(end).date()
     return (first, last) if first < last else None
@@ -213,21 +214,21 @@ def _raw_part(ids, start, end, counted: dict[int, set[datetime.date]]) -> Q | No
             continue
         first, last = days
         have = counted.get(point_id, set())
-        ranges = [(start, _day_start(first))] if start < _day_start(first) else []
+        ranges = [(start, midnight(first))] if start < midnight(first) else []
         day = first
         while day < last:
             if day not in have:
-                begin, finish = _day_start(day), _day_start(day + datetime.timedelta(days=1))
+                begin, finish = midnight(day), midnight(day + datetime.timedelta(days=1))
                 if ranges and ranges[-1][1] == begin:
                     ranges[-1] = (ranges[-1][0], finish)
                 else:
                     ranges.append((begin, finish))
             day += datetime.timedelta(days=1)
-        if _day_start(last) < end:
-            if ranges and ranges[-1][1] == _day_start(last):
+        if midnight(last) < end:
+            if ranges and ranges[-1][1] == midnight(last):
                 ranges[-1] = (ranges[-1][0], end)
             else:
-                ranges.append((_day_start(last), end))
+                ranges.append((midnight(last), end))
         if ranges:
             groups[tuple(ranges)].append(point_id)
     clauses = [

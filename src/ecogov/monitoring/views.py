@@ -30,6 +30,7 @@ from ecogov.domain.notation import plain, with_unit
 from ecogov.monitoring import stats
 from ecogov.monitoring.alarms import describe, pollutant_label, units
 from ecogov.monitoring.models import Alarm, Point
+from ecogov.monitoring.stats import midnight
 from ecogov.org.models import Jurisdiction
 from ecogov.params import query_choice, query_int
 from ecogov.standards import aqi as aqi_standard
@@ -78,10 +79,6 @@ def _now() -> datetime.datetime:
 
 def is_online(point: Point, now: datetime.datetime) -> bool:
     return point.last_seen is not None and now - point.last_seen <= ONLINE_WITHIN
-
-
-def midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def number(value) -> float | None:

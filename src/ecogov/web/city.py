@@ -17,8 +17,8 @@ arguments give the same data (except the random tracking codes of cases):
   reporters, assignments and timeline events, patrols, monthly task reports and the
   readings. The bulk rows are written as the services would leave them: history rows for
   the audited models (``bulk_create_with_history``), a case's clock (start, due, finish
-  due) set by the same rules as its services (accept in 2 working days, finish in 30
-  days, verify in 5 and close in 2 working days, answer in 3), its colour and
+  due) set by the same rules as its services (``cases.services.clocks_for`` of its channel
+  and category, ``finish_due``; verify in 5 and close in 2 working days), its colour and
   escalation computed by ``domain.supervision`` for today, and an event for every step.
 
 Readings: hourly values of every pollutant of every point for ``days`` days, and minute
@@ -29,6 +29,7 @@ frames a logger would have sent) are written for them. On PostgreSQL they go in 
 
 import csv
 import datetime
+import functools
 import io
 import json
 import math
@@ -748,6 +749,7 @@ def _timeline(registered, rng: random.Random, calendar, now) -> _Timeline:
 
 
 def _case_batch(districts, n, rng, start, now, today, calendar, count, numbers) -> None:
+    clock_rules = functools.cache(case_services.clocks_for)  # a query per channel, category
     span = (now - start).total_seconds()
     channels = list(CHANNEL_WEIGHTS)
     channel_weights = list(CHANNEL_WEIGHTS.values())
@@ -781,7 +783,7 @@ def _case_batch(districts, n, rng, start, now, today, calendar, count, numbers) 
                 u.name for u in support], "rule": "sample city"},
             registered_at=registered, registered_by=district.dispatcher, **fields,
         )  # fmt: skip
-        _clock(case, line, calendar, count, today)
+        _clock(case, line, calendar, count, today, clock_rules)
         cases.append(case)
         lines.append(line)
         extras.append((district, lead, support))
@@ -791,7 +793,8 @@ def _case_batch(districts, n, rng, start, now, today, calendar, count, numbers) 
     )
     assignments, events = [], []
     for case, line, (district, lead, support) in zip(cases, lines, extras, strict=True):
-        _case_rows(case, line, district, lead, support, assignments, events, calendar)
+        _case_rows(case, line, district, lead, support, assignments, events, calendar,
+                   clock_rules)  # fmt: skip
     bulk_create_with_history(assignments, Assignment, batch_size=1000,
                              default_change_reason="sample city")  # fmt: skip
     CaseEvent.objects.bulk_create(events, batch_size=2000)
@@ -849,13 +852,16 @@ def _state_of(line: _Timeline, rng: random.Random) -> tuple[str, dict]:
     return State.REGISTERED, fields
 
 
-def _clock(case: Case, line: _Timeline, calendar, count, today) -> None:
+def _clock(case: Case, line: _Timeline, calendar, count, today, clock_rules) -> None:
     """The clock the case's services would have left, and its colour and escalation today
     (``domain.supervision``, as the scan computes them)."""
     day = lambda moment: timezone.localdate(moment)  # noqa: E731
+    own = clock_rules(case.channel, case.category)  # the channel's and category's clocks
+    if line.accepted:
+        case.finish_due = case_services.finish_due(own, day(line.accepted))
     if line.closed:
         start = day(line.closed)
-        due = None if line.answered else calendar.add_workdays(start, 3)
+        due = None if line.answered else calendar.add_workdays(start, own.answer_workdays)
         workdays = True
     elif line.verified:
         start, workdays = day(line.verified), True
@@ -864,14 +870,11 @@ def _clock(case: Case, line: _Timeline, calendar, count, today) -> None:
         start, workdays = day(line.reported), True
         due = calendar.add_workdays(start, case_services.VERIFY_WORKDAYS)
     elif line.accepted:
-        start, workdays = day(line.accepted), False
-        due = start + datetime.timedelta(days=30)
-        case.finish_due = due
+        start, workdays = day(line.accepted), own.finish_in_workdays
+        due = case.finish_due
     else:
         start, workdays = day(line.assigned or line.registered), True
-        due = calendar.add_workdays(start, 2)
-    if line.accepted and case.finish_due is None:
-        case.finish_due = day(line.accepted) + datetime.timedelta(days=30)
+        due = calendar.add_workdays(start, own.accept_workdays)
     case.clock_start, case.due, case.clock_workdays = start, due, workdays
     if due is not None:
         clock = rules.Clock(start, due, workdays)
@@ -879,7 +882,9 @@ def _clock(case: Case, line: _Timeline, calendar, count, today) -> None:
         case.stage = rules.stage(clock, today, rules.Level(case.supervision), count)
 
 
-def _case_rows(case, line, district, lead, support, assignments, events, calendar) -> None:
+def _case_rows(
+    case, line, district, lead, support, assignments, events, calendar, clock_rules
+) -> None:
     bureau = district.units["区生态环境局"]
     dispatcher = district.dispatcher
     liaison = district.liaisons.get(lead.pk) if lead else None
@@ -901,7 +906,10 @@ def _case_rows(case, line, district, lead, support, assignments, events, calenda
     )
     if line.assigned is None:
         return
-    accept_due = calendar.add_workdays(timezone.localdate(line.assigned), 2)
+    accept_due = calendar.add_workdays(
+        timezone.localdate(line.assigned),
+        clock_rules(case.channel, case.category).accept_workdays,
+    )
     for unit, role in [(lead, Assignment.Role.LEAD)] + [(u, Assignment.Role.SUPPORT)
                                                         for u in support]:  # fmt: skip
         assignments.append(Assignment(
