@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 "items, patrols and cases in every state. The same --seed gives the same data. "
                 "The full size (the defaults) writes about 100,000 cases, 5,000 sources, "
                 "1,000 points, ~41 M hourly and ~10 M minute readings: 32 min on PostgreSQL on "
-                "a shared 2-core machine (README)."
+                "a shared 2-core machine, before its days are counted (README)."
             ),
         )
         city.add_argument("--districts", type=int, default=7)
