@@ -102,7 +102,7 @@ def main():
     lists = [page["p95"] for _r, url, _l, page, _b in rows if url.startswith("/api/")]
     body = f"""Reproduce with `DATABASE_URL=postgres://… .venv/bin/python bench/city.py` on a database
 holding `ecogov sample city` (here: {found["counts"]["cases"]:,} cases; the generator's own
-figures are in the section before). Machine: {machine()}; PostgreSQL 15 on the same machine;
+figures are in the README, `sample city`). Machine: {machine()}; PostgreSQL 15 on the same machine;
 gunicorn with production settings, {options.workers} workers × 4 threads; {options.users}
 concurrent users with keep-alive connections, {options.seconds:g} s per URL after a
 one-second warm-up, each signed in as the role named. The baseline is a trivial Django
