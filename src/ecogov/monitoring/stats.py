@@ -275,11 +275,12 @@ def hourly(point: Point, start, end, codes=None, field="value") -> dict[str, lis
 def daily_means(series: dict[str, list[tuple]], minimum: int = DAY_MIN_HOURS):
     """code → {local date: mean of the valid hourly values} for days with ``minimum`` hours."""
     means: dict[str, dict[datetime.date, Decimal]] = {}
+    tz = timezone.get_current_timezone()  # once: localtime() looks it up per call
     for code, rows in series.items():
         days: dict[datetime.date, list[Decimal]] = defaultdict(list)
         for time, value, _flag, valid, _exceeded in rows:
             if valid and value is not None:
-                days[timezone.localtime(time).date()].append(value)
+                days[time.astimezone(tz).date()].append(value)
         means[code] = {
             day: (sum(values) / len(values)).quantize(Decimal("0.001"))
             for day, values in days.items()
@@ -306,10 +307,11 @@ def day_values_of(rows) -> dict[tuple[int, str], dict[datetime.date, DayValue]]:
         if valid and value is not None:
             kept[(point_id, code)].append((time, value, "", valid, None))
     out: dict[tuple[int, str], dict[datetime.date, DayValue]] = {}
+    tz = timezone.get_current_timezone()  # once: localtime() looks it up per call
     for (point_id, code), series in kept.items():
         by_day: dict[datetime.date, list[Decimal]] = defaultdict(list)
         for time, value, *_rest in series:
-            by_day[timezone.localtime(time).date()].append(value)
+            by_day[time.astimezone(tz).date()].append(value)
         o3 = _o3_8h(series) if code == "a05024" else {}
         out[(point_id, code)] = {
             day: DayValue(
@@ -374,7 +376,8 @@ def point_daily_means(point: Point, start, end, codes=None, *, aggregates: bool 
 
 def _o3_8h(rows: list[tuple]) -> dict[datetime.date, Decimal]:
     """The day's highest 8-hour running mean of O3 (windows ending at 08:00–24:00)."""
-    values = {timezone.localtime(t): v for t, v, _f, valid, _e in rows if valid and v is not None}
+    tz = timezone.get_current_timezone()
+    values = {t.astimezone(tz): v for t, v, _f, valid, _e in rows if valid and v is not None}
     best: dict[datetime.date, Decimal] = {}
     for end in values:
         window_values = [values[end - HOUR * k] for k in range(8) if end - HOUR * k in values]
