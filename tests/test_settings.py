@@ -3,8 +3,11 @@
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 
 def ecogov(*args, env: dict, tmp_path) -> subprocess.CompletedProcess:
@@ -50,34 +53,45 @@ def test_a_bad_environment_value_is_named(tmp_path):
     assert "ECOGOV_ENV=staging" in result.stderr
 
 
-def test_development_works_with_no_environment_at_all(tmp_path):
-    result = ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path)
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A var dir that ``migrate`` made from nothing with no environment at all: once per
+    module (a migrate from nothing takes half a minute), copied by the tests that need it."""
+    var = tmp_path_factory.mktemp("migrated")
+    result = ecogov("migrate", "-v", "0", env={}, tmp_path=var)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "ecogov.sqlite3").exists()
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    return var
 
 
-def test_the_console_script_runs_the_product_commands(tmp_path):
-    assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
-    assert "23 units created" in ecogov("sample", "load", env={}, tmp_path=tmp_path).stdout
-    listed = ecogov(
-        "units", "list", "--json", "--jurisdiction", "城中区", env={}, tmp_path=tmp_path
-    )
+def _copy(migrated, tmp_path):
+    shutil.copytree(migrated, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def test_development_works_with_no_environment_at_all(migrated):
+    assert (migrated / "ecogov.sqlite3").exists()
+    assert (migrated / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_console_script_runs_the_product_commands(migrated, tmp_path):
+    var = _copy(migrated, tmp_path)
+    assert "23 units created" in ecogov("sample", "load", env={}, tmp_path=var).stdout
+    listed = ecogov("units", "list", "--json", "--jurisdiction", "城中区", env={}, tmp_path=var)
     rows = json.loads(listed.stdout)
     assert len(rows) == 23
 
 
-def test_ensureadmin_prints_a_generated_password_once(tmp_path):
-    assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
-    first = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": ""}, tmp_path=tmp_path).stdout
+def test_ensureadmin_prints_a_generated_password_once(migrated, tmp_path):
+    var = _copy(migrated, tmp_path)
+    first = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": ""}, tmp_path=var).stdout
     assert "password:" in first
-    second = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": ""}, tmp_path=tmp_path).stdout
+    second = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": ""}, tmp_path=var).stdout
     assert "password:" not in second and "exists" in second
 
 
-def test_ensureadmin_refuses_a_weak_password(tmp_path):
-    assert ecogov("migrate", "-v", "0", env={}, tmp_path=tmp_path).returncode == 0
-    result = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": "123"}, tmp_path=tmp_path)
+def test_ensureadmin_refuses_a_weak_password(migrated, tmp_path):
+    var = _copy(migrated, tmp_path)
+    result = ecogov("ensureadmin", env={"ECOGOV_ADMIN_PASSWORD": "123"}, tmp_path=var)
     assert result.returncode != 0 and "too weak" in result.stderr
 
 
