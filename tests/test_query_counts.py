@@ -133,3 +133,68 @@ def test_the_ledgers_counts_in_the_database_are_its_rows_counted(district):
             expected.add(row.colour, row.stage)
         assert ledger.counts(user) == expected, name
         assert expected.total and (name == "liam" or expected.discipline)
+
+
+FILTERS = [
+    ledger.Filters(),
+    ledger.Filters(include_closed=True),
+    ledger.Filters(colour="red"),
+    ledger.Filters(kinds=frozenset({Kind.TASK})),
+    ledger.Filters(kinds=frozenset({Kind.CASE}), include_closed=True),
+    ledger.Filters(level="general"),
+    ledger.Filters(level="special"),
+    ledger.Filters(escalated=1),
+]
+
+
+def test_a_page_of_the_ledger_is_that_slice_of_the_whole_list(district):
+    """The ledger's page is counted, filtered and ordered in the database for the kinds
+    that store their colour; it must be exactly the slice of the list built row by row."""
+    Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[:3]).update(
+        colour=Colour.RED, stage=Stage.UPPER
+    )
+    Item.objects.filter(pk__in=Item.objects.order_by("pk").values("pk")[:4]).update(
+        colour=Colour.YELLOW
+    )
+    for name in ("dora", "lena", "liam"):
+        user = getattr(district, name)
+        for filters in FILTERS:
+            whole = [(row.kind, row.pk) for row in ledger.rows(user, filters)]
+            for offset, limit in ((0, 7), (5, 7), (len(whole) - 3, 7), (0, 1000)):
+                offset = max(offset, 0)
+                found = ledger.page(user, filters, offset=offset, limit=limit)
+                assert found.total == len(whole), (name, filters)
+                if offset >= len(whole):  # past the end: the last page
+                    offset = max(0, (len(whole) - 1) // limit * limit)
+                assert found.offset == offset
+                got = [(row.kind, row.pk) for row in found.rows]
+                assert got == whole[offset : offset + limit], (name, filters)
+        kinds = {row.kind for row in ledger.rows(user, ledger.Filters(include_closed=True))}
+        assert {Kind.TASK, Kind.CASE} <= kinds, name  # the kinds that page in the database
+        past = ledger.page(user, ledger.Filters(), offset=10**6, limit=7)
+        assert past.offset == (past.total - 1) // 7 * 7  # past the end: the last page
+
+
+def test_a_report_times_the_task_at_once(district):
+    """The ledger reads a task's stored colour: a report must bring it to what the scan
+    would give without waiting for the scan."""
+    from ecogov.plans.models import Task, TaskUnit
+    from ecogov.plans.services import task_report_file
+    from ecogov.plans.supervised import _judge
+    from ecogov.supervision.clocks import calendar
+
+    today = timezone.localdate()
+    count = calendar().workdays_between
+    leads = TaskUnit.objects.filter(role=TaskUnit.Role.LEAD, unit__isnull=False)
+    tasks = Task.objects.filter(completed_on=None, ongoing=False, pk__in=leads.values("task"))
+    task = next(task for task in tasks.select_related("plan")
+                if _judge(task, today, count) != (Colour.RED, 2))  # fmt: skip
+    Task.objects.filter(pk=task.pk).update(colour=Colour.RED, stage=Stage.DISCIPLINE)  # stale
+    lead = leads.filter(task=task).first().unit
+    task_report_file(task=task, unit=lead, period=today.replace(day=1), text="按计划推进。",
+                     percent=50, by=district.dora)  # fmt: skip
+    task = Task.objects.select_related("plan").get(pk=task.pk)
+    assert (task.colour, task.stage) == _judge(task, today, count) != (Colour.RED, 2)
+    row = next(row for row in ledger.rows(district.dora, ledger.Filters()) if row.pk == task.pk
+               and row.kind == Kind.TASK)  # fmt: skip
+    assert (row.colour, row.stage) == (task.colour, task.stage)

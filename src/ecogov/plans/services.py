@@ -17,6 +17,8 @@ from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.selectors import unit_find
 from ecogov.org.services import audited_delete, audited_save, unit_create
 from ecogov.plans.models import Plan, Target, TargetValue, Task, TaskReport, TaskUnit
+from ecogov.supervision import clocks
+from ecogov.supervision.models import Kind
 
 # The roles a plan gives its units, in the order of TaskUnit.Role.
 ROLES = ("lead", "support", "supervising", "implementing")
@@ -404,6 +406,7 @@ def task_report_file(
     report.text, report.percent, report.milestone = text.strip(), percent, milestone.strip()
     report.reported_by = by if by is not None and by.is_authenticated else None
     audited_save(report, by=by)
+    _time_now(task, today)
     return report
 
 
@@ -417,7 +420,14 @@ def task_complete(*, task: Task, evidence: str, by=None, on: datetime.date | Non
     task.completed_on = on or datetime.date.today()
     task.evidence = evidence.strip()
     audited_save(task, by=by, reason=_("completed"))
+    _time_now(task, on)
     return task
+
+
+def _time_now(task: Task, today: datetime.date | None) -> None:
+    """A report or a completion changes a task's status: its stored colour and
+    escalation, which the ledger reads, follow at once rather than at the next scan."""
+    clocks.time_now(Kind.TASK, Task.objects.select_related("plan").get(pk=task.pk), today)
 
 
 @transaction.atomic

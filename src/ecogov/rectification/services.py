@@ -758,4 +758,4 @@ def _problem_rows(user, filters, today):
         yield row
 
 
-ledger.register(Kind.RECTIFICATION, _problem_rows)
+ledger.register(Kind.RECTIFICATION, _problem_rows, keys=ledger.item_keys(Kind.RECTIFICATION))

@@ -21,4 +21,5 @@ class SanctionsConfig(AppConfig):
             Kind.COMMITMENT,
             partial(ledger.item_rows, kind=Kind.COMMITMENT),
             partial(ledger.item_counts, kind=Kind.COMMITMENT),
+            ledger.item_keys(Kind.COMMITMENT),
         )

@@ -52,7 +52,8 @@ def ledger_list(request, kind: KindName | None = None, unit: Id | None = None,
         kinds=frozenset({kind}) if kind else frozenset(), unit=unit, level=level or "",
         colour=colour or "", include_closed=closed, escalated=escalated,
     )  # fmt: skip
-    return ledger.rows(request.user, filters)[offset : offset + limit]
+    found = ledger.page(request.user, filters, offset=offset, limit=limit)
+    return found.rows if found.offset == offset else []
 
 
 class ItemOut(Schema):

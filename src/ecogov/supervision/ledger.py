@@ -7,10 +7,11 @@ Each kind contributes its rows through a ``Source``; a new kind registers one.
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
-from django.db.models import Count, Prefetch, Q
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +22,7 @@ from ecogov.cases.models import OPEN_STATES, Assignment, Case, Channel, State
 from ecogov.domain.supervision import Colour, Level, Stage
 from ecogov.domain.taskstatus import month_end
 from ecogov.plans.models import Task, TaskReport, TaskUnit
-from ecogov.plans.selectors import STATUS_LABELS, last_due, task_colour_and_stage, task_status_of
-from ecogov.supervision.clocks import calendar
+from ecogov.plans.selectors import STATUS_LABELS, last_due, task_status_of
 from ecogov.supervision.models import Item, Kind, LevelChoice
 
 COLOUR_ORDER = {Colour.RED: 0, Colour.YELLOW: 1, Colour.BLUE: 2, Colour.NONE: 3}
@@ -72,14 +72,33 @@ class Filters:
     colour: str = ""
     include_closed: bool = False
     escalated: int = Stage.NONE  # at least this far escalated (1 leaders, 2 discipline)
+    # Only these records (of the kind asked): how a page of the ledger builds its rows.
+    pks: frozenset[int] = frozenset()
 
 
 Source = Callable[[object, Filters, datetime.date], Iterable[Row]]
 # How many unfiltered rows a kind has, by colour, and how many went to the discipline
 # commission — in the database, for the kinds whose colour and stage are stored.
 Counter = Callable[[object, datetime.date], "Counts"]
+
+
+@dataclass(frozen=True)
+class Keys:
+    """How a kind whose colour and stage are stored is found in the database: ``rows``
+    gives the records its source would make rows of (the user's scope, the unit and
+    closed filters applied); ``level`` names the field of the supervision level (empty:
+    always general); ``due`` the field the row's deadline comes from, and ``due_of``
+    turns it into the row's (a task's deadline month into its last day)."""
+
+    rows: Callable[[object, Filters, datetime.date], QuerySet]
+    level: str = "level"
+    due: str = "deadline"
+    due_of: Callable[[datetime.date | None], datetime.date | None] = lambda due: due
+
+
 _SOURCES: dict[str, Source] = {}
 _COUNTERS: dict[str, Counter] = {}
+_KEYS: dict[str, Keys] = {}
 
 
 @dataclass
@@ -94,10 +113,13 @@ class Counts:
         self.colours[colour] = self.colours.get(colour, 0) + number
 
 
-def register(kind: str, source: Source, counter: Counter | None = None) -> None:
+def register(kind: str, source: Source, counter: Counter | None = None,
+             keys: Keys | None = None) -> None:  # fmt: skip
     _SOURCES[kind] = source
     if counter is not None:
         _COUNTERS[kind] = counter
+    if keys is not None:
+        _KEYS[kind] = keys
 
 
 def counts(user, today: datetime.date | None = None) -> Counts:
@@ -122,38 +144,138 @@ def _grouped(queryset) -> list[tuple[str, int, int]]:
     ]
 
 
+def _order(colour: str, due: datetime.date | None, kind: str, pk) -> tuple:
+    """Red first, then by deadline; ties in a fixed order (kind, then record)."""
+    return (COLOUR_ORDER.get(colour, 3), due or datetime.date.max, _kind_index(kind), pk or 0)
+
+
+def _kind_index(kind: str) -> int:
+    return list(_SOURCES).index(kind) if kind in _SOURCES else len(_SOURCES)
+
+
+def _passes(row: Row, filters: Filters) -> bool:
+    return (
+        (not filters.level or row.level == filters.level)
+        and (not filters.colour or row.colour == filters.colour)
+        and row.stage >= filters.escalated
+    )
+
+
 def rows(user, filters: Filters, today: datetime.date | None = None) -> list[Row]:
     """Every supervised row the user may see that passes the filters, red first, then by
-    deadline."""
+    deadline (the export and the API's whole list; a page of it is ``page``)."""
     today = today or timezone.localdate()
-    found: list[Row] = []
+    found = [
+        row
+        for kind, source in _SOURCES.items()
+        if not filters.kinds or kind in filters.kinds
+        for row in source(user, filters, today)
+        if _passes(row, filters)
+    ]
+    found.sort(key=lambda row: _order(row.colour, row.due, row.kind, row.pk))
+    return found
+
+
+@dataclass
+class Page:
+    """``limit`` rows of the ledger from ``offset``, with what the whole list holds."""
+
+    rows: list[Row]
+    offset: int  # as asked, or the last page's when that was past the end
+    total: int
+    colours: dict[str, int]
+
+
+def page(user, filters: Filters, *, offset: int, limit: int,
+         today: datetime.date | None = None) -> Page:  # fmt: skip
+    """A page of ``rows(user, filters)``, in the same order, without building every row:
+    the kinds whose colour and stage are stored (``Keys``: cases, the ledger's items,
+    plan tasks) are counted, filtered and ordered in the database, which gives only the
+    first ``offset + limit`` of each; the small kinds without keys are made into rows.
+    An offset past the end gives the last page."""
+    today = today or timezone.localdate()
+    entries: list[tuple] = []  # (order, kind, pk or row)
+    stored: dict[str, tuple[Keys, QuerySet]] = {}
+    total, colours = 0, {}
     for kind, source in _SOURCES.items():
         if filters.kinds and kind not in filters.kinds:
             continue
-        for row in source(user, filters, today):
-            if filters.level and row.level != filters.level:
-                continue
-            if filters.colour and row.colour != filters.colour:
-                continue
-            if row.stage < filters.escalated:
-                continue
-            found.append(row)
-    found.sort(
-        key=lambda row: (COLOUR_ORDER.get(row.colour, 3), row.due or datetime.date.max, row.number)
-    )
+        keys = _KEYS.get(kind)
+        if keys is None:
+            for row in source(user, filters, today):
+                if _passes(row, filters):
+                    total += 1
+                    colours[row.colour] = colours.get(row.colour, 0) + 1
+                    entries.append((_order(row.colour, row.due, kind, row.pk), kind, row))
+            continue
+        found = _filtered_keys(keys, keys.rows(user, filters, today), filters)
+        stored[kind] = (keys, found)
+        for colour, number in found.order_by().values_list("colour").annotate(Count("pk")):
+            total += number
+            colours[colour] = colours.get(colour, 0) + number
+    if offset >= total:
+        offset = max(0, (total - 1) // limit * limit)
+    rank = models.Case(*(When(colour=colour, then=Value(order))
+                         for colour, order in COLOUR_ORDER.items()), default=Value(3))  # fmt: skip
+    for kind, (keys, found) in stored.items():
+        first = found.annotate(_rank=rank).order_by(
+            "_rank", F(keys.due).asc(nulls_last=True), "pk"
+        ).values_list("pk", "colour", keys.due)[: offset + limit]  # fmt: skip
+        for pk, colour, due in first:
+            entries.append((_order(colour, keys.due_of(due), kind, pk), kind, pk))
+    entries.sort(key=lambda entry: entry[0])
+    shown = entries[offset : offset + limit]
+    made: dict[tuple[str, int], Row] = {}
+    for kind in {kind for _order_, kind, pk in shown if not isinstance(pk, Row)}:
+        pks = frozenset(pk for _order_, of, pk in shown if of == kind)
+        for row in _SOURCES[kind](user, replace(filters, pks=pks), today):
+            made[(kind, row.pk)] = row
+    page_rows = [
+        pk if isinstance(pk, Row) else made[(kind, pk)]
+        for _order_, kind, pk in shown
+        if isinstance(pk, Row) or (kind, pk) in made
+    ]
+    return Page(page_rows, offset, total, colours)
+
+
+def _filtered_keys(keys: Keys, found: QuerySet, filters: Filters) -> QuerySet:
+    if filters.level:
+        if keys.level:
+            found = found.filter(**{keys.level: filters.level})
+        elif filters.level != Level.GENERAL:
+            found = found.none()
+    if filters.colour:
+        found = found.filter(colour=filters.colour)
+    if filters.escalated:
+        found = found.filter(stage__gte=filters.escalated)
     return found
 
 
 # --- the ledger's own items ---------------------------------------------------------
 
 
-def item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
+def item_records(user, filters: Filters, today, kind: str) -> QuerySet:
+    """The items of ``kind`` that ``item_rows`` makes rows of."""
     items = access.scope(user, Item.objects.filter(kind=kind))
-    items = items.select_related("lead").prefetch_related("support")
     if not filters.include_closed:
         items = items.filter(state__in=[Item.State.OPEN, Item.State.COMPLETION_ASKED])
     if filters.unit:
-        items = items.filter(Q(lead=filters.unit) | Q(support=filters.unit)).distinct()
+        items = items.filter(
+            Q(lead=filters.unit) | Q(pk__in=Item.support.through.objects.filter(
+                unit=filters.unit).values("item"))
+        )  # fmt: skip
+    if filters.pks:
+        items = items.filter(pk__in=filters.pks)
+    return items
+
+
+def item_keys(kind: str) -> Keys:
+    return Keys(partial(item_records, kind=kind))
+
+
+def item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
+    items = item_records(user, filters, today, kind)
+    items = items.select_related("lead").prefetch_related("support")
     for item in items.order_by("pk"):
         yield Row(
             kind=item.kind, number=item.number, title=item.title, url=item.get_absolute_url(),
@@ -173,14 +295,15 @@ def item_counts(user, today, kind: str) -> list[tuple[str, int, int]]:
 # Rectification problems register their own rows (the problem's state, not the item's).
 for _kind in (Kind.RESOLUTION, Kind.INSTRUCTION, Kind.SPECIAL, Kind.SUGGESTION,
               Kind.IMPLEMENTATION):  # fmt: skip
-    register(_kind, partial(item_rows, kind=_kind), partial(item_counts, kind=_kind))
+    register(_kind, partial(item_rows, kind=_kind), partial(item_counts, kind=_kind),
+             item_keys(_kind))  # fmt: skip
 
 
 # --- cases --------------------------------------------------------------------------
 
 
-def _case_rows(user, filters: Filters, today) -> Iterable[Row]:
-    cases = access.scope(user, Case).select_related("lead")
+def _case_records(user, filters: Filters, today) -> QuerySet:
+    cases = access.scope(user, Case)
     if not filters.include_closed:
         cases = cases.filter(state__in=OPEN_STATES)
     if filters.unit:
@@ -188,6 +311,13 @@ def _case_rows(user, filters: Filters, today) -> Iterable[Row]:
             Q(lead=filters.unit)
             | Q(pk__in=Assignment.objects.filter(unit=filters.unit).values("case"))
         )
+    if filters.pks:
+        cases = cases.filter(pk__in=filters.pks)
+    return cases
+
+
+def _case_rows(user, filters: Filters, today) -> Iterable[Row]:
+    cases = _case_records(user, filters, today)
     # Plain values, not cases: a city's ledger has thousands of them, and a Case with its
     # text and history costs more to build than its row.
     states, channels = dict(State.choices), dict(Channel.choices)
@@ -209,13 +339,13 @@ def _case_counts(user, today) -> list[tuple[str, int, int]]:
     return _grouped(access.scope(user, Case).filter(state__in=OPEN_STATES))
 
 
-register(Kind.CASE, _case_rows, _case_counts)
+register(Kind.CASE, _case_rows, _case_counts, Keys(_case_records, level="supervision", due="due"))
 
 
 # --- plan tasks ---------------------------------------------------------------------
 
 
-def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
+def _task_records(user, filters: Filters, today) -> QuerySet:
     tasks = access.scope(user, Task)
     if user.role == Role.LIAISON:  # a liaison's ledger is its unit's
         tasks = tasks.filter(pk__in=TaskUnit.objects.filter(unit=user.unit_id).values("task"))
@@ -223,15 +353,22 @@ def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
         tasks = tasks.filter(Q(completed_on=None) | Q(ongoing=True))
     if filters.unit:
         tasks = tasks.filter(pk__in=TaskUnit.objects.filter(unit=filters.unit).values("task"))
-    tasks = tasks.select_related("plan").prefetch_related(
+    if filters.pks:
+        tasks = tasks.filter(pk__in=filters.pks)
+    return tasks
+
+
+def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
+    """A task's row has the colour and escalation the one scan stored (as cases and
+    items do; filing a report or completing a task times it at once), and its status
+    as of today."""
+    tasks = _task_records(user, filters, today).select_related("plan").prefetch_related(
         Prefetch("units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "order")),
         Prefetch("reports", queryset=TaskReport.objects.order_by("period")),
     )  # fmt: skip
-    count = calendar().workdays_between
     due_reports = last_due(today)
-    for task in tasks.distinct().order_by("plan", "order"):
+    for task in tasks.order_by("plan", "order"):
         status = task_status_of(task, today=today, due=due_reports)
-        colour, stage = task_colour_and_stage(task, status, today, count)
         links = list(task.units.all())
         leads = [link for link in links if link.role == TaskUnit.Role.LEAD]
         yield Row(
@@ -242,9 +379,15 @@ def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
             support=[link.unit.name if link.unit else link.name for link in links
                      if link.role == TaskUnit.Role.SUPPORT],
             level=Level.GENERAL, due=month_end(task.deadline) if task.deadline else None,
-            ongoing=task.ongoing, colour=colour, stage=stage,
+            ongoing=task.ongoing, colour=task.colour or Colour.NONE, stage=task.stage,
             state=str(STATUS_LABELS[status]), source=task.plan.title, pk=task.pk,
         )  # fmt: skip
 
 
-register(Kind.TASK, _task_rows)
+register(
+    Kind.TASK,
+    _task_rows,
+    lambda user, today: _grouped(_task_records(user, Filters(), today)),
+    Keys(_task_records, level="", due="deadline",
+         due_of=lambda deadline: month_end(deadline) if deadline else None),
+)  # fmt: skip

@@ -46,14 +46,15 @@ def ledger_page(request):
     """督办台账: every supervised item of every kind the user may see, red first."""
     request.section = "supervision"
     filters = _filters(request)
-    rows = ledger.rows(request.user, filters)
-    counts = {colour: sum(1 for row in rows if row.colour == colour) for colour in COLOURS}
-    page = Paginator(rows, PAGE_SIZE).get_page(query_int(request, "page", default=1))
+    # The page's rows only: a city's ledger holds tens of thousands (ledger.page).
+    number = query_int(request, "page", default=1)
+    found = ledger.page(request.user, filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    page = Paginator(range(found.total), PAGE_SIZE).page(found.offset // PAGE_SIZE + 1)
     context = {
         "page": page,
-        "rows": page.object_list,
-        "total": len(rows),
-        "counts": counts,
+        "rows": found.rows,
+        "total": found.total,
+        "counts": {colour: found.colours.get(colour, 0) for colour in COLOURS},
         "kinds": Kind.choices,
         "levels": LevelChoice.choices,
         "units": _units_for(request.user),
