@@ -235,7 +235,7 @@ def test_minute_data_past_their_retention_are_deleted_in_batches_hourly_data_kep
     hourly = Reading.objects.filter(period=Period.HOUR).count()
     deleted = readings_prune(batch=2)
     cutoff = NOW - datetime.timedelta(days=2)
-    assert deleted == {"readings": 12, "packets": 12}  # 4 days × 3 minutes
+    assert deleted == {"readings": 12, "packets": 12, "dropped": []}  # 4 days × 3 minutes
     assert not Reading.objects.filter(period=Period.MINUTE, time__lt=cutoff).exists()
     assert Reading.objects.filter(period=Period.MINUTE).count() == 3
     assert Reading.objects.filter(period=Period.HOUR).count() == hourly == 5

@@ -15,7 +15,8 @@ Day boundaries are the bureau's local time (settings.TIME_ZONE), as in ``stats``
 
 Minute and real-time readings, and the packets of those uploads, are kept for
 ``ECOGOV_MONITORING_MINUTE_DAYS`` days and then deleted in batches; hourly and daily data
-are kept for ever.
+are kept for ever. On PostgreSQL they are removed a month at a time, by dropping the
+month's partition once the whole month is past the retention (``partitions``).
 """
 
 import datetime
@@ -28,7 +29,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ecogov.monitoring import partitions
 from ecogov.monitoring.models import Packet, Period, Point, PointDay, PointDayValue, Reading
+from ecogov.monitoring.partitions import SUBHOURLY_COMMANDS, SUBHOURLY_PERIODS
 from ecogov.monitoring.stats import day_values_of, midnight  # the same arithmetic as raw
 
 log = logging.getLogger(__name__)
@@ -38,9 +41,6 @@ log = logging.getLogger(__name__)
 POINTS_PER_QUERY = 200
 # Rows deleted per transaction by the retention: short transactions, no long locks.
 PRUNE_BATCH = 10_000
-# Commands of the uploads whose readings are raw minute or real-time data (HJ 212 CN).
-SUBHOURLY_COMMANDS = ("2011", "2051")
-SUBHOURLY_PERIODS = (Period.REALTIME, Period.MINUTE)
 
 
 def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
@@ -132,13 +132,21 @@ def point_days_refresh(
 
 
 def readings_prune(*, now: datetime.datetime | None = None, days: int | None = None,
-                   batch: int = PRUNE_BATCH) -> dict[str, int]:  # fmt: skip
+                   batch: int = PRUNE_BATCH) -> dict:  # fmt: skip
     """Delete minute and real-time readings, and the packets of those uploads, older
     than ``days`` (ECOGOV_MONITORING_MINUTE_DAYS), ``batch`` rows per transaction. Hourly
-    and daily readings and packets are never deleted. Nothing refers to a packet."""
+    and daily readings and packets are never deleted. Nothing refers to a packet.
+
+    On PostgreSQL, the month partitions that end before the cut-off are dropped instead,
+    and only the DEFAULT partitions' expired rows are deleted: the rest of a month waits
+    for the month to go (see ``partitions``). Returns the rows deleted, by table, and the
+    names of the partitions dropped (``dropped``)."""
     days = settings.ECOGOV_MONITORING_MINUTE_DAYS if days is None else days
     before = (now or timezone.now()) - datetime.timedelta(days=days)
-    deleted = {"readings": 0, "packets": 0}
+    if partitions.partitioned():
+        dropped = partitions.partitions_drop(before=before)
+        return {**partitions.defaults_prune(before=before, batch=batch), "dropped": dropped}
+    deleted = {"readings": 0, "packets": 0, "dropped": []}
     # Point by point: the unique constraints begin with (point, period, time) and (point,
     # cn, data_time), so each batch is an index range, not a scan of the whole table.
     for point_id in Point.objects.values_list("pk", flat=True):

@@ -115,7 +115,11 @@ class Period(models.TextChoices):
 
 
 class Packet(models.Model):
-    """An accepted upload as it arrived (split packets reassembled), stored once."""
+    """An accepted upload as it arrived (split packets reassembled), stored once.
+
+    On PostgreSQL the table is partitioned by command and month (``partitions``): the
+    unique constraint holds across the partitions, the primary key is each partition's.
+    """
 
     point = models.ForeignKey(
         Point,
@@ -147,6 +151,9 @@ class Packet(models.Model):
 
 
 class Reading(models.Model):
+    """One pollutant's value of one period. On PostgreSQL the table is partitioned by
+    period and month (``partitions``), and its primary key there is (id, period, time)."""
+
     point = models.ForeignKey(
         Point,
         verbose_name=_("monitoring point"),

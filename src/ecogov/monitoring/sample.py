@@ -25,6 +25,7 @@ from ecogov.monitoring.aggregates import point_days_refresh
 from ecogov.monitoring.alarms import alarm_cases
 from ecogov.monitoring.ingest import Ingestor, Upload
 from ecogov.monitoring.models import Point, TargetFeed
+from ecogov.monitoring.partitions import partitions_ensure
 from ecogov.monitoring.services import points_import, table_rows
 from ecogov.monitoring.stats import feeds_run
 from ecogov.org.sample import SAMPLE_DIR
@@ -47,6 +48,8 @@ def monitoring_sample_load(district, *, days: int = DAYS, now=None) -> int:
     points_import(rows=rows, jurisdiction=district)
     now = timezone.localtime(now or timezone.now()).replace(minute=0, second=0, microsecond=0)
     end = now.replace(tzinfo=None)  # the hour in progress is not complete yet
+    # Past months too: their rows go to their month rather than a DEFAULT partition.
+    partitions_ensure(since=now - datetime.timedelta(days=days))
     ingestor = Ingestor()
     ingestor.refresh()
     stored = 0

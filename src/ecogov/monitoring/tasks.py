@@ -2,8 +2,9 @@
 
 Exceedances and anomalies are found by the ingestion server as data arrives; these jobs
 find what arrival cannot show (a point that has gone silent) and catch up on alarms
-whose case could not be opened at the time. They count the days again for late data
-and remove raw minute data past their retention.
+whose case could not be opened at the time. They count the days again for late data,
+remove raw minute data past their retention and, on PostgreSQL, create the readings'
+month partitions ahead.
 """
 
 import datetime
@@ -15,6 +16,7 @@ from huey import crontab
 from ecogov.jobs.services import periodic_job
 from ecogov.monitoring.aggregates import point_days_refresh, readings_prune
 from ecogov.monitoring.alarms import alarm_cases, silence_scan
+from ecogov.monitoring.partitions import partitions_ensure
 from ecogov.monitoring.stats import feeds_run
 
 log = logging.getLogger(__name__)
@@ -46,4 +48,14 @@ def monitoring_days():
 def monitoring_retention():
     """Each night: minute and real-time data past ECOGOV_MONITORING_MINUTE_DAYS removed."""
     deleted = readings_prune()
-    log.info("monitoring: %(readings)d minute readings, %(packets)d packets deleted", deleted)
+    log.info("monitoring: %(readings)d minute readings, %(packets)d packets deleted, "
+             "partitions dropped: %(dropped)s", deleted)  # fmt: skip
+
+
+@periodic_job(crontab(minute="30", hour="2"))
+def monitoring_partitions():
+    """Each night, on PostgreSQL: this month's and the next months' partitions of the
+    readings and packets, created if missing (months ahead: a failed night is caught up
+    by the next), and the rows that fell into a DEFAULT partition given their month."""
+    created = partitions_ensure()
+    log.info("monitoring: partitions created: %s", ", ".join(created) or "none")

@@ -68,6 +68,7 @@ from ecogov.grid.services import grid_import
 from ecogov.monitoring import simulator
 from ecogov.monitoring.aggregates import point_days_refresh
 from ecogov.monitoring.models import Point, Reading
+from ecogov.monitoring.partitions import partitions_ensure
 from ecogov.monitoring.services import points_import
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.org.sample import DUTY_LIST, SAMPLE_DIR
@@ -270,6 +271,8 @@ def city_generate(size: Size, *, now: datetime.datetime | None = None, out=None)
         progress.phase("cases")
         counts["cases"] = _cases(districts, size, rng, now, progress)
     progress.phase("readings")
+    # PostgreSQL: the past months' partitions first, or the year would land in DEFAULT.
+    partitions_ensure(since=now - datetime.timedelta(days=size.days))
     counts["readings"] = _readings(points, size, now, progress)
     # The pages read whole days from the points' daily aggregates, as the writer keeps them.
     progress.phase("days")

@@ -1,5 +1,6 @@
-"""ecogov monitoring points import|stats|aggregates|prune — registering points, counting
-what arrived, counting days again (backfill), removing old minute data."""
+"""ecogov monitoring points import|stats|aggregates|prune|partitions — registering points,
+counting what arrived, counting days again (backfill), removing old minute data, and the
+month partitions of the readings on PostgreSQL."""
 
 import datetime
 import json
@@ -7,10 +8,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from ecogov.monitoring import partitions
 from ecogov.monitoring.aggregates import point_days_refresh, readings_prune
 from ecogov.monitoring.models import Packet, Point, Reading, Rejection
 from ecogov.monitoring.services import points_import, table_rows
+from ecogov.monitoring.stats import midnight
 from ecogov.org.management.commands.units import find_jurisdiction
 
 
@@ -38,6 +42,23 @@ class Command(BaseCommand):
             "prune",
             help="delete minute and real-time data older than ECOGOV_MONITORING_MINUTE_DAYS",
         )
+        months = actions.add_parser(
+            "partitions",
+            help="PostgreSQL: list the month partitions of the readings and packets",
+        )
+        months.add_argument(
+            "--create",
+            action="store_true",
+            help="first create this month's and the next months' partitions (as the daily "
+            "job does), and months for the rows in a DEFAULT partition",
+        )
+        months.add_argument(
+            "--since",
+            type=_date,
+            help="with --create: from this date's month (before loading older data)",
+        )
+        months.add_argument("--ahead", type=int, default=partitions.AHEAD_MONTHS,
+                            help="with --create: months after this one")  # fmt: skip
 
     def handle(self, *args, action, **options):
         if action == "aggregates":
@@ -48,7 +69,11 @@ class Command(BaseCommand):
             deleted = readings_prune()
             self.stdout.write(
                 f"{deleted['readings']} readings, {deleted['packets']} packets deleted"
+                + "".join(f"\n{name} dropped" for name in deleted["dropped"])
             )
+            return
+        if action == "partitions":
+            self._partitions(**options)
             return
         if action == "stats":
             counts = {
@@ -81,6 +106,26 @@ class Command(BaseCommand):
             f"{len(report.created)} points created, {len(report.updated)} updated, "
             f"{report.unchanged} unchanged"
         )
+
+    def _partitions(self, *, create: bool, since, ahead: int, **options) -> None:
+        if not partitions.partitioned():
+            self.stdout.write("the readings are not partitioned (PostgreSQL only); the "
+                              "retention deletes them in batches")  # fmt: skip
+            return
+        if create:
+            since = since and midnight(since)
+            for name in partitions.partitions_ensure(since=since, ahead=ahead):
+                self.stdout.write(f"{name} created")
+        for leaf in partitions.partitions_list():
+            span = (
+                f"{timezone.localtime(leaf.start):%Y-%m-%d} – {timezone.localtime(leaf.end):%Y-%m-%d}"
+                if leaf.start
+                else "default"
+            )
+            rows = "?" if leaf.rows < 0 else f"~{leaf.rows}"
+            self.stdout.write(
+                f"{leaf.name:<40} {span:<23} {rows:>12} rows {leaf.size / 2**20:10.1f} MiB"
+            )
 
 
 def _jurisdiction(name: str | None):
