@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecogov.domain.supervision import Colour, Level, Stage
+from ecogov.labels import ChoiceLabels
 from ecogov.supervision.models import Step
 from ecogov.uploads import StoredName
 
@@ -108,7 +109,7 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("dissatisfied")
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     jurisdiction = models.ForeignKey(
         "org.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT,
         related_name="cases",
@@ -214,8 +215,17 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-registered_at"]
         indexes = [
-            models.Index(fields=["jurisdiction", "state"]),
             models.Index(fields=["state", "due"]),
+            # A city's lists: a jurisdiction's newest first, whole or by state (the
+            # queues), without sorting its tens of thousands of cases for each page.
+            # (The second begins with what the old (jurisdiction, state) index held.)
+            models.Index(fields=["jurisdiction", "-registered_at"], name="case_recent"),
+            models.Index(
+                fields=["jurisdiction", "state", "-registered_at"], name="case_state_recent"
+            ),  # fmt: skip
+            # Which units lead a jurisdiction's cases (the lists' unit filter), read
+            # from the index alone.
+            models.Index(fields=["jurisdiction", "lead"], name="case_jurisdiction_lead"),
         ]
 
     def __str__(self):

@@ -107,7 +107,10 @@ def case_list(request):
         "states": State.choices,
         "categories": Category.choices,
         "channels": Channel.choices,
-        "units": Unit.objects.filter(pk__in=visible.values("lead")).order_by("name"),
+        # Two queries, not a join: the leads' ids come from an index of the cases alone.
+        "units": Unit.objects.filter(
+            pk__in=list(visible.order_by().values_list("lead", flat=True).distinct())
+        ).order_by("name"),
         "may_register": is_dispatcher(user),
         "findings": access.scope(user, Finding).filter(status=Finding.Status.REPORTED)
         .select_related("patrol__source", "to_grid")[:20]

@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ecogov.labels import ChoiceLabels
+
 
 class Point(models.Model):
     class Kind(models.TextChoices):
@@ -272,7 +274,7 @@ class Rejection(models.Model):
         return f"{self.received_at} {self.peer} {self.reason}"
 
 
-class Alarm(models.Model):
+class Alarm(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         EXCEEDANCE = "exceedance", _("exceedance")
         RATE = "rate", _("mass rate over the limit")

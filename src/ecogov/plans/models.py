@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecogov.domain.notation import formula_text, plain
+from ecogov.labels import ChoiceLabels
 
 
 class Plan(models.Model):
@@ -46,7 +47,7 @@ class Plan(models.Model):
         return reverse("plan_detail", args=[self.pk])
 
 
-class Task(models.Model):
+class Task(ChoiceLabels, models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
     )

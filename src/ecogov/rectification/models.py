@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecogov.labels import ChoiceLabels
 from ecogov.uploads import StoredName
 
 
@@ -72,7 +73,7 @@ class Batch(models.Model):
         return reverse("rectification_batch", args=[self.pk])
 
 
-class Problem(models.Model):
+class Problem(ChoiceLabels, models.Model):
     class Stage(models.TextChoices):
         AT_ONCE = "at_once", _("rectify at once")  # 立行立改
         BY_DATE = "by_date", _("rectify by a date")  # 限期整改

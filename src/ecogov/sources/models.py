@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecogov.labels import ChoiceLabels
+
 
 class SourceType(models.Model):
     """工业企业, 建筑工地, 餐饮单位, …; an administrator adds others."""
@@ -23,7 +25,7 @@ class SourceType(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("in operation")
         SUSPENDED = "suspended", _("suspended")

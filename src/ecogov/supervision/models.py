@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecogov.domain.supervision import Colour, Level, Stage
+from ecogov.labels import ChoiceLabels
 from ecogov.uploads import StoredName
 
 
@@ -40,7 +41,7 @@ class LevelChoice(models.TextChoices):
     GENERAL = Level.GENERAL, _("general: supervised periodically")
 
 
-class Item(models.Model):
+class Item(ChoiceLabels, models.Model):
     """A supervised item (督办事项) of the ledger's own kinds."""
 
     class State(models.TextChoices):
