@@ -38,7 +38,11 @@ URLS = [
     ("dispatcher", "/tasks/", "the plan tasks"),
     ("dispatcher", "/sources/", "the pollution sources"),
     ("dispatcher", "/monitoring/", "the monitoring overview"),
+    ("dispatcher", "/monitoring/points/{point}/", "a point's page"),
     ("dispatcher", "/monitoring/alarms/", "the monitoring alarms"),
+    ("anonymous", "/public/quality/", "the public air and water overview"),
+    ("anonymous", "/public/quality/air/{station}/", "an air station's calendar (public)"),
+    ("anonymous", "/public/quality/water/{section}/", "a river section's year (public)"),
     ("inspector", "/cases/supervision/", "the inspector's cases"),
     ("dispatcher", "/api/cases", "API: cases"),
     ("dispatcher", "/api/tasks", "API: plan tasks"),
@@ -53,8 +57,13 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from ecogov.accounts.models import Role
 from ecogov.cases.models import Case
+from ecogov.monitoring.models import Point
 users = get_user_model().objects.filter(is_active=True).order_by("pk")
 counts = {"cases": Case.objects.count()}
+points = Point.objects.filter(active=True).order_by("pk")
+ids = {"point": points.filter(kind="source").first().pk,
+       "station": points.filter(kind="air_station").first().pk,
+       "section": points.filter(kind="water_section").first().pk}
 keys = {}
 for name, role in (("leader", Role.LEADER), ("dispatcher", Role.DISPATCHER),
                    ("inspector", Role.INSPECTOR)):
@@ -65,7 +74,7 @@ for name, role in (("leader", Role.LEADER), ("dispatcher", Role.DISPATCHER),
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     keys[name] = session.session_key
-print(json.dumps({"keys": keys, "counts": counts}))
+print(json.dumps({"keys": keys, "counts": counts, "ids": ids}))
 """
 
 
@@ -87,7 +96,9 @@ def main():
             for role, url, label in URLS:
                 if options.only and options.only not in url:
                     continue
-                cookie = {"Cookie": f"sessionid={found['keys'][role]}"}
+                url = url.format(**found["ids"])
+                cookie = {"Cookie": f"sessionid={found['keys'][role]}"} if role in found[
+                    "keys"] else {}  # fmt: skip
                 page, base = measure(port, url, seconds=options.seconds, readers=options.users,
                                      headers=cookie)  # fmt: skip
                 rows.append((role, url, label, page, base))

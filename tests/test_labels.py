@@ -18,6 +18,9 @@ class Plain(models.Model):  # Django's own get_FOO_display, to compare with
         app_label = "cases"
         managed = False
 
+    def __str__(self):
+        return self.state
+
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_labels_are_djangos_in_the_readers_language(language):

@@ -134,10 +134,14 @@ def rates(
                 Rates(0, 1, int(valid == values), checked, checked - exceeded, exceeded)
             )
     # The first data matter only to a point registered after the start (see the module's
-    # definition): a new point, with little data, read raw.
-    new = [p.pk for p in points if p.created_at > start]
+    # definition), and only data from before its registration: a new point, read raw.
+    new = [p for p in points if p.created_at > start]
     first = dict(
-        Reading.objects.filter(point_id__in=new, period=Period.HOUR)
+        Reading.objects.filter(
+            point_id__in=[p.pk for p in new],
+            period=Period.HOUR,
+            time__lt=max((p.created_at for p in new), default=start),
+        )  # fmt: skip
         .values("point_id")
         .annotate(first=Min("time"))
         .values_list("point_id", "first")

@@ -496,6 +496,11 @@ def _points(districts: list[District], size: Size, rng: random.Random) -> list[P
             for pollutant, limit, unit in OUTLET_FACTORS[profile]:
                 rows.append((mn, pw, name, kind, source_name, pollutant, limit, unit))
         points_import(rows=rows, jurisdiction=district.jurisdiction)
+    # Registered when their data begin, as points that have reported for a year were:
+    # a point registered after its data would have its rates counted from its first.
+    Point.objects.filter(jurisdiction__parent__name=CITY[0]).update(
+        created_at=timezone.now() - datetime.timedelta(days=size.days + 1)
+    )
     return list(
         Point.objects.filter(jurisdiction__parent__name=CITY[0])
         .prefetch_related("factors")
