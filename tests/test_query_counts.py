@@ -198,3 +198,18 @@ def test_a_report_times_the_task_at_once(district):
     row = next(row for row in ledger.rows(district.dora, ledger.Filters()) if row.pk == task.pk
                and row.kind == Kind.TASK)  # fmt: skip
     assert (row.colour, row.stage) == (task.colour, task.stage)
+
+
+@pytest.mark.parametrize("name", ["dora", "liam"])
+def test_the_tasks_api_pages_are_slices_of_the_whole_list(district, client_for, name):
+    """Without a status the tasks are paged in the database (a liaison's own first); with
+    one, the computed list is; either way a page is that slice of the whole list."""
+    client = client_for(getattr(district, name))
+    for status in ("", "&status=not_started", "&status=on_track"):
+        whole = [task["id"] for task in client.get(f"/api/tasks?limit=500{status}").json()]
+        assert whole or status, "the sample's tasks are listed"
+        for offset, limit in ((0, 5), (3, 5), (len(whole) - 2, 5)):
+            offset = max(offset, 0)
+            found = client.get(f"/api/tasks?offset={offset}&limit={limit}{status}").json()
+            assert [task["id"] for task in found] == whole[offset : offset + limit], status
+    assert len(client.get("/api/tasks").json()) <= 100  # a default page

@@ -13,6 +13,7 @@ from ecogov.text import clean_value
 # A database id: bigger numbers cannot exist and would overflow SQLite's integers.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # Paging through a list, and the years and quarters plans and evaluations are about.
+Limit = Annotated[int, Field(ge=1, le=500)]
 Offset = Annotated[int, Field(ge=0, le=10**9)]
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Quarter = Annotated[int, Field(ge=1, le=4)]

@@ -5,14 +5,13 @@ compute a period, release, publish, object (with one file of evidence) and decid
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
 
 from django.db.models import Prefetch
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.assess import services
 from ecogov.assess.models import (
     Assessment,
@@ -28,7 +27,6 @@ from ecogov.assess.models import (
 )
 
 router = Router(tags=["assessment"])
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 class AssessIndicatorOut(Schema):

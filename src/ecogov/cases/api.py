@@ -6,7 +6,6 @@ the case's jurisdiction; every other answer leaves it out.
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access, limits
-from ecogov.apitypes import Id, InputSchema, Offset, StepOut, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, StepOut, one_of
 from ecogov.cases import portal, services
 from ecogov.cases.actions import ACTIONS, perform
 from ecogov.cases.models import (
@@ -43,7 +42,6 @@ StateName = one_of(*State.values)
 SupervisionLevel = one_of(*Supervision.values)
 ColourName = one_of(*(colour.value for colour in Colour))
 SatisfactionName = one_of(*Satisfaction.values)
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 class CaseOut(Schema):

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.consultations import rules, services
 from ecogov.consultations.models import Answer, Comment, Consultation, Kind, State
 from ecogov.enterprises.models import Project
 from ecogov.org.models import Unit
 
 router = Router(tags=["consultations"])
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 class ConsultationOut(Schema):

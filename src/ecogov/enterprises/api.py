@@ -11,7 +11,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.cases.models import Case
 from ecogov.enterprises import services
 from ecogov.enterprises.models import Listing, Project
@@ -21,7 +21,6 @@ from ecogov.sanctions.forms import numbers_of
 from ecogov.sources.models import Source
 
 router = Router(tags=["enterprises"])
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 def _home(user) -> Jurisdiction:

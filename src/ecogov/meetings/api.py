@@ -3,7 +3,6 @@ agenda, attendance and minutes; the steps of each (``/steps/{action}``) take the
 fields as the page's forms. A change to issued minutes answers 409."""
 
 import datetime
-from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from ninja import Body, Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, StepOut, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, StepOut, one_of
 from ecogov.meetings import actions, services
 from ecogov.meetings.exports import minutes_document
 from ecogov.meetings.models import Meeting, MeetingKind, Minutes, Topic
@@ -20,7 +19,6 @@ from ecogov.spreadsheets import download
 from ecogov.text import clean_value
 
 router = Router(tags=["meetings"])
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 class MeetingOut(Schema):

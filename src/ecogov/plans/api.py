@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
-from ecogov.apitypes import Id, InputSchema, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.domain.taskstatus import STATUSES
 from ecogov.org.models import Unit
 from ecogov.plans import implementation
@@ -128,6 +128,8 @@ def task_list(
     role: TaskUnit.Role | None = None,
     status: one_of(*STATUSES) | None = None,
     due_by: datetime.date | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ):
     if status is not None and status not in STATUSES:
         raise ValidationError(
@@ -145,6 +147,8 @@ def task_list(
         status=status,
         first_for_unit=request.user.unit_id if request.user.role == Role.LIAISON else None,
         due_by=due_by.replace(day=1) if due_by else None,
+        offset=offset,
+        limit=limit,
     )
     return [_task_out(row.task, row.status) for row in rows]
 

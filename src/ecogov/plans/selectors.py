@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -123,10 +123,14 @@ def ledger(
     status: str | None = None,
     first_for_unit: int | None = None,
     due_by: datetime.date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[LedgerRow]:
     """Tasks with their units, last report and status; a liaison's own tasks first.
 
-    ``due_by`` keeps the tasks whose deadline month is that month or earlier.
+    ``due_by`` keeps the tasks whose deadline month is that month or earlier. ``offset``
+    and ``limit`` give a part of the list: in the database when no status is asked for
+    (the status is computed from the reports), else of the computed rows.
     """
     if due_by is not None:
         tasks = tasks.filter(deadline__lte=due_by, ongoing=False)
@@ -141,10 +145,17 @@ def ledger(
         ),
         Prefetch("reports", queryset=TaskReport.objects.select_related("unit").order_by("period")),
     )
+    if first_for_unit is not None:  # a liaison's own tasks first
+        mine = Exists(TaskUnit.objects.filter(task=OuterRef("pk"), unit=first_for_unit))
+        tasks = tasks.distinct().annotate(_mine=mine).order_by("-_mine", "plan", "order")
+    else:
+        tasks = tasks.distinct().order_by("plan", "order")
+    if status is None and limit is not None:
+        tasks, offset, limit = tasks[offset : offset + limit], 0, None
     rows = []
     due = last_due(today)
     count = calendar().workdays_between
-    for task in tasks.distinct().order_by("plan", "order"):
+    for task in tasks:
         links = list(task.units.all())
         reports = list(task.reports.all())
         row = LedgerRow(
@@ -161,8 +172,7 @@ def ledger(
         row.colour, row.stage = task_colour_and_stage(task, row.status, today, count)
         if status is None or row.status == status:
             rows.append(row)
-    rows.sort(key=lambda row: not row.mine)  # stable: own tasks first, then plan order
-    return rows
+    return rows[offset : None if limit is None else offset + limit]
 
 
 # A time axis labelled by month up to this many years, by year beyond.

@@ -3,7 +3,6 @@ problems with their computed progress, one problem with its measures, milestones
 objections, look-backs and history, a new batch and problem, and the steps."""
 
 import datetime
-from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -13,7 +12,7 @@ from ninja import Body, Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.org.models import Unit
 from ecogov.rectification import actions, services
 from ecogov.rectification.models import Batch, Measure, Origin, Problem
@@ -22,7 +21,6 @@ from ecogov.supervision.api import ItemEventOut
 from ecogov.text import clean_value
 
 router = Router(tags=["rectification"])
-Limit = Annotated[int, Field(ge=1, le=500)]
 StateName = one_of(*Problem.State.values)
 StageName = one_of(*Problem.Stage.values)
 

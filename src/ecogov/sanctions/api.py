@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.org.models import Jurisdiction, Unit
 from ecogov.sanctions import forms, services
 from ecogov.sanctions.models import Admonition, CriticismNotice, Referral, Restriction
 from ecogov.sanctions.services import CommitmentInput, SummonsInput
 
 router = Router(tags=["sanctions"])
-Limit = Annotated[int, Field(ge=1, le=500)]
 Numbers = Annotated[list[Annotated[str, Field(max_length=30)]], Field(max_length=50)]
 UnitIds = Annotated[list[Id], Field(max_length=100)]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, one_of
 from ecogov.suggestions import letters, selectors, services
 from ecogov.suggestions.actions import ACTIONS, perform
 from ecogov.suggestions.models import Body as AuthorBody
@@ -21,7 +21,6 @@ from ecogov.text import clean_value
 router = Router(tags=["suggestions"])
 
 KindName = one_of(*Kind.values)
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 class SuggestionOut(Schema):

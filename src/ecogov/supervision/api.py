@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Offset, StepOut, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, StepOut, one_of
 from ecogov.domain.supervision import Colour
 from ecogov.supervision import actions, ledger, services
 from ecogov.supervision.models import Item, ItemEvent, Kind, LevelChoice, Notice
@@ -22,7 +22,6 @@ router = Router(tags=["supervision"])
 KindName = one_of(*Kind.values)
 LevelName = one_of(*LevelChoice.values)
 ColourName = one_of(*(colour.value for colour in Colour if colour.value))
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 class LedgerRowOut(Schema):
