@@ -43,8 +43,8 @@ class Command(BaseCommand):
                 "points with hourly and minute readings, plan tasks with reports, supervised "
                 "items, patrols and cases in every state. The same --seed gives the same data. "
                 "The full size (the defaults) writes about 100,000 cases, 5,000 sources, "
-                "1,000 points, ~41 M hourly and ~10 M minute readings: 32 min on PostgreSQL on "
-                "a shared 2-core machine, before its days are counted (README)."
+                "1,000 points, ~41 M hourly and ~10 M minute readings: 40 min on PostgreSQL on "
+                "a shared 2-core machine, half of it counting the points' days (README)."
             ),
         )
         city.add_argument("--districts", type=int, default=7)
