@@ -315,8 +315,9 @@ class Ingestor:
 
     # --- the catalogue ----------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Reload the registered points and their limits (new points, changed limits)."""
+    def refresh(self) -> bool:
+        """Reload the registered points and their limits (new points, changed limits);
+        whether anything changed."""
         points = {
             mn: PointInfo(pk, mn, password, active, bool(key))
             for pk, mn, password, active, key in Point.objects.values_list(
@@ -329,8 +330,10 @@ class Ingestor:
         ):
             if point_id in by_id:
                 by_id[point_id].limits[code] = Limits(limit, range_max, rate_limit)
+        changed = points != self.points
         self.points, self._by_id = points, by_id
         self._key_sources = {info.id for info in by_id.values() if info.key_source}
+        return changed
 
     def authenticate(self, mn: str | None, pw: str | None) -> tuple[PointInfo | None, str]:
         """The point of an upload, or None and why it is refused."""

@@ -172,8 +172,11 @@ class HJ212Server:
 
     def _refresh(self) -> None:
         try:
-            self.ingestor.refresh()
-            self._generation += 1
+            # The writer process reloads its own copy when the generation moves: only
+            # when something changed (at 50,000 points a reload holds the writer up for
+            # a second or two, and the catalogue is read every minute).
+            if self.ingestor.refresh():
+                self._generation += 1
         except Exception:
             store_process.close_connection()
             raise
