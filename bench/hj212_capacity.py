@@ -74,6 +74,9 @@ CN = "2011"  # real-time data
 READINGS = 5  # per upload: the water profile's pollutants
 CGROUP_ROOT = Path("/sys/fs/cgroup/cpu")
 PERIOD_US = 20_000  # of the cgroups' CPU quota
+# DataTime advances by this from one upload of a logger to the next, whatever the interval
+# (HJ 212 data times are whole seconds)
+DATA_STEP = datetime.timedelta(seconds=30)
 
 
 # --- a client process ---------------------------------------------------------------------
@@ -290,7 +293,7 @@ def open_loop(args, env: dict, scratch: Path, db_cpu, prefix: str, *, servers: i
           f"({Point.objects.count():,} in all)", flush=True)  # fmt: skip
     children = [serve(env, scratch, f"server-{n}") for n in range(servers)]
     drops = kernel_drops()
-    step = datetime.timedelta(seconds=interval)
+    step = DATA_STEP
     duration = args.minutes * 60
     clients = Clients(
         args.client_processes or max(servers, 2), loggers, [c.port for c in children], scratch,
@@ -452,7 +455,7 @@ def closed_loops(args, env: dict, scratch: Path, db_cpu) -> list[dict]:
 
 
 def closed_loop(args, env, scratch, db_cpu, servers: list[Child], loggers, start) -> dict:
-    step = datetime.timedelta(seconds=args.interval)
+    step = DATA_STEP
     clients = Clients(
         args.client_processes or 2, loggers, [s.port for s in servers], scratch, env,
         frames=int(args.closed_seconds * 200) + 100, start=start, rate=0.0, step=step,
