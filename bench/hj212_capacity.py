@@ -246,6 +246,12 @@ def raise_files_limit(needed: int) -> tuple[int, bool]:
         return hard, False
 
 
+def idle_ticks() -> int:
+    """Idle and I/O-wait ticks of all CPUs (/proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return int(fields[3]) + int(fields[4])
+
+
 class Usage:
     """CPU seconds of every program between two moments."""
 
@@ -253,7 +259,7 @@ class Usage:
         self.servers, self.clients, self.db_cpu = servers, clients, db_cpu
 
     def sample(self) -> dict:
-        sample = {"server": 0.0, "writer": 0.0, "ticks": machine_ticks()}
+        sample = {"server": 0.0, "writer": 0.0, "ticks": machine_ticks(), "idle": idle_ticks()}
         for server in self.servers:
             own, children = server.cpu()
             sample["server"] += own
@@ -276,6 +282,8 @@ class Usage:
         per["busy"] = sum(after[n] - before[n] for n in ("server", "writer", "db", "client"))
         per["busy"] /= seconds * (os.cpu_count() or 1)
         per["steal"] = steal / total if total else 0.0
+        # the whole machine's busy share: ours and the other tenants' programs
+        per["machine"] = 1 - (after["idle"] - before["idle"]) / total if total else 0.0
         return per
 
 
@@ -435,8 +443,11 @@ def closed_loops(args, env: dict, scratch: Path, db_cpu) -> list[dict]:
                     for n in range(count)
                 ]
                 start += datetime.timedelta(days=400)  # data times no run used before
-                try:
-                    result = closed_loop(args, env, scratch, db_cpu, servers, loggers, start)
+                try:  # a few seconds first: the writers load the catalogue, and so on
+                    closed_loop(args, env, scratch, db_cpu, servers, loggers,
+                                start - datetime.timedelta(days=200), seconds=3)  # fmt: skip
+                    result = closed_loop(args, env, scratch, db_cpu, servers, loggers, start,
+                                         seconds=args.closed_seconds)  # fmt: skip
                 finally:
                     for server in servers:
                         server.stop()
@@ -454,12 +465,14 @@ def closed_loops(args, env: dict, scratch: Path, db_cpu) -> list[dict]:
     return runs
 
 
-def closed_loop(args, env, scratch, db_cpu, servers: list[Child], loggers, start) -> dict:
+def closed_loop(
+    args, env, scratch, db_cpu, servers: list[Child], loggers, start, *, seconds: float
+) -> dict:
     step = DATA_STEP
     clients = Clients(
         args.client_processes or 2, loggers, [s.port for s in servers], scratch, env,
-        frames=int(args.closed_seconds * 200) + 100, start=start, rate=0.0, step=step,
-        duration=args.closed_seconds,
+        frames=int(seconds * 200) + 100, start=start, rate=0.0, step=step,
+        duration=seconds,
     )  # fmt: skip
     try:
         clients.wait_connected(timeout=120)
@@ -468,12 +481,12 @@ def closed_loop(args, env, scratch, db_cpu, servers: list[Child], loggers, start
         clients.begin(at)
         time.sleep(max(0.0, at - time.monotonic()))
         before = usage.sample()
-        time.sleep(max(0.0, at + args.closed_seconds - time.monotonic()))
+        time.sleep(max(0.0, at + seconds - time.monotonic()))
         after = usage.sample()
         result = clients.results()
     finally:
         clients.kill()
-    until = start + step * (int(args.closed_seconds * 200) + 100)
+    until = start + step * (int(seconds * 200) + 100)
     result.update(check_stored("CL", start, until, result["answered_times"]))
     result.update(
         rate=result["answered"] / result["seconds"], cpu=Usage.between(before, after,
@@ -668,6 +681,7 @@ def run(args, env: dict, scratch: Path, url: str, postgres, limit: int, raised: 
         found["floor"] = floor(url, args.floor_uploads, "P" if "open" in found else "CL")
         print(f"PostgreSQL floor: {found['floor']}", flush=True)
     found["minutes_total"] = (time.monotonic() - began) / 60
+    found["load_after"] = os.getloadavg()
     body = report(args, found, db_note, postgres, code)
     changed = [path for path, digest in fingerprint().items() if code[path] != digest]
     full = all(getattr(args, k) == v for k, v in DEFAULTS.items()) and not args.skip
@@ -690,7 +704,8 @@ def print_open(r: dict) -> None:
         f"client behind its schedule p99 {ms(r['lag_p99'])}, max {ms(r['lag_max'])}; CPU µs "
         f"per upload: server {r['cpu']['server']:.0f}, writer {r['cpu']['writer']:.0f}, "
         f"PostgreSQL {r['cpu']['db']:.0f}, client {r['cpu']['client']:.0f}; machine busy "
-        f"{r['cpu']['busy']:.0%}, stolen {r['cpu']['steal']:.0%}; server RSS "
+        f"{r['cpu']['busy']:.0%} (all programs {r['cpu']['machine']:.0%}), stolen "
+        f"{r['cpu']['steal']:.0%}; server RSS "
         f"{r['rss'][0]:,.0f} → {r['rss'][1]:,.0f} MB; errors {r['errors']}; log problems "
         f"{len(r['problems'])}; kernel: {r['kernel']}",
         flush=True,
@@ -707,14 +722,15 @@ def report(args, found: dict, db_note: str, postgres, code: dict) -> str:
     command = ".venv/bin/python bench/hj212_capacity.py " + (
         "--start-postgres" if postgres else "--database-url postgres://…"
     )
-    load = found["load"]
+    load, after = found["load"], found["load_after"]
     versions = ", ".join(f"{Path(path).name} {digest}" for path, digest in code.items())
     lines = [
         f"Reproduce with `{command}` (as root; about {found.get('minutes_total', 0):.0f} "
         "minutes). Figures from one run.",
         f"Machine: {machine()}; {db_note}, PostgreSQL's other settings as initdb leaves them. "
         f"Load average before the run: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / "
-        "15 min; the machine is shared). The servers are `ecogov hj212 serve` with DEBUG=False, "
+        f"15 min; the machine is shared), after it: {after[0]:.2f} / {after[1]:.2f} / "
+        f"{after[2]:.2f}. The servers are `ecogov hj212 serve` with DEBUG=False, "
         "each with its writer process; the client is `simulator.run` (water profile, 5 "
         "pollutants, real-time uploads CN=2011) in several processes, each connecting from "
         f"its own loopback address. Code measured (sha256): {versions}.",
@@ -736,7 +752,7 @@ def report(args, found: dict, db_note: str, postgres, code: dict) -> str:
         "| open loop | servers | connections held (start → end) | one upload every | sent | "
         "answered | per second | stored, found | p50 | p99 | p99 after the first round | "
         "max | client behind schedule, p99 | CPU µs per stored upload: server · writer · "
-        "PostgreSQL · client = all | machine busy |",
+        "PostgreSQL · client = all | machine busy: these programs, all |",
         "|" + "---|" * 15,
     ]
     opens = [found[k] for k in ("open", "one") if k in found]
@@ -749,7 +765,7 @@ def report(args, found: dict, db_note: str, postgres, code: dict) -> str:
             f"{', once' if r['once'] else ', **not once**'} | {ms(r['p50'])} | {ms(r['p99'])} "
             f"| {ms(r['p99_later'])} | {ms(r['max'])} | {ms(r['lag_p99'])} | "
             f"{cpu['server']:.0f} · {cpu['writer']:.0f} · {cpu['db']:.0f} · "
-            f"{cpu['client']:.0f} = {cpu['all']:.0f} | {cpu['busy']:.0%} |"
+            f"{cpu['client']:.0f} = {cpu['all']:.0f} | {cpu['busy']:.0%}, {cpu['machine']:.0%} |"
         )
     lines.append("")
     if "open" in found:
@@ -798,7 +814,8 @@ def closed_lines(args, runs: list[dict]) -> list[str]:
         "one server then two in turn; the median of each:",
         "",
         "| servers | CPU per server (with its writer) | uploads/s (runs) | p50 | p99 | CPU µs "
-        "per upload: server · writer · PostgreSQL · client | machine busy | stored, found |",
+        "per upload: server · writer · PostgreSQL · client | machine busy: these programs, "
+        "all | stored, found |",
         "|---|---|---|---|---|---|---|---|",
     ]
     ratios = []
@@ -814,7 +831,7 @@ def closed_lines(args, runs: list[dict]) -> list[str]:
                 f"{middle['rate']:,.0f} ({', '.join(format(r['rate'], ',.0f') for r in same)}) | "
                 f"{ms(middle['p50'])} | {ms(middle['p99'])} | {cpu['server']:.0f} · "
                 f"{cpu['writer']:.0f} · {cpu['db']:.0f} · {cpu['client']:.0f} | "
-                f"{cpu['busy']:.0%} | "
+                f"{cpu['busy']:.0%}, {cpu['machine']:.0%} | "
                 f"{'all' if all(r['once'] for r in same) else '**NOT all**'} |"
             )
         ratios.append((cores, rates[2] / rates[1]))

@@ -213,7 +213,9 @@ class HJ212Server:
             "missing_hours": ingestor.missing_hours,
             "merge_hours": ingestor.merge_window / datetime.timedelta(hours=1),
         }
-        return await _WriterProcess.open(self._settle, self._replace, options, self.batch_max)
+        return await _WriterProcess.open(
+            self._settle, self._replace, options, self.batch_max, self._generation
+        )
 
     def _put(self, item: _Item) -> None:
         """Hand an item to the writer (once fewer than ``queue_max`` are waiting)."""
@@ -509,12 +511,14 @@ class _WriterProcess(_Writer):
         self._reading = asyncio.create_task(self._read(), name="hj212-writer-channel")
 
     @classmethod
-    async def open(cls, settle, gone, options: dict, batch_max: int) -> "_WriterProcess":
+    async def open(
+        cls, settle, gone, options: dict, batch_max: int, generation: int
+    ) -> "_WriterProcess":
         ours, theirs = socket.socketpair()
         # Spawned, not forked: this process has threads and open database connections.
         process = multiprocessing.get_context("spawn").Process(
             target=store_process.main,
-            args=(theirs, options, batch_max),
+            args=(theirs, options, batch_max, generation),
             name="hj212-writer",
             daemon=True,
         )
