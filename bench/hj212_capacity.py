@@ -847,8 +847,7 @@ def closed_lines(args, runs: list[dict]) -> list[str]:
             lines.append(
                 f"- Two servers against one, each server (with its writer) held to {cores} "
                 f"core by a cgroup, as on a machine of its own: **{ratio:.2f}×** (target: "
-                f"close to 2×: {met(ratio >= 1.8)}). Two writers on one PostgreSQL do not "
-                "hold each other up."
+                f"close to 2×: {met(ratio >= 1.8)})."
             )
     return lines
 
