@@ -29,6 +29,7 @@ docs/benchmarks.md when the measured code (``MEASURED``) changed during the run.
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import gc
 import hashlib
@@ -547,18 +548,32 @@ def main() -> None:
         )
         return
 
-    scratch = Path(tempfile.mkdtemp(prefix="ecogov-bench-hj212-"))
+    with bench_environment(prefix="ecogov-bench-hj212-", database_url=args.database_url,
+                           start_postgres=args.start_postgres, debug=args.debug,
+                           keep=args.keep) as (env, scratch, url, postgres):  # fmt: skip
+        run(args, env, scratch, url, postgres)
+
+
+@contextlib.contextmanager
+def bench_environment(
+    *, prefix: str, database_url=None, start_postgres=False, pg_port=PG_PORT, debug=False,
+    keep=False,
+):  # fmt: skip
+    """A scratch directory, and a scratch database on the PostgreSQL given or started here
+    (else SQLite in the directory); the servers' environment, set in this process too:
+    (env, scratch directory, database URL or None, ``PrivatePostgres`` or None)."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     cleanup = []
     postgres = None
     try:
-        url = args.database_url
-        if args.start_postgres:
-            postgres = PrivatePostgres()
+        url = database_url
+        if start_postgres:
+            postgres = PrivatePostgres(pg_port)
             cleanup.append(postgres.stop)
             url = postgres.url
         env = dict(os.environ)
         env.update(ECOGOV_VAR_DIR=str(scratch), DJANGO_SETTINGS_MODULE="ecogov.settings",
-                   DEBUG="True" if args.debug else "False", LOG_LEVEL="WARNING")  # fmt: skip
+                   DEBUG="True" if debug else "False", LOG_LEVEL="WARNING")  # fmt: skip
         env.pop("DATABASE_URL", None)
         if url:
             url, drop = scratch_postgres(url)
@@ -566,14 +581,14 @@ def main() -> None:
             env["DATABASE_URL"] = url
         os.environ.clear()
         os.environ.update(env)
-        run(args, env, scratch, url, postgres)
+        yield env, scratch, url, postgres
     finally:
         for step in cleanup:
             try:
                 step()
             except Exception as error:  # noqa: BLE001 - clean up what can be
                 print(f"cleanup: {error}", file=sys.stderr)
-        if args.keep:
+        if keep:
             print(f"scratch directory kept: {scratch}", file=sys.stderr)
         else:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -92,6 +92,19 @@ def test_an_upload_is_stored_once_with_its_readings_flags_and_limits(ingestor, p
     assert timezone.localtime(outlet.last_data_time).replace(tzinfo=None) == START
 
 
+def test_reloading_the_points_tells_whether_anything_changed(points):
+    # the HJ 212 server's writer process reloads its copy only then
+    engine = Ingestor()
+    assert engine.refresh() is True  # the first load
+    assert engine.refresh() is False
+    Factor.objects.filter(point=points[OUTLET], code="w01018").update(limit=Decimal("90"))
+    assert engine.refresh() is True
+    assert engine.points[OUTLET].limits["w01018"].limit == Decimal("90")
+    Point.objects.filter(mn=STATION).update(active=False)
+    assert engine.refresh() is True
+    assert engine.refresh() is False
+
+
 def test_values_are_read_exactly_and_what_is_not_a_number_is_no_reading(ingestor, points):
     outlet = points[OUTLET]
     groups = [

@@ -172,8 +172,11 @@ class HJ212Server:
 
     def _refresh(self) -> None:
         try:
-            self.ingestor.refresh()
-            self._generation += 1
+            # The writer process reloads its own copy when the generation moves: only
+            # when something changed (at 50,000 points a reload holds the writer up for
+            # a second or two, and the catalogue is read every minute).
+            if self.ingestor.refresh():
+                self._generation += 1
         except Exception:
             store_process.close_connection()
             raise
@@ -210,7 +213,9 @@ class HJ212Server:
             "missing_hours": ingestor.missing_hours,
             "merge_hours": ingestor.merge_window / datetime.timedelta(hours=1),
         }
-        return await _WriterProcess.open(self._settle, self._replace, options, self.batch_max)
+        return await _WriterProcess.open(
+            self._settle, self._replace, options, self.batch_max, self._generation
+        )
 
     def _put(self, item: _Item) -> None:
         """Hand an item to the writer (once fewer than ``queue_max`` are waiting)."""
@@ -506,12 +511,14 @@ class _WriterProcess(_Writer):
         self._reading = asyncio.create_task(self._read(), name="hj212-writer-channel")
 
     @classmethod
-    async def open(cls, settle, gone, options: dict, batch_max: int) -> "_WriterProcess":
+    async def open(
+        cls, settle, gone, options: dict, batch_max: int, generation: int
+    ) -> "_WriterProcess":
         ours, theirs = socket.socketpair()
         # Spawned, not forked: this process has threads and open database connections.
         process = multiprocessing.get_context("spawn").Process(
             target=store_process.main,
-            args=(theirs, options, batch_max),
+            args=(theirs, options, batch_max, generation),
             name="hj212-writer",
             daemon=True,
         )

@@ -9,7 +9,9 @@ Modes:
 - closed loop (the default): a logger sends an hourly upload, waits for the server's
   9014, then sends the next; data time advances one hour per frame from ``start``.
 - open loop (``rate`` frames per second per logger, phases spread): a logger sends on
-  its schedule whatever the answers do; latency is measured per answer by its QN.
+  its schedule whatever the answers do; latency is measured per answer by its QN, from
+  the time the frame was due (a client that falls behind shows up as latency too).
+  Real-time uploads (``cn="2011"``) every 30 s: ``rate=1/30, step=30 s``.
 - live: data time is the clock; a real-time upload (2011) every ``interval`` seconds and
   the hourly upload (2061) of each hour that ends.
 
@@ -86,6 +88,9 @@ class Report:
     errors: int = 0
     resent: int = 0  # uploads sent again to a failover address
     latencies: list[float] = field(default_factory=list)
+    # open loop: how late each frame left the client (behind its schedule)
+    lags: list[float] = field(default_factory=list)
+    connected: int = 0
     seconds: float = 0.0
 
     @property
@@ -157,16 +162,20 @@ class _Client:
 
     def __init__(
         self, logger: Logger, host: str, port: int, report: Report, faults: Faults, rng,
-        failover: Sequence[tuple[str, int]] = (),
+        failover: Sequence[tuple[str, int]] = (), local_host: str | None = None,
     ):  # fmt: skip
         self.logger, self.host, self.port = logger, host, port
+        # the source address: one address has some 28,000 ephemeral ports to one server
+        self.local = (local_host, 0) if local_host else None
         self.report, self.faults, self.rng = report, faults, rng
         self.failover = list(failover)
         self.decoder = hj212.StreamDecoder()
         self.reader = self.writer = None
 
     async def connect(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host, self.port, local_addr=self.local
+        )
 
     async def close(self) -> None:
         if self.writer is not None:
@@ -205,11 +214,13 @@ class _Client:
                 if isinstance(item, hj212.Packet) and item.cn == "9014":
                     return item
 
-    async def closed_loop(self, times: Sequence[datetime.datetime], deadline: float) -> None:
+    async def closed_loop(
+        self, times: Sequence[datetime.datetime], deadline: float, cn: str = "2061"
+    ) -> None:
         for when in times:
             if time.monotonic() > deadline:
                 return
-            prepared = self._prepare(when)
+            prepared = self._prepare(when, cn)
             if prepared is None:
                 continue
             junk, frame = prepared
@@ -240,8 +251,14 @@ class _Client:
             data = frame
 
     async def open_loop(
-        self, times: Sequence[datetime.datetime], rate: float, phase: float, deadline: float
+        self,
+        times: Sequence[datetime.datetime],
+        rate: float,
+        start: float,
+        deadline: float,
+        cn: str = "2061",
     ) -> None:
+        """Send ``times`` at ``start`` + i / ``rate`` (monotonic clock) whatever the answers."""
         pending: dict[str, tuple[float, datetime.datetime]] = {}
         done = asyncio.Event()
 
@@ -252,31 +269,37 @@ class _Client:
                     break
                 for item in self.decoder.feed(chunk):
                     if isinstance(item, hj212.Packet) and item.qn in pending:
-                        sent, when = pending.pop(item.qn)
-                        self.report.latencies.append(time.perf_counter() - sent)
+                        due, when = pending.pop(item.qn)
+                        self.report.latencies.append(time.monotonic() - due)
                         self.report.answered += 1
                         self.logger.answered.append(when)
                 if done.is_set() and not pending:
                     break
 
         reading = asyncio.create_task(read_answers())
-        await asyncio.sleep(phase)
-        start = time.monotonic()
         for index, when in enumerate(times):
-            now = time.monotonic()
-            if now > deadline:
+            due = start + index / rate
+            if due > deadline:
                 break
-            await asyncio.sleep(max(0.0, start + index / rate - now))
-            prepared = self._prepare(when)
+            now = time.monotonic()
+            if due > now:
+                await asyncio.sleep(due - now)
+            prepared = self._prepare(when, cn)
             if prepared is None:
                 continue
             junk, frame = prepared
             packet_qn = frame.split(b"QN=", 1)[1][:17].decode()
-            pending[packet_qn] = (time.perf_counter(), when)
+            pending[packet_qn] = (due, when)
+            self.report.lags.append(time.monotonic() - due)
             self.writer.write(junk + frame)
             self.report.sent += 1
             await self.writer.drain()
+        # the connection is held to the end, as a logger holds it between uploads
+        await asyncio.sleep(max(0.0, deadline - time.monotonic()))
         done.set()
+        if not pending:
+            reading.cancel()
+            return
         try:
             await asyncio.wait_for(reading, timeout=10)
         except TimeoutError:
@@ -295,34 +318,60 @@ async def run(
     faults: Faults | None = None,
     seed: int = 212,
     failover: Sequence[tuple[str, int]] = (),
+    cn: str = "2061",
+    step: datetime.timedelta = datetime.timedelta(hours=1),
+    local_hosts: Sequence[str] = (),
+    phase_offset: float = 0.0,
+    begin=None,
 ) -> Report:
-    """Play ``frames`` hourly uploads per logger (closed loop when ``rate`` is 0, else
-    open loop at ``rate`` frames/s per logger), stopping after ``duration`` seconds;
-    closed-loop loggers move to the ``failover`` addresses in turn when the server goes."""
+    """Play ``frames`` uploads per logger, data time ``step`` apart (closed loop when
+    ``rate`` is 0, else open loop at ``rate`` frames/s per logger), stopping after
+    ``duration`` seconds; closed-loop loggers move to the ``failover`` addresses in turn
+    when the server goes. Open loop: the loggers' phases are spread evenly over a period
+    (1 / ``rate``), shifted by ``phase_offset`` seconds.
+
+    The connections go out from ``local_hosts`` in turn (default: the system's choice).
+    ``begin``, when given, is awaited once every connection is up and returns when to
+    begin on the monotonic clock: several client processes begin together."""
     report = Report()
     faults = faults or Faults()
     start = start or (
-        datetime.datetime.now().replace(minute=0, second=0, microsecond=0)
-        - datetime.timedelta(hours=frames)
+        datetime.datetime.now().replace(minute=0, second=0, microsecond=0) - step * frames
     )
-    times = [start + datetime.timedelta(hours=h) for h in range(frames)]
+    times = [start + step * h for h in range(frames)]
+    hosts = list(local_hosts) or [None]
     clients = [
         _Client(
-            logger, host, port, report, faults, random.Random(f"{seed}-{logger.mn}"), failover
+            logger,
+            host,
+            port,
+            report,
+            faults,
+            random.Random(f"{seed}-{logger.mn}"),
+            failover,
+            hosts[index % len(hosts)],
         )  # fmt: skip
-        for logger in loggers
+        for index, logger in enumerate(loggers)
     ]
     for index in range(0, len(clients), 100):  # connect in waves, as loggers do after an outage
         await asyncio.gather(*(client.connect() for client in clients[index : index + 100]))
-    began = time.monotonic()
+    report.connected = len(clients)
+    began = await begin() if begin is not None else time.monotonic()
+    await asyncio.sleep(max(0.0, began - time.monotonic()))
     deadline = began + duration
     if rate:
         jobs = [
-            client.open_loop(times, rate, phase=index / len(clients) / rate, deadline=deadline)
+            client.open_loop(
+                times,
+                rate,
+                start=began + phase_offset + index / len(clients) / rate,
+                deadline=deadline,
+                cn=cn,
+            )  # fmt: skip
             for index, client in enumerate(clients)
         ]
     else:
-        jobs = [client.closed_loop(times, deadline) for client in clients]
+        jobs = [client.closed_loop(times, deadline, cn) for client in clients]
     results = await asyncio.gather(*jobs, return_exceptions=True)
     report.seconds = time.monotonic() - began
     report.errors = sum(1 for result in results if isinstance(result, BaseException))

@@ -28,14 +28,24 @@ _generation = None
 HEAD = struct.Struct("!I")  # the length of the pickle that follows
 
 
-def main(channel: socket.socket, options: dict, batch_max: int) -> None:
+def main(channel: socket.socket, options: dict, batch_max: int, generation=None) -> None:
     """The worker: items in, what was stored out, in order, until the server closes the
     channel or is gone (even after a SIGKILL the channel reads as closed).
 
     Each batch is everything the server has sent by the time the batch before is
     stored (at most ``batch_max`` items, in whole messages): the busier the server, the
-    larger the batch and the cheaper each upload in it."""
+    larger the batch and the cheaper each upload in it.
+
+    The catalogue of the server's ``generation`` is loaded before the first batch
+    arrives: with tens of thousands of points that takes seconds, which the first
+    uploads would otherwise wait for."""
     start(options)
+    global _generation
+    try:
+        _ingestor.refresh()
+        _generation = generation
+    except Exception:  # the database is away: loaded with the first batch
+        close_connection()
     inbox = _Inbox(channel)
     with channel:
         while taken := inbox.take(batch_max):
