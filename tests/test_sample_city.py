@@ -134,3 +134,16 @@ def test_a_second_run_is_refused(city, db):
     with pytest.raises(CommandError, match="江源市"):
         call_command("sample", "city", "--districts", "1", "--cases", "1", "--quiet",
                      stdout=io.StringIO())  # fmt: skip
+
+
+def test_its_tasks_are_coloured_as_the_scan_colours_them(city, db):
+    """The ledger reads a task's stored colour: the generator leaves what the scan would."""
+    from ecogov.plans.models import Task
+    from ecogov.plans.supervised import _judge
+    from ecogov.supervision.clocks import calendar
+
+    today, count = timezone.localdate(), calendar().workdays_between
+    tasks = Task.objects.filter(completed_on=None).select_related("plan")
+    assert tasks.exclude(colour="").exists()
+    for task in tasks:
+        assert (task.colour, task.stage) == _judge(task, today, count), task.number

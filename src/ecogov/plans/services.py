@@ -213,6 +213,8 @@ def plan_import(
     from ecogov.plans.implementation import implementation_obligations
 
     implementation_obligations(plan, by=by, at=obligations_from)
+    for task in plan.tasks.select_related("plan"):  # coloured at once, not at the next scan
+        clocks.time_now(Kind.TASK, task)
     return plan
 
 

@@ -557,6 +557,8 @@ def _plans(districts, size: Size, rng: random.Random, now, progress) -> tuple[in
             ))  # fmt: skip
     bulk_create_with_history(reports, TaskReport, batch_size=2000,
                              default_change_reason="sample city")  # fmt: skip
+    # The reports came in bulk: the tasks' colours and escalations as the scan gives them.
+    clocks.scan(kinds=[ItemKind.TASK])
     return tasks.count(), len(reports)
 
 
