@@ -290,6 +290,17 @@ class Usage:
 # --- 1. the open loop ---------------------------------------------------------------------
 
 
+def measured(usage: "Usage", clients: "Clients", seconds: float, *, lead: float):
+    """Start the clients ``lead`` seconds from now and sample the CPU at their start and
+    ``seconds`` later: the run's window, the same for the open and the closed loops."""
+    at = time.monotonic() + lead
+    clients.begin(at)
+    time.sleep(max(0.0, at - time.monotonic()))
+    before = usage.sample()
+    time.sleep(max(0.0, at + seconds - time.monotonic()))
+    return before, usage.sample()
+
+
 def open_loop(args, env: dict, scratch: Path, db_cpu, prefix: str, *, servers: int,
               count: int, interval: float, start: datetime.datetime) -> dict:  # fmt: skip
     from ecogov.monitoring.models import Point
@@ -314,13 +325,7 @@ def open_loop(args, env: dict, scratch: Path, db_cpu, prefix: str, *, servers: i
         rss_before = sum(rss_mb(c.process.pid) for c in children)
         print(f"{held_before} connections up in {connect_seconds:.0f} s; servers "
               f"{rss_before:,.0f} MB", flush=True)  # fmt: skip
-        usage = Usage(children, clients, db_cpu)
-        at = time.monotonic() + 2
-        clients.begin(at)
-        time.sleep(max(0.0, at - time.monotonic()))
-        before = usage.sample()
-        time.sleep(max(0.0, at + duration - time.monotonic()))
-        after = usage.sample()
+        before, after = measured(Usage(children, clients, db_cpu), clients, duration, lead=2)
         held_after = [established(c.port) for c in children]
         rss_after = sum(rss_mb(c.process.pid) for c in children)
         result = clients.results()
@@ -476,13 +481,7 @@ def closed_loop(
     )  # fmt: skip
     try:
         clients.wait_connected(timeout=120)
-        usage = Usage(servers, clients, db_cpu)
-        at = time.monotonic() + 1
-        clients.begin(at)
-        time.sleep(max(0.0, at - time.monotonic()))
-        before = usage.sample()
-        time.sleep(max(0.0, at + seconds - time.monotonic()))
-        after = usage.sample()
+        before, after = measured(Usage(servers, clients, db_cpu), clients, seconds, lead=1)
         result = clients.results()
     finally:
         clients.kill()

@@ -320,3 +320,17 @@ def test_a_unit_mapped_once_stays_mapped_when_the_plan_is_imported_again():
     out = run("plan", "import", str(CHENGZHONG))
     assert "mapped as when the plan was last imported: 区委宣传部=区政府办公室" in out
     assert TaskUnit.objects.get(task__number="1", name="区委宣传部").unit.name == "区政府办公室"
+
+
+def test_an_imported_plans_tasks_are_coloured_at_once():
+    """The ledger reads a task's stored colour: an import leaves what the scan would."""
+    from ecogov.plans.supervised import _judge
+    from ecogov.supervision.clocks import calendar
+
+    sample_load()
+    run("plan", "import", str(CHENGZHONG))
+    today, count = datetime.date.today(), calendar().workdays_between
+    tasks = Task.objects.filter(completed_on=None).select_related("plan")
+    assert tasks.exclude(colour="").exists()
+    for task in tasks:
+        assert (task.colour, task.stage) == _judge(task, today, count), task.number

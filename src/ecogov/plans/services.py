@@ -213,8 +213,8 @@ def plan_import(
     from ecogov.plans.implementation import implementation_obligations
 
     implementation_obligations(plan, by=by, at=obligations_from)
-    for task in plan.tasks.select_related("plan"):  # coloured at once, not at the next scan
-        clocks.time_now(Kind.TASK, task)
+    # Coloured at once, not at the next scan: the ledger reads the stored colours.
+    clocks.scan_some(Kind.TASK, lambda tasks: tasks.filter(plan=plan))
     return plan
 
 
