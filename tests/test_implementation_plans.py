@@ -224,6 +224,8 @@ def test_a_readable_word_plan_adds_its_tasks_under_the_units_task(plan, personas
     assert subtasks[0].deadline == datetime.date(2025, 6, 1) and subtasks[1].ongoing
     assert subtasks[0].units.get(role="lead").unit == personas.construction
     assert subtasks[0].units.get(role="support").unit == personas.bureau
+    # timed at once: the ledger's lists filter on the stored status
+    assert all(task.status for task in subtasks), [task.status for task in subtasks]
     # once only; and a re-import of the plan keeps the sub-tasks
     post(client, f"/plans/implementation/{obligation.pk}/tasks/", {"parent": parent.pk})
     assert Task.objects.filter(parent=parent).count() == 2

@@ -323,8 +323,9 @@ def test_a_unit_mapped_once_stays_mapped_when_the_plan_is_imported_again():
 
 
 def test_an_imported_plans_tasks_are_coloured_at_once():
-    """The ledger reads a task's stored colour: an import leaves what the scan would."""
-    from ecogov.plans.supervised import _judge
+    """The ledger reads a task's stored status and colour: an import leaves what the scan
+    would."""
+    from ecogov.plans.supervised import _judge, _status
     from ecogov.supervision.clocks import calendar
 
     sample_load()
@@ -334,3 +335,4 @@ def test_an_imported_plans_tasks_are_coloured_at_once():
     assert tasks.exclude(colour="").exists()
     for task in tasks:
         assert (task.colour, task.stage) == _judge(task, today, count), task.number
+        assert task.status == _status(task, today), task.number

@@ -273,3 +273,36 @@ def test_a_goal_the_plan_strives_for_is_stored_and_shown_as_such(plans, django_u
             (striven.get_absolute_url(), committed.get_absolute_url())}  # fmt: skip
     assert "力争" in rows[striven.get_absolute_url()]
     assert "力争" not in rows[committed.get_absolute_url()].replace(committed.indicator, "")
+
+
+def test_the_task_ledger_is_paged_and_filtered_in_the_database(plans, personas, client_for,
+                                                               monkeypatch):  # fmt: skip
+    """/tasks/ shows a page of the tasks the API lists, in the same order, filtered on the
+    status the scan stored; the pages keep the filters and a page past the end is the last."""
+    from ecogov.plans import views as plan_views
+
+    monkeypatch.setattr(plan_views, "PAGE_SIZE", 7)
+    client = client_for(personas.dora)
+
+    def ids(address: str) -> list[int]:
+        page = client.get(address).content.decode()
+        rows = page[page.index('id="ledger-rows"') :]
+        return [int(pk) for pk in re.findall(r'<a href="/tasks/(\d+)/">', rows)]
+
+    statuses = sorted(set(Task.objects.values_list("status", flat=True)))
+    assert len(statuses) >= 2 and "" not in statuses, statuses  # every task timed
+    for status in ("", *statuses):
+        query = f"&status={status}" if status else ""
+        whole = [row["id"] for row in client.get(f"/api/tasks?limit=500{query}").json()]
+        stored = Task.objects.filter(pk__in=whole)
+        if status:
+            assert set(stored.values_list("status", flat=True)) <= {status}
+        pages = -(-len(whole) // 7)
+        shown = []
+        for number in range(1, pages + 1):
+            shown += ids(f"/tasks/?status={status}&page={number}")
+        assert shown == whole, status
+        if pages > 1:
+            first = client.get(f"/tasks/?status={status}").content.decode()
+            assert f"status={status}&amp;page=2" in first
+            assert ids(f"/tasks/?status={status}&page=999") == whole[(pages - 1) * 7 :]

@@ -176,11 +176,11 @@ def test_a_page_of_the_ledger_is_that_slice_of_the_whole_list(district):
 
 
 def test_a_report_times_the_task_at_once(district):
-    """The ledger reads a task's stored colour: a report must bring it to what the scan
-    would give without waiting for the scan."""
+    """The lists read a task's stored status and colour: a report must bring them to what
+    the scan would give without waiting for the scan."""
     from ecogov.plans.models import Task, TaskUnit
     from ecogov.plans.services import task_report_file
-    from ecogov.plans.supervised import _judge
+    from ecogov.plans.supervised import _judge, _status
     from ecogov.supervision.clocks import calendar
 
     today = timezone.localdate()
@@ -189,12 +189,14 @@ def test_a_report_times_the_task_at_once(district):
     tasks = Task.objects.filter(completed_on=None, ongoing=False, pk__in=leads.values("task"))
     task = next(task for task in tasks.select_related("plan")
                 if _judge(task, today, count) != (Colour.RED, 2))  # fmt: skip
-    Task.objects.filter(pk=task.pk).update(colour=Colour.RED, stage=Stage.DISCIPLINE)  # stale
+    Task.objects.filter(pk=task.pk).update(colour=Colour.RED, stage=Stage.DISCIPLINE,
+                                           status="overdue")  # stale  # fmt: skip
     lead = leads.filter(task=task).first().unit
     task_report_file(task=task, unit=lead, period=today.replace(day=1), text="按计划推进。",
                      percent=50, by=district.dora)  # fmt: skip
     task = Task.objects.select_related("plan").get(pk=task.pk)
     assert (task.colour, task.stage) == _judge(task, today, count) != (Colour.RED, 2)
+    assert task.status == _status(task, today) != "overdue"
     row = next(row for row in ledger.rows(district.dora, ledger.Filters()) if row.pk == task.pk
                and row.kind == Kind.TASK)  # fmt: skip
     assert (row.colour, row.stage) == (task.colour, task.stage)
@@ -202,8 +204,8 @@ def test_a_report_times_the_task_at_once(district):
 
 @pytest.mark.parametrize("name", ["dora", "liam"])
 def test_the_tasks_api_pages_are_slices_of_the_whole_list(district, client_for, name):
-    """Without a status the tasks are paged in the database (a liaison's own first); with
-    one, the computed list is; either way a page is that slice of the whole list."""
+    """The tasks are filtered on their stored status and paged in the database (a
+    liaison's own first): a page is that slice of the whole list."""
     client = client_for(getattr(district, name))
     for status in ("", "&status=not_started", "&status=on_track"):
         whole = [task["id"] for task in client.get(f"/api/tasks?limit=500{status}").json()]

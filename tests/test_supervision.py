@@ -327,6 +327,23 @@ def test_plan_tasks_are_timed_by_the_same_scan_and_escalate_when_overdue(persona
     assert clocks.scan(datetime.date(2026, 3, 2)).escalations == 0
 
 
+def test_the_scan_keeps_a_tasks_status_even_when_its_colour_stays(personas):
+    """The lists filter on the status the scan stores: a status that changed without the
+    colour is stored too, silently."""
+    from ecogov.plans.sample import plans_sample_load
+    from ecogov.plans.supervised import _status
+
+    day = datetime.date(2026, 3, 2)
+    plan = plans_sample_load()[0]
+    clocks.scan(day)
+    task = plan.tasks.filter(completed_on=None).select_related("plan").first()
+    type(task).objects.filter(pk=task.pk).update(status="")  # as if never timed
+    notices = Notice.objects.count()
+    assert clocks.scan(day).notices == 0
+    task.refresh_from_db()
+    assert task.status == _status(task, day) != "" and Notice.objects.count() == notices
+
+
 def test_required_text_of_only_invisible_characters_is_refused_everywhere():
     """One cleaning path for every text: blanks, zero-width spaces, word joiners, BOMs and
     soft hyphens are no reason, no grounds, no objection."""

@@ -16,7 +16,7 @@ from ecogov.domain.taskstatus import STATUSES
 from ecogov.org.models import Unit
 from ecogov.plans import implementation
 from ecogov.plans.models import ImplementationPlan, Plan, Target, Task, TaskUnit
-from ecogov.plans.selectors import ledger, task_status_of
+from ecogov.plans.selectors import ledger_tasks
 from ecogov.plans.services import task_complete, task_report_file
 
 router = Router(tags=["plans"])
@@ -86,7 +86,7 @@ class TargetOut(Schema):
     text: str
 
 
-def _task_out(task: Task, status: str | None = None) -> dict:
+def _task_out(task: Task) -> dict:
     return {
         "id": task.pk,
         "plan_id": task.plan_id,
@@ -94,7 +94,7 @@ def _task_out(task: Task, status: str | None = None) -> dict:
         "title": task.title,
         "text": task.text,
         "deadline": task.deadline_label,
-        "status": status or task_status_of(task, today=datetime.date.today()),
+        "status": task.status,  # as the supervision scan stored it (a report at once)
         "completed_on": task.completed_on,
         "evidence": task.evidence,
         "units": [
@@ -139,18 +139,17 @@ def task_list(
     tasks = access.scope(request.user, Task)
     if plan_id is not None:
         tasks = tasks.filter(plan_id=plan_id)
-    rows = ledger(
+    tasks = ledger_tasks(
         tasks,
-        today=datetime.date.today(),
         unit_id=unit_id,
         role=role,
         status=status,
         first_for_unit=request.user.unit_id if request.user.role == Role.LIAISON else None,
         due_by=due_by.replace(day=1) if due_by else None,
-        offset=offset,
-        limit=limit,
     )
-    return [_task_out(row.task, row.status) for row in rows]
+    # The API shows the units as named, not their registry entries nor the last report.
+    tasks = tasks.prefetch_related(None).prefetch_related("units")
+    return [_task_out(task) for task in tasks[offset : offset + limit]]
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
@@ -179,7 +178,9 @@ def task_report(request, task_id: Id, payload: ReportIn):
 @router.post("/tasks/{task_id}/complete", response=TaskOut)
 def task_done(request, task_id: Id, payload: CompleteIn):
     task = access.obtain(request.user, Task.objects.select_related("plan"), task_id, CHANGE)
-    return _task_out(task_complete(task=task, evidence=payload.evidence, by=request.user))
+    task_complete(task=task, evidence=payload.evidence, by=request.user)
+    task.refresh_from_db(fields=["status", "colour", "stage"])  # timed by the completion
+    return _task_out(task)
 
 
 # --- the units' implementation plans --------------------------------------------------

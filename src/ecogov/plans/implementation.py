@@ -25,6 +25,7 @@ from ecogov.org.services import audited_save
 from ecogov.plans.documents import read_document
 from ecogov.plans.models import ImplementationPlan, Plan, Task, TaskUnit
 from ecogov.plans.services import known_units, task_deadline
+from ecogov.supervision import clocks
 from ecogov.supervision import services as supervision
 from ecogov.supervision.models import Item, ItemEvent, Kind
 from ecogov.uploads import checked_uploads
@@ -201,6 +202,8 @@ def implementation_import_tasks(obligation: ImplementationPlan, *, parent: Task,
         created.append(task)
     obligation.tasks_imported = len(created)
     audited_save(obligation, by=by, reason=reason)
+    # Timed at once, as a plan's own tasks are: the lists read the stored status.
+    clocks.scan_some(Kind.TASK, lambda tasks: tasks.filter(pk__in=[task.pk for task in created]))
     return created
 
 

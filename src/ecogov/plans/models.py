@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecogov.domain import taskstatus
 from ecogov.domain.notation import formula_text, plain
 from ecogov.labels import ChoiceLabels
 
@@ -47,6 +48,16 @@ class Plan(models.Model):
         return reverse("plan_detail", args=[self.pk])
 
 
+class TaskStatus(models.TextChoices):
+    """The status of a task in the monthly dispatch (domain.taskstatus)."""
+
+    NOT_STARTED = taskstatus.NOT_STARTED, _("not started")
+    ON_TRACK = taskstatus.ON_TRACK, _("on track")
+    LAGGING = taskstatus.LAGGING, _("lagging")
+    OVERDUE = taskstatus.OVERDUE, _("overdue")
+    DONE = taskstatus.DONE, _("done")
+
+
 class Task(ChoiceLabels, models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
@@ -63,7 +74,11 @@ class Task(ChoiceLabels, models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence = models.TextField(_("evidence of completion"), blank=True)
     # As last computed by the one supervision scan (supervision.clocks), which tells the
-    # lead units and escalates when they change; the ledger recomputes them on reading.
+    # lead units and escalates when they change, and at once when a report or the
+    # completion arrives: the lists filter and page on them in the database. The status
+    # is that of the monthly dispatch (domain.taskstatus); documents about another day
+    # compute theirs (plans.selectors.ledger).
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, blank=True)
     colour = models.CharField(_("colour"), max_length=8, blank=True)
     stage = models.PositiveSmallIntegerField(_("escalation"), default=0)
     # A task a lead unit's own implementation plan adds under one of the plan's tasks.

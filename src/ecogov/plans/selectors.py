@@ -13,18 +13,12 @@ from ecogov.domain.notation import formula_text, plain, with_unit
 from ecogov.domain.supervision import Clock, Colour, Level, Stage
 from ecogov.domain.taskstatus import DONE, Report, month_end, previous_month, task_status
 from ecogov.holidays.selectors import calendar_refusal, work_calendar
-from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskUnit
+from ecogov.plans.models import Target, TargetValue, Task, TaskReport, TaskStatus, TaskUnit
 from ecogov.standards import water
 from ecogov.standards.workdays import CalendarUnknown, WorkCalendar
 from ecogov.supervision.clocks import calendar
 
-STATUS_LABELS = {
-    "not_started": _("not started"),
-    "on_track": _("on track"),
-    "lagging": _("lagging"),
-    "overdue": _("overdue"),
-    "done": _("done"),
-}
+STATUS_LABELS = dict(TaskStatus.choices)
 
 
 PROGRESS_LABELS = {
@@ -55,7 +49,7 @@ class LedgerRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return STATUS_LABELS.get(self.status, "")  # "": never timed yet
 
 
 def due_date(period: datetime.date, calendar: WorkCalendar) -> datetime.date:
@@ -114,24 +108,8 @@ def task_colour_and_stage(
     return colour, stage
 
 
-def ledger(
-    tasks: QuerySet[Task],
-    *,
-    today: datetime.date,
-    unit_id: int | None = None,
-    role: str | None = None,
-    status: str | None = None,
-    first_for_unit: int | None = None,
-    due_by: datetime.date | None = None,
-    offset: int = 0,
-    limit: int | None = None,
-) -> list[LedgerRow]:
-    """Tasks with their units, last report and status; a liaison's own tasks first.
-
-    ``due_by`` keeps the tasks whose deadline month is that month or earlier. ``offset``
-    and ``limit`` give a part of the list: in the database when no status is asked for
-    (the status is computed from the reports), else of the computed rows.
-    """
+def _filtered(tasks: QuerySet[Task], *, unit_id, role, first_for_unit, due_by) -> QuerySet[Task]:
+    """The tasks a ledger lists, in its order: a liaison's own first, then by plan."""
     if due_by is not None:
         tasks = tasks.filter(deadline__lte=due_by, ongoing=False)
     if unit_id is not None:
@@ -142,37 +120,88 @@ def ledger(
     tasks = tasks.select_related("plan").prefetch_related(
         Prefetch(
             "units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "order")
-        ),
-        Prefetch("reports", queryset=TaskReport.objects.select_related("unit").order_by("period")),
+        )
     )
-    if first_for_unit is not None:  # a liaison's own tasks first
+    if first_for_unit is not None:
         mine = Exists(TaskUnit.objects.filter(task=OuterRef("pk"), unit=first_for_unit))
-        tasks = tasks.distinct().annotate(_mine=mine).order_by("-_mine", "plan", "order")
-    else:
-        tasks = tasks.distinct().order_by("plan", "order")
-    if status is None and limit is not None:
-        tasks, offset, limit = tasks[offset : offset + limit], 0, None
+        return tasks.distinct().annotate(_mine=mine).order_by("-_mine", "plan", "order")
+    return tasks.distinct().order_by("plan", "order")
+
+
+def _row(task: Task, status: str, last_report, first_for_unit) -> LedgerRow:
+    links = list(task.units.all())
+    return LedgerRow(
+        task=task,
+        status=status,
+        lead=[link for link in links if link.role == TaskUnit.Role.LEAD],
+        support=[link for link in links if link.role == TaskUnit.Role.SUPPORT],
+        supervising=[link for link in links if link.role == TaskUnit.Role.SUPERVISING],
+        implementing=[link for link in links if link.role == TaskUnit.Role.IMPLEMENTING],
+        last_report=last_report,
+        mine=first_for_unit is not None and any(link.unit_id == first_for_unit for link in links),
+    )
+
+
+def ledger_tasks(
+    tasks: QuerySet[Task],
+    *,
+    unit_id: int | None = None,
+    role: str | None = None,
+    status: str | None = None,
+    first_for_unit: int | None = None,
+    due_by: datetime.date | None = None,
+) -> QuerySet[Task]:
+    """The tasks of the ledger now, filtered and ordered in the database, to be paged
+    there and shown by ``ledger_rows``. The status is the one the supervision scan stores
+    (a report or a completion stores it at once); ``due_by`` keeps the tasks whose
+    deadline month is that month or earlier."""
+    tasks = _filtered(tasks, unit_id=unit_id, role=role, first_for_unit=first_for_unit,
+                      due_by=due_by)  # fmt: skip
+    if status is not None:
+        tasks = tasks.filter(status=status)
+    latest = TaskReport.objects.select_related("unit").order_by("-period", "-pk")
+    return tasks.prefetch_related(Prefetch("reports", queryset=latest[:1], to_attr="latest"))
+
+
+def ledger_rows(tasks, *, first_for_unit: int | None = None) -> list[LedgerRow]:
+    """The rows of tasks from ``ledger_tasks`` (or a page of them), as stored now."""
+    rows = []
+    for task in tasks:
+        row = _row(task, task.status, task.latest[0] if task.latest else None, first_for_unit)
+        row.colour, row.stage = task.colour or Colour.NONE, task.stage
+        rows.append(row)
+    return rows
+
+
+def ledger(
+    tasks: QuerySet[Task],
+    *,
+    today: datetime.date,
+    unit_id: int | None = None,
+    role: str | None = None,
+    status: str | None = None,
+    first_for_unit: int | None = None,
+    due_by: datetime.date | None = None,
+) -> list[LedgerRow]:
+    """The ledger as of ``today``, its statuses computed from the reports: for the
+    documents about a day (the dispatch list, the quarterly supervision, the export).
+    The lists of now read the stored statuses instead (``ledger_tasks``)."""
+    tasks = _filtered(tasks, unit_id=unit_id, role=role, first_for_unit=first_for_unit,
+                      due_by=due_by).prefetch_related(
+        Prefetch("reports", queryset=TaskReport.objects.select_related("unit").order_by("period"))
+    )  # fmt: skip
     rows = []
     due = last_due(today)
     count = calendar().workdays_between
     for task in tasks:
-        links = list(task.units.all())
         reports = list(task.reports.all())
-        row = LedgerRow(
-            task=task,
-            status=task_status_of(task, today=today, due=due),
-            lead=[link for link in links if link.role == TaskUnit.Role.LEAD],
-            support=[link for link in links if link.role == TaskUnit.Role.SUPPORT],
-            supervising=[link for link in links if link.role == TaskUnit.Role.SUPERVISING],
-            implementing=[link for link in links if link.role == TaskUnit.Role.IMPLEMENTING],
-            last_report=reports[-1] if reports else None,
-            mine=first_for_unit is not None
-            and any(link.unit_id == first_for_unit for link in links),
-        )
-        row.colour, row.stage = task_colour_and_stage(task, row.status, today, count)
-        if status is None or row.status == status:
-            rows.append(row)
-    return rows[offset : None if limit is None else offset + limit]
+        computed = task_status_of(task, today=today, due=due)
+        if status is not None and computed != status:
+            continue
+        row = _row(task, computed, reports[-1] if reports else None, first_for_unit)
+        row.colour, row.stage = task_colour_and_stage(task, computed, today, count)
+        rows.append(row)
+    return rows
 
 
 # A time axis labelled by month up to this many years, by year beyond.

@@ -213,7 +213,7 @@ def plan_import(
     from ecogov.plans.implementation import implementation_obligations
 
     implementation_obligations(plan, by=by, at=obligations_from)
-    # Coloured at once, not at the next scan: the ledger reads the stored colours.
+    # Timed at once, not at the next scan: the lists read the stored status and colour.
     clocks.scan_some(Kind.TASK, lambda tasks: tasks.filter(plan=plan))
     return plan
 
@@ -427,8 +427,8 @@ def task_complete(*, task: Task, evidence: str, by=None, on: datetime.date | Non
 
 
 def _time_now(task: Task, today: datetime.date | None) -> None:
-    """A report or a completion changes a task's status: its stored colour and
-    escalation, which the ledger reads, follow at once rather than at the next scan."""
+    """A report or a completion changes a task's status: its stored status, colour and
+    escalation, which the lists read, follow at once rather than at the next scan."""
     clocks.time_now(Kind.TASK, Task.objects.select_related("plan").get(pk=task.pk), today)
 
 

@@ -32,9 +32,12 @@ def _clock(task: Task) -> Clock | None:
     return Clock(min(start, due), due, workdays=False)
 
 
+def _status(task: Task, today: datetime.date) -> str:
+    return task_status_of(task, today=today, due=last_due(today))
+
+
 def _judge(task: Task, today: datetime.date, count):
-    status = task_status_of(task, today=today, due=last_due(today))
-    return task_colour_and_stage(task, status, today, count)
+    return task_colour_and_stage(task, _status(task, today), today, count)
 
 
 def _leads(task: Task) -> list:
@@ -74,5 +77,6 @@ def register() -> None:
             message=_message,
             judge=_judge,
             area=lambda task: task.plan.jurisdiction,
+            facts=lambda task, today: {"status": _status(task, today)},
         )  # fmt: skip
     )

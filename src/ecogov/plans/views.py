@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -46,9 +47,10 @@ from ecogov.plans.selectors import (
     STATUS_LABELS,
     dispatch_refusal,
     ledger,
+    ledger_rows,
+    ledger_tasks,
     target_chart,
     target_value_texts,
-    task_status_of,
 )
 from ecogov.plans.services import (
     plan_document_import,
@@ -59,6 +61,8 @@ from ecogov.plans.services import (
 from ecogov.spreadsheets import DOCX, download
 from ecogov.supervision.actions import unit_field
 from ecogov.web.history import history_entries
+
+PAGE_SIZE = 50
 
 
 def _today() -> datetime.date:
@@ -80,21 +84,23 @@ def plan_list(request):
     return render(request, "plans/plan_list.html", {"plans": plans, "may_import": may_import})
 
 
-def _ledger_context(request, tasks, *, plan=None):
+def _ledger_context(request, tasks, *, plan=None, paged=False):
+    """The ledger of now: a plan's tasks whole, every task in pages."""
     user = request.user
     unit_id = query_int(request, "unit")
     role = query_choice(request, "role", TaskUnit.Role.values, None)
     status = query_choice(request, "status", STATUSES, None)
     due = query_month(request, "due")
-    rows = ledger(
-        tasks,
-        today=_today(),
-        unit_id=unit_id,
-        role=role,
-        status=status,
-        first_for_unit=user.unit_id if user.role == Role.LIAISON else None,
-        due_by=due,
-    )
+    first_for_unit = user.unit_id if user.role == Role.LIAISON else None
+    listed = ledger_tasks(tasks, unit_id=unit_id, role=role, status=status,
+                          first_for_unit=first_for_unit, due_by=due)  # fmt: skip
+    page = None
+    if paged:
+        page = Paginator(listed, PAGE_SIZE).get_page(query_int(request, "page", default=1))
+        listed = page.object_list
+    rows = ledger_rows(listed, first_for_unit=first_for_unit)
+    query = request.GET.copy()
+    query.pop("page", None)
     units = (
         access.scope(user, Unit)
         .filter(task_roles__task__in=tasks)
@@ -104,6 +110,8 @@ def _ledger_context(request, tasks, *, plan=None):
     return {
         "plan": plan,
         "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
         "units": units,
         "roles": TaskUnit.Role.choices,
         "statuses": list(STATUS_LABELS.items()),
@@ -140,7 +148,7 @@ def plan_detail(request, pk: int):
 @login_required
 def task_list(request):
     request.section = "plans"
-    context = _ledger_context(request, access.scope(request.user, Task))
+    context = _ledger_context(request, access.scope(request.user, Task), paged=True)
     template = (
         "plans/ledger_rows.html" if request.headers.get("HX-Request") else "plans/task_list.html"
     )
@@ -189,11 +197,10 @@ def task_detail(request, pk: int):
             report_form = form
         else:
             complete_form = form
-    status = task_status_of(task, today=_today())
     context = {
         "task": task,
-        "status": status,
-        "status_label": STATUS_LABELS[status],
+        "status": task.status,
+        "status_label": task.get_status_display(),
         "links": _links_in_role_order(task),
         "reports": task.reports.select_related("unit", "reported_by").order_by(
             "-period", "unit__order"

@@ -50,6 +50,9 @@ class Timed:
     # dispatch is yellow) judges it here: (colour, stage) for the row on the day.
     judge: Callable[[Model, datetime.date, Callable], tuple[Colour, Stage]] | None = None
     area: Callable[[Model], Model] = lambda row: row.jurisdiction
+    # Other fields kept current with the colour, by name, for the row on the day (a plan
+    # task's dispatch status, which its lists filter on): saved when they change, silently.
+    facts: Callable[[Model, datetime.date], dict[str, object]] | None = None
 
 
 _TIMED: dict[str, Timed] = {}
@@ -134,12 +137,15 @@ def _time(timed: Timed, row, today, at, count, report: ScanReport) -> None:
     else:
         colour = rules.colour(clock, today, count)
         stage = rules.stage(clock, today, level, count)
-    if colour == row.colour and stage == row.stage:
+    facts = timed.facts(row, today) if timed.facts is not None else {}
+    same = all(getattr(row, name) == value for name, value in facts.items())
+    if colour == row.colour and stage == row.stage and same:
         return
-    _apply(timed, row, colour, stage, level, at, report)
+    _apply(timed, row, colour, stage, level, at, report, facts)
 
 
-def _apply(timed: Timed, row, colour: Colour, stage: Stage, level: Level, at, report) -> None:
+def _apply(timed: Timed, row, colour: Colour, stage: Stage, level: Level, at, report,
+           facts: dict[str, object]) -> None:  # fmt: skip
     model = type(row)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=row.pk)
@@ -171,4 +177,6 @@ def _apply(timed: Timed, row, colour: Colour, stage: Stage, level: Level, at, re
                 at,
             )  # fmt: skip
         locked.colour, locked.stage = colour, stage
-        locked.save(update_fields=["colour", "stage"])
+        for name, value in facts.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["colour", "stage", *facts])

@@ -21,8 +21,7 @@ from ecogov.accounts.models import Role
 from ecogov.cases.models import OPEN_STATES, Assignment, Case, Channel, State
 from ecogov.domain.supervision import Colour, Level, Stage
 from ecogov.domain.taskstatus import month_end
-from ecogov.plans.models import Task, TaskReport, TaskUnit
-from ecogov.plans.selectors import STATUS_LABELS, last_due, task_status_of
+from ecogov.plans.models import Task, TaskUnit
 from ecogov.supervision.models import Item, Kind, LevelChoice
 
 COLOUR_ORDER = {Colour.RED: 0, Colour.YELLOW: 1, Colour.BLUE: 2, Colour.NONE: 3}
@@ -359,16 +358,12 @@ def _task_records(user, filters: Filters, today) -> QuerySet:
 
 
 def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
-    """A task's row has the colour and escalation the one scan stored (as cases and
-    items do; filing a report or completing a task times it at once), and its status
-    as of today."""
+    """A task's row has the status, colour and escalation the one scan stored (as cases
+    and items do; filing a report or completing a task times it at once)."""
     tasks = _task_records(user, filters, today).select_related("plan").prefetch_related(
         Prefetch("units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "order")),
-        Prefetch("reports", queryset=TaskReport.objects.order_by("period")),
     )  # fmt: skip
-    due_reports = last_due(today)
     for task in tasks.order_by("plan", "order"):
-        status = task_status_of(task, today=today, due=due_reports)
         links = list(task.units.all())
         leads = [link for link in links if link.role == TaskUnit.Role.LEAD]
         yield Row(
@@ -380,7 +375,7 @@ def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
                      if link.role == TaskUnit.Role.SUPPORT],
             level=Level.GENERAL, due=month_end(task.deadline) if task.deadline else None,
             ongoing=task.ongoing, colour=task.colour or Colour.NONE, stage=task.stage,
-            state=str(STATUS_LABELS[status]), source=task.plan.title, pk=task.pk,
+            state=task.get_status_display(), source=task.plan.title, pk=task.pk,
         )  # fmt: skip
 
 
