@@ -226,6 +226,11 @@ class Case(ChoiceLabels, models.Model):
             # Which units lead a jurisdiction's cases (the lists' unit filter), read
             # from the index alone.
             models.Index(fields=["jurisdiction", "lead"], name="case_jurisdiction_lead"),
+            # The leaders' overview: its figures and the cases closed by month, read from
+            # the index alone (cases.oversight).
+            models.Index(
+                fields=["jurisdiction", "closed_at", "state", "colour", "stage"], name="case_figures"
+            ),  # fmt: skip
         ]
 
     def __str__(self):
