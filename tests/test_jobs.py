@@ -68,3 +68,25 @@ def test_a_run_asked_for_by_hand_always_does_the_work(consumer):
     assert monitoring_scan.s().execute() is True  # the schedule's run
     monitoring_scan.call_local()  # an operator's, in the same minute
     assert JobRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_administrator_is_warned_when_no_consumer_runs_the_jobs(personas, client_for,
+                                                                   consumer):  # fmt: skip
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ecogov.jobs.services import HEARTBEAT
+    from ecogov.jobs.tasks import jobs_heartbeat
+
+    def warned(user) -> bool:
+        return 'id="jobs-warning"' in client_for(user).get("/").content.decode()
+
+    assert warned(personas.ada)  # no consumer has run yet
+    assert jobs_heartbeat.s().execute() is True  # a consumer's worker runs the heartbeat
+    assert JobRun.objects.get().job == HEARTBEAT  # the job the warning reads
+    assert not warned(personas.ada)
+    assert not warned(personas.dora)  # only administrators can start a consumer
+    JobRun.objects.update(claimed_at=timezone.now() - dt.timedelta(minutes=11))
+    assert warned(personas.ada) and not warned(personas.dora)

@@ -229,7 +229,8 @@ class Case(ChoiceLabels, models.Model):
             # The leaders' overview: its figures and the cases closed by month, read from
             # the index alone (cases.oversight).
             models.Index(
-                fields=["jurisdiction", "closed_at", "state", "colour", "stage"], name="case_figures"
+                fields=["jurisdiction", "closed_at", "state", "colour", "stage"],
+                name="case_figures",
             ),  # fmt: skip
         ]
 

@@ -51,8 +51,10 @@ def job_claim(*, job: str, slot: str) -> JobRun | None:
         return None
 
 
-def job_run_once(*, job: str, slot: str, work: Callable[[], object]) -> bool:
-    """Do ``work`` unless another run claimed ``job`` for ``slot``; True if it ran."""
+def job_run_once(*, job: str, slot: str, work: Callable[[], object],
+                 keep: datetime.timedelta = KEEP) -> bool:  # fmt: skip
+    """Do ``work`` unless another run claimed ``job`` for ``slot``; True if it ran. The
+    job's claims older than ``keep`` are removed."""
     claim = job_claim(job=job, slot=slot)
     if claim is None:
         log.info("%s for %s: run by another consumer, skipped", job, slot)
@@ -64,19 +66,22 @@ def job_run_once(*, job: str, slot: str, work: Callable[[], object]) -> bool:
         raise
     claim.finished_at = timezone.now()
     claim.save(update_fields=["finished_at"])
-    JobRun.objects.filter(job=job, claimed_at__lt=claim.finished_at - KEEP).delete()
+    JobRun.objects.filter(job=job, claimed_at__lt=claim.finished_at - keep).delete()
     return True
 
 
-def periodic_job(schedule: Callable[[datetime.datetime], bool]):
-    """``db_periodic_task(schedule)`` that runs once per scheduled time (see module)."""
+def periodic_job(schedule: Callable[[datetime.datetime], bool], *,
+                 keep: datetime.timedelta = KEEP):  # fmt: skip
+    """``db_periodic_task(schedule)`` that runs once per scheduled time (see module); its
+    claims are kept for ``keep``."""
 
     def decorate(function):
         job = f"{function.__module__}.{function.__name__}"
 
         @functools.wraps(function)
         def once() -> bool:
-            return job_run_once(job=job, slot=slot_of(schedule, scheduler_now()), work=function)
+            slot = slot_of(schedule, scheduler_now())
+            return job_run_once(job=job, slot=slot, work=function, keep=keep)
 
         task = db_periodic_task(schedule)(once)
         # A run asked for by hand (``call_local``: an operator's shell, a test) is nobody's
@@ -85,3 +90,19 @@ def periodic_job(schedule: Callable[[datetime.datetime], bool]):
         return task
 
     return decorate
+
+
+# Each minute a consumer's scheduler and a worker leave a claim of the heartbeat: when
+# none is this recent, no consumer runs, and the clocks, reminders and scans stand still.
+HEARTBEAT = "ecogov.jobs.tasks.jobs_heartbeat"
+STALLED = datetime.timedelta(minutes=10)
+
+
+def jobs_stalled(now: datetime.datetime | None = None) -> tuple[bool, datetime.datetime | None]:
+    """Whether the scheduled jobs stand still, and when a consumer last ran (None: never)."""
+    now = now or timezone.now()
+    last = (
+        JobRun.objects.filter(job=HEARTBEAT).order_by("-claimed_at")
+        .values_list("claimed_at", flat=True).first()
+    )  # fmt: skip
+    return last is None or now - last > STALLED, last

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from ecogov import access
 from ecogov.accounts.models import Role, User
 from ecogov.holidays.selectors import years_to_declare
+from ecogov.jobs.services import jobs_stalled
 from ecogov.org.models import DutyItem, Jurisdiction, Unit
 from ecogov.plans.dispatch import reminders_for
 from ecogov.supervision import ledger
@@ -35,6 +36,14 @@ def _holiday_warning(user) -> dict | None:
     }
 
 
+def _jobs_warning(user) -> dict | None:
+    """Administrators are told when no huey consumer runs the scheduled jobs."""
+    if not access.is_admin(user):
+        return None
+    stalled, last = jobs_stalled()
+    return {"last": last} if stalled else None
+
+
 @login_required
 def home(request):
     user = request.user
@@ -48,6 +57,7 @@ def home(request):
         .filter(unit_count__gt=0),
         "reminders": reminders_for(user.unit, today=_today()) if user.unit_id else [],
         "holiday_warning": _holiday_warning(user),
+        "jobs_warning": _jobs_warning(user),
         "supervised": _supervised(user),
     }
     return render(request, "web/home.html", context)
