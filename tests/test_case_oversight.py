@@ -231,3 +231,61 @@ def test_the_pages_need_a_sign_in(client, cases):
     for url in ("/cases/overview/", "/cases/supervision/", "/cases/export.xlsx"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def _numbers(section: str) -> list[str]:
+    return re.findall(r'data-case="([^"]+)"', section)
+
+
+@pytest.fixture
+def overdue(personas, cases):
+    """Seven more overdue cases, registered in four weeks (two on each day, so that two
+    share a deadline), one of them with no running clock."""
+    for week in range(4):
+        for place in ("总寨镇", "甘河滩镇")[: 1 if week == 3 else 2]:
+            register(personas, BLACK_WATER.replace("南滩街道", place),
+                     now=MONDAY + datetime.timedelta(weeks=week))  # fmt: skip
+    services.clocks_run(today=datetime.date(2026, 6, 1))
+    red = Case.objects.filter(colour=Colour.RED).order_by("pk")
+    Case.objects.filter(pk=red[3].pk).update(clock_start=None)
+    return list(red)
+
+
+def test_the_supervision_lists_are_paged_as_slices_of_the_whole_lists(
+    personas, cases, overdue, client_for, monkeypatch
+):
+    monkeypatch.setattr(oversight, "SUPERVISION_PAGE_SIZE", 3)
+    calendar = work_calendar()
+    late = {case.pk: oversight._late(case, TODAY, calendar) for case in overdue}
+    # The most late first: the order the view had when it sorted every red case in Python.
+    whole = [case.number for case in sorted(
+        overdue, key=lambda case: (-(late[case.pk] or 0), case.due or TODAY, case.pk))]  # fmt: skip
+    assert len(whole) == 8 and len(set(late.values())) > 2 and None in late.values()
+    client = client_for(personas.ian)
+    got = []
+    for number in (1, 2, 3):
+        page = client.get(f"/cases/supervision/?list=overdue&page={number}").content.decode()
+        section = _section(page, "overdue")
+        got += _numbers(section)
+        assert '<small class="muted">8 ' in section  # the whole list's count
+        # The other lists stay on their first page.
+        assert (
+            _numbers(_section(page, "discipline"))[0]
+            == _numbers(_section(client.get("/cases/supervision/").content.decode(), "discipline"))[
+                0
+            ]
+        )
+        if number < 3:
+            assert f'href="?list=overdue&amp;page={number + 1}#overdue"' in section
+    assert got == whole
+    # A page past the end is the last page; a page that is not a number is refused.
+    last = client.get("/cases/supervision/?list=overdue&page=99").content.decode()
+    assert _numbers(_section(last, "overdue")) == whole[6:]
+    for bad in ("abc", "0", "-1", "99999999999999999999"):
+        assert client.get(f"/cases/supervision/?list=overdue&page={bad}").status_code == 400
+    # An unknown list pages the first one, as the page's links never name another.
+    assert _numbers(_section(client.get("/cases/supervision/?list=x&page=2").content.decode(),
+                             "overdue")) == whole[3:6]  # fmt: skip
+    # Each case's row shows its own days late and its own history.
+    first = _section(client.get("/cases/supervision/").content.decode(), "overdue")
+    assert re.search(rf'class="case-late">{late[overdue[0].pk]}\D', first)

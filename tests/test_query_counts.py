@@ -12,12 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ecogov.cases import oversight
 from ecogov.cases import services as cases
 from ecogov.cases.models import Case, Channel, State
 from ecogov.domain.supervision import Colour, Stage
 from ecogov.org.selectors import unit_find
 from ecogov.plans.sample import plans_sample_load
-from ecogov.sources.models import SourceType
+from ecogov.sources import views as source_views
+from ecogov.sources.models import Source, SourceType
 from ecogov.sources.services import source_save
 from ecogov.supervision import ledger
 from ecogov.supervision import services as supervision
@@ -109,6 +111,49 @@ def test_the_main_pages_ask_as_many_queries_for_more_rows(district, client_for):
     after = {(name, address): _queries(clients[name], address) for name, address in PAGES}
     grown = {key: (before[key], after[key]) for key in PAGES if after[key] > before[key]}
     assert not grown, f"queries grew with the rows (before, after): {grown}"
+
+
+# The paged lists, on their first, a middle and a page past their last.
+PAGED = [
+    ("dora", "/sources/"),
+    ("dora", "/sources/?type=restaurant&page=2"),
+    ("dora", "/sources/?page=99"),
+    ("dora", "/cases/supervision/"),
+    ("dora", "/cases/supervision/?list=discipline&page=2"),
+    ("ian", "/cases/supervision/?list=reopened&page=99"),
+    ("dora", "/api/sources?offset=2&limit=3"),
+]
+
+
+def _watch(count: int) -> None:
+    """The first ``count`` cases in every list of the supervision view."""
+    first = Case.objects.order_by("pk").values("pk")[:count]
+    Case.objects.filter(pk__in=first).update(
+        colour=Colour.RED, stage=Stage.DISCIPLINE, returned=1, reopened=1
+    )
+
+
+def test_the_paged_lists_ask_as_many_queries_for_more_rows_on_every_page(
+    district, client_for, monkeypatch
+):
+    """The sources and the supervision view's lists, with pages small enough that the rows
+    fill several: a page asks as many queries whichever it is and however long the list.
+    Read first with fewer rows than a page holds, so that a query per row would show."""
+    monkeypatch.setattr(source_views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(oversight, "SUPERVISION_PAGE_SIZE", 2)
+    clients = {name: client_for(getattr(district, name)) for name in ("dora", "ian")}
+    assert Source.objects.count() == 2
+    _watch(1)
+    for name, address in PAGED:
+        _queries(clients[name], address)  # warm what is cached per process
+    before = {(name, address): _queries(clients[name], address) for name, address in PAGED}
+    _grow(district, 3, offset=2)
+    _watch(9)
+    after = {(name, address): _queries(clients[name], address) for name, address in PAGED}
+    grown = {key: (before[key], after[key]) for key in PAGED if after[key] > before[key]}
+    assert not grown, f"queries grew with the rows (before, after): {grown}"
+    page = clients["ian"].get("/cases/supervision/?list=discipline&page=2").content.decode()
+    assert page.count('class="case-row"') == 8  # four lists of two, their histories read
 
 
 def test_the_ledgers_counts_in_the_database_are_its_rows_counted(district):

@@ -22,6 +22,8 @@ PAGES = [
     (PLAN + "ledger.xlsx", "unit"),
     ("/patrols/", "days"),
     ("/monitoring/alarms/", "point"),
+    ("/sources/", "page"),
+    ("/cases/supervision/", "page"),
 ]
 API = [
     ("/api/cases", "lead"),
@@ -32,6 +34,8 @@ API = [
     ("/api/grid-evaluations", "quarter"),
     ("/api/monitoring/alarms", "offset"),
     ("/api/people", "unit_id"),
+    ("/api/sources", "offset"),
+    ("/api/sources", "limit"),
 ]
 MONTHS = [(PLAN + "ledger.xlsx", "period"), (PLAN + "dispatch.docx", "period"), ("/tasks/", "due")]
 

@@ -1,7 +1,9 @@
 """The pollution-source base: validation, grids derived from locations, who keeps what, Excel."""
 
 import io
+import re
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from openpyxl import load_workbook
 from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
+from ecogov.sources import views as source_views
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.sample import sources_sample_load
 from ecogov.sources.services import HEADER, source_save, sources_import, sources_workbook
@@ -132,3 +135,60 @@ def test_an_account_without_a_unit_cannot_import_into_a_guessed_district(
         "/sources/import/", {"file": out, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     )
     assert response.status_code == 403
+
+
+def _listed(page: str) -> list[str]:
+    return re.findall(r'<td><a href="/sources/\d+/">([^<]+)</a>', page)
+
+
+def _exported(response) -> list[str]:
+    assert response.status_code == 200
+    rows = load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    names = [row[0] for row in rows if row[0]]
+    return names[names.index(HEADER[0]) + 1 :]
+
+
+@pytest.mark.parametrize("filters", ["", "type=restaurant", "key=1", f"q={quote('示例1')}"])
+def test_the_source_list_pages_are_slices_of_what_the_export_holds(
+    sources, personas, client_for, monkeypatch, filters
+):
+    """The list shows a page of the sources, filtered and ordered in the database; the
+    export still holds every source the filters match, in the same order."""
+    monkeypatch.setattr(source_views, "PAGE_SIZE", 7)
+    client = client_for(personas.dora)
+    whole = _exported(client.get(f"/sources/export.xlsx?{filters}"))
+    assert 0 < len(whole) < sources.count() or not filters
+    pages = -(-len(whole) // 7)
+    got = []
+    for number in range(1, pages + 1):
+        page = client.get(f"/sources/?{filters}&page={number}").content.decode()
+        got += _listed(page)
+        if number < pages:  # the next page keeps the filters
+            query = f"{filters}&amp;" if filters else ""
+            assert f'href="?{query}page={number + 1}"' in page
+        # The export's link is the filters', whichever page it is on.
+        assert f'href="/sources/export.xlsx?{filters}"' in page
+    assert got == whole
+    # Past the end: the last page; not a page number: refused.
+    last = client.get(f"/sources/?{filters}&page=999").content.decode()
+    assert _listed(last) == whole[(pages - 1) * 7 :]
+    for bad in ("abc", "0", "-2", "1.5", "99999999999999999999"):
+        assert client.get(f"/sources/?{filters}&page={bad}").status_code == 400
+
+
+def test_the_source_api_pages_by_limit_and_offset(sources, personas, client_for):
+    client = client_for(personas.dora)
+    whole = [source["id"] for source in client.get("/api/sources?limit=500").json()]
+    assert whole == sorted(sources.values_list("pk", flat=True))
+    for offset, limit in ((0, 5), (5, 5), (len(whole) - 2, 5), (len(whole), 5)):
+        found = client.get(f"/api/sources?offset={offset}&limit={limit}").json()
+        assert [source["id"] for source in found] == whole[offset : offset + limit]
+    restaurants = client.get("/api/sources?type=restaurant&limit=3").json()
+    assert len(restaurants) == 3 and {source["type"] for source in restaurants} == {"restaurant"}
+    # Each row as the source's own answer has it.
+    one = client.get(f"/api/sources/{whole[1]}").json()
+    assert client.get("/api/sources?offset=1&limit=1").json() == [one]
+    assert set(one) == {"id", "name", "type", "uscc", "address", "lon", "lat", "grid_id",
+                        "key", "status"}  # fmt: skip
+    for bad in ("limit=0", "limit=501", "offset=-1"):
+        assert client.get(f"/api/sources?{bad}").status_code == 422

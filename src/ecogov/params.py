@@ -154,3 +154,11 @@ def query_float(request, name: str, *, min: float, max: float, default=None):
             % {"name": name, "min": min, "max": max}
         )
     return value
+
+
+def page_query(request) -> str:
+    """The request's parameters without ``page``, urlencoded: what a list's page links
+    (web/page_links.html) and its export link carry."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -85,6 +85,11 @@ OPEN_STATES = frozenset(
 )
 # States in which the dispatcher must act (the disputed-responsibility queue among them).
 DISPATCHER_STATES = frozenset({State.REGISTERED, State.RETURNED})
+# The cases the discipline commission watches: overdue, escalated to it, returned or reopened.
+WATCHED = (
+    models.Q(colour=Colour.RED) | models.Q(stage=Stage.DISCIPLINE)
+    | models.Q(returned__gt=0) | models.Q(reopened__gt=0)
+)  # fmt: skip
 
 
 class Supervision(models.TextChoices):
@@ -232,6 +237,9 @@ class Case(ChoiceLabels, models.Model):
                 fields=["jurisdiction", "closed_at", "state", "colour", "stage"],
                 name="case_figures",
             ),  # fmt: skip
+            # The discipline commission's lists (a few hundred of a city's 100,000 cases),
+            # counted and paged without reading the rest.
+            models.Index(fields=["jurisdiction", "due"], condition=WATCHED, name="case_watched"),
         ]
 
     def __str__(self):
@@ -319,7 +327,7 @@ class Assignment(models.Model):
         return f"{self.case} → {self.unit} ({self.get_role_display()})"
 
 
-class CaseEvent(Step):
+class CaseEvent(ChoiceLabels, Step):
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("registered")
         ROUTED = "routed", _("routed")

@@ -8,20 +8,22 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Paginator
+from django.db.models import Case as DbCase
+from django.db.models import Count, Prefetch, Q, When, prefetch_related_objects
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecogov import access
 from ecogov.accounts.models import Role
-from ecogov.cases.models import OPEN_STATES, Case, CaseEvent, Category, State
+from ecogov.cases.models import OPEN_STATES, WATCHED, Case, CaseEvent, Category, State
 from ecogov.cases.services import clock_of
 from ecogov.domain.supervision import Colour, Stage, overdue_workdays
 from ecogov.grid.models import Grid
 from ecogov.holidays.selectors import work_calendar
-from ecogov.params import query_int
+from ecogov.params import query_choice, query_int
 from ecogov.spreadsheets import download, table_workbook
 from ecogov.standards.workdays import CalendarUnknown
 
@@ -29,6 +31,11 @@ TREND_MONTHS = 12
 # What the overview counts: a column of its indexes that is never null (see case_overview).
 INDEXED = "jurisdiction"
 MOST_OVERDUE = 10
+# Cases in each list of the supervision view at a time: each one carries its whole history.
+SUPERVISION_PAGE_SIZE = 20
+# What the view shows of a case and what its days late are counted from (clock_of).
+SUPERVISION_FIELDS = ("number", "lead__name", "state", "due", "colour", "stage", "returned",
+                      "reopened", "clock_start", "clock_workdays")  # fmt: skip
 # Who opens the discipline commission's view besides the commission's inspectors.
 SUPERVISION_ROLES = frozenset({Role.INSPECTOR, Role.DISPATCHER, Role.LEADER})
 
@@ -203,60 +210,90 @@ def _may_supervise(user) -> bool:
     return access.is_admin(user) or (user.is_authenticated and user.role in SUPERVISION_ROLES)
 
 
-@login_required
-def case_supervision(request):
-    """The discipline commission's view: overdue, escalated, returned and reopened cases,
-    each with its full history."""
-    user = request.user
-    if not _may_supervise(user):
-        raise PermissionDenied(_("This view is for the discipline commission and the bureau."))
-    request.section = "cases"
-    today = _today()
-    calendar = work_calendar()
-    events = access.scope(user, CaseEvent.objects.select_related("actor", "unit")).order_by(
-        "at", "pk"
+def _lists(today: datetime.date) -> list[dict]:
+    """The discipline commission's four lists: which cases, in which order."""
+    running = ~Q(due=None) & ~Q(clock_start=None) & ~Q(state=State.SUSPENDED)
+    # Working days late only grow as the deadline lies further back: the most late first is
+    # the earliest deadline first among the cases whose running clock has passed it; the
+    # others (no clock, 0 or unknown days late) follow, as _late gives them no days.
+    by_lateness = (
+        DbCase(When(running & Q(due__lt=today), then=0), default=1),
+        Coalesce("due", today),
+        "pk",
     )
-    watched = list(
-        access.scope(user, Case)
-        .filter(
-            Q(colour=Colour.RED) | Q(stage=Stage.DISCIPLINE) | Q(returned__gt=0) | Q(reopened__gt=0)
-        )
-        .select_related("lead")
-        .prefetch_related(Prefetch("events", queryset=events, to_attr="timeline"))
-        .order_by("due", "registered_at", "pk")
-    )
-    for case in watched:
-        case.late = _late(case, today, calendar) if case.colour == Colour.RED else None
-    by_lateness = sorted(
-        (case for case in watched if case.colour == Colour.RED),
-        key=lambda case: (-(case.late or 0), case.due or today, case.pk),
-    )
-    lists = [
+    by_due = ("due", "registered_at", "pk")
+    return [
         {
             "key": "overdue",
             "title": _("Overdue cases"),
             "hint": _("The deadline of the step the case is in has passed (red)."),
-            "cases": by_lateness,
+            "where": Q(colour=Colour.RED),
+            "order": by_lateness,
         },
         {
             "key": "discipline",
             "title": _("Escalated to the discipline commission"),
             "hint": _("Red for long enough that the supervision level sends it here."),
-            "cases": [case for case in watched if case.stage == Stage.DISCIPLINE],
+            "where": Q(stage=Stage.DISCIPLINE),
+            "order": by_due,
         },
         {
             "key": "returned",
             "title": _("Returned at least once"),
             "hint": _("A unit sent the case back to the bureau as not its duty."),
-            "cases": [case for case in watched if case.returned > 0],
+            "where": Q(returned__gt=0),
+            "order": by_due,
         },
         {
             "key": "reopened",
             "title": _("Reopened"),
             "hint": _("The result was rejected on verification or the reporter was dissatisfied."),
-            "cases": [case for case in watched if case.reopened > 0],
+            "where": Q(reopened__gt=0),
+            "order": by_due,
         },
     ]
+
+
+@login_required
+def case_supervision(request):
+    """The discipline commission's view: overdue, escalated, returned and reopened cases,
+    each with its full history, a page of each list at a time (``list`` and ``page`` move
+    one list through its pages)."""
+    user = request.user
+    if not _may_supervise(user):
+        raise PermissionDenied(_("This view is for the discipline commission and the bureau."))
+    request.section = "cases"
+    today = _today()
+    lists = _lists(today)
+    paged = query_choice(request, "list", [each["key"] for each in lists], default="overdue")
+    number = query_int(request, "page", default=1)
+    # Every query names WATCHED itself, so that SQLite too reads the index of the watched.
+    cases = access.scope(user, Case).filter(WATCHED)
+    counts = cases.aggregate(**{each["key"]: Count("pk", filter=each["where"]) for each in lists})
+    for each in lists:
+        page = Paginator(range(counts[each["key"]]), SUPERVISION_PAGE_SIZE).get_page(
+            number if each["key"] == paged else 1
+        )
+        offset = (page.number - 1) * SUPERVISION_PAGE_SIZE
+        each["page"] = page
+        each["cases"] = (
+            list(
+                cases.filter(each["where"])
+                .select_related("lead")
+                .only(*SUPERVISION_FIELDS)
+                .order_by(*each["order"])[offset : offset + SUPERVISION_PAGE_SIZE]
+            )
+            if page.paginator.count
+            else []
+        )
+    shown = [case for each in lists for case in each["cases"]]
+    events = access.scope(user, CaseEvent.objects.select_related("actor", "unit"))
+    prefetch_related_objects(
+        shown, Prefetch("events", queryset=events.order_by("at", "pk"), to_attr="timeline")
+    )
+    calendar = work_calendar()
+    for case in lists[0]["cases"]:
+        case.late = _late(case, today, calendar)
     return render(request, "cases/supervision.html", {"lists": lists, "today": today})
 
 

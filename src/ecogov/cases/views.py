@@ -35,7 +35,7 @@ from ecogov.cases.models import (
 from ecogov.cases.portal import portal_jurisdictions
 from ecogov.cases.rules import dispatches, is_dispatcher, is_dispatcher_of, reporter_for
 from ecogov.org.models import Jurisdiction, Unit
-from ecogov.params import form_id, query_int
+from ecogov.params import form_id, page_query, query_int
 from ecogov.patrols.models import Finding
 from ecogov.web.steps import take_step
 
@@ -98,11 +98,9 @@ def case_list(request):
     visible = access.scope(user, Case).select_related("lead", "grid")
     cases = _filtered(request, visible)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "queues": {k: list(v[:20]) for k, v in _queues(user, visible).items()},
         "states": State.choices,
         "categories": Category.choices,

@@ -42,7 +42,7 @@ from ecogov.enterprises.models import Permit
 from ecogov.grid.models import Grid
 from ecogov.monitoring import stats
 from ecogov.monitoring.models import Period, Point, Reading
-from ecogov.params import BadQuery, query_int
+from ecogov.params import BadQuery, page_query, query_int
 from ecogov.sources.models import Source
 from ecogov.standards import hj212_codes
 
@@ -386,7 +386,7 @@ def _listed(request):
 
 def enterprise_list_page(request):
     text, page, rows = _listed(request)
-    context = {"q": text, "page": page, "rows": rows}
+    context = {"q": text, "page": page, "rows": rows, "query": page_query(request)}
     return _cached(render(request, "enterprises/public_list.html", context))
 
 

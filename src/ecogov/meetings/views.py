@@ -27,7 +27,7 @@ from ecogov.meetings.models import (
     TopicFile,
 )
 from ecogov.org.models import Unit
-from ecogov.params import query_choice, query_int
+from ecogov.params import page_query, query_choice, query_int
 from ecogov.spreadsheets import DOCX, download
 from ecogov.supervision.actions import unit_field
 from ecogov.supervision.models import LevelChoice
@@ -54,6 +54,7 @@ def meeting_list(request):
     home = _home(request.user)
     context = {
         "page": page,
+        "query": page_query(request),
         "kinds": MeetingKind.choices,
         "states": Meeting.State.choices,
         "kind": kind,

@@ -24,6 +24,7 @@ from ecogov.domain.unitnames import is_collective
 from ecogov.org.models import Unit
 from ecogov.params import (
     BadQuery,
+    page_query,
     parse_int,
     parse_month,
     query_choice,
@@ -99,8 +100,6 @@ def _ledger_context(request, tasks, *, plan=None, paged=False):
         page = Paginator(listed, PAGE_SIZE).get_page(query_int(request, "page", default=1))
         listed = page.object_list
     rows = ledger_rows(listed, first_for_unit=first_for_unit)
-    query = request.GET.copy()
-    query.pop("page", None)
     units = (
         access.scope(user, Unit)
         .filter(task_roles__task__in=tasks)
@@ -111,7 +110,7 @@ def _ledger_context(request, tasks, *, plan=None, paged=False):
         "plan": plan,
         "rows": rows,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "units": units,
         "roles": TaskUnit.Role.choices,
         "statuses": list(STATUS_LABELS.items()),

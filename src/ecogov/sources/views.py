@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,12 +12,16 @@ from ecogov import access
 from ecogov.access import CHANGE
 from ecogov.accounts.models import Role
 from ecogov.grid.selectors import grid_chain
+from ecogov.params import page_query, query_int
 from ecogov.patrols.models import Patrol
 from ecogov.patrols.services import every_days, may_patrol
 from ecogov.sources.models import Source, SourceType
 from ecogov.sources.services import sources_import, sources_workbook
 from ecogov.spreadsheets import download
 from ecogov.web.history import history_entries
+
+# A district holds hundreds of sources, a city thousands: the list shows them a page at a time.
+PAGE_SIZE = 50
 
 
 def _sources(request):
@@ -29,15 +34,17 @@ def _sources(request):
         sources = sources.filter(name__icontains=query)
     if request.GET.get("key") == "1":
         sources = sources.filter(key=True)
-    return sources.order_by("type__order", "name")
+    return sources.order_by("type__order", "name", "pk")
 
 
 @login_required
 def source_list(request):
     request.section = "grid"
     can_import = request.user.role in (Role.DISPATCHER, Role.LIAISON, Role.ADMINISTRATOR)
+    page = Paginator(_sources(request), PAGE_SIZE).get_page(query_int(request, "page", default=1))
     context = {
-        "sources": _sources(request),
+        "page": page,
+        "query": page_query(request),
         "types": SourceType.objects.all(),
         "selected": {
             "type": request.GET.get("type", ""),

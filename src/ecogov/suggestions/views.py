@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ecogov import access, uploads
 from ecogov.accounts.models import Role
 from ecogov.org.models import Unit
-from ecogov.params import BadQuery, parse_date, query_choice, query_int
+from ecogov.params import BadQuery, page_query, parse_date, query_choice, query_int
 from ecogov.suggestions import actions, letters, selectors, services
 from ecogov.suggestions.models import (
     AnswerClass,
@@ -62,7 +62,7 @@ def suggestion_list(request):
         "may_register": home is not None
         and runs(request.user, home.pk)
         and request.user.role == Role.DISPATCHER,
-        "query": request.GET.urlencode(),
+        "query": page_query(request),
     }
     return render(request, "suggestions/list.html", context)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ecogov import access, uploads
 from ecogov.org.models import Unit
-from ecogov.params import query_choice, query_int
+from ecogov.params import page_query, query_choice, query_int
 from ecogov.spreadsheets import download, table_workbook
 from ecogov.supervision import actions, ledger, services
 from ecogov.supervision.exchange import EXPORT_HEADER, EXPORT_WIDTHS, export_row, progress_import
@@ -60,7 +60,7 @@ def ledger_page(request):
         "units": _units_for(request.user),
         "may_create": services.may_create(request.user),
         "may_import": services.may_report_anything(request.user),
-        "query": request.GET.urlencode(),
+        "query": page_query(request),
     }
     return render(request, "supervision/ledger.html", context)
 

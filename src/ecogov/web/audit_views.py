@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ecogov import access
 from ecogov.accounts.models import User
 from ecogov.org.models import Unit
-from ecogov.params import BadQuery, query_date, query_int
+from ecogov.params import BadQuery, page_query, query_date, query_int
 from ecogov.spreadsheets import download, table_workbook
 from ecogov.web.audit import Filters, audit_entries, kinds_for
 
@@ -60,14 +60,12 @@ def audit_trail(request):
         context["error"] = str(error)
         return render(request, "web/audit.html", context, status=400)
     entries = audit_entries(user, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
-    base = request.GET.copy()
-    base.pop("page", None)
     context.update(
         entries=entries[:PAGE_SIZE],
         page=page,
         previous_page=page - 1 if page > 1 else None,
         next_page=page + 1 if len(entries) > PAGE_SIZE and page < MAX_PAGE else None,
-        query=base.urlencode(),
+        query=page_query(request),
     )
     return render(request, "web/audit.html", context)
 
