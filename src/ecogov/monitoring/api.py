@@ -412,16 +412,15 @@ def point_classes(request, point_id: Id, days: Days = 30):
         {"date": day, "cls": r.cls, "limiting": list(r.limiting)}
         for day, r in stats.daily_classes(point, start, now)
     ]
+    by_month, year = stats.period_classes(
+        point, pages.midnight(datetime.date(today.year, 1, 1)), now
+    )
     months = []
     for month in range(1, today.month + 1):
         first = datetime.date(today.year, month, 1)
-        following = datetime.date(today.year + month // 12, month % 12 + 1, 1)
-        result = stats.period_class(
-            point, pages.midnight(first), min(pages.midnight(following), now)
-        )
+        result = by_month.get(first)
         months.append({"month": f"{first:%Y-%m}", "cls": result.cls if result else None,
                        "limiting": list(result.limiting) if result else []})  # fmt: skip
-    year = stats.period_class(point, pages.midnight(datetime.date(today.year, 1, 1)), now)
     return {"point_id": point.pk, "waterbody": point.waterbody, "days": day_rows,
             "months": months, "year": today.year,
             "year_so_far": {"cls": year.cls, "limiting": list(year.limiting)} if year else None}  # fmt: skip

@@ -478,7 +478,12 @@ class Capped:
 
 def hourly_aqi(point: Point, start, end) -> list[tuple[datetime.datetime, object]]:
     """[(time, AqiResult)] of the real-time report (HJ 633: 1-hour values)."""
-    return _hourly_aqi(hourly(point, start, end, AIR_CODES), _air_units(point))
+    return hourly_aqi_of(point, hourly(point, start, end, AIR_CODES))
+
+
+def hourly_aqi_of(point: Point, series: dict[str, list[tuple]]) -> list[tuple]:
+    """``hourly_aqi`` of a series already read (``hourly``; other codes are ignored)."""
+    return _hourly_aqi({c: rows for c, rows in series.items() if c in AIR_CODES}, _air_units(point))
 
 
 def _hourly_aqi(series: dict[str, list[tuple]], scale: dict[str, int]) -> list[tuple]:
@@ -604,18 +609,29 @@ def period_class(point: Point, start, end, *, aggregates: bool = True):
 def monthly_classes(point: Point, start, end) -> list[tuple[datetime.date, object]]:
     """[(first day of the month, WaterClass)] of each month in [start, end) with a
     classified day, each as ``period_class`` of that month; one query for all months."""
-    means = point_daily_means(point, start, end)
-    months = sorted({day.replace(day=1) for values in means.values() for day in values})
+    return _monthly_classes(point, point_daily_means(point, start, end))
+
+
+def _monthly_classes(point: Point, means: dict[str, dict]) -> list[tuple[datetime.date, object]]:
+    by_month: dict[datetime.date, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for code, values in means.items():
+        for day, value in values.items():
+            by_month[day.replace(day=1)][code][day] = value
     out = []
-    for month in months:
-        part = {
-            code: {day: value for day, value in values.items() if day.replace(day=1) == month}
-            for code, values in means.items()
-        }
-        result = _class_of_days(part, point.waterbody)
+    for month in sorted(by_month):
+        result = _class_of_days(by_month[month], point.waterbody)
         if result is not None:
             out.append((month, result))
     return out
+
+
+def period_classes(point: Point, start, end) -> tuple[dict[datetime.date, object], object]:
+    """({first day of the month: WaterClass} of the months of [start, end) with a
+    classified day, the WaterClass of the whole period or None), each as ``period_class``
+    of that month or period when [start, end) begins on a month's first midnight; one read
+    of the days for all of them."""
+    means = point_daily_means(point, start, end)
+    return dict(_monthly_classes(point, means)), _class_of_days(means, point.waterbody)
 
 
 def year_mean(point: Point, code: str, year: int) -> Decimal | None:

@@ -431,9 +431,10 @@ def _daily_chart(factors: dict, means: dict) -> list[dict]:
     ]
 
 
-def _air_context(point: Point, start, now) -> dict:
+def _air_context(point: Point, series: dict, now) -> dict:
+    """``series``: the hours of the page's window (``stats.hourly``)."""
     today = timezone.localdate(now)
-    hourly = stats.hourly_aqi(point, start, now)
+    hourly = stats.hourly_aqi_of(point, series)
     calendar_start = today - datetime.timedelta(days=CALENDAR_DAYS - 1)
     daily = stats.daily_aqi(point, midnight(calendar_start), now)
     good = sum(1 for _day, result in daily if result.level <= 2)
@@ -465,15 +466,15 @@ def _air_context(point: Point, start, now) -> dict:
 def _water_context(point: Point, mean_start, now) -> dict:
     today = timezone.localdate(now)
     classes = stats.daily_classes(point, mean_start, now)
+    # Each month of the year so far and the year: one read of the year's days.
+    by_month, year = stats.period_classes(point, midnight(datetime.date(today.year, 1, 1)), now)
     months = []
     for month in range(1, today.month + 1):
         first = datetime.date(today.year, month, 1)
-        following = datetime.date(today.year + month // 12, month % 12 + 1, 1)
-        result = stats.period_class(point, midnight(first), min(midnight(following), now))
+        result = by_month.get(first)
         months.append({"month": first, "result": result,
                        "colour": CLASS_COLOURS.get(result.cls) if result else None,
                        "limiting": [parameter_name(n) for n in result.limiting] if result else []})  # fmt: skip
-    year = stats.period_class(point, midnight(datetime.date(today.year, 1, 1)), now)
     latest = classes[-1] if classes else section_class(point, now)
     return {
         "classes": [
@@ -508,7 +509,12 @@ def monitoring_point(request, pk: int):
     station its AQI, for a river section its water class."""
     request.section = "monitoring"
     user = request.user
-    point = access.obtain(user, Point.objects.select_related("source", "grid", "jurisdiction"), pk)
+    point = access.obtain(
+        user,
+        # The factors once for the page, the AQI's units and the charts.
+        Point.objects.select_related("source", "grid", "jurisdiction").prefetch_related("factors"),
+        pk,
+    )
     now = _now()
     today = timezone.localdate(now)
     days = query_choice(request, "days", SERIES_DAYS, DEFAULT_SERIES_DAYS)
@@ -555,6 +561,7 @@ def monitoring_point(request, pk: int):
         .filter(point=point, state=Alarm.State.OPEN)
         .count(),
     }
+    series = stats.hourly(point, start, now)
     chart = {
         "labels": {
             "limit": _("limit"),
@@ -565,11 +572,11 @@ def monitoring_point(request, pk: int):
             "limiting": _("limiting"),
             "mean": _("daily mean"),
         },
-        "hourly": _hourly_chart(factors, stats.hourly(point, start, now)),
+        "hourly": _hourly_chart(factors, series),
         "daily": _daily_chart(factors, stats.point_daily_means(point, mean_start, now)),
     }
     if point.kind == Point.Kind.AIR_STATION:
-        air = _air_context(point, start, now)
+        air = _air_context(point, series, now)
         chart.update(air.pop("aqi_chart"))
         context.update(air)
     elif point.kind == Point.Kind.WATER_SECTION:
