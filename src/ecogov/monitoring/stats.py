@@ -118,8 +118,9 @@ def rates(
 ) -> Rollup:
     """The rates of ``points`` (a queryset) over [start, end), rolled up. The hours are
     added up in the database, a row per point: whole days from the aggregates, the rest
-    raw; four queries whatever the number of points (five when some whole day of the
-    window has not been counted)."""
+    raw; at most five queries whatever the number of points (the days of the points
+    with an uncounted whole day, and the first data of points registered in the window,
+    only when there are such points)."""
     listed = list(points.values_list(*_RATE_FIELDS))
     last = timezone.localtime(end).date()
     with_days = [row[0] for row in listed if row[3] is not None and row[3] < last]
