@@ -142,6 +142,13 @@ def test_it_gives_the_same_figures_from_aggregates_as_from_raw_readings(generate
     year = stats.period_class(river, start, end)
     assert year == stats.period_class(river, start, end, aggregates=False)
     assert year is not None or name == "within a day"
+    # The month's classes of one read are each month's own (the pages' months of the year).
+    by_month, whole = stats.period_classes(river, start, end)
+    assert whole == year and (by_month or name == "within a day")
+    for month, result in by_month.items():
+        following = (month + datetime.timedelta(days=31)).replace(day=1)
+        begin, finish = max(start, stats.midnight(month)), min(end, stats.midnight(following))
+        assert result == stats.period_class(river, begin, finish, aggregates=False), month
     for code in ("a34004", "a05024"):
         assert stats.point_daily_means(air, start, end, [code]) == stats.point_daily_means(
             air, start, end, [code], aggregates=False

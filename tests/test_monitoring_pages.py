@@ -29,6 +29,7 @@ from django.utils import timezone
 from ecogov.cases.models import Case
 from ecogov.grid.models import Grid
 from ecogov.monitoring import alarms as monitoring_alarms
+from ecogov.monitoring import views
 from ecogov.monitoring.ingest import Ingestor, Upload
 from ecogov.monitoring.models import Alarm, Factor, Point
 from ecogov.monitoring.views import ONLINE_WITHIN
@@ -193,6 +194,24 @@ def test_online_means_data_within_two_hours(monitored, personas, client_for):
     Point.objects.filter(pk=monitored["pb"].pk).update(last_seen=NOW - datetime.timedelta(hours=3))
     page = text(client_for(personas.dora).get("/monitoring/"))
     assert re.search(r'id="figure-offline"[^>]*><strong>2</strong>', page)
+
+
+def test_the_overview_lists_the_points_that_need_a_look_first(monitored, personas, client_for,
+                                                              monkeypatch):  # fmt: skip
+    """Paged, the offline point first, then by compliance (85 % before 100 %), then the
+    points without a limit in the usual order (kind, name): no problem on a later page."""
+    monkeypatch.setattr(views, "POINT_PAGE_SIZE", 2)
+    client = client_for(personas.dora)
+    listed = []
+    for number in (1, 2, 3):
+        page = text(client.get(f"/monitoring/?page={number}"))
+        points = re.search(r'id="points">(.*?)</section>', page, re.S).group(1)
+        assert f"第 {number} 页，共 3 页" in points, points
+        listed += re.findall(
+            r'<td class="name"><a href="/monitoring/points/\d+/">(.*?)</a>', points
+        )
+    assert listed == ["2号排口", "1号排口", "总排口", "城中区示例空气站", "六一桥断面"]
+    assert '<small class="muted">5</small>' in page  # every point counted in the heading
 
 
 def test_a_source_point_page(monitored, personas, client_for):

@@ -5,6 +5,7 @@ and it is read again: the number of queries must not grow. A city has 100,000 ca
 query per row would be 100,000 queries."""
 
 import datetime
+import random
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,9 @@ from ecogov.cases import oversight
 from ecogov.cases import services as cases
 from ecogov.cases.models import Case, Channel, State
 from ecogov.domain.supervision import Colour, Stage
+from ecogov.monitoring import simulator
+from ecogov.monitoring.ingest import Ingestor, Upload
+from ecogov.monitoring.models import Alarm, Factor, Point
 from ecogov.org.selectors import unit_find
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources import views as source_views
@@ -260,3 +264,82 @@ def test_the_tasks_api_pages_are_slices_of_the_whole_list(district, client_for, 
             found = client.get(f"/api/tasks?offset={offset}&limit={limit}{status}").json()
             assert [task["id"] for task in found] == whole[offset : offset + limit], status
     assert len(client.get("/api/tasks").json()) <= 100  # a default page
+
+
+def _monitor(personas, rounds: int, *, offset: int) -> None:
+    """Outlets of new sources (and, the first time, an air station and a river section),
+    each with yesterday's and today's hours stored through the ingestion: yesterday is
+    read from the daily aggregates, today raw. The outlets' COD limit sits near its
+    typical value, so some hours exceed it and alarms open."""
+    now = timezone.now()
+    kind = SourceType.objects.order_by("pk").first()
+    made = []
+    for n in range(offset, offset + rounds):
+        source = source_save(
+            jurisdiction=personas.district, type=kind, name=f"第{n}号排污企业",
+            lon=Decimal("101.78"), lat=Decimal("36.60"),
+        )  # fmt: skip
+        made.append((Point.objects.create(
+            jurisdiction=personas.district, kind=Point.Kind.SOURCE, name=f"第{n}号排口",
+            mn=f"630103{n:08d}", password=f"pw-{n}", source=source, grid=source.grid,
+        ), [("w01018", "mg/L", Decimal(40)), ("w21003", "mg/L", Decimal(5))]))  # fmt: skip
+    if offset == 0:
+        for kind_, profile in ((Point.Kind.AIR_STATION, "air_station"),
+                               (Point.Kind.WATER_SECTION, "water_section")):  # fmt: skip
+            point = Point.objects.create(
+                jurisdiction=personas.district, kind=kind_, name=f"示例{kind_.label}",
+                mn=f"63010399{len(made):06d}", password="pw-quality",
+            )  # fmt: skip
+            made.append((point, [(c, "", None) for c, *_r in simulator.PROFILES[profile]]))
+    uploads = []
+    rng = random.Random(offset)
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start -= datetime.timedelta(days=1)
+    for point, factors in made:
+        for code, unit, limit in factors:
+            Factor.objects.create(point=point, code=code, unit=unit, limit=limit)
+        logger = simulator.logger_for(point)
+        when = start
+        while when < now:
+            packet = simulator.hourly_packet(logger, when, rng)
+            uploads.append(Upload.of(point.pk, packet, now))
+            when += datetime.timedelta(hours=1)
+    ingestor = Ingestor()
+    ingestor.refresh()
+    assert ingestor.store(uploads).stored == len(uploads)
+
+
+MONITORING = [
+    "/monitoring/",
+    "/monitoring/?page=2",
+    "/monitoring/alarms/",
+    "/api/monitoring/points",
+    "/api/monitoring/overview",
+]
+
+
+def test_the_monitoring_pages_ask_as_many_queries_for_more_points(personas, client_for):
+    _monitor(personas, 2, offset=0)
+    client = client_for(personas.dora)
+    for address in MONITORING:
+        _queries(client, address)  # warm what is cached per process
+    before = {address: _queries(client, address) for address in MONITORING}
+    _monitor(personas, 3, offset=2)
+    assert Point.objects.count() == 7 and Alarm.objects.exists()
+    after = {address: _queries(client, address) for address in MONITORING}
+    grown = {key: (before[key], after[key]) for key in MONITORING if after[key] > before[key]}
+    assert not grown, f"queries grew with the points (before, after): {grown}"
+
+
+def test_a_page_of_the_monitoring_points_api_is_that_slice_of_the_whole_list(personas, client_for):
+    """Only a page's points are counted: each point's rates on a page are those it has
+    in the whole list."""
+    _monitor(personas, 4, offset=0)
+    client = client_for(personas.dora)
+    for query in ("", "&kind=source", "&days=1"):
+        whole = client.get(f"/api/monitoring/points?limit=500{query}").json()
+        assert len(whole) >= 4 and any(p["rates"]["checked_hours"] for p in whole)
+        for offset, limit in ((0, 2), (1, 2), (len(whole) - 1, 2), (0, 500)):
+            found = client.get(f"/api/monitoring/points?offset={offset}&limit={limit}{query}")
+            assert found.json() == whole[offset : offset + limit], (query, offset)
+    assert client.get("/api/monitoring/points?limit=501").status_code == 422

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ecogov import access
-from ecogov.apitypes import Id, one_of
+from ecogov.apitypes import Id, Limit, Offset, one_of
 from ecogov.monitoring import stats
 from ecogov.monitoring import views as pages
 from ecogov.monitoring.models import Alarm, Period, Point, Reading
@@ -229,6 +229,11 @@ class OverviewOut(Schema):
 # --- helpers ---------------------------------------------------------------------------
 
 
+# The fields of a listed point (``PointOut`` but its rates and whether it is online).
+LISTED = ("id", "name", "kind", "mn", "jurisdiction_id", "source_id", "source__name", "grid_id",
+          "grid__name", "waterbody", "active", "last_seen", "last_data_time")  # fmt: skip
+
+
 def _point_out(point: Point, now, rates=None) -> dict:
     return {
         "id": point.pk, "name": point.name, "kind": point.kind, "mn": point.mn,
@@ -307,20 +312,32 @@ def _point(request, point_id: int) -> Point:
 
 
 @router.get("/points", response=list[PointOut])
-def point_list(
-    request, days: Days = pages.RATE_DAYS, kind: one_of(*Point.Kind.values) | None = None
-):
-    """The points you may see with their rates of the last ``days`` days."""
-    points = access.scope(request.user, Point).select_related("source", "grid")
+def point_list(request, days: Days = pages.RATE_DAYS,
+               kind: one_of(*Point.Kind.values) | None = None, limit: Limit = 100,
+               offset: Offset = 0):  # fmt: skip
+    """The points you may see with their rates of the last ``days`` days, by jurisdiction,
+    kind and name; ``limit`` points from ``offset``."""
+    points = access.scope(request.user, Point)
     if kind:
         if kind not in Point.Kind.values:
             raise ValidationError(
                 _("kind must be one of %(kinds)s.") % {"kinds": ", ".join(Point.Kind.values)}
             )
         points = points.filter(kind=kind)
+    # The page is cut in the database and only its points' rates are counted; rows, not
+    # model instances (a point, its source and its grid each), as ``_point_out`` gives.
+    page = list(
+        points.order_by(*Point._meta.ordering, "pk").values(*LISTED)[offset : offset + limit]
+    )
     now = timezone.now()
-    rollup = stats.rates(points, *stats.window(days, now))
-    return [_point_out(p, now, rollup.points.get(p.pk)) for p in points]
+    rollup = stats.rates(Point.objects.filter(pk__in=[p["id"] for p in page]),
+                         *stats.window(days, now))  # fmt: skip
+    for row in page:
+        row["source"], row["grid"] = row.pop("source__name"), row.pop("grid__name")
+        row["online"] = pages.seen_within(row["last_seen"], now)
+        rates = rollup.points.get(row["id"])
+        row["rates"] = rates.as_dict() if rates is not None else None
+    return page
 
 
 @router.get("/points/{point_id}", response=PointDetailOut)
@@ -395,16 +412,15 @@ def point_classes(request, point_id: Id, days: Days = 30):
         {"date": day, "cls": r.cls, "limiting": list(r.limiting)}
         for day, r in stats.daily_classes(point, start, now)
     ]
+    by_month, year = stats.period_classes(
+        point, pages.midnight(datetime.date(today.year, 1, 1)), now
+    )
     months = []
     for month in range(1, today.month + 1):
         first = datetime.date(today.year, month, 1)
-        following = datetime.date(today.year + month // 12, month % 12 + 1, 1)
-        result = stats.period_class(
-            point, pages.midnight(first), min(pages.midnight(following), now)
-        )
+        result = by_month.get(first)
         months.append({"month": f"{first:%Y-%m}", "cls": result.cls if result else None,
                        "limiting": list(result.limiting) if result else []})  # fmt: skip
-    year = stats.period_class(point, pages.midnight(datetime.date(today.year, 1, 1)), now)
     return {"point_id": point.pk, "waterbody": point.waterbody, "days": day_rows,
             "months": months, "year": today.year,
             "year_so_far": {"cls": year.cls, "limiting": list(year.limiting)} if year else None}  # fmt: skip

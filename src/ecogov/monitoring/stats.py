@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone, translation
 
+from ecogov.grid.models import Grid
 from ecogov.monitoring.models import (
     Factor,
     Period,
@@ -64,8 +65,12 @@ class Rates:
     exceeded: int = 0
 
     def add(self, other: "Rates") -> None:
-        for name in ("expected", "received", "valid_hours", "checked", "compliant", "exceeded"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.expected += other.expected
+        self.received += other.received
+        self.valid_hours += other.valid_hours
+        self.checked += other.checked
+        self.compliant += other.compliant
+        self.exceeded += other.exceeded
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -102,66 +107,108 @@ class Rollup:
     total: Rates = field(default_factory=Rates)
 
 
+# What ``rates`` reads of each point (values, not model instances: a city's district has
+# hundreds of points, a city thousands).
+_RATE_FIELDS = ("pk", "active", "created_at", "days_from", "source_id", "jurisdiction_id",
+                "grid_id", "grid__level", "grid__parent_id")  # fmt: skip
+
+
 def rates(
     points, start: datetime.datetime, end: datetime.datetime, *, aggregates: bool = True
 ) -> Rollup:
-    """The rates of ``points`` (a queryset) over [start, end), rolled up; five queries
-    whatever the number of points (whole days from the aggregates, the rest raw)."""
-    points = list(points.select_related("grid"))
-    ids = [p.pk for p in points]
+    """The rates of ``points`` (a queryset) over [start, end), rolled up. The hours are
+    added up in the database, a row per point: whole days from the aggregates, the rest
+    raw; at most five queries whatever the number of points (the days of the points
+    with an uncounted whole day, and the first data of points registered in the window,
+    only when there are such points)."""
+    listed = list(points.values_list(*_RATE_FIELDS))
+    last = timezone.localtime(end).date()
+    with_days = [row[0] for row in listed if row[3] is not None and row[3] < last]
     counts: dict[int, Rates] = defaultdict(Rates)
-    counted = _counted_days(_with_days(points, end), start, end) if aggregates else {}
-    for point_id, day_rows in counted.items():
-        own = counts[point_id]
-        for received, valid_hours, checked, exceeded in day_rows.values():
-            own.add(Rates(0, received, valid_hours, checked, checked - exceeded, exceeded))
-    raw = _raw_part(ids, start, end, {pk: set(rows) for pk, rows in counted.items()})
+    counted, complete = _summed_days(with_days, start, end, counts) if aggregates else ({}, set())
+    raw = _raw_part([row[0] for row in listed], start, end, counted, complete)
     if raw is not None:
         checked = Q(valid=True, exceeded__isnull=False)
-        per_hour = (
+        # An hour is valid when every value of it is: the hours received less those with
+        # an invalid value (names unlike the fields', which the filters mean).
+        per_point = (
             Reading.objects.filter(raw, period=Period.HOUR)
-            .values("point_id", "time")
-            .annotate(  # names unlike the fields', which the filters mean
-                n_values=Count("pk"),
-                n_valid=Count("pk", filter=Q(valid=True)),
+            .values("point_id")
+            .annotate(
+                n_hours=Count("time", distinct=True),
+                n_invalid_hours=Count("time", distinct=True, filter=Q(valid=False)),
                 n_checked=Count("pk", filter=checked),
                 n_exceeded=Count("pk", filter=checked & Q(exceeded=True)),
             )
-            .values_list("point_id", "n_valid", "n_values", "n_checked", "n_exceeded")
+            .values_list("point_id", "n_hours", "n_invalid_hours", "n_checked", "n_exceeded")
         )
-        for point_id, valid, values, checked, exceeded in per_hour:
+        for point_id, received, invalid, checked, exceeded in per_point:
             counts[point_id].add(
-                Rates(0, 1, int(valid == values), checked, checked - exceeded, exceeded)
+                Rates(0, received, received - invalid, checked, checked - exceeded, exceeded)
             )
     # The first data matter only to a point registered after the start (see the module's
     # definition), and only data from before its registration: a new point, read raw.
-    new = [p for p in points if p.created_at > start]
+    new = [(row[0], row[2]) for row in listed if row[2] > start]
     first = dict(
         Reading.objects.filter(
-            point_id__in=[p.pk for p in new],
+            point_id__in=[pk for pk, _created in new],
             period=Period.HOUR,
-            time__lt=max((p.created_at for p in new), default=start),
+            time__lt=max((created for _pk, created in new), default=start),
         )  # fmt: skip
         .values("point_id")
         .annotate(first=Min("time"))
         .values_list("point_id", "first")
     )
     rollup = Rollup()
-    for point in points:
-        begin = max(start, min(first.get(point.pk) or point.created_at, point.created_at))
+    for pk, active, created_at, _days, source_id, jurisdiction_id, grid_id, level, parent in listed:
+        begin = max(start, min(first.get(pk) or created_at, created_at))
         begin = begin.replace(minute=0, second=0, microsecond=0)
-        own = counts.get(point.pk) or Rates()
-        own.expected = max(0, int((end - begin) / HOUR)) if point.active else own.received
-        rollup.points[point.pk] = own
+        own = counts.get(pk) or Rates()
+        own.expected = max(0, int((end - begin) / HOUR)) if active else own.received
+        rollup.points[pk] = own
+        # A point's figures add up to its level-2 grid (a village grid's parent).
+        township = parent if level == Grid.Level.VILLAGE else grid_id
         for key, table in (
-            (point.source_id, rollup.sources),
-            (_township_grid(point), rollup.grids),
-            (point.jurisdiction_id, rollup.jurisdictions),
+            (source_id, rollup.sources),
+            (township, rollup.grids),
+            (jurisdiction_id, rollup.jurisdictions),
         ):
             if key is not None:
                 table.setdefault(key, Rates()).add(own)
         rollup.total.add(own)
     return rollup
+
+
+def _summed_days(ids, start, end, counts: dict[int, "Rates"]):
+    """Add the counted whole days of [start, end) of points ``ids`` to ``counts``, summed
+    in the database; returns (point id → its counted days, for the points with some day
+    missing; the ids of the points with every whole day counted)."""
+    days = _whole_days(start, end)
+    if days is None or not ids:
+        return {}, set()
+    whole = (days[1] - days[0]).days
+    complete, partial = set(), []
+    for point_id, n_days, received, valid_hours, checked, exceeded in (
+        PointDay.objects.filter(point_id__in=ids, date__gte=days[0], date__lt=days[1])
+        .values("point_id")
+        .annotate(
+            n_days=Count("pk"),
+            n_received=Sum("received"),
+            n_valid=Sum("valid_hours"),
+            n_checked=Sum("checked"),
+            n_exceeded=Sum("exceeded"),
+        )  # fmt: skip
+        .values_list("point_id", "n_days", "n_received", "n_valid", "n_checked", "n_exceeded")
+    ):
+        counts[point_id].add(Rates(0, received, valid_hours, checked, checked - exceeded, exceeded))
+        (complete.add if n_days == whole else partial.append)(point_id)
+    counted: dict[int, set[datetime.date]] = defaultdict(set)
+    if partial:  # which days: the others are read raw
+        for point_id, day in PointDay.objects.filter(
+            point_id__in=partial, date__gte=days[0], date__lt=days[1]
+        ).values_list("point_id", "date"):
+            counted[point_id].add(day)
+    return counted, complete
 
 
 def midnight(day: datetime.date) -> datetime.datetime:
@@ -192,34 +239,27 @@ def _with_days(points, end) -> list[int]:
     ]
 
 
-def _counted_days(ids, start, end) -> dict[int, dict[datetime.date, tuple]]:
-    """point id → {day: (received, valid hours, checked, exceeded)} of the whole days
-    of [start, end) that have been counted."""
-    days = _whole_days(start, end)
-    if days is None or not ids:
-        return {}
-    counted: dict[int, dict[datetime.date, tuple]] = defaultdict(dict)
-    for point_id, day, *figures in PointDay.objects.filter(
-        point_id__in=ids, date__gte=days[0], date__lt=days[1]
-    ).values_list("point_id", "date", "received", "valid_hours", "checked", "exceeded"):
-        counted[point_id][day] = tuple(figures)
-    return counted
-
-
-def _raw_part(ids, start, end, counted: dict[int, set[datetime.date]]) -> Q | None:
+def _raw_part(
+    ids, start, end, counted: dict[int, set[datetime.date]], complete: set[int] = frozenset()
+) -> Q | None:
     """Which readings of [start, end) to read raw: the partial days at the edges and the
-    whole days without aggregates, as a condition on point and time (None: nothing).
-    Points with the same days share one clause: at most a few in practice."""
+    whole days without aggregates (``counted``: a point's counted days; ``complete``:
+    points with every whole day counted), as a condition on point and time (None:
+    nothing). Points with the same days share one clause: at most a few in practice."""
     days = _whole_days(start, end)
+    if days is not None:
+        first, last = days
+        # The edges: the same for every point.
+        head = [(start, midnight(first))] if start < midnight(first) else []
+        tail_start = midnight(last)
     groups: dict[tuple, list[int]] = defaultdict(list)
     for point_id in ids:
         if days is None:
             groups[((start, end),)].append(point_id)
             continue
-        first, last = days
         have = counted.get(point_id, set())
-        ranges = [(start, midnight(first))] if start < midnight(first) else []
-        day = first
+        ranges = list(head)
+        day = last if point_id in complete else first
         while day < last:
             if day not in have:
                 begin, finish = midnight(day), midnight(day + datetime.timedelta(days=1))
@@ -228,11 +268,11 @@ def _raw_part(ids, start, end, counted: dict[int, set[datetime.date]]) -> Q | No
                 else:
                     ranges.append((begin, finish))
             day += datetime.timedelta(days=1)
-        if midnight(last) < end:
-            if ranges and ranges[-1][1] == midnight(last):
+        if tail_start < end:
+            if ranges and ranges[-1][1] == tail_start:
                 ranges[-1] = (ranges[-1][0], end)
             else:
-                ranges.append((midnight(last), end))
+                ranges.append((tail_start, end))
         if ranges:
             groups[tuple(ranges)].append(point_id)
     clauses = [
@@ -241,14 +281,6 @@ def _raw_part(ids, start, end, counted: dict[int, set[datetime.date]]) -> Q | No
         for ranges, members in groups.items()
     ]
     return functools.reduce(operator.or_, clauses) if clauses else None
-
-
-def _township_grid(point: Point) -> int | None:
-    """The level-2 grid a point's figures add up to (a village grid's parent)."""
-    grid = point.grid
-    if grid is None:
-        return None
-    return grid.parent_id if grid.level == grid.Level.VILLAGE else grid.pk
 
 
 def window(days: int, now: datetime.datetime | None = None):
@@ -447,22 +479,30 @@ class Capped:
 
 def hourly_aqi(point: Point, start, end) -> list[tuple[datetime.datetime, object]]:
     """[(time, AqiResult)] of the real-time report (HJ 633: 1-hour values)."""
-    return _hourly_aqi(hourly(point, start, end, AIR_CODES), _air_units(point))
+    return hourly_aqi_of(point, hourly(point, start, end, AIR_CODES))
+
+
+def hourly_aqi_of(point: Point, series: dict[str, list[tuple]]) -> list[tuple]:
+    """``hourly_aqi`` of a series already read (``hourly``; other codes are ignored)."""
+    return _hourly_aqi({c: rows for c, rows in series.items() if c in AIR_CODES}, _air_units(point))
 
 
 def _hourly_aqi(series: dict[str, list[tuple]], scale: dict[str, int]) -> list[tuple]:
+    return list(_each_hourly_aqi(series, scale))
+
+
+def _each_hourly_aqi(series: dict[str, list[tuple]], scale: dict[str, int], *, newest=False):
+    """(time, AqiResult) of each computable hour, oldest first (``newest``: newest first)."""
     by_time: dict[datetime.datetime, dict[str, Decimal]] = defaultdict(dict)
     for code, rows in series.items():
         for time, value, _flag, valid, _e in rows:
             if valid and value is not None and value >= 0:
                 by_time[time][code] = value * scale.get(code, 1)
-    out = []
-    for time in sorted(by_time):
+    for time in sorted(by_time, reverse=newest):
         try:
-            out.append((time, capped_aqi(by_time[time], "1h")))
+            yield time, capped_aqi(by_time[time], "1h")
         except ValueError:
             continue  # nothing computable that hour
-    return out
 
 
 def latest_aqi(points: list[Point], start, end) -> dict[int, tuple]:
@@ -482,9 +522,10 @@ def latest_aqi(points: list[Point], start, end) -> dict[int, tuple]:
     units = _air_units_of(ids)
     out = {}
     for point_id, by_code in series.items():
-        results = _hourly_aqi(by_code, units.get(point_id, {}))
-        if results:
-            out[point_id] = results[-1]
+        # From the newest hour back to the first computable one, not every hour's AQI.
+        found = next(_each_hourly_aqi(by_code, units.get(point_id, {}), newest=True), None)
+        if found is not None:
+            out[point_id] = found
     return out
 
 
@@ -569,18 +610,29 @@ def period_class(point: Point, start, end, *, aggregates: bool = True):
 def monthly_classes(point: Point, start, end) -> list[tuple[datetime.date, object]]:
     """[(first day of the month, WaterClass)] of each month in [start, end) with a
     classified day, each as ``period_class`` of that month; one query for all months."""
-    means = point_daily_means(point, start, end)
-    months = sorted({day.replace(day=1) for values in means.values() for day in values})
+    return _monthly_classes(point, point_daily_means(point, start, end))
+
+
+def _monthly_classes(point: Point, means: dict[str, dict]) -> list[tuple[datetime.date, object]]:
+    by_month: dict[datetime.date, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for code, values in means.items():
+        for day, value in values.items():
+            by_month[day.replace(day=1)][code][day] = value
     out = []
-    for month in months:
-        part = {
-            code: {day: value for day, value in values.items() if day.replace(day=1) == month}
-            for code, values in means.items()
-        }
-        result = _class_of_days(part, point.waterbody)
+    for month in sorted(by_month):
+        result = _class_of_days(by_month[month], point.waterbody)
         if result is not None:
             out.append((month, result))
     return out
+
+
+def period_classes(point: Point, start, end) -> tuple[dict[datetime.date, object], object]:
+    """({first day of the month: WaterClass} of the months of [start, end) with a
+    classified day, the WaterClass of the whole period or None), each as ``period_class``
+    of that month or period when [start, end) begins on a month's first midnight; one read
+    of the days for all of them."""
+    means = point_daily_means(point, start, end)
+    return dict(_monthly_classes(point, means)), _class_of_days(means, point.waterbody)
 
 
 def year_mean(point: Point, code: str, year: int) -> Decimal | None:

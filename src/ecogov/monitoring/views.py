@@ -15,7 +15,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as Choose
 from django.db.models import Count, IntegerField, Q, Value, When
 from django.shortcuts import render
@@ -33,6 +33,7 @@ from ecogov.monitoring.models import Alarm, Point
 from ecogov.monitoring.stats import midnight
 from ecogov.org.models import Jurisdiction
 from ecogov.params import query_choice, query_int
+from ecogov.sources.models import Source
 from ecogov.standards import aqi as aqi_standard
 from ecogov.standards import hj212_codes, water
 
@@ -53,6 +54,10 @@ CALENDAR_DAYS = 365
 LATEST_AQI_WINDOW = datetime.timedelta(hours=24)
 LATEST_CLASS_DAYS = 7
 OPEN_ALARMS_SHOWN = 20
+# The overview's list of points is paged, those that need a look first.
+POINT_PAGE_SIZE = 50
+# The overview's sources: the lowest compliance first, as many as its chart shows.
+SOURCES_SHOWN = 20
 POINT_ALARMS_SHOWN = 20
 ALARM_PAGE_SIZE = 50
 # An alarm's page shows its hours and this much before and after, at most MAX_ALARM_SPAN.
@@ -78,16 +83,23 @@ def _now() -> datetime.datetime:
 
 
 def is_online(point: Point, now: datetime.datetime) -> bool:
-    return point.last_seen is not None and now - point.last_seen <= ONLINE_WITHIN
+    return seen_within(point.last_seen, now)
+
+
+def seen_within(last_seen: datetime.datetime | None, now: datetime.datetime) -> bool:
+    """Online: the last upload arrived at most ONLINE_WITHIN ago."""
+    return last_seen is not None and now - last_seen <= ONLINE_WITHIN
 
 
 def number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def stamp(moment: datetime.datetime) -> str:
-    """A local time as ECharts reads it (no offset: shown as the bureau's clock)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def stamp(moment: datetime.datetime, zone=None) -> str:
+    """A local time as ECharts reads it (no offset: shown as the bureau's clock). A chart
+    of many hours passes the ``zone`` it looked up once: looking it up per hour was most
+    of a point page's time spent on its charts."""
+    return moment.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 def pollutant_name(code: str) -> str:
@@ -136,6 +148,18 @@ def aqi_pieces() -> list[dict]:
                        "category": category(level)})  # fmt: skip
         lower = level.upper + 1
     return pieces
+
+
+# What the lists of points show of a point, its source and its grid: not the grid's
+# boundary nor the source's attributes, whose JSON took most of a list's time. With
+# ``days_from``, without which ``stats`` reads a point's days raw.
+LISTED_FIELDS = ("jurisdiction_id", "kind", "name", "mn", "source__name", "grid__name",
+                 "waterbody", "active", "last_seen", "last_data_time", "days_from")  # fmt: skip
+
+
+def listed_points(user):
+    """The points ``user`` may see, loaded as the lists show them."""
+    return access.scope(user, Point).select_related("source", "grid").only(*LISTED_FIELDS)
 
 
 def decorate_alarms(user, alarms) -> list[Alarm]:
@@ -187,9 +211,12 @@ def section_class(point: Point, now: datetime.datetime):
 def live_figures(user, now: datetime.datetime) -> dict:
     """What changes from minute to minute: points online, open alarms, the latest AQI of
     the air stations and the latest class of the river sections."""
-    points = list(access.scope(user, Point).select_related("source", "grid"))
-    active = [p for p in points if p.active]
-    online = sum(1 for p in active if is_online(p, now))
+    figures = access.scope(user, Point).aggregate(  # names unlike the fields'
+        n_points=Count("pk"),
+        n_active=Count("pk", filter=Q(active=True)),
+        # ``seen_within`` in the database: no point loaded to count them.
+        n_online=Count("pk", filter=Q(active=True, last_seen__gte=now - ONLINE_WITHIN)),
+    )
     alarms = open_alarms(user)
     counts = alarms.aggregate(
         total=Count("pk"),
@@ -198,7 +225,12 @@ def live_figures(user, now: datetime.datetime) -> dict:
         with_case=Count("pk", filter=Q(case__isnull=False)),
     )
     # All stations and sections at once: no query per point.
-    air = [p for p in active if p.kind == Point.Kind.AIR_STATION]
+    quality = list(
+        listed_points(user).filter(
+            active=True, kind__in=(Point.Kind.AIR_STATION, Point.Kind.WATER_SECTION)
+        )
+    )
+    air = [p for p in quality if p.kind == Point.Kind.AIR_STATION]
     aqi = stats.latest_aqi(air, now - LATEST_AQI_WINDOW, now)
     stations = [
         {"point": point, "online": is_online(point, now),
@@ -206,7 +238,7 @@ def live_figures(user, now: datetime.datetime) -> dict:
          "aqi": aqi[point.pk][1] if point.pk in aqi else None}
         for point in air
     ]  # fmt: skip
-    river = [p for p in active if p.kind == Point.Kind.WATER_SECTION]
+    river = [p for p in quality if p.kind == Point.Kind.WATER_SECTION]
     start = midnight(timezone.localdate(now) - datetime.timedelta(days=LATEST_CLASS_DAYS))
     classes = stats.latest_classes(river, start, now)
     sections = [
@@ -225,10 +257,10 @@ def live_figures(user, now: datetime.datetime) -> dict:
             row["limiting"] = [parameter_name(n) for n in row["result"].limiting]
     return {
         "now": now,
-        "points_total": len(active),
-        "online": online,
-        "offline": len(active) - online,
-        "inactive": len(points) - len(active),
+        "points_total": figures["n_active"],
+        "online": figures["n_online"],
+        "offline": figures["n_active"] - figures["n_online"],
+        "inactive": figures["n_points"] - figures["n_active"],
         "alarm_counts": counts,
         "open_alarms": decorate_alarms(user, alarms[:OPEN_ALARMS_SHOWN]),
         "stations": stations,
@@ -243,12 +275,11 @@ def _by_compliance(row) -> tuple:
 
 
 def rate_figures(user, now: datetime.datetime) -> dict:
-    """The rates of the last RATE_DAYS days: per point, per source and in total."""
-    points = access.scope(user, Point)
+    """The rates of the last RATE_DAYS days: per point (``rollup``), per source and in
+    total."""
     start, end = stats.window(RATE_DAYS, now)
-    rollup = stats.rates(points, start, end)
-    listed = list(points.select_related("source", "grid", "jurisdiction"))
-    sources = {p.source_id: p.source for p in listed if p.source_id}
+    rollup = stats.rates(access.scope(user, Point), start, end)
+    sources = Source.objects.only("name").in_bulk(list(rollup.sources))
     by_source = sorted(
         (
             {"id": pk, "name": sources[pk].name, "source": sources[pk], "rates": rates}
@@ -264,19 +295,43 @@ def rate_figures(user, now: datetime.datetime) -> dict:
         ),
         key=lambda row: row["name"],
     )
-    by_point = [
-        {"point": p, "online": is_online(p, now), "rates": rollup.points.get(p.pk)} for p in listed
-    ]
     return {
         "start": start,
         "end": end,
         "rate_days": RATE_DAYS,
         "by_source": by_source,
         "by_jurisdiction": by_jurisdiction,
-        "by_point": by_point,
+        "rollup": rollup,
         "total": rollup.total,
         "goal": COMPLIANCE_GOAL,
     }
+
+
+def point_page(user, rollup: stats.Rollup, now: datetime.datetime, number) -> Page:
+    """A page of the points ``user`` may see, those that need a look first: the active
+    points that are offline, then by compliance, lowest first (points without a
+    limit-bearing hour after those with one), then in the usual order (jurisdiction,
+    kind, name). The order is taken over every point, so no problem waits on a later
+    page; only the page's points are loaded."""
+    rows = access.scope(user, Point).order_by(*Point._meta.ordering, "pk")
+    rows = rows.values_list("pk", "active", "last_seen")
+
+    def attention(item) -> tuple:
+        index, (pk, active, last_seen) = item
+        rates = rollup.points.get(pk)
+        compliance = rates.compliance if rates is not None else None
+        offline = active and not seen_within(last_seen, now)
+        return (not offline, compliance is None, compliance or 0, index)
+
+    ordered = [pk for _index, (pk, *_rest) in sorted(enumerate(rows), key=attention)]
+    page = Paginator(ordered, POINT_PAGE_SIZE).get_page(number)
+    loaded = listed_points(user).in_bulk(page.object_list)
+    page.object_list = [
+        {"point": loaded[pk], "online": is_online(loaded[pk], now), "rates": rollup.points.get(pk)}
+        for pk in page.object_list
+        if pk in loaded
+    ]
+    return page
 
 
 # --- the overview ----------------------------------------------------------------------
@@ -293,6 +348,8 @@ def monitoring_overview(request):
         response = render(request, "monitoring/_live.html", live)
     else:
         rates = rate_figures(user, now)
+        by_source = rates["by_source"]
+        shown = by_source[:SOURCES_SHOWN]
         chart = {
             "labels": {
                 "compliance": _("Compliance rate (%)"),
@@ -308,10 +365,23 @@ def monitoring_overview(request):
                     "transmission": row["rates"].transmission,
                     "validity": row["rates"].validity,
                 }
-                for row in rates["by_source"]
+                for row in shown
             ],
         }
-        response = render(request, "monitoring/overview.html", {**live, **rates, "chart": chart})
+        below = sum(
+            1
+            for row in by_source
+            if row["rates"].compliance is not None and row["rates"].compliance < COMPLIANCE_GOAL
+        )
+        context = {
+            **live,
+            **rates,
+            "sources_shown": shown,
+            "sources_below": below,
+            "points": point_page(user, rates["rollup"], now, request.GET.get("page")),
+            "chart": chart,
+        }
+        response = render(request, "monitoring/overview.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -337,13 +407,14 @@ def _charts(factors: dict, data: dict):
 
 def _hourly_chart(factors: dict, series: dict) -> list[dict]:
     """One small chart per pollutant: valid values as a line, invalid ones as dots."""
+    zone = timezone.get_current_timezone()
     return [
         {
             **head,
             "limit_text": plain(factor.limit) if factor else "",
-            "valid": [[stamp(t), number(v)] for t, v, _f, valid, _e in rows if valid],
+            "valid": [[stamp(t, zone), number(v)] for t, v, _f, valid, _e in rows if valid],
             "invalid": [
-                [stamp(t), number(v), flag]
+                [stamp(t, zone), number(v), flag]
                 for t, v, flag, valid, _e in rows
                 if not valid and v is not None
             ],
@@ -363,9 +434,11 @@ def _daily_chart(factors: dict, means: dict) -> list[dict]:
     ]
 
 
-def _air_context(point: Point, start, now) -> dict:
+def _air_context(point: Point, series: dict, now) -> dict:
+    """``series``: the hours of the page's window (``stats.hourly``)."""
     today = timezone.localdate(now)
-    hourly = stats.hourly_aqi(point, start, now)
+    hourly = stats.hourly_aqi_of(point, series)
+    zone = timezone.get_current_timezone()
     calendar_start = today - datetime.timedelta(days=CALENDAR_DAYS - 1)
     daily = stats.daily_aqi(point, midnight(calendar_start), now)
     good = sum(1 for _day, result in daily if result.level <= 2)
@@ -380,7 +453,8 @@ def _air_context(point: Point, start, now) -> dict:
         "good_share": round(100 * good / len(daily), 1) if daily else None,
         "aqi_chart": {
             "hourly_aqi": [
-                [stamp(t), r.aqi, r.color, category(r), "、".join(r.primary)] for t, r in hourly
+                [stamp(t, zone), r.aqi, r.color, category(r), "、".join(r.primary)]
+                for t, r in hourly
             ],
             "calendar": {
                 "range": [f"{calendar_start:%Y-%m-%d}", f"{today:%Y-%m-%d}"],
@@ -397,15 +471,15 @@ def _air_context(point: Point, start, now) -> dict:
 def _water_context(point: Point, mean_start, now) -> dict:
     today = timezone.localdate(now)
     classes = stats.daily_classes(point, mean_start, now)
+    # Each month of the year so far and the year: one read of the year's days.
+    by_month, year = stats.period_classes(point, midnight(datetime.date(today.year, 1, 1)), now)
     months = []
     for month in range(1, today.month + 1):
         first = datetime.date(today.year, month, 1)
-        following = datetime.date(today.year + month // 12, month % 12 + 1, 1)
-        result = stats.period_class(point, midnight(first), min(midnight(following), now))
+        result = by_month.get(first)
         months.append({"month": first, "result": result,
                        "colour": CLASS_COLOURS.get(result.cls) if result else None,
                        "limiting": [parameter_name(n) for n in result.limiting] if result else []})  # fmt: skip
-    year = stats.period_class(point, midnight(datetime.date(today.year, 1, 1)), now)
     latest = classes[-1] if classes else section_class(point, now)
     return {
         "classes": [
@@ -440,7 +514,12 @@ def monitoring_point(request, pk: int):
     station its AQI, for a river section its water class."""
     request.section = "monitoring"
     user = request.user
-    point = access.obtain(user, Point.objects.select_related("source", "grid", "jurisdiction"), pk)
+    point = access.obtain(
+        user,
+        # The factors once for the page, the AQI's units and the charts.
+        Point.objects.select_related("source", "grid", "jurisdiction").prefetch_related("factors"),
+        pk,
+    )
     now = _now()
     today = timezone.localdate(now)
     days = query_choice(request, "days", SERIES_DAYS, DEFAULT_SERIES_DAYS)
@@ -487,6 +566,7 @@ def monitoring_point(request, pk: int):
         .filter(point=point, state=Alarm.State.OPEN)
         .count(),
     }
+    series = stats.hourly(point, start, now)
     chart = {
         "labels": {
             "limit": _("limit"),
@@ -497,11 +577,11 @@ def monitoring_point(request, pk: int):
             "limiting": _("limiting"),
             "mean": _("daily mean"),
         },
-        "hourly": _hourly_chart(factors, stats.hourly(point, start, now)),
+        "hourly": _hourly_chart(factors, series),
         "daily": _daily_chart(factors, stats.point_daily_means(point, mean_start, now)),
     }
     if point.kind == Point.Kind.AIR_STATION:
-        air = _air_context(point, start, now)
+        air = _air_context(point, series, now)
         chart.update(air.pop("aqi_chart"))
         context.update(air)
     elif point.kind == Point.Kind.WATER_SECTION:
