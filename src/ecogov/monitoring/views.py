@@ -32,7 +32,7 @@ from ecogov.monitoring.alarms import describe, pollutant_label, units
 from ecogov.monitoring.models import Alarm, Point
 from ecogov.monitoring.stats import midnight
 from ecogov.org.models import Jurisdiction
-from ecogov.params import query_choice, query_int
+from ecogov.params import page_query, query_choice, query_int
 from ecogov.sources.models import Source
 from ecogov.standards import aqi as aqi_standard
 from ecogov.standards import hj212_codes, water
@@ -621,14 +621,12 @@ def monitoring_alarms(request):
     )
     page = Paginator(alarms, ALARM_PAGE_SIZE).get_page(get.get("page"))
     page.object_list = decorate_alarms(user, page.object_list)
-    query = get.copy()
-    query.pop("page", None)
     point = None
     if query_int(request, "point") is not None:
         point = access.scope(user, Point).filter(pk=query_int(request, "point")).first()
     context = {
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "states": Alarm.State.choices,
         "kinds": Alarm.Kind.choices,
         "selected": {"state": get.get("state", ""), "kind": get.get("kind", "")},
