@@ -83,6 +83,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", help="measure only the URLs that contain this text")
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -91,7 +92,7 @@ def main():
         env = environment(var)
         ecogov(env, "collectstatic", "--noinput", "-v0")
         found = json.loads(ecogov(env, "shell", "-c", SESSIONS).strip().splitlines()[-1])
-        with gunicorn(env, workers=options.workers) as port:
+        with gunicorn(env, workers=options.workers, threads=options.threads) as port:
             rows = []
             for role, url, label in URLS:
                 if options.only and options.only not in url:
@@ -114,7 +115,7 @@ def main():
     body = f"""Reproduce with `DATABASE_URL=postgres://… .venv/bin/python bench/city.py` on a database
 holding `ecogov sample city` (here: {found["counts"]["cases"]:,} cases; the generator's own
 figures are in the README, `sample city`). Machine: {machine()}; PostgreSQL 15 on the same machine;
-gunicorn with production settings, {options.workers} workers × 4 threads; {options.users}
+gunicorn with production settings, {options.workers} workers × {options.threads} threads; {options.users}
 concurrent users with keep-alive connections, {options.seconds:g} s per URL after a
 one-second warm-up, each signed in as the role named. The baseline is a trivial Django
 view (`/favicon.ico`) served the same way just before and just after each URL; "share"

@@ -111,13 +111,13 @@ def load(port: int, path: str, *, seconds: float, readers: int, headers=None) ->
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int):
-    """EcoGov served as production serves it (gunicorn, gthread workers × 4 threads, keep-
-    alive); yields its port once it accepts connections, and stops it afterwards."""
+def gunicorn(env: dict, *, workers: int, threads: int = 4):
+    """EcoGov served as production serves it (gunicorn, gthread workers × ``threads``,
+    keep-alive); yields its port once it accepts connections, and stops it afterwards."""
     port = free_port()
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "ecogov.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
          "--keep-alive", "5", "--log-level", "warning", "--timeout", "120"],
         env=env,
     )  # fmt: skip
