@@ -93,6 +93,10 @@ class Keys:
     level: str = "level"
     due: str = "deadline"
     due_of: Callable[[datetime.date | None], datetime.date | None] = lambda due: due
+    # Kinds kept in one table with a ``kind`` column (the ledger's own items) and the same
+    # ``together``, which gives the records of several kinds at once, are counted and
+    # ordered by one query for all of them rather than one a kind.
+    together: Callable[[object, Filters, datetime.date, list[str]], QuerySet] | None = None
 
 
 _SOURCES: dict[str, Source] = {}
@@ -194,7 +198,7 @@ def page(user, filters: Filters, *, offset: int, limit: int,
     An offset past the end gives the last page."""
     today = today or timezone.localdate()
     entries: list[tuple] = []  # (order, kind, pk or row)
-    stored: dict[str, tuple[Keys, QuerySet]] = {}
+    groups: dict[object, list[str]] = {}  # kinds whose keys one query reads
     total, colours = 0, {}
     for kind, source in _SOURCES.items():
         if filters.kinds and kind not in filters.kinds:
@@ -207,8 +211,14 @@ def page(user, filters: Filters, *, offset: int, limit: int,
                     colours[row.colour] = colours.get(row.colour, 0) + 1
                     entries.append((_order(row.colour, row.due, kind, row.pk), kind, row))
             continue
-        found = _filtered_keys(keys, keys.rows(user, filters, today), filters)
-        stored[kind] = (keys, found)
+        groups.setdefault(keys.together or kind, []).append(kind)
+    stored: list[tuple[Keys, list[str], QuerySet]] = []
+    for kinds in groups.values():
+        keys = _KEYS[kinds[0]]
+        records = (keys.together(user, filters, today, kinds) if keys.together
+                   else keys.rows(user, filters, today))  # fmt: skip
+        found = _filtered_keys(keys, records, filters)
+        stored.append((keys, kinds, found))
         for colour, number in found.order_by().values_list("colour").annotate(Count("pk")):
             total += number
             colours[colour] = colours.get(colour, 0) + number
@@ -216,11 +226,15 @@ def page(user, filters: Filters, *, offset: int, limit: int,
         offset = max(0, (total - 1) // limit * limit)
     rank = models.Case(*(When(colour=colour, then=Value(order))
                          for colour, order in COLOUR_ORDER.items()), default=Value(3))  # fmt: skip
-    for kind, (keys, found) in stored.items():
-        first = found.annotate(_rank=rank).order_by(
-            "_rank", F(keys.due).asc(nulls_last=True), "pk"
-        ).values_list("pk", "colour", keys.due)[: offset + limit]  # fmt: skip
-        for pk, colour, due in first:
+    for keys, kinds, found in stored:
+        # The ledger's order within the group: colour, deadline, kind, record.
+        of_kind = (models.Case(*(When(kind=kind, then=Value(_kind_index(kind))) for kind in kinds))
+                   if keys.together else Value(_kind_index(kinds[0])))  # fmt: skip
+        first = found.annotate(_rank=rank, _kind=of_kind).order_by(
+            "_rank", F(keys.due).asc(nulls_last=True), "_kind", "pk"
+        ).values_list("pk", "colour", keys.due, "_kind")[: offset + limit]  # fmt: skip
+        for pk, colour, due, index in first:
+            kind = list(_SOURCES)[index]
             entries.append((_order(colour, keys.due_of(due), kind, pk), kind, pk))
     entries.sort(key=lambda entry: entry[0])
     shown = entries[offset : offset + limit]
@@ -255,7 +269,12 @@ def _filtered_keys(keys: Keys, found: QuerySet, filters: Filters) -> QuerySet:
 
 def item_records(user, filters: Filters, today, kind: str) -> QuerySet:
     """The items of ``kind`` that ``item_rows`` makes rows of."""
-    items = access.scope(user, Item.objects.filter(kind=kind))
+    return items_records(user, filters, today, [kind])
+
+
+def items_records(user, filters: Filters, today, kinds: list[str]) -> QuerySet:
+    """The items of ``kinds`` that ``item_rows`` makes rows of."""
+    items = access.scope(user, Item.objects.filter(kind__in=kinds))
     if not filters.include_closed:
         items = items.filter(state__in=[Item.State.OPEN, Item.State.COMPLETION_ASKED])
     if filters.unit:
@@ -269,7 +288,7 @@ def item_records(user, filters: Filters, today, kind: str) -> QuerySet:
 
 
 def item_keys(kind: str) -> Keys:
-    return Keys(partial(item_records, kind=kind))
+    return Keys(partial(item_records, kind=kind), together=items_records)
 
 
 def item_rows(user, filters: Filters, today, kind: str) -> Iterable[Row]:
