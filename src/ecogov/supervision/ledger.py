@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from ecogov.accounts.models import Role
 from ecogov.cases.models import OPEN_STATES, Assignment, Case, Channel, State
 from ecogov.domain.supervision import Colour, Level, Stage
 from ecogov.domain.taskstatus import month_end
-from ecogov.plans.models import Task, TaskUnit
+from ecogov.plans.models import Task, TaskStatus, TaskUnit
 from ecogov.supervision.models import Item, Kind, LevelChoice
 
 COLOUR_ORDER = {Colour.RED: 0, Colour.YELLOW: 1, Colour.BLUE: 2, Colour.NONE: 3}
@@ -378,23 +378,29 @@ def _task_records(user, filters: Filters, today) -> QuerySet:
 
 def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
     """A task's row has the status, colour and escalation the one scan stored (as cases
-    and items do; filing a report or completing a task times it at once)."""
-    tasks = _task_records(user, filters, today).select_related("plan").prefetch_related(
-        Prefetch("units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "order")),
-    )  # fmt: skip
-    for task in tasks.order_by("plan", "order"):
-        links = list(task.units.all())
-        leads = [link for link in links if link.role == TaskUnit.Role.LEAD]
+    and items do; filing a report or completing a task times it at once). Read as plain
+    values, as cases are: a task with its text, plan and units costs more than its row."""
+    statuses = dict(TaskStatus.choices)
+    url = reverse("task_detail", args=[0]).removesuffix("0/")
+    fields = ("pk", "number", "title", "deadline", "ongoing", "colour", "stage", "status",
+              "plan__title")  # fmt: skip
+    tasks = list(_task_records(user, filters, today).order_by("plan", "order").values(*fields))
+    names: dict[int, dict[str, list]] = {}
+    links = TaskUnit.objects.filter(
+        task__in=[task["pk"] for task in tasks], role__in=[TaskUnit.Role.LEAD, TaskUnit.Role.SUPPORT]
+    ).order_by("role", "order").values_list("task", "role", "name", "unit", "unit__name")  # fmt: skip
+    for task_id, role, name, unit_id, unit_name in links if tasks else ():
+        names.setdefault(task_id, {}).setdefault(role, []).append((unit_id, unit_name or name))
+    for task in tasks:
+        leads = names.get(task["pk"], {}).get(TaskUnit.Role.LEAD, [])
         yield Row(
-            kind=Kind.TASK, number=task.number,
-            title=task.title, url=task.get_absolute_url(),
-            lead="、".join(link.unit.name if link.unit else link.name for link in leads),
-            lead_id=leads[0].unit_id if leads else None,
-            support=[link.unit.name if link.unit else link.name for link in links
-                     if link.role == TaskUnit.Role.SUPPORT],
-            level=Level.GENERAL, due=month_end(task.deadline) if task.deadline else None,
-            ongoing=task.ongoing, colour=task.colour or Colour.NONE, stage=task.stage,
-            state=task.get_status_display(), source=task.plan.title, pk=task.pk,
+            kind=Kind.TASK, number=task["number"], title=task["title"],
+            url=f"{url}{task['pk']}/", lead="、".join(name for _unit, name in leads),
+            lead_id=leads[0][0] if leads else None,
+            support=[name for _unit, name in names.get(task["pk"], {}).get(TaskUnit.Role.SUPPORT, [])],
+            level=Level.GENERAL, due=month_end(task["deadline"]) if task["deadline"] else None,
+            ongoing=task["ongoing"], colour=task["colour"] or Colour.NONE, stage=task["stage"],
+            state=str(statuses.get(task["status"], "")), source=task["plan__title"], pk=task["pk"],
         )  # fmt: skip
 
 
