@@ -24,6 +24,12 @@ PAGES = [
     ("/monitoring/alarms/", "point"),
     ("/sources/", "page"),
     ("/cases/supervision/", "page"),
+    ("/cases/", "page"),
+    ("/tasks/", "page"),
+    ("/monitoring/", "page"),
+    ("/monitoring/alarms/", "page"),
+    ("/supervision/", "page"),
+    ("/public/cases/", "page"),
 ]
 API = [
     ("/api/cases", "lead"),
@@ -131,4 +137,24 @@ def test_no_view_reads_query_numbers_outside_the_parser():
             )
             if parses and reads_get:
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_no_list_hands_its_page_number_to_the_paginator_unparsed():
+    """``Paginator.get_page`` turns any text into some page; the page number, like every
+    number of a query string, goes through ecogov.params (a bad one answers 400)."""
+    root = pathlib.Path(ecogov.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "get_page"):  # fmt: skip
+                continue
+            for sub in (sub for arg in node.args for sub in ast.walk(arg)):
+                if (isinstance(sub, ast.Attribute) and sub.attr == "GET") or (
+                    isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
+                    and sub.func.attr == "get" and any(
+                        isinstance(a, ast.Constant) and a.value == "page" for a in sub.args)
+                ):  # fmt: skip
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []

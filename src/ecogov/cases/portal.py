@@ -24,6 +24,7 @@ from ecogov.cases.models import Case, Category, Channel, Reward, Satisfaction, S
 from ecogov.grid.models import Grid
 from ecogov.grid.public import grid_places
 from ecogov.org.models import Jurisdiction
+from ecogov.params import page_query, query_int
 
 # The session key that carries a fresh tracking code from the report to the thanks page.
 RECEIVED = "portal_received_code"
@@ -168,9 +169,10 @@ def disclosed_list(request):
     cases = _disclosed().order_by("-disclosed_at")
     if request.GET.get("category") in Category.values:
         cases = cases.filter(category=request.GET["category"])
-    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    page = Paginator(cases, 30).get_page(query_int(request, "page", default=1))
     return render(request, "cases/public/disclosed.html",
-                  {"page": page, "categories": Category.choices})  # fmt: skip
+                  {"page": page, "query": page_query(request),
+                   "categories": Category.choices})  # fmt: skip
 
 
 def disclosed_case(request, number: str):

@@ -97,7 +97,7 @@ def case_list(request):
     user = request.user
     visible = access.scope(user, Case).select_related("lead", "grid")
     cases = _filtered(request, visible)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cases, PAGE_SIZE).get_page(query_int(request, "page", default=1))
     context = {
         "page": page,
         "query": page_query(request),

@@ -234,17 +234,19 @@ LISTED = ("id", "name", "kind", "mn", "jurisdiction_id", "source_id", "source__n
           "grid__name", "waterbody", "active", "last_seen", "last_data_time")  # fmt: skip
 
 
-def _point_out(point: Point, now, rates=None) -> dict:
-    return {
-        "id": point.pk, "name": point.name, "kind": point.kind, "mn": point.mn,
-        "jurisdiction_id": point.jurisdiction_id, "source_id": point.source_id,
-        "source": point.source.name if point.source_id else None,
-        "grid_id": point.grid_id, "grid": point.grid.name if point.grid_id else None,
-        "waterbody": point.waterbody, "active": point.active,
-        "online": pages.is_online(point, now), "last_seen": point.last_seen,
-        "last_data_time": point.last_data_time,
-        "rates": rates.as_dict() if rates is not None else None,
-    }  # fmt: skip
+def _points_out(points, now, days: int) -> list[dict]:
+    """``points`` (a queryset, ordered and cut as asked) as ``PointOut`` gives them, with
+    their rates of the last ``days`` days: rows, not model instances (a point, its source
+    and its grid each), and only these points' rates counted."""
+    rows = list(points.values(*LISTED))
+    rollup = stats.rates(Point.objects.filter(pk__in=[row["id"] for row in rows]),
+                         *stats.window(days, now))  # fmt: skip
+    for row in rows:
+        row["source"], row["grid"] = row.pop("source__name"), row.pop("grid__name")
+        row["online"] = pages.seen_within(row["last_seen"], now)
+        rates = rollup.points.get(row["id"])
+        row["rates"] = rates.as_dict() if rates is not None else None
+    return rows
 
 
 def _alarm_out(alarm: Alarm) -> dict:
@@ -324,27 +326,15 @@ def point_list(request, days: Days = pages.RATE_DAYS,
                 _("kind must be one of %(kinds)s.") % {"kinds": ", ".join(Point.Kind.values)}
             )
         points = points.filter(kind=kind)
-    # The page is cut in the database and only its points' rates are counted; rows, not
-    # model instances (a point, its source and its grid each), as ``_point_out`` gives.
-    page = list(
-        points.order_by(*Point._meta.ordering, "pk").values(*LISTED)[offset : offset + limit]
-    )
-    now = timezone.now()
-    rollup = stats.rates(Point.objects.filter(pk__in=[p["id"] for p in page]),
-                         *stats.window(days, now))  # fmt: skip
-    for row in page:
-        row["source"], row["grid"] = row.pop("source__name"), row.pop("grid__name")
-        row["online"] = pages.seen_within(row["last_seen"], now)
-        rates = rollup.points.get(row["id"])
-        row["rates"] = rates.as_dict() if rates is not None else None
-    return page
+    # The page is cut in the database.
+    page = points.order_by(*Point._meta.ordering, "pk")[offset : offset + limit]
+    return _points_out(page, timezone.now(), days)
 
 
 @router.get("/points/{point_id}", response=PointDetailOut)
 def point_detail(request, point_id: Id):
     point = _point(request, point_id)
     now = timezone.now()
-    rollup = stats.rates(Point.objects.filter(pk=point.pk), *stats.window(pages.RATE_DAYS, now))
     factors = [
         {"code": f.code, "name": pages.pollutant_name(f.code), "unit": f.unit, "limit": f.limit,
          "rate_limit": f.rate_limit, "range_max": f.range_max, "standard": f.standard}
@@ -354,8 +344,9 @@ def point_detail(request, point_id: Id):
         {"code": code, "time": time, "value": value, "exceeded": exceeded}
         for code, (time, value, exceeded) in sorted(stats.latest([point]).get(point.pk, {}).items())
     ]
-    return {**_point_out(point, now, rollup.points.get(point.pk)), "factors": factors,
-            "latest": latest, "rate_days": pages.RATE_DAYS}  # fmt: skip
+    (listed,) = _points_out(Point.objects.filter(pk=point.pk), now, pages.RATE_DAYS)
+    return {**listed, "factors": factors, "latest": latest,
+            "rate_days": pages.RATE_DAYS}  # fmt: skip
 
 
 @router.get("/points/{point_id}/readings", response=ReadingsOut)

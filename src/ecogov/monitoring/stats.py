@@ -123,7 +123,7 @@ def rates(
     only when there are such points)."""
     listed = list(points.values_list(*_RATE_FIELDS))
     last = timezone.localtime(end).date()
-    with_days = [row[0] for row in listed if row[3] is not None and row[3] < last]
+    with_days = [row[0] for row in listed if _has_days(row[3], last)]
     counts: dict[int, Rates] = defaultdict(Rates)
     counted, complete = _summed_days(with_days, start, end, counts) if aggregates else ({}, set())
     raw = _raw_part([row[0] for row in listed], start, end, counted, complete)
@@ -233,10 +233,14 @@ def _with_days(points, end) -> list[int]:
     return [
         p.pk
         for p in points
-        if "days_from" not in p.get_deferred_fields()
-        and p.days_from is not None
-        and p.days_from < last
+        if "days_from" not in p.get_deferred_fields() and _has_days(p.days_from, last)
     ]
+
+
+def _has_days(days_from: datetime.date | None, last: datetime.date) -> bool:
+    """Whether a point whose aggregates begin on ``days_from`` has any before the day
+    ``last`` (the local day of the window's end)."""
+    return days_from is not None and days_from < last
 
 
 def _raw_part(

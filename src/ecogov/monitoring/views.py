@@ -378,7 +378,7 @@ def monitoring_overview(request):
             **rates,
             "sources_shown": shown,
             "sources_below": below,
-            "points": point_page(user, rates["rollup"], now, request.GET.get("page")),
+            "points": point_page(user, rates["rollup"], now, query_int(request, "page", default=1)),
             "chart": chart,
         }
         response = render(request, "monitoring/overview.html", context)
@@ -619,7 +619,7 @@ def monitoring_alarms(request):
         get.get("kind", ""),
         query_int(request, "point"),
     )
-    page = Paginator(alarms, ALARM_PAGE_SIZE).get_page(get.get("page"))
+    page = Paginator(alarms, ALARM_PAGE_SIZE).get_page(query_int(request, "page", default=1))
     page.object_list = decorate_alarms(user, page.object_list)
     point = None
     if query_int(request, "point") is not None:
