@@ -27,7 +27,6 @@ router = Router(tags=["monitoring"])
 MAX_READINGS = 10_000
 DEFAULT_READING_DAYS = 7
 MAX_DAYS = 366
-MAX_ALARMS = 500
 
 Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
 
@@ -423,8 +422,7 @@ def point_classes(request, point_id: Id, days: Days = 30):
 @router.get("/alarms", response=list[AlarmOut])
 def alarm_list(request, state: one_of(*Alarm.State.values) | None = None,
                kind: one_of(*Alarm.Kind.values) | None = None, point: Id | None = None,
-               limit: Annotated[int, Field(ge=1, le=MAX_ALARMS)] = 100,
-               offset: Annotated[int, Field(ge=0, le=10**9)] = 0):  # fmt: skip
+               limit: Limit = 100, offset: Offset = 0):  # fmt: skip
     """Alarms, newest first; ``state`` open or closed, ``kind`` exceedance, negative,
     range, flat or missing."""
     if state and state not in Alarm.State.values:
