@@ -154,6 +154,32 @@ def test_the_supervision_view_lists_overdue_cases_with_their_history(personas, c
         assert client_for(user).get("/cases/supervision/").status_code == 200
 
 
+def test_a_history_note_is_escaped_and_keeps_its_lines(personas, cases, client_for):
+    """The histories are built outside the template engine: a note is escaped as the
+    engine would, its lines kept, and a step without a unit or actor shows a dash."""
+    more = register(personas, BLACK_WATER.replace("南滩街道", "总寨镇"), now=at(TODAY))
+    reason = '<script>alert("x")</script> & <b>楼道</b>\r\n第二行\n第三行'
+    services.case_return(more, reason=reason, by=personas.liam, now=at(TODAY, 10))
+    page = client_for(personas.ian).get("/cases/supervision/").content.decode()
+    returned = _section(page, "returned")
+    assert "<script>alert" not in page and "<b>楼道</b>" not in page
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;楼道&lt;/b&gt;"
+        "<br>第二行<br>第三行"
+    ) in returned
+    history = returned[returned.index(more.number) :]
+    history = history[: history.index("</details>")]
+    assert "<summary>办理记录：" in history and "<th>时间</th>" in history
+    registered = re.search(r"<tr><td class=\"nowrap\">[^<]+</td><td>已登记</td>(.*?)</tr>", history)
+    assert registered, history
+    # Registered by the dispatcher for no unit yet, through the hotline, with no warning.
+    assert (
+        registered.group(1)
+        == '<td>—</td><td>Dora 调度员</td><td class="case-text">12369热线</td><td></td>'
+    )
+    assert "Liam" in history
+
+
 def test_the_supervision_view_refuses_liaisons_and_grid_workers(personas, cases, client_for):
     assert client_for(personas.liam).get("/cases/supervision/").status_code == 403
     assert client_for(personas.gary).get("/cases/supervision/").status_code == 403

@@ -36,6 +36,9 @@ SUPERVISION_PAGE_SIZE = 20
 # What the view shows of a case and what its days late are counted from (clock_of).
 SUPERVISION_FIELDS = ("number", "lead__name", "state", "due", "colour", "stage", "returned",
                       "reopened", "clock_start", "clock_workdays")  # fmt: skip
+# What the history rows show of a step (``{% case_history %}``).
+HISTORY_FIELDS = ("case", "at", "kind", "note", "colour", "unit__name", "actor__name",
+                  "actor__username")  # fmt: skip
 # Who opens the discipline commission's view besides the commission's inspectors.
 SUPERVISION_ROLES = frozenset({Role.INSPECTOR, Role.DISPATCHER, Role.LEADER})
 
@@ -287,7 +290,9 @@ def case_supervision(request):
             else []
         )
     shown = [case for each in lists for case in each["cases"]]
-    events = access.scope(user, CaseEvent.objects.select_related("actor", "unit"))
+    events = access.scope(user, CaseEvent.objects.select_related("actor", "unit")).only(
+        *HISTORY_FIELDS
+    )
     prefetch_related_objects(
         shown, Prefetch("events", queryset=events.order_by("at", "pk"), to_attr="timeline")
     )
