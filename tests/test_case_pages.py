@@ -2,6 +2,7 @@
 reporter's confidentiality across every way out."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -264,3 +265,28 @@ def test_the_bureau_assigns_on_the_page_with_the_form_s_fields(personas, client_
                                                            "supervision": "urgent"})  # fmt: skip
     case.refresh_from_db()
     assert case.state == State.ASSIGNED and case.lead == personas.bureau
+
+
+def test_a_list_row_shows_the_case_escaped_with_its_marks(personas, case, client_for):
+    """The rows are built outside the template engine: each value escaped as the engine
+    would, the report cut to 48 characters, and the hotspot, sub-category, escalation and
+    clock marks as the case has them."""
+    text = "<img src=x onerror=alert(1)> " + BLACK_WATER * 2
+    Case.objects.filter(pk=case.pk).update(
+        text=text, hotspot=True, subcategory="黑臭水体", colour="red", stage=2
+    )
+    case.refresh_from_db()
+    page = body(client_for(personas.dora).get("/cases/"))
+    assert "<img src=x" not in page
+    rows = re.findall(
+        rf"<tr><td class=\"nowrap\"><a href=\"/cases/{case.pk}/\">.*?</tr>", page, re.S
+    )
+    assert len(rows) == 1, rows
+    assert rows[0] == (
+        f'<tr><td class="nowrap"><a href="/cases/{case.pk}/">{case.number}</a>'
+        ' <span class="badge" title="该地点多次被举报">热点</span></td>\n'
+        "<td>&lt;img src=x onerror=alert(1)&gt; 南滩街道一个家属院后面的排洪渠常...</td>"
+        "<td>水 · 黑臭水体</td>\n<td>区城乡建设局</td><td>已交办</td>\n"
+        f'<td class="nowrap"><span class="clock red" title="期限">{case.due:%Y-%m-%d} · 已逾期'
+        '</span> <span class="clock red">已升级至纪委监委</span></td></tr>'
+    )

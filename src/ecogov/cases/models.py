@@ -90,6 +90,8 @@ WATCHED = (
     models.Q(colour=Colour.RED) | models.Q(stage=Stage.DISCIPLINE)
     | models.Q(returned__gt=0) | models.Q(reopened__gt=0)
 )  # fmt: skip
+# Cases whose lead unit asked to suspend them: the dispatcher's queue of suspensions to decide.
+SUSPENSION_ASKED = ~models.Q(suspension_requested="")
 
 
 class Supervision(models.TextChoices):
@@ -240,6 +242,13 @@ class Case(ChoiceLabels, models.Model):
             # The discipline commission's lists (a few hundred of a city's 100,000 cases),
             # counted and paged without reading the rest.
             models.Index(fields=["jurisdiction", "due"], condition=WATCHED, name="case_watched"),
+            # The dispatcher's suspensions to decide: none or a few, newest first, without
+            # reading a jurisdiction's other cases.
+            models.Index(
+                fields=["jurisdiction", "-registered_at"],
+                condition=SUSPENSION_ASKED,
+                name="case_suspension_asked",
+            ),  # fmt: skip
         ]
 
     def __str__(self):

@@ -20,6 +20,7 @@ from ecogov.cases.actions import ACTIONS, perform
 from ecogov.cases.models import (
     DISPATCHER_STATES,
     OPEN_STATES,
+    SUSPENSION_ASKED,
     Assignment,
     Attachment,
     Case,
@@ -40,6 +41,9 @@ from ecogov.patrols.models import Finding
 from ecogov.web.steps import take_step
 
 PAGE_SIZE = 50
+# What a row of the case lists shows (``{% case_rows %}``).
+ROW_FIELDS = ("number", "hotspot", "text", "category", "subcategory", "lead__name", "state",
+              "due", "colour", "stage")  # fmt: skip
 COLOURS = ("red", "yellow", "blue")
 
 
@@ -71,7 +75,7 @@ def _queues(user, cases) -> dict:
     if is_dispatcher(user):
         return {
             "disputed": cases.filter(state__in=DISPATCHER_STATES, lead=None),
-            "suspensions": cases.exclude(suspension_requested=""),
+            "suspensions": cases.filter(SUSPENSION_ASKED),
             "to_close": cases.filter(state=State.VERIFIED),
             "to_verify": cases.filter(state=State.REPORTED),
             "to_answer": cases.filter(state=State.CLOSED, answered_at=None),
@@ -95,13 +99,14 @@ def _queues(user, cases) -> dict:
 def case_list(request):
     request.section = "cases"
     user = request.user
-    visible = access.scope(user, Case).select_related("lead", "grid")
-    cases = _filtered(request, visible)
+    visible = access.scope(user, Case)
+    rows = visible.select_related("lead").only(*ROW_FIELDS)
+    cases = _filtered(request, rows)
     page = Paginator(cases, PAGE_SIZE).get_page(query_int(request, "page", default=1))
     context = {
         "page": page,
         "query": page_query(request),
-        "queues": {k: list(v[:20]) for k, v in _queues(user, visible).items()},
+        "queues": {k: list(v[:20]) for k, v in _queues(user, rows).items()},
         "states": State.choices,
         "categories": Category.choices,
         "channels": Channel.choices,
