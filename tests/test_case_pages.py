@@ -210,6 +210,10 @@ def test_the_api_runs_the_workflow_with_role_checks(personas, client_for):
     )
     listed = liam.get("/api/cases?state=open").json()
     assert [c["id"] for c in listed] == [pk]
+    # The list reads rows, the detail a case: both name the lead unit the same way.
+    detail = liam.get(f"/api/cases/{pk}").json()
+    assert listed[0]["lead"] == detail["lead"] == "区城乡建设局"
+    assert {key: detail[key] for key in listed[0]} == listed[0]
     assert client_for(personas.lily).get("/api/cases").json() == []
 
 

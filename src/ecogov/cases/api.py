@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
@@ -57,7 +58,7 @@ class CaseOut(Schema):
     grid_id: int | None
     source_id: int | None
     state: StateName
-    lead: str | None = Field(None, alias="lead.name")
+    lead: str | None = Field(None, alias="lead_name")
     joint: bool
     supervision: SupervisionLevel
     due: datetime.date | None
@@ -68,6 +69,10 @@ class CaseOut(Schema):
     duplicate_of_id: int | None
     registered_at: datetime.datetime
     closed_at: datetime.datetime | None
+
+
+# What ``CaseOut`` reads from a row: its fields, the lead unit's name under its alias.
+CASE_COLUMNS = (*(name for name in CaseOut.model_fields if name != "lead"), "lead_name")
 
 
 class AssignmentOut(Schema):
@@ -144,7 +149,7 @@ class CaseCreatedOut(Schema):
 def case_list(request, state: one_of("open", *State.values) | None = None,
               category: CategoryName | None = None, colour: ColourName | None = None,
               lead: Id | None = None, limit: Limit = 100, offset: Offset = 0):  # fmt: skip
-    cases = access.scope(request.user, Case).select_related("lead")
+    cases = access.scope(request.user, Case).annotate(lead_name=F("lead__name"))
     if state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
     elif state:
@@ -155,7 +160,10 @@ def case_list(request, state: one_of("open", *State.values) | None = None,
         cases = cases.filter(colour=colour)
     if lead:
         cases = cases.filter(lead=lead)
-    return list(cases[offset : offset + limit])
+    # Rows as dicts, as the sources' list: serialised from model instances, a page spent
+    # most of its time building them and resolving the lead's name through a template
+    # variable, row by row.
+    return list(cases.values(*CASE_COLUMNS)[offset : offset + limit])
 
 
 DETAIL_FIELDS = (
@@ -174,7 +182,7 @@ DETAIL_FIELDS = (
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
 def case_detail(request, case_id: Id):
-    return access.obtain(request.user, Case.objects.select_related("lead"), case_id)
+    return access.obtain(request.user, Case.objects.annotate(lead_name=F("lead__name")), case_id)
 
 
 @router.post("/cases", response={201: CaseCreatedOut})
