@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access, limits
-from ecogov.apitypes import Id, InputSchema, Limit, Offset, StepOut, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, RowOut, StepOut, one_of
 from ecogov.cases import portal, services
 from ecogov.cases.actions import ACTIONS, perform
 from ecogov.cases.models import (
@@ -45,7 +45,7 @@ ColourName = one_of(*(colour.value for colour in Colour))
 SatisfactionName = one_of(*Satisfaction.values)
 
 
-class CaseOut(Schema):
+class CaseOut(RowOut):
     id: int
     number: str
     channel: ChannelName
@@ -103,7 +103,7 @@ class ReporterOut(Schema):
     organisation: str
 
 
-class CaseDetailOut(CaseOut):
+class CaseDetailOut(CaseOut, Schema):
     routing: dict
     investigation: str
     measures: str

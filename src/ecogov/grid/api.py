@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Limit, Offset, Quarter, Year, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, Quarter, RowOut, Year, one_of
 from ecogov.grid.models import Grid
 from ecogov.grid.selectors import grid_chain
 from ecogov.patrols.evaluation import evaluation_save
@@ -39,7 +39,7 @@ class GridDetailOut(GridOut):
     rewards_penalties: str
 
 
-class SourceOut(Schema):
+class SourceOut(RowOut):
     id: int
     name: str
     type: str = Field(..., alias="type_code")
