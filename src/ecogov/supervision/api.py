@@ -6,12 +6,13 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from ecogov import access
-from ecogov.apitypes import Id, InputSchema, Limit, Offset, StepOut, one_of
+from ecogov.apitypes import Id, InputSchema, Limit, Offset, RowOut, StepOut, one_of
 from ecogov.domain.supervision import Colour
 from ecogov.supervision import actions, ledger, services
 from ecogov.supervision.models import Item, ItemEvent, Kind, LevelChoice, Notice
@@ -24,7 +25,7 @@ LevelName = one_of(*LevelChoice.values)
 ColourName = one_of(*(colour.value for colour in Colour if colour.value))
 
 
-class LedgerRowOut(Schema):
+class LedgerRowOut(RowOut):
     kind: KindName
     number: str
     title: str
@@ -55,15 +56,15 @@ def ledger_list(request, kind: KindName | None = None, unit: Id | None = None,
     return found.rows if found.offset == offset else []
 
 
-class ItemOut(Schema):
+class ItemOut(RowOut):
     id: int
     kind: KindName
     number: str
     title: str
     text: str
     source: str
-    lead: str = Field(..., alias="lead.name")
-    supervisor: str = Field(..., alias="supervisor.name")
+    lead: str = Field(..., alias="lead_name")
+    supervisor: str = Field(..., alias="supervisor_name")
     level: LevelName
     deadline: datetime.date | None
     ongoing: bool
@@ -76,6 +77,16 @@ class ItemOut(Schema):
     closed_at: datetime.datetime | None
 
 
+# What ``ItemOut`` reads from a row: its fields, the units' names under their aliases.
+ITEM_COLUMNS = (
+    *(name for name in ItemOut.model_fields if name not in {"lead", "supervisor"}),
+    "lead_name",
+    "supervisor_name",
+)
+# The units' names, for a row or an item.
+UNIT_NAMES = {"lead_name": F("lead__name"), "supervisor_name": F("supervisor__name")}
+
+
 class ItemEventOut(Schema):
     at: datetime.datetime
     kind: one_of(*ItemEvent.Kind.values)
@@ -85,7 +96,7 @@ class ItemEventOut(Schema):
     colour: str
 
 
-class ItemDetailOut(ItemOut):
+class ItemDetailOut(ItemOut, Schema):
     support: list[str]
     events: list[ItemEventOut]
 
@@ -101,17 +112,18 @@ class ItemDetailOut(ItemOut):
 @router.get("/supervision/items", response=list[ItemOut])
 def item_list(request, kind: KindName | None = None, state: one_of(*Item.State.values) | None = None,
               limit: Limit = 100, offset: Offset = 0):  # fmt: skip
-    items = access.scope(request.user, Item).select_related("lead", "supervisor")
+    items = access.scope(request.user, Item).annotate(**UNIT_NAMES)
     if kind:
         items = items.filter(kind=kind)
     if state:
         items = items.filter(state=state)
-    return list(items.order_by("-created_at", "-pk")[offset : offset + limit])
+    rows = items.order_by("-created_at", "-pk").values(*ITEM_COLUMNS)
+    return list(rows[offset : offset + limit])
 
 
 @router.get("/supervision/items/{item_id}", response=ItemDetailOut)
 def item_detail(request, item_id: Id):
-    return access.obtain(request.user, Item.objects.select_related("lead", "supervisor"), item_id)
+    return access.obtain(request.user, Item.objects.annotate(**UNIT_NAMES), item_id)
 
 
 class ItemIn(InputSchema):
