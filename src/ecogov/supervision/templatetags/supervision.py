@@ -1,0 +1,60 @@
+"""``{% load supervision %}``: the warning colour and the deadline of a supervised row.
+
+Every list of supervised things shows them, the ledger a hundred rows a page; as included
+templates (``_due.html`` and within it ``_colour.html``) they cost the ledger a third of
+its rendering, so they are built here, with the same words and escaping."""
+
+import functools
+from html import escape
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from ecogov.domain.supervision import Colour, Stage
+
+register = template.Library()
+
+
+@functools.cache
+def _marks(language: str) -> dict:
+    """The fixed words, translated and escaped once per language."""
+    return {
+        "colours": {
+            Colour.RED: f'<span class="clock red">{escape(pgettext("warning colour", "red"))}</span>',
+            Colour.YELLOW: '<span class="clock yellow">'
+            f"{escape(pgettext('warning colour', 'yellow'))}</span>",
+            Colour.BLUE: f'<span class="clock blue">{escape(pgettext("warning colour", "blue"))}</span>',
+        },
+        "stages": {
+            Stage.DISCIPLINE: ' <span class="clock red">'
+            f"{escape(_('escalated to the discipline commission'))}</span>",
+            Stage.UPPER: f' <span class="clock yellow">{escape(_("escalated to the leaders"))}</span>',
+        },
+        "ongoing": escape(_("ongoing")),
+    }
+
+
+def _colour(colour: str, marks: dict) -> str:
+    return marks["colours"].get(colour) or f'<span class="clock {escape(colour)}"></span>'
+
+
+@register.simple_tag
+def colour_mark(colour) -> str:
+    """The warning colour as a coloured word: red, yellow or blue."""
+    return mark_safe(_colour(str(colour), _marks(get_language())))
+
+
+@register.simple_tag
+def due_mark(row) -> str:
+    """A row's deadline (or "ongoing", or a dash), its colour and its escalation."""
+    marks = _marks(get_language())
+    if row.ongoing:
+        due = marks["ongoing"]
+    elif row.due:
+        due = f"{row.due:%Y-%m-%d}"
+    else:
+        due = "—"
+    colour = f" {_colour(row.colour, marks)}" if row.colour else ""
+    return mark_safe(f"{due}{colour}{marks['stages'].get(row.stage, '')}")
