@@ -1,6 +1,7 @@
 """Reads of plans: the task ledger with each task's status."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -245,7 +246,7 @@ def ledger_tasks(
 
 
 def ledger_rows(
-    tasks, *, first_for_unit: int | None = None, reports: bool = True
+    tasks: Iterable[dict], *, first_for_unit: int | None = None, reports: bool = True
 ) -> list[ListedTask]:
     """The rows of tasks from ``ledger_tasks`` (or a page of them), as stored now, with
     the units each names and, with ``reports``, its latest progress report: one query
@@ -281,7 +282,7 @@ def ledger_rows(
             TaskReport.objects.filter(task__in=list(rows))
             .annotate(latest=latest)
             .filter(latest=1)
-            .order_by()
+            .order_by()  # not the model's: it joins each report's task, plan and unit to sort
             .values_list("task_id", "period", "unit__name", "text", "percent")
         )
         for task_id, period, unit, text, percent in last:
