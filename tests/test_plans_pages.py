@@ -1,12 +1,13 @@
 """The task ledger through pages and API, and who may report on which task."""
 
+import datetime
 import json
 import re
 
 import pytest
 from django.test import Client
 
-from ecogov.plans.models import Task, TaskReport
+from ecogov.plans.models import Task, TaskReport, TaskUnit
 from ecogov.plans.sample import plans_sample_load
 
 
@@ -306,3 +307,63 @@ def test_the_task_ledger_is_paged_and_filtered_in_the_database(plans, personas, 
             first = client.get(f"/tasks/?status={status}").content.decode()
             assert f"status={status}&amp;page=2" in first
             assert ids(f"/tasks/?status={status}&page=999") == whole[(pages - 1) * 7 :]
+
+
+def test_a_ledger_row_names_its_units_by_role_and_its_latest_report(plans, personas, client_for):
+    """A row of /tasks/ writes each lead unit by its registry name (a name outside the
+    registry muted), the supervising and implementing units after their label, a dash
+    for no supporting unit, and the latest report; the API lists the units as named,
+    by role."""
+    added = Task.objects.create(plan=plans[0], number="99", order=999, title="新增的任务",
+                                text="新增的任务。", deadline=datetime.date(2026, 12, 1))  # fmt: skip
+    named = [
+        (TaskUnit.Role.LEAD, "区住建局", personas.construction),
+        (TaskUnit.Role.LEAD, "区某某中心", None),
+        (TaskUnit.Role.SUPERVISING, "区卫健局", personas.health),
+        (TaskUnit.Role.SUPERVISING, "区监管中心", None),
+        (TaskUnit.Role.IMPLEMENTING, "各街道办事处", None),
+        (TaskUnit.Role.IMPLEMENTING, "各镇人民政府", None),
+    ]
+    for order, (role, name, unit) in enumerate(named):
+        TaskUnit.objects.create(task=added, role=role, name=name, unit=unit, order=order)
+    reports = [
+        (datetime.date(2026, 10, 1), personas.construction, "完成 30 处混错接点位整治", 40),
+        (datetime.date(2026, 11, 1), personas.health, "已完成排查" + "。" * 50, None),
+    ]
+    for period, unit, text, percent in reports:
+        TaskReport.objects.create(task=added, unit=unit, period=period, text=text,
+                                  percent=percent)  # fmt: skip
+    client = client_for(personas.dora)
+    rows = client.get(f"/tasks/?unit={personas.health.pk}", HTTP_HX_REQUEST="true")
+    row = rows.content.decode().split(f'<a href="/tasks/{added.pk}/">', 1)[1].split("</tr>")[0]
+    cells = [
+        re.sub(r' title="[^"]*"', "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)
+    ]
+    supervising = '<div class="muted">监管部门: 区卫生健康局、区监管中心</div>'
+    assert cells[0] == '区城乡建设局、<span class="muted">区某某中心</span>' + supervising
+    assert cells[1] == '<div class="muted">落实单位: 各街道办事处、各镇人民政府</div>'  # no dash
+    assert cells[2] == "2026-12"
+    latest = "2026-11 区卫生健康局：已完成排查。"
+    assert cells[4].startswith(latest) and len(cells[4]) <= len(latest) + 40  # cut short
+    TaskUnit.objects.filter(task=added, role=TaskUnit.Role.IMPLEMENTING).delete()
+    TaskReport.objects.filter(task=added, period__month=11).delete()
+    rows = client.get(f"/tasks/?unit={personas.health.pk}", HTTP_HX_REQUEST="true")
+    row = rows.content.decode().split(f'<a href="/tasks/{added.pk}/">', 1)[1].split("</tr>")[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[1] == "—" and cells[4] == "2026-10 区城乡建设局：完成 30 处混错接点位整治 (40.0%)"
+    for order, (name, unit) in enumerate([("区卫健局", personas.health), ("区某协会", None)]):
+        TaskUnit.objects.create(task=added, role="support", name=name, unit=unit, order=order)
+    rows = client.get(f"/tasks/?unit={personas.health.pk}", HTTP_HX_REQUEST="true")
+    row = rows.content.decode().split(f'<a href="/tasks/{added.pk}/">', 1)[1].split("</tr>")[0]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row)[1] == "区卫生健康局、区某协会"
+    listed = client.get(f"/api/tasks?unit_id={personas.health.pk}").json()
+    units = next(task for task in listed if task["id"] == added.pk)["units"]
+    assert units == [
+        {"role": "lead", "name": "区住建局", "unit_id": personas.construction.pk},
+        {"role": "lead", "name": "区某某中心", "unit_id": None},
+        {"role": "supervising", "name": "区卫健局", "unit_id": personas.health.pk},
+        {"role": "supervising", "name": "区监管中心", "unit_id": None},
+        {"role": "support", "name": "区卫健局", "unit_id": personas.health.pk},
+        {"role": "support", "name": "区某协会", "unit_id": None},
+    ]
+    assert client.get(f"/api/tasks/{added.pk}").json()["units"] == units

@@ -21,6 +21,7 @@ from ecogov.monitoring import simulator
 from ecogov.monitoring.ingest import Ingestor, Upload
 from ecogov.monitoring.models import Alarm, Factor, Point
 from ecogov.org.selectors import unit_find
+from ecogov.plans.models import Plan, Task, TaskReport, TaskUnit
 from ecogov.plans.sample import plans_sample_load
 from ecogov.sources import views as source_views
 from ecogov.sources.models import Source, SourceType
@@ -158,6 +159,65 @@ def test_the_paged_lists_ask_as_many_queries_for_more_rows_on_every_page(
     assert not grown, f"queries grew with the rows (before, after): {grown}"
     page = clients["ian"].get("/cases/supervision/?list=discipline&page=2").content.decode()
     assert page.count('class="case-row"') == 8  # four lists of two, their histories read
+
+
+# The task ledger and the tasks API, on their first, a middle and a page past their last.
+TASK_PAGES = [
+    ("dora", "/tasks/"),
+    ("dora", "/tasks/?page=2"),
+    ("dora", "/tasks/?page=99"),
+    ("dora", "/tasks/?status=not_started&page=2"),
+    ("liam", "/tasks/"),
+    ("dora", "/api/tasks"),
+    ("dora", "/api/tasks?offset=1&limit=4"),
+    ("liam", "/api/tasks?offset=1&limit=3"),
+]
+
+
+def _tasks(personas, plan, rounds: int, *, offset: int) -> None:
+    """Tasks naming units in every role, in and outside the registry, with reports."""
+    office = unit_find(personas.district, "区政府办公室")
+    named = [
+        (TaskUnit.Role.LEAD, personas.construction), (TaskUnit.Role.LEAD, None),
+        (TaskUnit.Role.SUPPORT, personas.health), (TaskUnit.Role.SUPERVISING, office),
+        (TaskUnit.Role.IMPLEMENTING, None),
+    ]  # fmt: skip
+    for n in range(offset, offset + rounds):
+        task = Task.objects.create(plan=plan, number=f"新{n}", order=1000 + n, title=f"新增任务{n}",
+                                   text="新增任务。", deadline=datetime.date(2026, 12, 1),
+                                   status="not_started")  # fmt: skip
+        for order, (role, unit) in enumerate(named):
+            name = unit.name if unit else f"第{order}个单位"
+            TaskUnit.objects.create(task=task, role=role, name=name, unit=unit, order=order)
+        for month in (10, 11):
+            TaskReport.objects.create(task=task, unit=personas.construction, text="按计划推进。",
+                                      period=datetime.date(2026, month, 1))  # fmt: skip
+
+
+def test_the_task_lists_ask_as_many_queries_for_more_tasks_on_every_page(
+    district, client_for, monkeypatch
+):
+    """The task ledger (paged by 3) and the tasks API read a page of tasks, the units
+    they name and their latest reports with one query each, however many tasks. Read
+    first with two tasks, fewer than a page holds, so that a query per row would show."""
+    from ecogov.plans import views as plan_views
+
+    monkeypatch.setattr(plan_views, "PAGE_SIZE", 3)
+    clients = {name: client_for(getattr(district, name)) for name in ("dora", "liam")}
+    plan = Plan.objects.filter(jurisdiction=district.district).order_by("pk").first()
+    kept = Task.objects.filter(plan=plan).order_by("order").values_list("pk", flat=True)[:2]
+    Task.objects.exclude(pk__in=list(kept)).delete()
+    Task.objects.update(status="not_started")
+    pages = [*TASK_PAGES, ("dora", plan.get_absolute_url())]
+    for name, address in pages:
+        _queries(clients[name], address)  # warm what is cached per process
+    before = {(name, address): _queries(clients[name], address) for name, address in pages}
+    _tasks(district, plan, 12, offset=0)
+    after = {(name, address): _queries(clients[name], address) for name, address in pages}
+    grown = {key: (before[key], after[key]) for key in pages if after[key] > before[key]}
+    assert not grown, f"queries grew with the tasks (before, after): {grown}"
+    page = clients["dora"].get("/tasks/?page=2").content.decode()
+    assert page.count("第1个单位") == 3 and page.count("按计划推进。") == 3  # every row read
 
 
 def test_the_ledgers_counts_in_the_database_are_its_rows_counted(district):

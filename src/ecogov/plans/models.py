@@ -4,6 +4,8 @@ Glossary: 责任单位/牵头单位 lead unit; 配合单位 supporting unit; 监
 unit; 完成时限 deadline; 持续推进 ongoing; 目标 target.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -105,9 +107,14 @@ class Task(ChoiceLabels, models.Model):
 
     @property
     def deadline_label(self) -> str | None:
-        if self.ongoing:
-            return "ongoing"
-        return self.deadline.strftime("%Y-%m") if self.deadline else None
+        return deadline_label(self.deadline, ongoing=self.ongoing)
+
+
+def deadline_label(deadline: datetime.date | None, *, ongoing: bool) -> str | None:
+    """A task's deadline as the API writes it: its month, "ongoing", or none."""
+    if ongoing:
+        return "ongoing"
+    return deadline.strftime("%Y-%m") if deadline else None
 
 
 class TaskUnit(models.Model):

@@ -100,12 +100,10 @@ def _ledger_context(request, tasks, *, plan=None, paged=False):
         page = Paginator(listed, PAGE_SIZE).get_page(query_int(request, "page", default=1))
         listed = page.object_list
     rows = ledger_rows(listed, first_for_unit=first_for_unit)
-    units = (
-        access.scope(user, Unit)
-        .filter(task_roles__task__in=tasks)
-        .distinct()
-        .order_by("order", "name")
-    )
+    # The units named by the tasks (a semi-join: joined and made distinct, PostgreSQL
+    # misjudged the rows and took 4 ms for a city's twenty units).
+    named = TaskUnit.objects.filter(task__in=tasks).values("unit_id")
+    units = access.scope(user, Unit).filter(pk__in=named).order_by("order", "name")
     return {
         "plan": plan,
         "rows": rows,
