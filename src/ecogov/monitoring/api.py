@@ -227,6 +227,8 @@ class OverviewOut(Schema):
 
 # --- helpers ---------------------------------------------------------------------------
 
+POINT_FIELDS = tuple(PointOut.model_fields)
+
 
 # The fields of a listed point (``PointOut`` but its rates and whether it is online).
 LISTED = ("id", "name", "kind", "mn", "jurisdiction_id", "source_id", "source__name", "grid_id",
@@ -333,7 +335,15 @@ def point_list(request, days: Days = pages.RATE_DAYS,
         points = points.filter(kind=kind)
     # The page is cut in the database.
     page = points.order_by(*Point._meta.ordering, "pk")[offset : offset + limit]
-    return _points_out(page, timezone.now(), days)
+    rows = _points_out(page, timezone.now(), days)
+    # Answered as built, in PointOut's order of fields: validating a page of 100 points
+    # and their rates again took ninja longer (a getter per field of every row) than
+    # reading them. The rows are what PointOut gives of them (a test compares them).
+    from ecogov.api import api  # the project's API, which includes this router
+
+    return api.create_response(
+        request, [{name: row[name] for name in POINT_FIELDS} for row in rows], status=200
+    )
 
 
 @router.get("/points/{point_id}", response=PointDetailOut)
