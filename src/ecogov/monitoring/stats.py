@@ -494,8 +494,9 @@ def _air_units(point: Point) -> dict[str, int]:
 def _air_units_of(ids) -> dict[int, dict[str, int]]:
     """``_air_units`` of several points, in one query."""
     units: dict[int, dict[str, str]] = defaultdict(dict)
-    for point_id, code, unit in Factor.objects.filter(point_id__in=ids).values_list(
-        "point_id", "code", "unit"
+    # Unordered: the factors' order joins their points and jurisdictions for nothing.
+    for point_id, code, unit in (
+        Factor.objects.filter(point_id__in=ids).order_by().values_list("point_id", "code", "unit")
     ):
         units[point_id][code] = unit
     return {point_id: _scale(own) for point_id, own in units.items()}
@@ -635,20 +636,24 @@ def latest_classes(points: list[Point], start, end) -> dict[int, tuple]:
     found = day_values(points, start, end)
     out = {}
     for point in points:
-        classes = _classes_of(means_of(found.get(point.pk, {})), point.waterbody)
-        if classes:
-            out[point.pk] = classes[-1]
+        # From the newest day back to the first classified one, not every day's class.
+        means = means_of(found.get(point.pk, {}))
+        latest = next(_each_class(means, point.waterbody, newest=True), None)
+        if latest is not None:
+            out[point.pk] = latest
     return out
 
 
 def _classes_of(means: dict[str, dict], waterbody: str) -> list[tuple]:
-    days = sorted({d for values in means.values() for d in values})
-    out = []
-    for day in days:
+    return list(_each_class(means, waterbody))
+
+
+def _each_class(means: dict[str, dict], waterbody: str, *, newest=False):
+    """(day, WaterClass) of each classified day, oldest first (``newest``: newest first)."""
+    for day in sorted({d for values in means.values() for d in values}, reverse=newest):
         result = water_class({c: v[day] for c, v in means.items() if day in v}, waterbody)
         if result is not None:
-            out.append((day, result))
-    return out
+            yield day, result
 
 
 def _class_of_days(means: dict[str, dict], waterbody: str):
