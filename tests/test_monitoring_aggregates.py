@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ecogov.monitoring import stats
-from ecogov.monitoring.aggregates import point_days_refresh, readings_prune
+from ecogov.monitoring.aggregates import point_days_count, point_days_refresh, readings_prune
 from ecogov.monitoring.ingest import Ingestor, Upload
 from ecogov.monitoring.models import Factor, Packet, Period, Point, PointDay, Reading
 from ecogov.sources.models import Source, SourceType
@@ -196,6 +196,21 @@ def test_the_days_a_window_cuts_are_read_from_their_hours(generated):
     # A day counted before its hours were kept is read raw.
     PointDay.objects.filter(pk=cut.pk).update(by_hour="")
     assert stats.rates(points, start, end) == before
+
+
+def test_a_day_with_a_data_time_off_the_hours_is_read_raw_where_a_window_cuts_it(generated):
+    outlet = generated[0]
+    odd = datetime.datetime(2026, 3, 8, 10, 30, tzinfo=TZ)
+    Reading.objects.create(point=outlet, code="w01018", period=Period.HOUR, time=odd,
+                           value=Decimal(120), flag="N", valid=True, exceeded=True)  # fmt: skip
+    point_days_count([(outlet.pk, odd.date())])
+    assert PointDay.objects.get(point=outlet, date=odd.date()).by_hour == ""
+    start, end = datetime.datetime(2026, 3, 7, 8, tzinfo=TZ), odd.replace(hour=12, minute=0)
+    points = Point.objects.filter(pk=outlet.pk)
+    with CaptureQueriesContext(connection) as queries:
+        fast = stats.rates(points, start, end)
+    assert any("monitoring_reading" in q["sql"] for q in queries)
+    assert fast == stats.rates(points, start, end, aggregates=False)
 
 
 def test_the_late_upload_is_counted_in_its_day(generated):
