@@ -111,7 +111,7 @@ class Rollup:
 # What ``rates`` reads of each point (values, not model instances: a city's district has
 # hundreds of points, a city thousands).
 RATE_FIELDS = ("pk", "active", "created_at", "days_from", "source_id", "jurisdiction_id",
-                "grid_id", "grid__level", "grid__parent_id")  # fmt: skip
+               "grid_id", "grid__level", "grid__parent_id")  # fmt: skip
 
 
 def rates(
