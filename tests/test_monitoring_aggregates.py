@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ecogov.monitoring import stats
-from ecogov.monitoring.aggregates import point_days_refresh, readings_prune
+from ecogov.monitoring.aggregates import point_days_count, point_days_refresh, readings_prune
 from ecogov.monitoring.ingest import Ingestor, Upload
 from ecogov.monitoring.models import Factor, Packet, Period, Point, PointDay, Reading
 from ecogov.sources.models import Source, SourceType
@@ -155,6 +155,64 @@ def test_it_gives_the_same_figures_from_aggregates_as_from_raw_readings(generate
         )
 
 
+CUT_WINDOWS = {
+    "from a midnight into the day": (datetime.datetime(2026, 3, 8, tzinfo=TZ),
+                                     datetime.datetime(2026, 3, 8, 15, tzinfo=TZ)),
+    "across a midnight": (datetime.datetime(2026, 3, 7, 18, tzinfo=TZ),
+                          datetime.datetime(2026, 3, 8, 6, tzinfo=TZ)),
+    "into today": (datetime.datetime(2026, 3, 6, 9, tzinfo=TZ), NOW),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CUT_WINDOWS)
+def test_the_rates_of_days_a_window_cuts_are_those_of_the_raw_readings(generated, name):
+    start, end = CUT_WINDOWS[name]
+    points = Point.objects.filter(pk__in=[p.pk for p in generated])
+    fast = stats.rates(points, start, end)
+    with CaptureQueriesContext(connection) as queries:
+        slow = stats.rates(points, start, end, aggregates=False)
+    assert fast == slow and slow.total.received > 0
+    assert any("monitoring_reading" in q["sql"] for q in queries)
+
+
+def test_the_days_a_window_cuts_are_read_from_their_hours(generated):
+    outlet = generated[0]
+    start, end = stats.window(3, NOW)  # from 10:00 of 03-07 to 10:00 of 03-10
+    points = Point.objects.filter(pk=outlet.pk)
+    before = stats.rates(points, start, end)
+    with CaptureQueriesContext(connection) as queries:
+        stats.rates(points, start, end)
+    assert not any("monitoring_reading" in q["sql"] for q in queries)  # nothing raw
+    cut = PointDay.objects.get(point=outlet, date=datetime.date(2026, 3, 7))
+    figures = cut.by_hour.split(",")  # up to the end of each hour
+    assert len(figures) == 4 * 24 and figures[-4:] == [
+        str(getattr(cut, name)) for name in ("received", "valid_hours", "checked", "exceeded")
+    ]
+    morning = figures[4 * 11 : 4 * 12]
+    assert int(morning[0]) < int(figures[-4])  # it sent in the afternoon
+    cut.by_hour = ",".join(figures[: 4 * 12] + morning * 12)  # the afternoon lost
+    cut.save(update_fields=["by_hour"])
+    assert stats.rates(points, start, end).total.received < before.total.received
+    # A day counted before its hours were kept is read raw.
+    PointDay.objects.filter(pk=cut.pk).update(by_hour="")
+    assert stats.rates(points, start, end) == before
+
+
+def test_a_day_with_a_data_time_off_the_hours_is_read_raw_where_a_window_cuts_it(generated):
+    outlet = generated[0]
+    odd = datetime.datetime(2026, 3, 8, 10, 30, tzinfo=TZ)
+    Reading.objects.create(point=outlet, code="w01018", period=Period.HOUR, time=odd,
+                           value=Decimal(120), flag="N", valid=True, exceeded=True)  # fmt: skip
+    point_days_count([(outlet.pk, odd.date())])
+    assert PointDay.objects.get(point=outlet, date=odd.date()).by_hour == ""
+    start, end = datetime.datetime(2026, 3, 7, 8, tzinfo=TZ), odd.replace(hour=12, minute=0)
+    points = Point.objects.filter(pk=outlet.pk)
+    with CaptureQueriesContext(connection) as queries:
+        fast = stats.rates(points, start, end)
+    assert any("monitoring_reading" in q["sql"] for q in queries)
+    assert fast == stats.rates(points, start, end, aggregates=False)
+
+
 def test_the_late_upload_is_counted_in_its_day(generated):
     outlet = generated[0]
     begin = LATE.replace(hour=0)
@@ -183,7 +241,8 @@ def test_whole_days_are_read_from_the_aggregates(generated):
 def test_counting_again_and_the_command_give_the_same_rows(generated):
     def rows():
         return sorted(PointDay.objects.values_list("point", "date", "received", "valid_hours",
-                                                   "checked", "exceeded", "first_time"))  # fmt: skip
+                                                   "checked", "exceeded", "first_time",
+                                                   "by_hour"))  # fmt: skip
 
     counted = rows()
     assert point_days_refresh(since=datetime.date(2026, 3, 9)) == 2 * len(generated)

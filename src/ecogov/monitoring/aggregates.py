@@ -3,7 +3,8 @@
 A city's year is hundreds of millions of readings: the rates, daily means, AQI calendars
 and water classes of whole days are read from ``PointDay`` and ``PointDayValue`` (one
 row per point and local day, one per point, day and pollutant), which are counted here
-from that day's hourly readings:
+from that day's hourly readings (a day's ``PointDay`` also keeps its figures hour by hour, for
+the windows that begin or end inside it):
 
 - by the writer, after each committed batch, for the (point, day) pairs it touched;
 - by a job for yesterday and today of every point (late data, and a row for a silent
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 POINTS_PER_QUERY = 200
 # Rows deleted per transaction by the retention: short transactions, no long locks.
 PRUNE_BATCH = 10_000
+HOUR = datetime.timedelta(hours=1)
 
 
 def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
@@ -59,23 +61,28 @@ def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
             time__gte=midnight(day),
             time__lt=midnight(day + datetime.timedelta(days=1)),
         ).values_list("point_id", "code", "time", "value", "valid", "exceeded")
-        hours: dict[int, dict[datetime.datetime, list[bool]]] = defaultdict(dict)
-        checks: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        # point → data time → [every value valid, checked, exceeded]
+        hours: dict[int, dict[datetime.datetime, list]] = defaultdict(dict)
         kept = []
         for point_id, code, time, value, valid, exceeded in rows:
-            hours[point_id].setdefault(time, []).append(valid)
+            hour = hours[point_id].setdefault(time, [True, 0, 0])
+            hour[0] = hour[0] and valid
             if valid and exceeded is not None:
-                checks[point_id][0] += 1
-                checks[point_id][1] += exceeded
+                hour[1] += 1
+                hour[2] += exceeded
             kept.append((point_id, code, time, value, valid))
+        begin = midnight(day)
+        n_hours = round((midnight(day + datetime.timedelta(days=1)) - begin) / HOUR)
         for point_id in point_ids:
             own = hours.get(point_id, {})
-            checked, exceeded = checks.get(point_id, (0, 0))
             days.append(
                 PointDay(
                     point_id=point_id, date=day, received=len(own),
-                    valid_hours=sum(all(flags) for flags in own.values()), checked=checked,
-                    exceeded=exceeded, first_time=min(own, default=None), counted_at=now,
+                    valid_hours=sum(valid for valid, _checked, _exceeded in own.values()),
+                    checked=sum(checked for _valid, checked, _exceeded in own.values()),
+                    exceeded=sum(exceeded for *_rest, exceeded in own.values()),
+                    first_time=min(own, default=None), counted_at=now,
+                    by_hour=_by_hour(own, begin, n_hours),
                 )
             )  # fmt: skip
         for (point_id, code), by_date in day_values_of(kept).items():
@@ -91,7 +98,7 @@ def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
             update_conflicts=True,
             unique_fields=["point", "date"],
             update_fields=["received", "valid_hours", "checked", "exceeded", "first_time",
-                           "counted_at"],
+                           "counted_at", "by_hour"],
         )  # fmt: skip
         PointDayValue.objects.bulk_create(
             values,
@@ -104,6 +111,22 @@ def point_days_count(pairs: Iterable[tuple[int, datetime.date]]) -> int:
                 Q(days_from__isnull=True) | Q(days_from__gt=day)
             ).update(days_from=day)
     return len(days)
+
+
+def _by_hour(hours: dict[datetime.datetime, list], begin: datetime.datetime, n_hours: int) -> str:
+    """``PointDay.by_hour`` of a day's data times (time → [every value valid, checked,
+    exceeded]) from ``begin``, its midnight; empty when a time is off the whole hours."""
+    own = [(0, 0, 0, 0)] * n_hours
+    for time, (valid, checked, exceeded) in hours.items():
+        index, rest = divmod(time - begin, HOUR)
+        if rest or not 0 <= index < n_hours:
+            return ""
+        own[index] = (1, int(valid), checked, exceeded)
+    figures, totals = [], [0, 0, 0, 0]
+    for hour in own:
+        totals = [total + figure for total, figure in zip(totals, hour, strict=True)]
+        figures.extend(totals)
+    return ",".join(map(str, figures))
 
 
 def point_days_after_store(pairs: set[tuple[int, datetime.date]]) -> None:

@@ -227,6 +227,8 @@ class OverviewOut(Schema):
 
 # --- helpers ---------------------------------------------------------------------------
 
+POINT_FIELDS = tuple(PointOut.model_fields)
+
 
 # The fields of a listed point (``PointOut`` but its rates and whether it is online).
 LISTED = ("id", "name", "kind", "mn", "jurisdiction_id", "source_id", "source__name", "grid_id",
@@ -237,10 +239,16 @@ def _points_out(points, now, days: int) -> list[dict]:
     """``points`` (a queryset, ordered and cut as asked) as ``PointOut`` gives them, with
     their rates of the last ``days`` days: rows, not model instances (a point, its source
     and its grid each), and only these points' rates counted."""
-    rows = list(points.values(*LISTED))
-    rollup = stats.rates(Point.objects.filter(pk__in=[row["id"] for row in rows]),
-                         *stats.window(days, now))  # fmt: skip
+    # The fields the rates need too, in the same query: no second read of the points.
+    extra = [name for name in stats.RATE_FIELDS if name != "pk" and name not in LISTED]
+    rows = list(points.values(*LISTED, *extra))
+    rollup = stats.rates_of(
+        [(row["id"], *(row[name] for name in stats.RATE_FIELDS[1:])) for row in rows],
+        *stats.window(days, now),
+    )
     for row in rows:
+        for name in extra:
+            del row[name]
         row["source"], row["grid"] = row.pop("source__name"), row.pop("grid__name")
         row["online"] = pages.seen_within(row["last_seen"], now)
         rates = rollup.points.get(row["id"])
@@ -327,7 +335,15 @@ def point_list(request, days: Days = pages.RATE_DAYS,
         points = points.filter(kind=kind)
     # The page is cut in the database.
     page = points.order_by(*Point._meta.ordering, "pk")[offset : offset + limit]
-    return _points_out(page, timezone.now(), days)
+    rows = _points_out(page, timezone.now(), days)
+    # Answered as built, in PointOut's order of fields: validating a page of 100 points
+    # and their rates again took ninja longer (a getter per field of every row) than
+    # reading them. The rows are what PointOut gives of them (a test compares them).
+    from ecogov.api import api  # the project's API, which includes this router
+
+    return api.create_response(
+        request, [{name: row[name] for name in POINT_FIELDS} for row in rows], status=200
+    )
 
 
 @router.get("/points/{point_id}", response=PointDetailOut)

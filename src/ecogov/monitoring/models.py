@@ -194,7 +194,8 @@ class PointDay(models.Model):
     """What a point's hourly readings of one local day add up to, for the rates.
 
     Kept by ``ecogov.monitoring.aggregates`` as data arrive (and by a job for late data):
-    ``stats`` reads these for whole days and raw readings only for the edges of a window.
+    ``stats`` reads these for whole days, and their hours (``by_hour``) for the days a
+    window cuts.
     A row also says the day has been counted: a day without one is read from the raw
     readings (data stored before aggregates existed, or by other means).
     """
@@ -213,6 +214,12 @@ class PointDay(models.Model):
     exceeded = models.PositiveIntegerField(_("pollutant-hours over the limit"), default=0)
     first_time = models.DateTimeField(_("first hour"), null=True)
     counted_at = models.DateTimeField(_("counted at"))
+    # The same figures up to the end of each hour from the local midnight, four numbers
+    # an hour as text: "received,valid_hours,checked,exceeded,…" (the last four are the
+    # day's), so that a window that begins or ends inside the day takes its part of the
+    # day without reading the raw readings. Empty for a day with a data time off the whole
+    # hours, or counted before this existed: where a window cuts it, it is read raw.
+    by_hour = models.TextField(_("hour by hour"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("monitoring day")

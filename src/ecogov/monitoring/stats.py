@@ -19,9 +19,10 @@ Definitions (stated, because offices compute them differently):
   the day, the month or the year so far.
 
 Whole local days of a window are read from the daily aggregates (``PointDay``,
-``PointDayValue``, kept by ``ecogov.monitoring.aggregates``); the partial days at its
-edges, and any day not counted yet, from the raw hourly readings. ``aggregates=False``
-reads everything raw (the tests compare both).
+``PointDayValue``, kept by ``ecogov.monitoring.aggregates``); the rates of the days a window
+cuts at its edges from the same rows' hours (``PointDay.by_hour``), their values from the
+raw hourly readings, as any day not counted yet. ``aggregates=False`` reads everything raw
+(the tests compare both).
 """
 
 import datetime
@@ -109,24 +110,33 @@ class Rollup:
 
 # What ``rates`` reads of each point (values, not model instances: a city's district has
 # hundreds of points, a city thousands).
-_RATE_FIELDS = ("pk", "active", "created_at", "days_from", "source_id", "jurisdiction_id",
-                "grid_id", "grid__level", "grid__parent_id")  # fmt: skip
+RATE_FIELDS = ("pk", "active", "created_at", "days_from", "source_id", "jurisdiction_id",
+               "grid_id", "grid__level", "grid__parent_id")  # fmt: skip
 
 
 def rates(
     points, start: datetime.datetime, end: datetime.datetime, *, aggregates: bool = True
 ) -> Rollup:
     """The rates of ``points`` (a queryset) over [start, end), rolled up. The hours are
-    added up in the database, a row per point: whole days from the aggregates, the rest
-    raw; at most five queries whatever the number of points (the days of the points
-    with an uncounted whole day, and the first data of points registered in the window,
-    only when there are such points)."""
-    listed = list(points.values_list(*_RATE_FIELDS))
+    added up in the database, a row per point: whole days from the aggregates, the days
+    the window cuts from their hours, the rest raw; at most six queries whatever the
+    number of points (the raw readings, the days of the points with an uncounted whole
+    day, and the first data of points registered in the window, only when there are
+    such)."""
+    return rates_of(list(points.values_list(*RATE_FIELDS)), start, end, aggregates=aggregates)
+
+
+def rates_of(listed: list[tuple], start, end, *, aggregates: bool = True) -> Rollup:
+    """``rates`` of points already read as ``RATE_FIELDS`` rows (a list that reads them
+    with its own fields asks no second query)."""
     last = timezone.localtime(end).date()
     with_days = [row[0] for row in listed if _has_days(row[3], last)]
     counts: dict[int, Rates] = defaultdict(Rates)
-    counted, complete = _summed_days(with_days, start, end, counts) if aggregates else ({}, set())
-    raw = _raw_part([row[0] for row in listed], start, end, counted, complete)
+    counted, complete, cut = {}, set(), {}
+    if aggregates:
+        counted, complete = _summed_days(with_days, start, end, counts)
+        cut = _summed_hours(with_days, start, end, counts)
+    raw = _raw_part([row[0] for row in listed], start, end, counted, complete, cut)
     if raw is not None:
         checked = Q(valid=True, exceeded__isnull=False)
         # An hour is valid when every value of it is: the hours received less those with
@@ -211,6 +221,53 @@ def _summed_days(ids, start, end, counts: dict[int, "Rates"]):
     return counted, complete
 
 
+def _summed_hours(ids, start, end, counts: dict[int, "Rates"]) -> dict[int, set[datetime.date]]:
+    """Add the hours of the days that [start, end) cuts (its first and last, when it does
+    not begin or end at a midnight) of points ``ids`` to ``counts``, from the hours of
+    their aggregates (``PointDay.by_hour``): one query. Returns point id → the cut days
+    added (the others are read raw)."""
+    pieces = {}
+    for day, begin, finish in _cut_days(start, end):
+        # Which whole hours from the day's midnight (a part off the hours is read raw).
+        first, off_begin = divmod(begin - midnight(day), HOUR)
+        last, off_end = divmod(finish - midnight(day), HOUR)
+        if not off_begin and not off_end:
+            pieces[day] = (4 * first, 4 * last)
+    added: dict[int, set[datetime.date]] = defaultdict(set)
+    if not pieces or not ids:
+        return added
+    for point_id, day, by_hour in (
+        PointDay.objects.filter(point_id__in=ids, date__in=list(pieces))
+        .exclude(by_hour="")
+        .values_list("point_id", "date", "by_hour")
+    ):
+        # The day's figures up to the end of each hour: the part is the difference.
+        parts = by_hour.split(",")
+        low, high = pieces[day]
+        before = [int(n) for n in parts[low - 4 : low]] if low else [0, 0, 0, 0]
+        received, valid, checked, exceeded = (
+            int(n) - b for n, b in zip(parts[high - 4 : high], before, strict=True)
+        )
+        counts[point_id].add(Rates(0, received, valid, checked, checked - exceeded, exceeded))
+        added[point_id].add(day)
+    return added
+
+
+def _cut_days(start, end) -> list[tuple[datetime.date, datetime.datetime, datetime.datetime]]:
+    """(local day, begin, end) of the days that [start, end) covers only in part, with
+    the part it covers: its first day when it does not begin at a midnight, its last
+    when it does not end at one."""
+    out = []
+    first = timezone.localtime(start).date()
+    if midnight(first) < start:
+        out.append((first, start, min(end, midnight(first + datetime.timedelta(days=1)))))
+    last = timezone.localtime(end).date()
+    # (Within one day that it begins at the midnight of, the window cuts that day here.)
+    if midnight(last) < end and (last != first or midnight(first) == start):
+        out.append((last, max(start, midnight(last)), end))
+    return out
+
+
 def midnight(day: datetime.date) -> datetime.datetime:
     """The local midnight that begins ``day`` (the bureau's time zone)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -244,41 +301,40 @@ def _has_days(days_from: datetime.date | None, last: datetime.date) -> bool:
 
 
 def _raw_part(
-    ids, start, end, counted: dict[int, set[datetime.date]], complete: set[int] = frozenset()
+    ids,
+    start,
+    end,
+    counted: dict[int, set[datetime.date]],
+    complete: set[int] = frozenset(),
+    cut: dict[int, set[datetime.date]] | None = None,
 ) -> Q | None:
-    """Which readings of [start, end) to read raw: the partial days at the edges and the
-    whole days without aggregates (``counted``: a point's counted days; ``complete``:
-    points with every whole day counted), as a condition on point and time (None:
-    nothing). Points with the same days share one clause: at most a few in practice."""
+    """Which readings of [start, end) to read raw: the days at the edges that the window
+    cuts (unless ``cut``, point id → those days, says they were added from the hours of
+    their aggregates) and the whole days without aggregates (``counted``: a point's
+    counted days; ``complete``: points with every whole day counted), as a condition on
+    point and time (None: nothing). Points with the same days share one clause: at most
+    a few in practice."""
     days = _whole_days(start, end)
-    if days is not None:
-        first, last = days
-        # The edges: the same for every point.
-        head = [(start, midnight(first))] if start < midnight(first) else []
-        tail_start = midnight(last)
+    pieces = _cut_days(start, end)  # the same for every point
     groups: dict[tuple, list[int]] = defaultdict(list)
     for point_id in ids:
-        if days is None:
-            groups[((start, end),)].append(point_id)
-            continue
-        have = counted.get(point_id, set())
-        ranges = list(head)
-        day = last if point_id in complete else first
-        while day < last:
-            if day not in have:
-                begin, finish = midnight(day), midnight(day + datetime.timedelta(days=1))
-                if ranges and ranges[-1][1] == begin:
-                    ranges[-1] = (ranges[-1][0], finish)
-                else:
-                    ranges.append((begin, finish))
-            day += datetime.timedelta(days=1)
-        if tail_start < end:
-            if ranges and ranges[-1][1] == tail_start:
-                ranges[-1] = (ranges[-1][0], end)
+        added = cut.get(point_id, ()) if cut else ()
+        ranges = [(begin, finish) for day, begin, finish in pieces if day not in added]
+        if days is not None and point_id not in complete:
+            have = counted.get(point_id, set())
+            day, last = days
+            while day < last:
+                if day not in have:
+                    ranges.append((midnight(day), midnight(day + datetime.timedelta(days=1))))
+                day += datetime.timedelta(days=1)
+        merged: list[tuple] = []
+        for begin, finish in sorted(ranges):
+            if merged and merged[-1][1] == begin:
+                merged[-1] = (merged[-1][0], finish)
             else:
-                ranges.append((tail_start, end))
-        if ranges:
-            groups[tuple(ranges)].append(point_id)
+                merged.append((begin, finish))
+        if merged:
+            groups[tuple(merged)].append(point_id)
     clauses = [
         Q(point_id__in=members)
         & functools.reduce(operator.or_, (Q(time__gte=a, time__lt=b) for a, b in ranges))
@@ -438,8 +494,9 @@ def _air_units(point: Point) -> dict[str, int]:
 def _air_units_of(ids) -> dict[int, dict[str, int]]:
     """``_air_units`` of several points, in one query."""
     units: dict[int, dict[str, str]] = defaultdict(dict)
-    for point_id, code, unit in Factor.objects.filter(point_id__in=ids).values_list(
-        "point_id", "code", "unit"
+    # Unordered: the factors' order joins their points and jurisdictions for nothing.
+    for point_id, code, unit in (
+        Factor.objects.filter(point_id__in=ids).order_by().values_list("point_id", "code", "unit")
     ):
         units[point_id][code] = unit
     return {point_id: _scale(own) for point_id, own in units.items()}
@@ -579,20 +636,24 @@ def latest_classes(points: list[Point], start, end) -> dict[int, tuple]:
     found = day_values(points, start, end)
     out = {}
     for point in points:
-        classes = _classes_of(means_of(found.get(point.pk, {})), point.waterbody)
-        if classes:
-            out[point.pk] = classes[-1]
+        # From the newest day back to the first classified one, not every day's class.
+        means = means_of(found.get(point.pk, {}))
+        latest = next(_each_class(means, point.waterbody, newest=True), None)
+        if latest is not None:
+            out[point.pk] = latest
     return out
 
 
 def _classes_of(means: dict[str, dict], waterbody: str) -> list[tuple]:
-    days = sorted({d for values in means.values() for d in values})
-    out = []
-    for day in days:
+    return list(_each_class(means, waterbody))
+
+
+def _each_class(means: dict[str, dict], waterbody: str, *, newest=False):
+    """(day, WaterClass) of each classified day, oldest first (``newest``: newest first)."""
+    for day in sorted({d for values in means.values() for d in values}, reverse=newest):
         result = water_class({c: v[day] for c, v in means.items() if day in v}, waterbody)
         if result is not None:
-            out.append((day, result))
-    return out
+            yield day, result
 
 
 def _class_of_days(means: dict[str, dict], waterbody: str):
