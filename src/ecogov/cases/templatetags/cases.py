@@ -35,6 +35,10 @@ def _marks(language: str) -> dict:
     """The fixed pieces of the case tables, translated and escaped once per language."""
     heads = (_("Time"), _("What"), _("Unit"), _("Acted by"), _("Note"), _("Warning"))
     words = {Colour.RED: _("overdue"), Colour.YELLOW: _("behind"), Colour.BLUE: _("due soon")}
+    # Translated outside the f-strings, where makemessages finds them.
+    discipline = _("escalated to the discipline commission")
+    leaders = _("escalated to the leaders")
+    repeated, hotspot = _("Repeated reports from this place"), _("hotspot")
     return {
         "history_head": "<thead><tr>"
         + "".join(f"<th>{_text(each)}</th>" for each in heads)
@@ -46,12 +50,10 @@ def _marks(language: str) -> dict:
         "clock_words": {colour: f" · {_text(word)}" for colour, word in words.items()},
         "due": _text(_("Due")),
         "stages": {
-            Stage.DISCIPLINE: ' <span class="clock red">'
-            f"{_text(_('escalated to the discipline commission'))}</span>",
-            Stage.UPPER: f' <span class="clock yellow">{_text(_("escalated to the leaders"))}</span>',
+            Stage.DISCIPLINE: f' <span class="clock red">{_text(discipline)}</span>',
+            Stage.UPPER: f' <span class="clock yellow">{_text(leaders)}</span>',
         },
-        "hotspot": f' <span class="badge" title="{_text(_("Repeated reports from this place"))}">'
-        f"{_text(_('hotspot'))}</span>",
+        "hotspot": f' <span class="badge" title="{_text(repeated)}">{_text(hotspot)}</span>',
     }
 
 

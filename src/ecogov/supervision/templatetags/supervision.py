@@ -20,17 +20,22 @@ register = template.Library()
 @functools.cache
 def _marks(language: str) -> dict:
     """The fixed words, translated and escaped once per language."""
+    # Translated outside the f-strings, where makemessages finds them.
+    words = {
+        Colour.RED: pgettext("warning colour", "red"),
+        Colour.YELLOW: pgettext("warning colour", "yellow"),
+        Colour.BLUE: pgettext("warning colour", "blue"),
+    }
+    discipline = _("escalated to the discipline commission")
+    leaders = _("escalated to the leaders")
     return {
         "colours": {
-            Colour.RED: f'<span class="clock red">{escape(pgettext("warning colour", "red"))}</span>',
-            Colour.YELLOW: '<span class="clock yellow">'
-            f"{escape(pgettext('warning colour', 'yellow'))}</span>",
-            Colour.BLUE: f'<span class="clock blue">{escape(pgettext("warning colour", "blue"))}</span>',
+            colour: f'<span class="clock {colour}">{escape(word)}</span>'
+            for colour, word in words.items()
         },
         "stages": {
-            Stage.DISCIPLINE: ' <span class="clock red">'
-            f"{escape(_('escalated to the discipline commission'))}</span>",
-            Stage.UPPER: f' <span class="clock yellow">{escape(_("escalated to the leaders"))}</span>',
+            Stage.DISCIPLINE: f' <span class="clock red">{escape(discipline)}</span>',
+            Stage.UPPER: f' <span class="clock yellow">{escape(leaders)}</span>',
         },
         "ongoing": escape(_("ongoing")),
     }
