@@ -48,6 +48,7 @@ URLS = [
     ("dispatcher", "/api/tasks", "API: plan tasks"),
     ("dispatcher", "/api/sources", "API: sources"),
     ("dispatcher", "/api/supervision/items", "API: supervised items"),
+    ("leader", "/api/supervision/ledger", "API: the supervision ledger"),
     ("dispatcher", "/api/monitoring/points", "API: monitoring points"),
 ]
 
