@@ -62,6 +62,12 @@ class RowOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        """What a row is read as (``values(*Out.columns())``): each field under its
+        alias, where a list annotates the value (the lead unit's name as ``lead_name``)."""
+        return tuple(field.alias or name for name, field in cls.model_fields.items())
+
 
 class StepOut(Schema):
     """What a step taken through the API answers: its message and the object's state."""

@@ -71,10 +71,6 @@ class CaseOut(RowOut):
     closed_at: datetime.datetime | None
 
 
-# What ``CaseOut`` reads from a row: its fields, the lead unit's name under its alias.
-CASE_COLUMNS = (*(name for name in CaseOut.model_fields if name != "lead"), "lead_name")
-
-
 class AssignmentOut(Schema):
     unit: str = Field(..., alias="unit.name")
     role: one_of(*Assignment.Role.values)
@@ -163,7 +159,7 @@ def case_list(request, state: one_of("open", *State.values) | None = None,
     # Rows as dicts, as the sources' list: serialised from model instances, a page spent
     # most of its time building them and resolving the lead's name through a template
     # variable, row by row.
-    return list(cases.values(*CASE_COLUMNS)[offset : offset + limit])
+    return list(cases.values(*CaseOut.columns())[offset : offset + limit])
 
 
 DETAIL_FIELDS = (

@@ -52,10 +52,6 @@ class SourceOut(RowOut):
     status: str
 
 
-# What ``SourceOut`` reads from a row: its fields, the type's code under its alias.
-SOURCE_COLUMNS = (*(name for name in SourceOut.model_fields if name != "type"), "type_code")
-
-
 class PatrolOut(Schema):
     id: int
     source_id: int
@@ -105,7 +101,7 @@ def source_list(request, type: str | None = None, grid_id: Id | None = None,
         sources = sources.filter(grid_id=grid_id)
     # Rows as dicts: serialised from model instances, a page spent most of its time building
     # the instances and resolving the type's code through a template variable, row by row.
-    return list(sources.order_by("pk").values(*SOURCE_COLUMNS)[offset : offset + limit])
+    return list(sources.order_by("pk").values(*SourceOut.columns())[offset : offset + limit])
 
 
 @router.get("/sources/{source_id}", response=SourceOut)

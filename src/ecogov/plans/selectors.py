@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from ecogov.domain.notation import formula_text, plain, with_unit
 from ecogov.domain.supervision import Clock, Colour, Level, Stage
 from ecogov.domain.taskstatus import DONE, Report, month_end, previous_month, task_status
 from ecogov.holidays.selectors import calendar_refusal, work_calendar
+from ecogov.links import detail_url
 from ecogov.plans.models import (
     Target,
     TargetValue,
@@ -251,7 +251,7 @@ def ledger_rows(
     """The rows of tasks from ``ledger_tasks`` (or a page of them), as stored now, with
     the units each names and, with ``reports``, its latest progress report: one query
     each, whatever the number of rows."""
-    url = reverse("task_detail", args=[0]).removesuffix("0/")
+    url = detail_url("task_detail")
     rows = {}
     for values in tasks:
         pk = values["pk"]
@@ -261,7 +261,7 @@ def ledger_rows(
             deadline=values["deadline"], ongoing=values["ongoing"],
             completed_on=values["completed_on"], evidence=values["evidence"],
             status=values["status"], colour=values["colour"] or Colour.NONE,
-            stage=values["stage"], url=f"{url}{pk}/",
+            stage=values["stage"], url=url(pk),
         )  # fmt: skip
     if not rows:
         return []

@@ -77,12 +77,6 @@ class ItemOut(RowOut):
     closed_at: datetime.datetime | None
 
 
-# What ``ItemOut`` reads from a row: its fields, the units' names under their aliases.
-ITEM_COLUMNS = (
-    *(name for name in ItemOut.model_fields if name not in {"lead", "supervisor"}),
-    "lead_name",
-    "supervisor_name",
-)
 # The units' names, for a row or an item.
 UNIT_NAMES = {"lead_name": F("lead__name"), "supervisor_name": F("supervisor__name")}
 
@@ -117,7 +111,7 @@ def item_list(request, kind: KindName | None = None, state: one_of(*Item.State.v
         items = items.filter(kind=kind)
     if state:
         items = items.filter(state=state)
-    rows = items.order_by("-created_at", "-pk").values(*ITEM_COLUMNS)
+    rows = items.order_by("-created_at", "-pk").values(*ItemOut.columns())
     return list(rows[offset : offset + limit])
 
 

@@ -12,7 +12,6 @@ from functools import partial
 
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from ecogov.accounts.models import Role
 from ecogov.cases.models import OPEN_STATES, Assignment, Case, Channel, State
 from ecogov.domain.supervision import Colour, Level, Stage
 from ecogov.domain.taskstatus import month_end
+from ecogov.links import detail_url
 from ecogov.plans.models import Task, TaskStatus, TaskUnit
 from ecogov.supervision.models import Item, Kind, LevelChoice
 
@@ -339,14 +339,14 @@ def _case_rows(user, filters: Filters, today) -> Iterable[Row]:
     # Plain values, not cases: a city's ledger has thousands of them, and a Case with its
     # text and history costs more to build than its row.
     states, channels = dict(State.choices), dict(Channel.choices)
-    url = reverse("case_detail", args=[0]).removesuffix("0/")
+    url = detail_url("case_detail")
     bureau = _("the bureau (not yet assigned)")
     fields = ("pk", "number", "text", "lead_id", "lead__name", "supervision", "due", "colour",
               "stage", "state", "channel")  # fmt: skip
     for case in cases.order_by("pk").values(*fields):
         yield Row(
             kind=Kind.CASE, number=case["number"], title=case["text"][:60],
-            url=f"{url}{case['pk']}/", lead=case["lead__name"] or bureau,
+            url=url(case["pk"]), lead=case["lead__name"] or bureau,
             lead_id=case["lead_id"], level=case["supervision"], due=case["due"],
             colour=case["colour"], stage=case["stage"], state=str(states[case["state"]]),
             source=str(channels[case["channel"]]), pk=case["pk"],
@@ -381,7 +381,7 @@ def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
     and items do; filing a report or completing a task times it at once). Read as plain
     values, as cases are: a task with its text, plan and units costs more than its row."""
     statuses = dict(TaskStatus.choices)
-    url = reverse("task_detail", args=[0]).removesuffix("0/")
+    url = detail_url("task_detail")
     fields = ("pk", "number", "title", "deadline", "ongoing", "colour", "stage", "status",
               "plan__title")  # fmt: skip
     tasks = list(_task_records(user, filters, today).order_by("plan", "order").values(*fields))
@@ -395,7 +395,7 @@ def _task_rows(user, filters: Filters, today) -> Iterable[Row]:
         leads = names.get(task["pk"], {}).get(TaskUnit.Role.LEAD, [])
         yield Row(
             kind=Kind.TASK, number=task["number"], title=task["title"],
-            url=f"{url}{task['pk']}/", lead="、".join(name for _unit, name in leads),
+            url=url(task["pk"]), lead="、".join(name for _unit, name in leads),
             lead_id=leads[0][0] if leads else None,
             support=[name for _unit, name in names.get(task["pk"], {}).get(TaskUnit.Role.SUPPORT, [])],
             level=Level.GENERAL, due=month_end(task["deadline"]) if task["deadline"] else None,

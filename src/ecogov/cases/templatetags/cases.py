@@ -5,7 +5,7 @@ forty cases with their whole histories inline, a few hundred steps. Rendered cel
 by the template engine (an ``{% include %}`` per row and per clock), and even through
 ``format_html`` (whose lazy-string checks run per argument), they were most of each page's
 time; here each row is one f-string of escaped values, and the fixed words are translated
-once per language."""
+once per language (the escalation marks are the supervision tags')."""
 
 import functools
 import re
@@ -18,7 +18,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from ecogov.domain.supervision import Colour, Stage
+from ecogov.domain.supervision import Colour
+from ecogov.links import detail_url
+from ecogov.supervision.templatetags.supervision import escalation
 
 register = template.Library()
 
@@ -36,8 +38,6 @@ def _marks(language: str) -> dict:
     heads = (_("Time"), _("What"), _("Unit"), _("Acted by"), _("Note"), _("Warning"))
     words = {Colour.RED: _("overdue"), Colour.YELLOW: _("behind"), Colour.BLUE: _("due soon")}
     # Translated outside the f-strings, where makemessages finds them.
-    discipline = _("escalated to the discipline commission")
-    leaders = _("escalated to the leaders")
     repeated, hotspot = _("Repeated reports from this place"), _("hotspot")
     return {
         "history_head": "<thead><tr>"
@@ -49,10 +49,6 @@ def _marks(language: str) -> dict:
         },
         "clock_words": {colour: f" · {_text(word)}" for colour, word in words.items()},
         "due": _text(_("Due")),
-        "stages": {
-            Stage.DISCIPLINE: f' <span class="clock red">{_text(discipline)}</span>',
-            Stage.UPPER: f' <span class="clock yellow">{_text(leaders)}</span>',
-        },
         "hotspot": f' <span class="badge" title="{_text(repeated)}">{_text(hotspot)}</span>',
     }
 
@@ -62,7 +58,7 @@ def _clock(case, marks: dict) -> str:
         return '<span class="muted">—</span>'
     return (
         f'<span class="clock {_text(case.colour)}" title="{marks["due"]}">{case.due:%Y-%m-%d}'
-        f"{marks['clock_words'].get(case.colour, '')}</span>{marks['stages'].get(case.stage, '')}"
+        f"{marks['clock_words'].get(case.colour, '')}</span>{escalation(case.stage)}"
     )
 
 
@@ -77,10 +73,10 @@ def case_clock(case) -> str:
 def case_rows(cases) -> str:
     """The case lists' rows: number (and hotspot mark), the report's beginning, category,
     lead unit, state and the clock. They need ``ROW_FIELDS`` of ``cases.views``."""
-    marks = _marks(get_language())
+    marks, url = _marks(get_language()), detail_url("case_detail")
     return mark_safe(
         "".join(
-            f'<tr><td class="nowrap"><a href="{case.get_absolute_url()}">{_text(case.number)}</a>'
+            f'<tr><td class="nowrap"><a href="{url(case.pk)}">{_text(case.number)}</a>'
             f"{marks['hotspot'] if case.hotspot else ''}</td>\n"
             f"<td>{_text(Truncator(case.text).chars(48))}</td>"
             f"<td>{_text(case.get_category_display())}"

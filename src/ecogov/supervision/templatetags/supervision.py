@@ -1,8 +1,8 @@
-"""``{% load supervision %}``: the warning colour and the deadline of a supervised row.
-
-Every list of supervised things shows them, the ledger a hundred rows a page; as included
-templates (``_due.html`` and within it ``_colour.html``) they cost the ledger a third of
-its rendering, so they are built here, with the same words and escaping."""
+"""``{% load supervision %}``: the warning colour, the deadline and the escalation of a
+supervised row, as every list of supervised things shows them (the ledger a hundred rows
+a page), built here with the words and escaping the included templates ``_due.html`` and
+``_colour.html`` had, and the fixed words translated once per language. The case tables
+(``cases`` tags) take their escalation marks from here."""
 
 import functools
 from html import escape
@@ -41,6 +41,12 @@ def _marks(language: str) -> dict:
     }
 
 
+def escalation(stage: int) -> str:
+    """The mark of a record escalated to the leaders or to the discipline commission
+    (with its leading space), or nothing."""
+    return _marks(get_language())["stages"].get(stage, "")
+
+
 def _colour(colour: str, marks: dict) -> str:
     return marks["colours"].get(colour) or f'<span class="clock {escape(colour)}"></span>'
 
@@ -62,4 +68,4 @@ def due_mark(row) -> str:
     else:
         due = "—"
     colour = f" {_colour(row.colour, marks)}" if row.colour else ""
-    return mark_safe(f"{due}{colour}{marks['stages'].get(row.stage, '')}")
+    return mark_safe(f"{due}{colour}{escalation(row.stage)}")
